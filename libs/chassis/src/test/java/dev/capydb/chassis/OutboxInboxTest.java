@@ -1,0 +1,198 @@
+package dev.capydb.chassis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capydb.chassis.inbox.Inbox;
+import dev.capydb.chassis.outbox.Outbox;
+import dev.capydb.chassis.outbox.OutboxRelay;
+import dev.capydb.chassis.readmodel.ProjectReadModel;
+import dev.capydb.events.EventEnvelope;
+import dev.capydb.events.EventJson;
+import dev.capydb.events.EventType;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox and inbox against the real PostgreSQL and the real Kafka broker: an event written while Kafka is
+ * unreachable is published once it is reachable, in order, and handled exactly once per id by a consumer even
+ * when delivered twice.
+ */
+@QuarkusTest
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class OutboxInboxTest {
+
+    @Inject
+    Outbox outbox;
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    Inbox inbox;
+    @Inject
+    ProjectReadModel readModel;
+    @Inject
+    AgroalDataSource dataSource;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void eventWrittenWhileKafkaIsDownIsPublishedWhenItIsBackAndHandledOnce() throws Exception {
+        UUID project = UUID.randomUUID();
+        List<EventEnvelope> events = List.of(
+                TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1),
+                TestEvents.project(EventType.PROJECT_UPDATED, project, "restoring", 2),
+                TestEvents.project(EventType.PROJECT_UPDATED, project, "active", 3));
+        QuarkusTransaction.requiringNew().run(() -> events.forEach(outbox::publish));
+
+        try (KafkaConsumer<String, String> consumer = consumerAtEnd()) {
+            // Kafka down: nothing to talk to on port 1.
+            try (Producer<String, String> down = OutboxRelay.newProducer("127.0.0.1:1", 2000)) {
+                assertEquals(0, relay.relayPending(down));
+            }
+            assertEquals(3, unpublished(project), "rows must stay unpublished while Kafka is down");
+            assertTrue(lastError(project).contains("Timeout") || !lastError(project).isBlank());
+
+            // Kafka back.
+            try (Producer<String, String> up = OutboxRelay.newProducer(bootstrap, 15000)) {
+                assertTrue(relay.relayPending(up) >= 3);
+                assertEquals(0, unpublished(project));
+                // Simulate a relay crash after publishing but before marking: the rows go out a second time.
+                exec("UPDATE outbox_event SET published_at = NULL WHERE event_key = '" + project + "'");
+                assertTrue(relay.relayPending(up) >= 3);
+            }
+
+            List<String> received = poll(consumer, project, 6);
+            assertEquals(6, received.size(), "each event is on the topic twice (at-least-once)");
+            List<UUID> order = received.stream().map(j -> EventJson.read(j).id()).limit(3).toList();
+            assertEquals(events.stream().map(EventEnvelope::id).toList(), order, "per-key order is kept");
+
+            AtomicInteger handled = new AtomicInteger();
+            for (String json : received) {
+                inbox.process("outbox-inbox-test", json, e -> handled.incrementAndGet());
+            }
+            assertEquals(3, handled.get(), "each event id is handled exactly once");
+        }
+    }
+
+    @Test
+    void aFailingHandlerLeavesNoInboxRecordSoTheEventIsRetried() {
+        EventEnvelope event = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        String json = EventJson.write(event);
+        AtomicInteger calls = new AtomicInteger();
+        boolean ran = inbox.process("retry-test", json, e -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new IllegalStateException("database hiccup");
+            }
+        });
+        assertTrue(ran);
+        assertEquals(3, calls.get());
+        assertFalse(inbox.process("retry-test", json, e -> calls.incrementAndGet()));
+        assertEquals(3, calls.get());
+        assertFalse(inbox.process("retry-test", "{not json", e -> calls.incrementAndGet()), "malformed is skipped");
+    }
+
+    @Test
+    void readModelNeverMovesBackwards() {
+        UUID project = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            readModel.apply(TestEvents.project(EventType.PROJECT_UPDATED, project, "restoring", 5));
+            readModel.apply(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1));
+        });
+        assertEquals("restoring", readModel.find(project).orElseThrow().status());
+        QuarkusTransaction.requiringNew().run(() ->
+                readModel.apply(TestEvents.project(EventType.PROJECT_DELETED, project, "deleted", 6)));
+        assertTrue(readModel.find(project).orElseThrow().isDeleted());
+    }
+
+    @Test
+    void theProjectsChannelFeedsTheReadModel() throws Exception {
+        UUID project = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() ->
+                outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
+        try (Producer<String, String> up = OutboxRelay.newProducer(bootstrap, 15000)) {
+            assertTrue(relay.relayPending(up) >= 1);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (readModel.find(project).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertNotNull(readModel.find(project).orElse(null), "the consumer did not apply project.created");
+    }
+
+    private KafkaConsumer<String, String> consumerAtEnd() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
+        List<TopicPartition> partitions = consumer.partitionsFor("capydb.projects").stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private static List<String> poll(KafkaConsumer<String, String> consumer, UUID project, int want) {
+        List<String> out = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (out.size() < want && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                if (project.toString().equals(r.key())) {
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    private long unpublished(UUID project) throws Exception {
+        return queryLong("SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND event_key = '" + project + "'");
+    }
+
+    private String lastError(UUID project) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(max(last_error), '') FROM outbox_event WHERE event_key = '"
+                     + project + "'")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private long queryLong(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void exec(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}

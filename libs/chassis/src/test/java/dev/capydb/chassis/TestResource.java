@@ -1,0 +1,44 @@
+package dev.capydb.chassis;
+
+import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.chassis.readmodel.ProjectView;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import java.util.UUID;
+
+/** A resource that exists only in the chassis tests, to exercise authorization and error mapping over HTTP. */
+@Path("/test")
+public class TestResource {
+
+    private final ProjectAccess access;
+
+    public TestResource(ProjectAccess access) {
+        this.access = access;
+    }
+
+    /** A request body with two constrained fields. */
+    public record Thing(String name, Integer size) {
+    }
+
+    @GET
+    @Path("/projects/{id}")
+    public ProjectView project(@PathParam("id") UUID id, @QueryParam("action") ProjectAction action) {
+        return access.authorize(id, action == null ? ProjectAction.READ : action);
+    }
+
+    @POST
+    @Path("/things")
+    public Thing create(Thing thing) {
+        Validation.start()
+                .check(thing != null && thing.name() != null && thing.name().matches("[a-z]{1,10}"), "name",
+                        "must be 1-10 lower-case letters")
+                .check(thing != null && thing.size() != null && thing.size() > 0, "size", "must be positive")
+                .orThrow();
+        return thing;
+    }
+}

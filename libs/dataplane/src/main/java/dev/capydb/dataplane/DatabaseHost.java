@@ -1,0 +1,51 @@
+package dev.capydb.dataplane;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** A PostgreSQL cluster of the data plane, with the admin credentials to manage it. */
+public record DatabaseHost(
+        String id,
+        String region,
+        String address,
+        int port,
+        String adminUser,
+        String adminPassword,
+        boolean pitr,
+        String publicHost,
+        int pooledPort,
+        String maintenanceDatabase) {
+
+    public static DatabaseHost of(String id, DataplaneConfig.HostSettings s) {
+        return new DatabaseHost(id, s.region(), s.address(), s.port(), s.adminUser(), s.adminPassword(), s.pitr(),
+                s.publicHost().orElse(s.address()), s.poolerPort().orElse(s.port()), s.maintenanceDatabase());
+    }
+
+    /** Opens an admin connection to {@code database} on this host (autocommit on). */
+    public Connection adminConnection(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", adminUser);
+        props.setProperty("password", adminPassword);
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("ApplicationName", "capydb-dataplane");
+        return DriverManager.getConnection("jdbc:postgresql://" + address + ":" + port + "/" + database, props);
+    }
+
+    public Connection maintenanceConnection() throws SQLException {
+        return adminConnection(maintenanceDatabase);
+    }
+
+    /** Environment for a PostgreSQL client tool acting as admin: the password travels here, never in argv. */
+    public java.util.Map<String, String> adminToolEnv() {
+        return java.util.Map.of("PGHOST", address, "PGPORT", Integer.toString(port), "PGUSER", adminUser,
+                "PGPASSWORD", adminPassword, "PGCONNECT_TIMEOUT", "10");
+    }
+
+    @Override
+    public String toString() {
+        // Never print the admin password.
+        return "DatabaseHost[" + id + " region=" + region + " " + address + ":" + port + " pitr=" + pitr + "]";
+    }
+}

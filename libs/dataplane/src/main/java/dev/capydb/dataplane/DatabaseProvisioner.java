@@ -1,0 +1,58 @@
+package dev.capydb.dataplane;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Creates and drops a database with its own login role on a host. */
+public class DatabaseProvisioner {
+
+    /**
+     * Creates role {@code roleName} with {@code password} and database {@code databaseName} owned by it; the
+     * database is closed to other roles. On failure nothing is left behind.
+     */
+    public void create(DatabaseHost host, String databaseName, String roleName, String password) throws SQLException {
+        String db = Identifiers.quote(databaseName);
+        String role = Identifiers.quote(roleName);
+        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + role + " LOGIN PASSWORD " + Identifiers.passwordLiteral(password));
+            try {
+                // CREATE DATABASE cannot run inside a transaction: each statement here autocommits.
+                st.execute("CREATE DATABASE " + db + " OWNER " + role);
+                st.execute("REVOKE ALL ON DATABASE " + db + " FROM PUBLIC");
+                st.execute("GRANT ALL ON DATABASE " + db + " TO " + role);
+            } catch (SQLException e) {
+                dropQuietly(st, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+                dropQuietly(st, "DROP ROLE IF EXISTS " + role);
+                throw e;
+            }
+        }
+    }
+
+    /** Drops the database (terminating its sessions) and its role; absent ones are fine. */
+    public void drop(DatabaseHost host, String databaseName, String roleName) throws SQLException {
+        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(databaseName) + " WITH (FORCE)");
+            st.execute("DROP ROLE IF EXISTS " + Identifiers.quote(roleName));
+        }
+    }
+
+    /** Whether a database of that name exists on the host. */
+    public boolean exists(DatabaseHost host, String databaseName) throws SQLException {
+        try (Connection c = host.maintenanceConnection();
+             var st = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            st.setString(1, databaseName);
+            try (var rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void dropQuietly(Statement st, String sql) {
+        try {
+            st.execute(sql);
+        } catch (SQLException ignored) {
+            // Best effort: the original failure is what the caller needs to see.
+        }
+    }
+}

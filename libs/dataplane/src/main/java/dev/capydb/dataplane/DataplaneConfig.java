@@ -1,0 +1,50 @@
+package dev.capydb.dataplane;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Typed configuration of the data plane: the database hosts (credentials from config, never events) and tools. */
+@ConfigMapping(prefix = "capydb.dataplane")
+public interface DataplaneConfig {
+
+    /** Hosts by id. */
+    Map<String, HostSettings> hosts();
+
+    /** Directory holding pg_dump, pg_restore, psql…; absent means they are found on PATH. */
+    Optional<String> pgBinDir();
+
+    /** Upper bound for one tool run unless the caller gives its own. */
+    @WithDefault("PT6H")
+    Duration toolTimeout();
+
+    /** One PostgreSQL cluster that holds project and preview databases. */
+    interface HostSettings {
+        String region();
+
+        @WithDefault("127.0.0.1")
+        String address();
+
+        int port();
+
+        @WithDefault("postgres")
+        String adminUser();
+
+        String adminPassword();
+
+        /** Whether this host archives WAL continuously (its region then offers PITR). */
+        @WithDefault("false")
+        boolean pitr();
+
+        /** Host name customers connect to; defaults to {@link #address()}. */
+        Optional<String> publicHost();
+
+        /** Port of a connection pooler in front of the host, used for the pooled URL. */
+        Optional<Integer> poolerPort();
+
+        @WithDefault("postgres")
+        String maintenanceDatabase();
+    }
+}

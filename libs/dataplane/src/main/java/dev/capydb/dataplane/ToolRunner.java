@@ -1,0 +1,185 @@
+package dev.capydb.dataplane;
+
+import io.vertx.core.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs PostgreSQL client tools as child processes: streams stdin/stdout through the caller's tasks, keeps the
+ * tail of stderr, kills the process at its timeout. Blocking: it refuses to run on a Vert.x event loop.
+ */
+public class ToolRunner implements AutoCloseable {
+
+    private static final int STDERR_TAIL_BYTES = 16 * 1024;
+    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+    private final Optional<String> binDir;
+    private final Duration defaultTimeout;
+    private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "capydb-tool-pump");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ToolRunner(Optional<String> binDir, Duration defaultTimeout) {
+        this.binDir = binDir.filter(s -> !s.isBlank());
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /** Runs the tool to completion (or timeout) and reports how it ended; never throws for a tool failure. */
+    public ToolResult run(ToolInvocation inv) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("refusing to run " + inv.tool() + " on the event loop");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(executable(inv.tool()));
+        command.addAll(inv.args());
+        ProcessBuilder pb = new ProcessBuilder(command);
+        // Inherit nothing libpq would read from this service's own environment.
+        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        pb.environment().putAll(inv.env());
+        pb.redirectOutput(inv.stdout().isPresent() ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD);
+        pb.redirectInput(inv.stdin().isPresent() ? ProcessBuilder.Redirect.PIPE
+                : ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            return new ToolResult(-1, false, "", "cannot start " + inv.tool() + ": " + e.getMessage());
+        }
+        AtomicReference<String> streamFailure = new AtomicReference<>();
+        TailBuffer stderr = new TailBuffer(STDERR_TAIL_BYTES);
+        List<CompletableFuture<Void>> pumping = new ArrayList<>();
+        pumping.add(pump(() -> process.getErrorStream().transferTo(stderr), process, streamFailure, "stderr"));
+        inv.stdin().ifPresent(task -> pumping.add(pump(() -> {
+            try (OutputStream in = process.getOutputStream()) {
+                task.run(in);
+            }
+        }, process, streamFailure, "stdin")));
+        inv.stdout().ifPresent(task -> pumping.add(pump(() -> {
+            try (InputStream out = process.getInputStream()) {
+                task.run(out);
+            }
+        }, process, streamFailure, "stdout")));
+
+        boolean timedOut = false;
+        try {
+            Duration timeout = inv.timeout().orElse(defaultTimeout);
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                timedOut = true;
+                kill(process);
+            }
+            // The stream tasks may still be flushing (e.g. an upload finishing); the result waits for them.
+            CompletableFuture.allOf(pumping.toArray(CompletableFuture[]::new)).get(KILL_GRACE.toMillis() * 12,
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            return new ToolResult(-1, false, scrub(stderr.text(), inv.env()), "interrupted");
+        } catch (Exception e) {
+            streamFailure.compareAndSet(null, "stream tasks did not finish: " + e);
+        }
+        int exit = process.isAlive() ? -1 : process.exitValue();
+        return new ToolResult(exit, timedOut, scrub(stderr.text(), inv.env()), streamFailure.get());
+    }
+
+    private CompletableFuture<Void> pump(IoRunnable task, Process process, AtomicReference<String> failure,
+                                         String which) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                task.run();
+            } catch (IOException | RuntimeException e) {
+                // A broken pipe after the tool exited on its own is not the stream's fault.
+                if (process.isAlive() || !"stdin".equals(which)) {
+                    failure.compareAndSet(null, which + ": " + e.getMessage());
+                    kill(process);
+                }
+            }
+        }, pumps);
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String executable(String tool) {
+        if (!tool.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a tool name: " + tool);
+        }
+        return binDir.map(dir -> Path.of(dir, tool))
+                .filter(Files::isExecutable)
+                .map(Path::toString)
+                .orElse(tool);
+    }
+
+    /** Removes every secret value of the environment from text that will be shown to users. */
+    static String scrub(String text, Map<String, String> env) {
+        String out = text;
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().contains("PASSWORD") && e.getValue() != null && !e.getValue().isEmpty()) {
+                out = out.replace(e.getValue(), "****");
+            }
+        }
+        return out;
+    }
+
+    /** A blocking step on one of the child's streams. */
+    @FunctionalInterface
+    private interface IoRunnable {
+        void run() throws IOException;
+    }
+
+    @Override
+    public void close() {
+        pumps.shutdownNow();
+    }
+
+    /** Keeps only the last bytes written: enough for an error message, bounded whatever the tool prints. */
+    static final class TailBuffer extends OutputStream {
+        private final byte[] ring;
+        private long written;
+
+        TailBuffer(int size) {
+            this.ring = new byte[size];
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            ring[(int) (written++ % ring.length)] = (byte) b;
+        }
+
+        synchronized String text() {
+            int len = (int) Math.min(written, ring.length);
+            byte[] out = new byte[len];
+            int start = (int) ((written - len) % ring.length);
+            for (int i = 0; i < len; i++) {
+                out[i] = ring[(start + i) % ring.length];
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        }
+    }
+}

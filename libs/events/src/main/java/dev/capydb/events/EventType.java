@@ -1,0 +1,42 @@
+package dev.capydb.events;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The event catalog: each type's wire name, topic, payload record and JSON Schema resource. */
+public enum EventType {
+    PROJECT_CREATED("project.created", Topic.PROJECTS, ProjectPayload.class),
+    PROJECT_UPDATED("project.updated", Topic.PROJECTS, ProjectPayload.class),
+    PROJECT_DELETED("project.deleted", Topic.PROJECTS, ProjectPayload.class);
+
+    private final String wireName;
+    private final Topic topic;
+    private final Class<? extends EventPayload> payloadType;
+
+    EventType(String wireName, Topic topic, Class<? extends EventPayload> payloadType) {
+        this.wireName = wireName;
+        this.topic = topic;
+        this.payloadType = payloadType;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public Topic topic() {
+        return topic;
+    }
+
+    public Class<? extends EventPayload> payloadType() {
+        return payloadType;
+    }
+
+    /** Classpath location of the JSON Schema describing this type's {@code data}. */
+    public String schemaResource() {
+        return "/events/schemas/" + wireName + ".schema.json";
+    }
+
+    public static Optional<EventType> fromWireName(String wireName) {
+        return Arrays.stream(values()).filter(t -> t.wireName.equals(wireName)).findFirst();
+    }
+}

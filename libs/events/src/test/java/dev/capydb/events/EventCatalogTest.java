@@ -1,0 +1,117 @@
+package dev.capydb.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every catalog type serializes to JSON that its schema and the envelope schema accept. */
+class EventCatalogTest {
+
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            b -> b.schemaMappers(m -> m.mapPrefix("https://schemas.capydb.dev/events/", "classpath:events/schemas/")));
+    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+
+    private static final UUID PROJECT = UUID.fromString("6f1c3e1a-6a53-4c55-9d7e-3c3c0b4c2a10");
+    private static final Instant T = Instant.parse("2026-11-21T10:15:30Z");
+
+    /** One realistic payload per type; a type added to the catalog without a sample fails the build. */
+    private static final Map<EventType, EventPayload> SAMPLES = Map.of(
+            EventType.PROJECT_CREATED, project("active", 1),
+            EventType.PROJECT_UPDATED, project("restoring", 2),
+            EventType.PROJECT_DELETED, project("deleted", 3));
+
+    private static ProjectPayload project(String status, long version) {
+        return new ProjectPayload(PROJECT, "acme", "shop-db", "local-1", "free", 512L * 1024 * 1024, "local-1",
+                "prj_6f1c3e1a", "prj_6f1c3e1a", status, true, version, T, T);
+    }
+
+    private static JsonSchema schema(String resource) {
+        return FACTORY.getSchema(com.networknt.schema.SchemaLocation.of("classpath:" + resource.substring(1)), CONFIG);
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void everyTypeRoundTripsAndMatchesItsSchema(EventType type) {
+        EventPayload payload = SAMPLES.get(type);
+        assertNotNull(payload, "no sample for " + type.wireName());
+        EventEnvelope envelope = EventEnvelope.of(type, "test", "acme", PROJECT, "corr-1", payload);
+        String json = EventJson.write(envelope);
+
+        JsonNode tree = readTree(json);
+        assertNoErrors(schema("/events/schemas/envelope.schema.json").validate(tree), "envelope of " + type);
+        assertNoErrors(schema(type.schemaResource()).validate(tree.get("data")), "data of " + type);
+
+        EventEnvelope back = EventJson.read(json);
+        assertEquals(envelope.id(), back.id());
+        assertEquals(type.wireName(), back.type());
+        assertEquals(payload, back.dataAs(type.payloadType()));
+        assertEquals(type.topic().topicName(), back.topicName());
+    }
+
+    @Test
+    void schemasRejectWhatTheyShould() {
+        ObjectNode data = (ObjectNode) EventJson.mapper().valueToTree(project("active", 1));
+        data.put("name", "Not Valid!");
+        assertTrue(!schema(EventType.PROJECT_CREATED.schemaResource()).validate(data).isEmpty(),
+                "an invalid project name must fail the schema");
+
+        ObjectNode envelope = (ObjectNode) readTree(EventJson.write(
+                EventEnvelope.of(EventType.PROJECT_CREATED, "test", "acme", PROJECT, null, project("active", 1))));
+        envelope.remove("id");
+        assertTrue(!schema("/events/schemas/envelope.schema.json").validate(envelope).isEmpty(),
+                "an envelope without id must fail the schema");
+    }
+
+    @Test
+    void payloadOfTheWrongRecordIsRefused() {
+        EventPayload other = new EventPayload() { };
+        try {
+            EventEnvelope.of(EventType.PROJECT_CREATED, "test", "acme", PROJECT, null, other);
+        } catch (IllegalArgumentException expected) {
+            return;
+        }
+        throw new AssertionError("a mismatched payload was accepted");
+    }
+
+    @Test
+    void asyncApiListsEveryType() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/events/asyncapi.yaml")) {
+            assertNotNull(in, "asyncapi.yaml is missing");
+            String doc = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (EventType type : EventType.values()) {
+                assertTrue(doc.contains("name: " + type.wireName()), "asyncapi.yaml does not list " + type.wireName());
+                assertTrue(doc.contains("address: " + type.topic().topicName()), "asyncapi.yaml lacks topic of " + type);
+            }
+        }
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return EventJson.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertNoErrors(Set<ValidationMessage> errors, String what) {
+        assertTrue(errors.isEmpty(), what + " does not match its schema: " + errors);
+    }
+}
