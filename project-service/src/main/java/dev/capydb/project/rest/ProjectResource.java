@@ -1,0 +1,108 @@
+package dev.capydb.project.rest;
+
+import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.chassis.security.Caller;
+import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.project.repository.Project;
+import dev.capydb.project.repository.ProjectRepository;
+import dev.capydb.project.rest.ProjectDtos.ConnectionBody;
+import dev.capydb.project.rest.ProjectDtos.ConnectionUris;
+import dev.capydb.project.rest.ProjectDtos.CreateProject;
+import dev.capydb.project.rest.ProjectDtos.DatabaseBody;
+import dev.capydb.project.rest.ProjectDtos.Pitr;
+import dev.capydb.project.rest.ProjectDtos.ProjectBody;
+import dev.capydb.project.service.ConnectionStrings;
+import dev.capydb.project.service.ProjectService;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+
+/** {@code /v1/projects}: create, list, get, delete, and the full connection strings. */
+@Path("/v1/projects")
+@Produces(MediaType.APPLICATION_JSON)
+public class ProjectResource {
+
+    private final ProjectService service;
+    private final ProjectRepository projects;
+    private final ProjectAccess access;
+    private final Caller caller;
+    private final HostRegistry hosts;
+
+    public ProjectResource(ProjectService service, ProjectRepository projects, ProjectAccess access, Caller caller,
+                           HostRegistry hosts) {
+        this.service = service;
+        this.projects = projects;
+        this.access = access;
+        this.caller = caller;
+        this.hosts = hosts;
+    }
+
+    @POST
+    public Response create(CreateProject body) {
+        if (body == null) {
+            throw ApiException.invalid("name", "is required");
+        }
+        var principal = caller.principal();
+        var spec = service.validate(principal, body.name(), body.region(), body.plan(), body.orgId());
+        Project p = service.create(principal, spec);
+        return Response.created(URI.create("/v1/projects/" + p.id)).entity(body(p)).build();
+    }
+
+    @GET
+    public Page<ProjectBody> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        Page<Project> page = service.list(caller.principal(), cursor, limit);
+        return new Page<>(page.items().stream().map(this::body).toList(), page.nextCursor());
+    }
+
+    @GET
+    @Path("/{id}")
+    public ProjectBody get(@PathParam("id") UUID id) {
+        return body(load(id, ProjectAction.READ));
+    }
+
+    @GET
+    @Path("/{id}/connection")
+    public ConnectionBody connection(@PathParam("id") UUID id) {
+        Project p = load(id, ProjectAction.READ);
+        DatabaseHost host = hosts.host(p.hostId);
+        String password = service.password(p);
+        return new ConnectionBody(ConnectionStrings.pooled(p, host, password), ConnectionStrings.unpooled(p, host, password),
+                host.publicHost(), host.port(), host.pooledPort(), p.databaseName, p.roleName, password);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") UUID id) {
+        access.authorize(id, ProjectAction.DESTROY);
+        service.delete(id);
+        return Response.noContent().build();
+    }
+
+    private Project load(UUID id, ProjectAction action) {
+        access.authorize(id, action);
+        return projects.findLive(id).orElseThrow(() -> ApiException.notFound("project " + id));
+    }
+
+    private ProjectBody body(Project p) {
+        DatabaseHost host = hosts.host(p.hostId);
+        String mask = ConnectionStrings.MASK;
+        return new ProjectBody(p.id, p.orgId, p.name, p.region, p.plan, p.storageLimitBytes, p.status.wire(),
+                new DatabaseBody(host.publicHost(), host.port(), p.databaseName, p.roleName),
+                new ConnectionUris(ConnectionStrings.pooled(p, host, mask), ConnectionStrings.unpooled(p, host, mask)),
+                // The window is filled in once backup-service announces base backups.
+                new Pitr(service.pitrAvailable(p), null, null),
+                p.createdAt, p.updatedAt);
+    }
+}
