@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ToolRunnerTest {
 
     private static final ToolRunner RUNNER = new ToolRunner(
-            Optional.ofNullable(System.getenv("CAPYDB_PG_BIN_DIR")), Duration.ofMinutes(1));
+            Optional.ofNullable(System.getenv("CAPYDB_PG_BIN")), Duration.ofMinutes(1));
     private final DatabaseHost host = TestHosts.local1();
 
     @AfterAll

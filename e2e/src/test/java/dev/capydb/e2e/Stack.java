@@ -1,0 +1,109 @@
+package dev.capydb.e2e;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** The running local stack as a client sees it: gateway URL, real Keycloak tokens, Kafka, psql. */
+final class Stack {
+
+    private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
+
+    private Stack() {
+    }
+
+    static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    static String gateway() {
+        return "http://127.0.0.1:" + env("CAPYDB_GATEWAY_PORT", "8080");
+    }
+
+    static String keycloak() {
+        return "http://127.0.0.1:" + env("CAPYDB_KEYCLOAK_PORT", "18080") + "/realms/capydb";
+    }
+
+    /** A real access token from Keycloak: password grant on the CLI client for users, client credentials for machine. */
+    static String token(String user) {
+        return TOKENS.computeIfAbsent(user, u -> {
+            RequestSpecification req = given().contentType("application/x-www-form-urlencoded");
+            if (u.equals("machine")) {
+                req = req.formParam("grant_type", "client_credentials").formParam("client_id", "capydb-machine")
+                        .formParam("client_secret", env("CAPYDB_MACHINE_SECRET", "capydb-machine-secret"));
+            } else {
+                req = req.formParam("grant_type", "password").formParam("client_id", "capydb-cli")
+                        .formParam("username", u).formParam("password", u);
+            }
+            return req.post(keycloak() + "/protocol/openid-connect/token").then().statusCode(200)
+                    .extract().path("access_token");
+        });
+    }
+
+    static RequestSpecification api(String user) {
+        return given().baseUri(gateway()).auth().oauth2(token(user));
+    }
+
+    static RequestSpecification anonymous() {
+        return given().baseUri(gateway());
+    }
+
+    /** Runs psql against a connection URL and returns its unaligned output. */
+    static String psql(String url, String sql) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("psql failed: " + out);
+        }
+        return out.strip();
+    }
+
+    /** A consumer positioned at the end of {@code topic}, so it sees only what happens from now on. */
+    static KafkaConsumer<String, String> tail(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + env("CAPYDB_KAFKA_PORT", "9092"));
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    /** Polls until a record matching {@code wanted} arrives, or fails after {@code timeout}. */
+    static ConsumerRecord<String, String> await(KafkaConsumer<String, String> consumer,
+                                                Predicate<ConsumerRecord<String, String>> wanted, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                if (wanted.test(r)) {
+                    return r;
+                }
+                seen.add(r.value());
+            }
+        }
+        throw new AssertionError("no matching event within " + timeout + "; saw " + seen);
+    }
+}
