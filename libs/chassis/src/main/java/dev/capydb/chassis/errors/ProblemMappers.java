@@ -35,6 +35,12 @@ public class ProblemMappers {
         return respond(403, "forbidden", "this action needs a role you do not have", null, request);
     }
 
+    /** Quarkus REST maps this subtype itself unless a mapper names it exactly. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, HttpServerRequest request) {
+        return badJson(e, request);
+    }
+
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e, HttpServerRequest request) {
         if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
@@ -50,6 +56,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, HttpServerRequest request) {
+        // The JSON reader reports unreadable bodies as a bare 400 wrapping Jackson's error.
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException json) {
+                return badJson(json, request);
+            }
+        }
         int status = e.getResponse().getStatus();
         String code = switch (status) {
             case 400 -> "bad_request";

@@ -1,0 +1,68 @@
+# shellcheck shell=bash
+# CapyDB local stack: ports, credentials and derived URLs, in one place.
+#
+#   source dev/env.sh
+#
+# Used by dev/stack (which starts the stack) and by dev/test and anything else
+# that talks to it. Rules:
+#   * every value uses ${VAR:-default}, so whatever is already in the environment
+#     wins (e.g. `CAPYDB_PG_PORT=25432 dev/stack up`);
+#   * sourceable under `set -euo pipefail` (no unset reads, no failing commands);
+#   * everything is exported, so child processes (the Quarkus services read e.g.
+#     ${CAPYDB_PG_PORT:15432} in application.properties) see the same values.
+# All credentials here are for the local development stack only.
+
+# --- locations ---------------------------------------------------------------
+# The repository root = the parent of the directory holding this file.
+# (BASH_SOURCE works whether this file is sourced or run.)
+CAPYDB_REPO="${CAPYDB_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+# All state of the local stack (downloaded runtimes, data dirs, logs, pid files).
+CAPYDB_HOME="${CAPYDB_HOME:-$CAPYDB_REPO/.stack}"
+export CAPYDB_REPO CAPYDB_HOME
+
+# --- ports -------------------------------------------------------------------
+export CAPYDB_PG_PORT="${CAPYDB_PG_PORT:-15432}"                     # control-plane PostgreSQL (one db per service)
+export CAPYDB_HOST1_PORT="${CAPYDB_HOST1_PORT:-15433}"               # data-plane host local-1 (region local-1, PITR)
+export CAPYDB_HOST2_PORT="${CAPYDB_HOST2_PORT:-15434}"               # data-plane host local-2 (region local-2)
+export CAPYDB_KAFKA_PORT="${CAPYDB_KAFKA_PORT:-9092}"
+export CAPYDB_KAFKA_CONTROLLER_PORT="${CAPYDB_KAFKA_CONTROLLER_PORT:-9093}"
+export CAPYDB_S3_PORT="${CAPYDB_S3_PORT:-9000}"
+export CAPYDB_KEYCLOAK_PORT="${CAPYDB_KEYCLOAK_PORT:-18080}"
+# Keycloak's management interface (health/metrics). Its default is 9000, the
+# same as s3proxy, so it gets its own port even though we do not enable it.
+export CAPYDB_KEYCLOAK_MANAGEMENT_PORT="${CAPYDB_KEYCLOAK_MANAGEMENT_PORT:-19000}"
+export CAPYDB_GATEWAY_PORT="${CAPYDB_GATEWAY_PORT:-8080}"
+export CAPYDB_PROJECT_PORT="${CAPYDB_PROJECT_PORT:-8081}"
+export CAPYDB_BACKUP_PORT="${CAPYDB_BACKUP_PORT:-8082}"
+export CAPYDB_RESTORE_PORT="${CAPYDB_RESTORE_PORT:-8083}"
+export CAPYDB_IMPORT_PORT="${CAPYDB_IMPORT_PORT:-8084}"
+export CAPYDB_CUTOVER_PORT="${CAPYDB_CUTOVER_PORT:-8085}"
+export CAPYDB_WEBHOOK_PORT="${CAPYDB_WEBHOOK_PORT:-8086}"
+
+# --- credentials (dev only) --------------------------------------------------
+export CAPYDB_PG_PASSWORD="${CAPYDB_PG_PASSWORD:-capydb}"                 # control plane: user postgres
+export CAPYDB_HOST_ADMIN_PASSWORD="${CAPYDB_HOST_ADMIN_PASSWORD:-capydb-admin}" # data-plane hosts: user postgres
+export CAPYDB_S3_ACCESS_KEY="${CAPYDB_S3_ACCESS_KEY:-capydb}"
+export CAPYDB_S3_SECRET_KEY="${CAPYDB_S3_SECRET_KEY:-capydb-secret}"
+export CAPYDB_S3_REGION="${CAPYDB_S3_REGION:-us-east-1}"
+export CAPYDB_KEYCLOAK_ADMIN_PASSWORD="${CAPYDB_KEYCLOAK_ADMIN_PASSWORD:-admin}" # master realm user "admin"
+export CAPYDB_KEYCLOAK_REALM="${CAPYDB_KEYCLOAK_REALM:-capydb}"
+export CAPYDB_MACHINE_CLIENT_ID="${CAPYDB_MACHINE_CLIENT_ID:-capydb-machine}"
+export CAPYDB_MACHINE_CLIENT_SECRET="${CAPYDB_MACHINE_CLIENT_SECRET:-capydb-machine-secret}" # must match dev/keycloak/capydb-realm.json
+export CAPYDB_CLI_CLIENT_ID="${CAPYDB_CLI_CLIENT_ID:-capydb-cli}"
+
+# Development-only egress switch (DESIGN.md §6): 1 admits loopback targets for
+# imports/webhooks. Anything else means strict.
+export CAPYDB_ALLOW_LOOPBACK="${CAPYDB_ALLOW_LOOPBACK:-0}"
+
+# --- derived -----------------------------------------------------------------
+export KEYCLOAK_URL="${KEYCLOAK_URL:-http://127.0.0.1:$CAPYDB_KEYCLOAK_PORT}"
+export CAPYDB_OIDC_ISSUER="${CAPYDB_OIDC_ISSUER:-$KEYCLOAK_URL/realms/$CAPYDB_KEYCLOAK_REALM}"
+export CAPYDB_KAFKA_BOOTSTRAP="${CAPYDB_KAFKA_BOOTSTRAP:-127.0.0.1:$CAPYDB_KAFKA_PORT}"
+export CAPYDB_S3_ENDPOINT="${CAPYDB_S3_ENDPOINT:-http://127.0.0.1:$CAPYDB_S3_PORT}"
+export CAPYDB_S3_BUCKET_BACKUPS="${CAPYDB_S3_BUCKET_BACKUPS:-capydb-backups}"
+export CAPYDB_S3_BUCKET_WAL="${CAPYDB_S3_BUCKET_WAL:-capydb-wal}"
+export CAPYDB_S3_BUCKET_IMPORTS="${CAPYDB_S3_BUCKET_IMPORTS:-capydb-imports}"
+export CAPYDB_GATEWAY_URL="${CAPYDB_GATEWAY_URL:-http://127.0.0.1:$CAPYDB_GATEWAY_PORT}"
+# PostgreSQL binaries (Debian's PostgreSQL 15; the whole plane is 15, RUNTIME.md).
+export CAPYDB_PG_BIN="${CAPYDB_PG_BIN:-/usr/lib/postgresql/15/bin}"
