@@ -27,6 +27,16 @@ public class DataplaneProducers {
 
     @Produces
     @Singleton
+    ObjectStore objectStore(StorageConfig config) {
+        return new ObjectStore(config);
+    }
+
+    void closeObjectStore(@jakarta.enterprise.inject.Disposes ObjectStore store) {
+        store.close();
+    }
+
+    @Produces
+    @Singleton
     ProjectLocks projectLocks() {
         return new ProjectLocks();
     }

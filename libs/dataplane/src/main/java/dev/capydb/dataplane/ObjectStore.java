@@ -1,0 +1,192 @@
+package dev.capydb.dataplane;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Streams objects to and from S3-compatible storage: uploads read an {@link InputStream} to its end in
+ * multipart parts while computing SHA-256 and size (no temp file, bounded memory); a failed upload is aborted so
+ * no partial object ever becomes visible.
+ */
+public class ObjectStore implements AutoCloseable {
+
+    private final S3Client s3;
+    private final int partSize;
+    private final int partsInFlight;
+    private final ExecutorService uploaders = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "capydb-s3-part");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ObjectStore(StorageConfig config) {
+        this(S3Client.builder()
+                .endpointOverride(URI.create(config.endpoint()))
+                .region(Region.of(config.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(config.accessKey(), config.secretKey())))
+                .forcePathStyle(true)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                // S3-compatible servers (s3proxy) do not all accept the SDK's default trailing checksums.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build(), config.partSizeBytes(), config.partsInFlight());
+    }
+
+    ObjectStore(S3Client s3, int partSize, int partsInFlight) {
+        if (partSize < 5 * 1024 * 1024) {
+            throw new IllegalArgumentException("multipart parts must be at least 5 MiB");
+        }
+        this.s3 = s3;
+        this.partSize = partSize;
+        this.partsInFlight = Math.max(1, partsInFlight);
+    }
+
+    public S3Client client() {
+        return s3;
+    }
+
+    /** Uploads everything {@code in} yields; on any failure the multipart upload is aborted and the error rethrown. */
+    public StoredObject upload(String bucket, String key, InputStream in) throws IOException {
+        MessageDigest sha = sha256();
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        List<Future<CompletedPart>> parts = new ArrayList<>();
+        Semaphore slots = new Semaphore(partsInFlight);
+        long size = 0;
+        try {
+            int partNumber = 0;
+            while (true) {
+                byte[] buffer = in.readNBytes(partSize);
+                if (buffer.length == 0 && partNumber > 0) {
+                    break;
+                }
+                sha.update(buffer);
+                size += buffer.length;
+                int number = ++partNumber;
+                slots.acquire();
+                parts.add(uploaders.submit(() -> {
+                    try {
+                        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+                                .contentLength((long) buffer.length), RequestBody.fromBytes(buffer)).eTag();
+                        return CompletedPart.builder().partNumber(number).eTag(etag).build();
+                    } finally {
+                        slots.release();
+                    }
+                }));
+                if (buffer.length < partSize) {
+                    break;
+                }
+            }
+            List<CompletedPart> completed = new ArrayList<>();
+            for (Future<CompletedPart> part : parts) {
+                completed.add(part.get());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
+            return new StoredObject(bucket, key, size, HexFormat.of().formatHex(sha.digest()));
+        } catch (Exception e) {
+            parts.forEach(p -> p.cancel(true));
+            abortQuietly(bucket, key, uploadId);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof IOException io ? io : new IOException("upload of " + key + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    /** Opens the object for streaming; the caller closes the stream. */
+    public InputStream open(String bucket, String key) {
+        return s3.getObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /** The object's size, or empty when it does not exist. */
+    public Optional<Long> size(String bucket, String key) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)).contentLength());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Reads the whole object and returns the SHA-256 of its bytes (hex). */
+    public String sha256Of(String bucket, String key) throws IOException {
+        MessageDigest sha = sha256();
+        try (InputStream in = open(bucket, key)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Deletes the object; deleting a missing object is fine. */
+    public void delete(String bucket, String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    public List<S3Object> list(String bucket, String prefix) {
+        List<S3Object> out = new ArrayList<>();
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(out::add);
+        return out;
+    }
+
+    private void abortQuietly(String bucket, String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (RuntimeException ignored) {
+            // Storage may be down; an unfinished multipart upload is never visible as an object.
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        uploaders.shutdownNow();
+        s3.close();
+    }
+}

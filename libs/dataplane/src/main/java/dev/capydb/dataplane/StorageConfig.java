@@ -1,0 +1,35 @@
+package dev.capydb.dataplane;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where objects live: the S3-compatible endpoint, its credentials and our buckets. */
+@ConfigMapping(prefix = "capydb.storage")
+public interface StorageConfig {
+
+    String endpoint();
+
+    @WithDefault("us-east-1")
+    String region();
+
+    String accessKey();
+
+    String secretKey();
+
+    @WithDefault("capydb-backups")
+    String backupsBucket();
+
+    @WithDefault("capydb-wal")
+    String walBucket();
+
+    @WithDefault("capydb-imports")
+    String importsBucket();
+
+    /** Multipart part size; S3 needs at least 5 MiB for every part but the last. */
+    @WithDefault("8388608")
+    int partSizeBytes();
+
+    /** Parts uploaded at once while the next one fills, so the producer rarely waits on the network. */
+    @WithDefault("2")
+    int partsInFlight();
+}

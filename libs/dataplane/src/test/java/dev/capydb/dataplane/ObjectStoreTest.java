@@ -1,0 +1,111 @@
+package dev.capydb.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Streaming uploads against the local S3 server: checksums, sizes, multipart, and no object after a failure. */
+class ObjectStoreTest {
+
+    static final StorageConfig CONFIG = new StorageConfig() {
+        public String endpoint() {
+            return "http://127.0.0.1:" + TestHosts.env("CAPYDB_S3_PORT", "9000");
+        }
+
+        public String region() {
+            return "us-east-1";
+        }
+
+        public String accessKey() {
+            return TestHosts.env("CAPYDB_S3_ACCESS_KEY", "capydb");
+        }
+
+        public String secretKey() {
+            return TestHosts.env("CAPYDB_S3_SECRET_KEY", "capydb-secret");
+        }
+
+        public String backupsBucket() {
+            return "capydb-backups";
+        }
+
+        public String walBucket() {
+            return "capydb-wal";
+        }
+
+        public String importsBucket() {
+            return "capydb-imports";
+        }
+
+        public int partSizeBytes() {
+            return 5 * 1024 * 1024;
+        }
+
+        public int partsInFlight() {
+            return 2;
+        }
+    };
+    private static final ObjectStore STORE = new ObjectStore(CONFIG);
+    private static final String BUCKET = "capydb-backups";
+
+    @AfterAll
+    static void close() {
+        STORE.close();
+    }
+
+    @Test
+    void streamsAMultipartObjectWithItsChecksum() throws Exception {
+        byte[] data = new byte[17 * 1024 * 1024 + 123];
+        new Random(42).nextBytes(data);
+        String key = "test/object-store/" + UUID.randomUUID();
+        StoredObject stored = STORE.upload(BUCKET, key, new ByteArrayInputStream(data));
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        assertEquals(data.length, stored.sizeBytes());
+        assertEquals(expected, stored.sha256());
+        assertEquals(Optional.of((long) data.length), STORE.size(BUCKET, key));
+        assertEquals(expected, STORE.sha256Of(BUCKET, key));
+        STORE.delete(BUCKET, key);
+        assertEquals(Optional.empty(), STORE.size(BUCKET, key));
+    }
+
+    @Test
+    void emptyAndSmallStreamsWork() throws Exception {
+        String key = "test/object-store/empty-" + UUID.randomUUID();
+        StoredObject empty = STORE.upload(BUCKET, key, InputStream.nullInputStream());
+        assertEquals(0, empty.sizeBytes());
+        assertEquals(Optional.of(0L), STORE.size(BUCKET, key));
+        STORE.delete(BUCKET, key);
+        StoredObject small = STORE.upload(BUCKET, key, new ByteArrayInputStream("hello".getBytes()));
+        assertEquals(5, small.sizeBytes());
+        assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", small.sha256());
+        STORE.delete(BUCKET, key);
+    }
+
+    @Test
+    void aStreamThatBreaksLeavesNoObject() {
+        String key = "test/object-store/broken-" + UUID.randomUUID();
+        InputStream breaking = new SequenceInputStream(new ByteArrayInputStream(new byte[6 * 1024 * 1024]),
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("pg_dump was killed");
+                    }
+                });
+        IOException e = assertThrows(IOException.class, () -> STORE.upload(BUCKET, key, breaking));
+        assertTrue(e.getMessage().contains("pg_dump was killed"), e.getMessage());
+        assertEquals(Optional.empty(), STORE.size(BUCKET, key));
+        assertTrue(STORE.client().listMultipartUploads(b -> b.bucket(BUCKET).prefix(key)).uploads().isEmpty(),
+                "the multipart upload must be aborted");
+    }
+}
