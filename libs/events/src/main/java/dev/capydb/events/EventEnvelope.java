@@ -43,9 +43,18 @@ public record EventEnvelope(
         }
     }
 
-    /** The Kafka topic this envelope is published on. */
-    public String topicName() {
-        return eventType().map(t -> t.topic().topicName())
-                .orElseThrow(() -> new IllegalStateException("unknown event type " + type));
+    /** The Kafka topic of this envelope's type; {@code producerTopic} for types every producer publishes itself. */
+    public String topicName(Topic producerTopic) {
+        EventType t = eventType().orElseThrow(() -> new IllegalStateException("unknown event type " + type));
+        Topic topic = t.topic() != null ? t.topic() : producerTopic;
+        if (topic == null) {
+            throw new IllegalStateException(type + " needs the producer's own topic");
+        }
+        return topic.topicName();
+    }
+
+    /** The Kafka key: the project, so one project's events stay ordered; platform events key on their source. */
+    public String partitionKey() {
+        return projectId != null ? projectId.toString() : source;
     }
 }

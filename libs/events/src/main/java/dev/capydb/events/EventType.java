@@ -7,7 +7,16 @@ import java.util.Optional;
 public enum EventType {
     PROJECT_CREATED("project.created", Topic.PROJECTS, ProjectPayload.class),
     PROJECT_UPDATED("project.updated", Topic.PROJECTS, ProjectPayload.class),
-    PROJECT_DELETED("project.deleted", Topic.PROJECTS, ProjectPayload.class);
+    PROJECT_DELETED("project.deleted", Topic.PROJECTS, ProjectPayload.class),
+    BACKUP_COMPLETED("backup.completed", Topic.BACKUPS, BackupPayload.class),
+    BACKUP_FAILED("backup.failed", Topic.BACKUPS, BackupPayload.class),
+    BASE_BACKUP_COMPLETED("base_backup.completed", Topic.BACKUPS, BaseBackupPayload.class),
+    /** Published by every service that runs jobs, on its own topic. */
+    JOB_COMPLETED("job.completed", null, JobPayload.class),
+    JOB_FAILED("job.failed", null, JobPayload.class),
+    RESTORE_POINT_CREATED("restore_point.created", Topic.RESTORES, RestorePointPayload.class),
+    RESTORE_POINT_DELETED("restore_point.deleted", Topic.RESTORES, RestorePointPayload.class),
+    CUTOVER_EXECUTION_STARTED("cutover.execution_started", Topic.CUTOVERS, CutoverPayload.class);
 
     private final String wireName;
     private final Topic topic;
@@ -23,6 +32,7 @@ public enum EventType {
         return wireName;
     }
 
+    /** The topic of this type, or null when each producer publishes it on its own topic (job events). */
     public Topic topic() {
         return topic;
     }

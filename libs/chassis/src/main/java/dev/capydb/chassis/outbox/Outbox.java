@@ -14,9 +14,11 @@ import java.sql.SQLException;
 public class Outbox {
 
     private final AgroalDataSource dataSource;
+    private final OutboxConfig config;
 
-    public Outbox(AgroalDataSource dataSource) {
+    public Outbox(AgroalDataSource dataSource, OutboxConfig config) {
         this.dataSource = dataSource;
+        this.config = config;
     }
 
     /** Must run inside the transaction that makes the state change the event announces. */
@@ -26,8 +28,8 @@ public class Outbox {
              PreparedStatement st = c.prepareStatement(
                      "INSERT INTO outbox_event (id, topic, event_key, type, payload) VALUES (?, ?, ?, ?, ?)")) {
             st.setObject(1, event.id());
-            st.setString(2, event.topicName());
-            st.setString(3, event.projectId().toString());
+            st.setString(2, event.topicName(config.ownTopic().orElse(null)));
+            st.setString(3, event.partitionKey());
             st.setString(4, event.type());
             st.setString(5, EventJson.write(event));
             st.executeUpdate();

@@ -24,6 +24,9 @@ public interface OutboxConfig {
     @WithDefault("PT15S")
     Duration deliveryTimeout();
 
+    /** The service's own topic, for event types every producer publishes itself (job.*). */
+    java.util.Optional<dev.capydb.events.Topic> ownTopic();
+
     /** Published rows are deleted after this long. */
     @WithDefault("P7D")
     Duration keepPublished();

@@ -1,0 +1,48 @@
+package dev.capydb.backup.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Typed settings of backup-service: workers, leases, timeouts, schedules, retention and base backups. */
+@ConfigMapping(prefix = "capydb.backups")
+public interface BackupConfig {
+
+    /** Backups one replica runs at once. */
+    @WithDefault("2")
+    int workers();
+
+    /** A running backup whose worker stops renewing this lease is considered dead. */
+    @WithDefault("PT60S")
+    Duration lease();
+
+    /** Backups are safe to re-run, so a dead worker's backup is retried up to this many attempts in all. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** While a restore or import holds the project, a backup waits this long between tries... */
+    @WithDefault("PT15S")
+    Duration busyRetry();
+
+    /** ...and fails with project_busy once it has waited this long. */
+    @WithDefault("PT30M")
+    Duration busyGiveUp();
+
+    @WithDefault("PT6H")
+    Duration dumpTimeout();
+
+    @WithDefault("PT6H")
+    Duration verifyTimeout();
+
+    /** Whether this replica runs the schedule, retention and base-backup timers (tests drive them by hand). */
+    @WithDefault("true")
+    boolean schedulersEnabled();
+
+    /** How often PITR hosts get a fresh base backup. */
+    @WithDefault("PT6H")
+    Duration baseBackupInterval();
+
+    /** How far back point-in-time recovery reaches; older base backups and WAL are pruned. */
+    @WithDefault("P7D")
+    Duration pitrRetention();
+}

@@ -1,0 +1,55 @@
+package dev.capydb.backup.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capydb.backup.repository.Backup;
+import dev.capydb.backup.repository.BackupSchedule;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Bodies of the backups and schedule API (snake_case on the wire). */
+public final class BackupDtos {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BackupDtos() {
+    }
+
+    /** {@code POST …/backups}. */
+    public record CreateBackup(String label, Boolean verify) {
+    }
+
+    /** A backup, which is also its job ({@code status}: pending, running, completed, failed; or expired). */
+    public record BackupBody(UUID id, UUID projectId, String label, String kind, String status, boolean verify,
+                             Boolean verified, JsonNode verification, String backupKey, Long sizeBytes, String sha256,
+                             String error, String correlationId, int attempt, Instant createdAt, Instant startedAt,
+                             Instant completedAt, Instant expiredAt, String expiredReason) {
+
+        static BackupBody of(Backup b) {
+            JsonNode verification = null;
+            if (b.verification != null) {
+                try {
+                    verification = JSON.readTree(b.verification);
+                } catch (Exception e) {
+                    verification = JSON.getNodeFactory().textNode(b.verification);
+                }
+            }
+            return new BackupBody(b.id, b.projectId, b.label, b.kind.wire(), b.status.wire(), b.verify, b.verified,
+                    verification, b.backupKey, b.sizeBytes, b.sha256, b.error, b.correlationId, b.attempt, b.createdAt,
+                    b.startedAt, b.completedAt, b.expiredAt, b.expiredReason);
+        }
+    }
+
+    /** {@code PUT …/scheduled-backups/default}. */
+    public record ScheduleSettings(Integer hour, Integer minute, Boolean active, Integer retentionDays) {
+    }
+
+    /** The daily schedule (UTC); {@code configured} is false until the first PUT. */
+    public record ScheduleBody(int hour, int minute, boolean active, int retentionDays, Instant nextRunAt,
+                               Instant lastRunAt, boolean configured) {
+
+        static ScheduleBody of(BackupSchedule s) {
+            return new ScheduleBody(s.hour, s.minute, s.active, s.retentionDays, s.nextRunAt, s.lastRunAt, true);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.capydb.backup.rest;
+
+import dev.capydb.backup.repository.Backup;
+import dev.capydb.backup.repository.BackupKind;
+import dev.capydb.backup.rest.BackupDtos.BackupBody;
+import dev.capydb.backup.rest.BackupDtos.CreateBackup;
+import dev.capydb.backup.service.BackupService;
+import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.security.Caller;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+
+/** {@code /v1/projects/{id}/backups}: start a backup (202, a job), list, get, delete. */
+@Path("/v1/projects/{projectId}/backups")
+@Produces(MediaType.APPLICATION_JSON)
+public class BackupResource {
+
+    private final BackupService service;
+    private final ProjectAccess access;
+    private final Caller caller;
+
+    public BackupResource(BackupService service, ProjectAccess access, Caller caller) {
+        this.service = service;
+        this.access = access;
+        this.caller = caller;
+    }
+
+    @POST
+    public Response create(@PathParam("projectId") UUID projectId, CreateBackup body,
+                           @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
+        String label = body == null ? null : body.label();
+        BackupService.validateLabel(label);
+        Validation.start().check(idempotencyKey == null || (idempotencyKey.length() >= 1 && idempotencyKey.length() <= 200),
+                "Idempotency-Key", "must be 1-200 characters").orThrow();
+        BackupService.refuseIfBusy(project);
+        var requested = service.request(new BackupService.Request(project, label, BackupKind.MANUAL,
+                body != null && Boolean.TRUE.equals(body.verify()), null, idempotencyKey, null,
+                caller.principal().subject()));
+        Backup b = requested.backup();
+        return Response.accepted(BackupBody.of(b))
+                .location(URI.create("/v1/projects/" + projectId + "/backups/" + b.id)).build();
+    }
+
+    @GET
+    public Page<BackupBody> list(@PathParam("projectId") UUID projectId, @QueryParam("include") String include,
+                                 @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        Validation.start().check(include == null || include.equals("expired"), "include", "may only be 'expired'")
+                .orThrow();
+        Page<Backup> page = service.list(projectId, "expired".equals(include), cursor, limit);
+        return new Page<>(page.items().stream().map(BackupBody::of).toList(), page.nextCursor());
+    }
+
+    @GET
+    @Path("/{backupId}")
+    public BackupBody get(@PathParam("projectId") UUID projectId, @PathParam("backupId") UUID backupId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return BackupBody.of(service.get(projectId, backupId));
+    }
+
+    @DELETE
+    @Path("/{backupId}")
+    public Response delete(@PathParam("projectId") UUID projectId, @PathParam("backupId") UUID backupId) {
+        access.authorize(projectId, ProjectAction.DESTROY);
+        service.delete(projectId, backupId);
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.capydb.backup.rest;
+
+import dev.capydb.backup.rest.BackupDtos.ScheduleBody;
+import dev.capydb.backup.rest.BackupDtos.ScheduleSettings;
+import dev.capydb.backup.service.ScheduleService;
+import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.chassis.readmodel.ProjectView;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.UUID;
+
+/** {@code /v1/projects/{id}/scheduled-backups/default}: the daily backup schedule and its retention. */
+@Path("/v1/projects/{projectId}/scheduled-backups")
+@Produces(MediaType.APPLICATION_JSON)
+public class ScheduleResource {
+
+    private final ScheduleService schedules;
+    private final ProjectAccess access;
+
+    public ScheduleResource(ScheduleService schedules, ProjectAccess access) {
+        this.schedules = schedules;
+        this.access = access;
+    }
+
+    @GET
+    @Path("/{name}")
+    public ScheduleBody get(@PathParam("projectId") UUID projectId, @PathParam("name") String name) {
+        access.authorize(projectId, ProjectAction.READ);
+        requireDefault(name);
+        return schedules.find(projectId).map(ScheduleBody::of).orElse(new ScheduleBody(ScheduleService.DEFAULT_HOUR, 0,
+                false, ScheduleService.DEFAULT_RETENTION_DAYS, null, null, false));
+    }
+
+    /** Changing the schedule changes retention too: admins only. */
+    @PUT
+    @Path("/{name}")
+    public ScheduleBody put(@PathParam("projectId") UUID projectId, @PathParam("name") String name,
+                            ScheduleSettings body) {
+        ProjectView project = access.authorize(projectId, ProjectAction.DESTROY);
+        requireDefault(name);
+        ScheduleSettings s = body == null ? new ScheduleSettings(null, null, null, null) : body;
+        return ScheduleBody.of(schedules.put(project,
+                new ScheduleService.Settings(s.hour(), s.minute(), s.active(), s.retentionDays())));
+    }
+
+    private static void requireDefault(String name) {
+        if (!"default".equals(name)) {
+            throw ApiException.notFound("schedule '" + name + "' (each project has one schedule, 'default')");
+        }
+    }
+}

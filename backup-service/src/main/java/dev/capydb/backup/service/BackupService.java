@@ -1,0 +1,142 @@
+package dev.capydb.backup.service;
+
+import dev.capydb.backup.messaging.BackupEvents;
+import dev.capydb.backup.repository.Backup;
+import dev.capydb.backup.repository.BackupKind;
+import dev.capydb.backup.repository.BackupRepository;
+import dev.capydb.backup.repository.BackupStatus;
+import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.dataplane.ObjectStore;
+import dev.capydb.dataplane.StorageConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Records backup requests (the worker runs them), lists them, and deletes them when nothing pins them. */
+@ApplicationScoped
+public class BackupService {
+
+    public static final int MAX_LABEL = 100;
+
+    private final BackupRepository backups;
+    private final RestorePointPins pins;
+    private final ObjectStore store;
+    private final StorageConfig storage;
+    private final BackupEvents events;
+
+    public BackupService(BackupRepository backups, RestorePointPins pins, ObjectStore store, StorageConfig storage,
+                         BackupEvents events) {
+        this.backups = backups;
+        this.pins = pins;
+        this.store = store;
+        this.storage = storage;
+        this.events = events;
+    }
+
+    /** What to back up and why. */
+    public record Request(ProjectView project, String label, BackupKind kind, boolean verify, String correlationId,
+                          String idempotencyKey, Instant scheduledFor, String createdBy) {
+    }
+
+    /** A new or (same idempotency key) earlier backup, and whether it was created now. */
+    public record Requested(Backup backup, boolean created) {
+    }
+
+    public static void validateLabel(String label) {
+        Validation.start()
+                .check(label == null || (!label.isBlank() && label.length() <= MAX_LABEL), "label",
+                        "must be 1-" + MAX_LABEL + " characters")
+                .check(label == null || label.chars().noneMatch(Character::isISOControl), "label",
+                        "must not contain control characters")
+                .orThrow();
+    }
+
+    /** Refuses while an overwrite holds the project: the API answers early; the worker's lock is the real guard. */
+    public static void refuseIfBusy(ProjectView project) {
+        if (!"active".equals(project.status())) {
+            throw ApiException.projectBusy("project is " + project.status() + "; back it up once that finishes");
+        }
+    }
+
+    public Requested request(Request r) {
+        if (r.idempotencyKey() != null) {
+            Optional<Backup> earlier = backups.findByIdempotencyKey(r.project().projectId(), r.idempotencyKey());
+            if (earlier.isPresent()) {
+                return new Requested(earlier.get(), false);
+            }
+        }
+        Backup b = new Backup();
+        b.id = UUID.randomUUID();
+        b.projectId = r.project().projectId();
+        b.orgId = r.project().orgId();
+        b.label = r.label();
+        b.kind = r.kind();
+        b.status = BackupStatus.PENDING;
+        b.verify = r.verify() || r.kind() == BackupKind.PRE_CUTOVER;
+        b.correlationId = r.correlationId();
+        b.idempotencyKey = r.idempotencyKey();
+        b.scheduledFor = r.scheduledFor();
+        b.createdBy = r.createdBy();
+        b.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        b.backupKey = "projects/" + b.projectId + "/backups/" + b.id + ".dump";
+        // Joins the caller's transaction when there is one (the scheduler's slot claim), so both commit together.
+        QuarkusTransaction.joiningExisting().run(() -> backups.persist(b));
+        return new Requested(b, true);
+    }
+
+    public Page<Backup> list(UUID projectId, boolean includeExpired, String cursor, Integer limit) {
+        int size = Cursor.limit(limit);
+        Cursor after = Cursor.decode(cursor);
+        List<Backup> rows = backups.page(projectId, includeExpired, after == null ? null : after.at(),
+                after == null ? null : after.id(), size + 1);
+        String next = null;
+        if (rows.size() > size) {
+            rows = rows.subList(0, size);
+            next = new Cursor(rows.get(size - 1).createdAt, rows.get(size - 1).id).encode();
+        }
+        return new Page<>(rows, next);
+    }
+
+    public Backup get(UUID projectId, UUID backupId) {
+        return backups.findInProject(projectId, backupId)
+                .orElseThrow(() -> ApiException.notFound("backup " + backupId));
+    }
+
+    /** Removes the object, then the row. Refused while the backup runs or a restore point names it. */
+    public void delete(UUID projectId, UUID backupId) {
+        Backup b = get(projectId, backupId);
+        if (!b.status.finished()) {
+            throw ApiException.conflict("backup_running", "backup " + backupId + " is still " + b.status.wire());
+        }
+        if (b.status == BackupStatus.COMPLETED && pins.isPinned(b.backupKey)) {
+            throw ApiException.conflict("backup_pinned", "a restore point uses this backup; delete the restore point first");
+        }
+        if (b.status == BackupStatus.COMPLETED || b.status == BackupStatus.DELETING) {
+            store.delete(storage.backupsBucket(), b.backupKey);
+        }
+        QuarkusTransaction.requiringNew().run(() -> backups.deleteById(backupId));
+    }
+
+    /** Ends a backup as failed (row + events in one transaction); no object remains under its key. */
+    public void fail(UUID backupId, String error) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Backup b = backups.findById(backupId);
+            if (b.status.finished()) {
+                return;
+            }
+            b.status = b.status.moveTo(BackupStatus.FAILED);
+            b.error = error.length() > 2000 ? error.substring(0, 2000) : error;
+            b.completedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            b.leaseUntil = null;
+            events.finished(b);
+        });
+    }
+}

@@ -1,0 +1,284 @@
+package dev.capydb.backup.service;
+
+import dev.capydb.backup.config.BackupConfig;
+import dev.capydb.backup.dataplane.BackupFailure;
+import dev.capydb.backup.dataplane.BackupVerifier;
+import dev.capydb.backup.dataplane.BackupVerifier.Verification;
+import dev.capydb.backup.dataplane.DumpResult;
+import dev.capydb.backup.dataplane.ProjectDumper;
+import dev.capydb.backup.messaging.BackupEvents;
+import dev.capydb.backup.repository.Backup;
+import dev.capydb.backup.repository.BackupRepository;
+import dev.capydb.backup.repository.BackupStatus;
+import dev.capydb.chassis.readmodel.ProjectLookup;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.dataplane.LockMode;
+import dev.capydb.dataplane.ObjectStore;
+import dev.capydb.dataplane.ProjectBusyException;
+import dev.capydb.dataplane.ProjectLocks;
+import dev.capydb.dataplane.StorageConfig;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs pending backups: claims them with {@code FOR UPDATE SKIP LOCKED} (so any number of replicas share the
+ * work), keeps a lease alive while running, and re-queues the backups of workers whose lease ran out (backups are
+ * safe to re-run) until their attempts are used up.
+ */
+@ApplicationScoped
+public class BackupWorker {
+
+    private static final Logger LOG = Logger.getLogger(BackupWorker.class);
+
+    private final BackupRepository backups;
+    private final BackupService service;
+    private final ProjectLookup projects;
+    private final HostRegistry hosts;
+    private final ProjectLocks locks;
+    private final ProjectDumper dumper;
+    private final BackupVerifier verifier;
+    private final ObjectStore store;
+    private final StorageConfig storage;
+    private final BackupEvents events;
+    private final BackupConfig config;
+    private final AgroalDataSource dataSource;
+    private final String workerId = "backup-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Set<UUID> active = ConcurrentHashMap.newKeySet();
+    private final ExecutorService pool;
+
+    public BackupWorker(BackupRepository backups, BackupService service, ProjectLookup projects, HostRegistry hosts,
+                        ProjectLocks locks, ProjectDumper dumper, BackupVerifier verifier, ObjectStore store,
+                        StorageConfig storage, BackupEvents events, BackupConfig config, AgroalDataSource dataSource) {
+        this.backups = backups;
+        this.service = service;
+        this.projects = projects;
+        this.hosts = hosts;
+        this.locks = locks;
+        this.dumper = dumper;
+        this.verifier = verifier;
+        this.store = store;
+        this.storage = storage;
+        this.events = events;
+        this.config = config;
+        this.dataSource = dataSource;
+        this.pool = Executors.newFixedThreadPool(config.workers(), r -> new Thread(r, "backup-worker"));
+    }
+
+    /** Drops verification databases left by a worker that died mid-verification (not those of live workers). */
+    void cleanUpScratch(@Observes StartupEvent start) {
+        for (DatabaseHost host : hosts.all()) {
+            try (Connection c = host.maintenanceConnection(); PreparedStatement st = c.prepareStatement(
+                    "SELECT datname FROM pg_database WHERE datname LIKE ?")) {
+                st.setString(1, BackupVerifier.SCRATCH_PREFIX + "%");
+                List<String> names = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                }
+                for (String name : names) {
+                    if (!belongsToLiveWorker(name)) {
+                        LOG.infof("dropping leftover verification database %s on %s", name, host.id());
+                        BackupVerifier.dropScratch(host, name);
+                    }
+                }
+            } catch (SQLException e) {
+                LOG.warnf("cannot look for leftover verification databases on %s: %s", host.id(), e.getMessage());
+            }
+        }
+    }
+
+    private boolean belongsToLiveWorker(String scratch) {
+        String hex = scratch.substring(BackupVerifier.SCRATCH_PREFIX.length());
+        if (hex.length() != 32) {
+            return false;
+        }
+        UUID id = UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
+        return QuarkusTransaction.requiringNew().call(() -> backups.findByIdOptional(id)
+                .filter(b -> b.status == BackupStatus.RUNNING && b.leaseUntil != null && b.leaseUntil.isAfter(Instant.now()))
+                .isPresent());
+    }
+
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
+    void poll() {
+        while (active.size() < config.workers()) {
+            Optional<UUID> claimed = claimNext();
+            if (claimed.isEmpty()) {
+                return;
+            }
+            UUID id = claimed.get();
+            active.add(id);
+            pool.submit(() -> {
+                try {
+                    run(id);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "backup %s failed unexpectedly", id);
+                    service.fail(id, "internal error: " + e.getMessage());
+                } finally {
+                    active.remove(id);
+                }
+            });
+        }
+    }
+
+    /** Renews the lease of every backup this replica is running. */
+    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        if (active.isEmpty()) {
+            return;
+        }
+        exec("UPDATE backup SET lease_until = ? WHERE status = 'RUNNING' AND worker = ? AND id = ANY (?)",
+                Timestamp.from(Instant.now().plus(config.lease())), workerId, active.toArray(UUID[]::new));
+    }
+
+    /** Re-queues (or, out of attempts, fails) backups whose worker stopped renewing its lease. */
+    @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void reapExpiredLeases() {
+        List<Backup> dead = QuarkusTransaction.requiringNew().call(() ->
+                backups.list("status = ?1 and leaseUntil < ?2", BackupStatus.RUNNING, Instant.now()));
+        for (Backup b : dead) {
+            if (b.attempt < config.maxAttempts()) {
+                LOG.warnf("backup %s: worker %s stopped (lease expired); running it again", b.id, b.worker);
+                QuarkusTransaction.requiringNew().run(() -> {
+                    Backup row = backups.findById(b.id);
+                    if (row.status == BackupStatus.RUNNING) {
+                        row.status = row.status.moveTo(BackupStatus.PENDING);
+                        row.leaseUntil = null;
+                        row.worker = null;
+                    }
+                });
+            } else {
+                service.fail(b.id, "the worker running this backup stopped " + b.attempt + " times; giving up");
+            }
+        }
+    }
+
+    private Optional<UUID> claimNext() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement("""
+                    UPDATE backup SET status = 'RUNNING', attempt = attempt + 1, worker = ?, lease_until = ?,
+                        started_at = coalesce(started_at, now())
+                    WHERE id = (SELECT id FROM backup WHERE status = 'PENDING'
+                                  AND (not_before IS NULL OR not_before <= now())
+                                ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    RETURNING id""")) {
+                st.setString(1, workerId);
+                st.setTimestamp(2, Timestamp.from(Instant.now().plus(config.lease())));
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    void run(UUID id) {
+        Backup b = QuarkusTransaction.requiringNew().call(() -> backups.findById(id));
+        Optional<ProjectView> project = projects.find(b.projectId).filter(p -> !p.isDeleted());
+        if (project.isEmpty()) {
+            service.fail(id, "the project no longer exists");
+            return;
+        }
+        DatabaseHost host = hosts.host(project.get().hostId());
+        try (var lock = locks.acquire(host, b.projectId, LockMode.SHARED)) {
+            DumpResult dump = dumper.dump(host, project.get().databaseName(), b.backupKey, b.verify);
+            Verification verification = b.verify
+                    ? verifier.verify(host, b.id, b.backupKey, dump.object().sha256(), dump.rowCounts()) : null;
+            if (verification != null && !verification.verified()) {
+                store.delete(storage.backupsBucket(), b.backupKey);
+                recordVerification(id, verification);
+                service.fail(id, "verification failed: " + verification.details());
+                return;
+            }
+            complete(id, dump, verification);
+        } catch (ProjectBusyException e) {
+            if (b.createdAt.plus(config.busyGiveUp()).isBefore(Instant.now())) {
+                service.fail(id, "project_busy: another operation held the project for over " + config.busyGiveUp());
+            } else {
+                requeue(id, Instant.now().plus(config.busyRetry()));
+            }
+        } catch (BackupFailure e) {
+            service.fail(id, e.getMessage());
+        } catch (SQLException e) {
+            service.fail(id, "the database host is unreachable: " + e.getMessage());
+        }
+    }
+
+    private void complete(UUID id, DumpResult dump, Verification verification) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Backup b = backups.findById(id);
+            b.status = b.status.moveTo(BackupStatus.COMPLETED);
+            b.sizeBytes = dump.object().sizeBytes();
+            b.sha256 = dump.object().sha256();
+            if (verification != null) {
+                b.verified = true;
+                b.verification = verification.details();
+            }
+            b.completedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            b.leaseUntil = null;
+            events.finished(b);
+        });
+    }
+
+    private void recordVerification(UUID id, Verification verification) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Backup b = backups.findById(id);
+            b.verified = verification.verified();
+            b.verification = verification.details();
+        });
+    }
+
+    private void requeue(UUID id, Instant notBefore) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Backup b = backups.findById(id);
+            b.status = b.status.moveTo(BackupStatus.PENDING);
+            b.notBefore = notBefore;
+            b.leaseUntil = null;
+            b.worker = null;
+        });
+    }
+
+    private void exec(String sql, Object... args) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    if (args[i] instanceof UUID[] ids) {
+                        st.setArray(i + 1, c.createArrayOf("uuid", ids));
+                    } else {
+                        st.setObject(i + 1, args[i]);
+                    }
+                }
+                st.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.capydb.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capydb.backup.Fixtures.TestProject;
+import dev.capydb.backup.dataplane.BackupFailure;
+import dev.capydb.backup.dataplane.BackupVerifier;
+import dev.capydb.backup.dataplane.DumpResult;
+import dev.capydb.backup.dataplane.ProjectDumper;
+import dev.capydb.dataplane.ObjectStore;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The dump and verification steps under faults: a killed pg_dump, a corrupted object. */
+@QuarkusTest
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class DumpFaultsTest {
+
+    @Inject
+    Fixtures fixtures;
+    @Inject
+    ProjectDumper dumper;
+    @Inject
+    BackupVerifier verifier;
+    @Inject
+    ObjectStore store;
+
+    @Test
+    void aKilledPgDumpLeavesNoObject() throws Exception {
+        TestProject p = fixtures.projectWithData(400_000);
+        String key = "test/killed/" + UUID.randomUUID() + ".dump";
+        CompletableFuture<Throwable> dump = CompletableFuture.supplyAsync(() -> {
+            try {
+                dumper.dump(p.host(), p.database(), key, false);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        int killed = 0;
+        try (Connection admin = p.host().maintenanceConnection(); Statement st = admin.createStatement()) {
+            for (int i = 0; i < 400 && killed == 0 && !dump.isDone(); i++) {
+                try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        + "WHERE application_name = 'pg_dump' AND datname = '" + p.database() + "'")) {
+                    rs.next();
+                    killed = rs.getInt(1);
+                }
+                Thread.sleep(10);
+            }
+        }
+        Throwable failure = dump.get();
+        assertTrue(killed > 0, "pg_dump finished before it could be killed; make the table bigger");
+        assertTrue(failure instanceof BackupFailure, String.valueOf(failure));
+        assertTrue(failure.getMessage().startsWith("pg_dump exited with"), failure.getMessage());
+        assertEquals(Optional.empty(), store.size("capydb-backups", key), "no partial object may remain");
+    }
+
+    @Test
+    void verificationCatchesACorruptedObject() throws Exception {
+        TestProject p = fixtures.projectWithData(2000);
+        String key = "test/corrupt/" + UUID.randomUUID() + ".dump";
+        DumpResult dump = dumper.dump(p.host(), p.database(), key, true);
+        assertTrue(verifier.verify(p.host(), UUID.randomUUID(), key, dump.object().sha256(), dump.rowCounts()).verified(),
+                "an intact backup verifies");
+
+        byte[] bytes;
+        try (InputStream in = store.open("capydb-backups", key)) {
+            bytes = in.readAllBytes();
+        }
+        bytes[bytes.length / 2] ^= 0x5a;
+        store.upload("capydb-backups", key, new ByteArrayInputStream(bytes));
+
+        BackupVerifier.Verification v = verifier.verify(p.host(), UUID.randomUUID(), key, dump.object().sha256(),
+                dump.rowCounts());
+        assertFalse(v.verified());
+        JsonNode details = new ObjectMapper().readTree(v.details());
+        assertFalse(details.get("checksum_matches").asBoolean(), v.details());
+        store.delete("capydb-backups", key);
+    }
+
+    @Test
+    void verificationNoticesMissingRows() throws Exception {
+        TestProject p = fixtures.projectWithData(50);
+        String key = "test/rows/" + UUID.randomUUID() + ".dump";
+        DumpResult dump = dumper.dump(p.host(), p.database(), key, true);
+        var expected = new java.util.TreeMap<>(dump.rowCounts());
+        expected.put("public.orders", expected.get("public.orders") + 1);
+        BackupVerifier.Verification v = verifier.verify(p.host(), UUID.randomUUID(), key, dump.object().sha256(), expected);
+        assertFalse(v.verified());
+        assertTrue(v.details().contains("public.orders: source 51, restored 50"), v.details());
+        store.delete("capydb-backups", key);
+    }
+}
