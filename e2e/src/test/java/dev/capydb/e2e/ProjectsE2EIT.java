@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 
 /** The foundation's promise, through the gateway with real tokens: a project is a database you can use. */
@@ -24,7 +23,7 @@ class ProjectsE2EIT {
     @Test
     void aliceCreatesAProjectAndConnectsWithPsqlWhileOthersSeeWhatTheyShould() throws Exception {
         String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        try (KafkaConsumer<String, String> events = Stack.tail("capydb.projects")) {
+        try (Stack.EventTail events = Stack.tail("capydb.projects")) {
             String id = Stack.api("alice").contentType("application/json").body(Map.of("name", name))
                     .post("/v1/projects").then().statusCode(201)
                     .body("org_id", equalTo("acme")).body("status", equalTo("active"))
@@ -46,8 +45,7 @@ class ProjectsE2EIT {
             Stack.anonymous().get("/v1/projects/{id}", id).then().statusCode(401)
                     .contentType("application/problem+json").body("code", equalTo("unauthorized"));
 
-            ConsumerRecord<String, String> created = Stack.await(events,
-                    r -> id.equals(r.key()) && r.value().contains("\"project.created\""), Duration.ofSeconds(30));
+            ConsumerRecord<String, String> created = events.await(r -> id.equals(r.key()) && r.value().contains("\"project.created\""), Duration.ofSeconds(30));
             JsonNode envelope = JSON.readTree(created.value());
             assertEquals("project-service", envelope.get("source").asText());
             assertEquals("acme", envelope.get("org_id").asText());
@@ -55,7 +53,7 @@ class ProjectsE2EIT {
 
             Stack.api("bob").delete("/v1/projects/{id}", id).then().statusCode(403).body("code", equalTo("forbidden"));
             Stack.api("alice").delete("/v1/projects/{id}", id).then().statusCode(204);
-            Stack.await(events, r -> id.equals(r.key()) && r.value().contains("\"project.deleted\""),
+            events.await(r -> id.equals(r.key()) && r.value().contains("\"project.deleted\""),
                     Duration.ofSeconds(30));
             Stack.api("alice").get("/v1/projects/{id}", id).then().statusCode(404);
         }

@@ -75,8 +75,8 @@ final class Stack {
         return out.strip();
     }
 
-    /** A consumer positioned at the end of {@code topic}, so it sees only what happens from now on. */
-    static KafkaConsumer<String, String> tail(String topic) {
+    /** A tail of {@code topic} from now on: what happens after this call, in order, nothing dropped. */
+    static EventTail tail(String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + env("CAPYDB_KAFKA_PORT", "9092"));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -88,22 +88,38 @@ final class Stack {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
-        return consumer;
+        return new EventTail(consumer);
     }
 
-    /** Polls until a record matching {@code wanted} arrives, or fails after {@code timeout}. */
-    static ConsumerRecord<String, String> await(KafkaConsumer<String, String> consumer,
-                                                Predicate<ConsumerRecord<String, String>> wanted, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> seen = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                if (wanted.test(r)) {
-                    return r;
+    /** Records polled from a topic and not yet matched: a later {@link #await} still sees them. */
+    static final class EventTail implements AutoCloseable {
+        private final KafkaConsumer<String, String> consumer;
+        private final List<ConsumerRecord<String, String>> unmatched = new ArrayList<>();
+
+        EventTail(KafkaConsumer<String, String> consumer) {
+            this.consumer = consumer;
+        }
+
+        /** The first record matching {@code wanted} (removed from the tail), or a failure after {@code timeout}. */
+        ConsumerRecord<String, String> await(Predicate<ConsumerRecord<String, String>> wanted, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                for (int i = 0; i < unmatched.size(); i++) {
+                    if (wanted.test(unmatched.get(i))) {
+                        return unmatched.remove(i);
+                    }
                 }
-                seen.add(r.value());
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no matching event within " + timeout + "; saw "
+                            + unmatched.stream().map(ConsumerRecord::value).toList());
+                }
+                consumer.poll(Duration.ofMillis(500)).forEach(unmatched::add);
             }
         }
-        throw new AssertionError("no matching event within " + timeout + "; saw " + seen);
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
     }
 }

@@ -42,6 +42,11 @@ public class BackupConsumers {
         inbox.process("backup-restore-points", json, this::restorePoint);
     }
 
+    /** The restore-point handler itself, for tests that feed events through the inbox by hand. */
+    public void onRestoreEventForTest(EventEnvelope e) {
+        restorePoint(e);
+    }
+
     void restorePoint(EventEnvelope e) {
         if (EventType.RESTORE_POINT_CREATED.wireName().equals(e.type())) {
             RestorePointPayload rp = e.dataAs(RestorePointPayload.class);

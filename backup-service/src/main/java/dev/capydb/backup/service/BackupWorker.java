@@ -68,6 +68,7 @@ public class BackupWorker {
     private final String workerId = "backup-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
     private final ExecutorService pool;
+    private volatile boolean stopping;
 
     public BackupWorker(BackupRepository backups, BackupService service, ProjectLookup projects, HostRegistry hosts,
                         ProjectLocks locks, ProjectDumper dumper, BackupVerifier verifier, ObjectStore store,
@@ -124,7 +125,7 @@ public class BackupWorker {
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
     void poll() {
-        while (active.size() < config.workers()) {
+        while (!stopping && active.size() < config.workers()) {
             Optional<UUID> claimed = claimNext();
             if (claimed.isEmpty()) {
                 return;
@@ -135,6 +136,11 @@ public class BackupWorker {
                 try {
                     run(id);
                 } catch (RuntimeException e) {
+                    if (stopping) {
+                        // Interrupted by shutdown: the lease runs out and another replica runs it again.
+                        LOG.infof("backup %s interrupted by shutdown; it will be retried", id);
+                        return;
+                    }
                     LOG.errorf(e, "backup %s failed unexpectedly", id);
                     service.fail(id, "internal error: " + e.getMessage());
                 } finally {
@@ -277,8 +283,14 @@ public class BackupWorker {
         });
     }
 
+    void onShutdown(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        stopping = true;
+        pool.shutdownNow();
+    }
+
     @PreDestroy
     void stop() {
+        stopping = true;
         pool.shutdownNow();
     }
 }

@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -41,7 +40,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public class BaseBackupService {
 
     private static final Logger LOG = Logger.getLogger(BaseBackupService.class);
-    private static final Pattern START_LSN = Pattern.compile("write-ahead log start point: ([0-9A-F]+/[0-9A-F]+)");
+    /** From the backup history file PostgreSQL archives when a base backup ends. */
+    private static final Pattern START = Pattern.compile("START WAL LOCATION: ([0-9A-F]+/[0-9A-F]+) \\(file ([0-9A-F]{24})\\)");
     private static final Pattern WAL_FILE = Pattern.compile("[0-9A-F]{24}");
 
     private final HostRegistry hosts;
@@ -122,20 +122,23 @@ public class BaseBackupService {
     public BaseBackup take(DatabaseHost host, UUID id) {
         BaseBackup row = QuarkusTransaction.requiringNew().call(() -> BaseBackup.<BaseBackup>findById(id));
         AtomicReference<StoredObject> uploaded = new AtomicReference<>();
+        String label = "capydb-" + id;
         ToolResult result = tools.run(ToolInvocation.of("pg_basebackup")
-                .args("--pgdata=-", "--format=tar", "--gzip", "--wal-method=none", "--checkpoint=fast", "--verbose")
+                .args("--pgdata=-", "--format=tar", "--gzip", "--wal-method=none", "--checkpoint=fast",
+                        "--label=" + label)
                 .env(host.adminToolEnv())
                 .stdout(out -> uploaded.set(store.upload(storage.walBucket(), row.objectKey, out)))
                 .timeout(config.dumpTimeout())
                 .build());
-        Matcher lsn = START_LSN.matcher(result.stderr());
-        if (!result.succeeded() || !lsn.find()) {
+        Optional<Matcher> start = result.succeeded() ? historyFile(host, label) : Optional.empty();
+        if (start.isEmpty()) {
             try {
                 store.delete(storage.walBucket(), row.objectKey);
             } catch (RuntimeException ignored) {
                 // Nothing references the key of a failed base backup.
             }
-            String error = result.succeeded() ? "pg_basebackup did not report its start point" : result.describeFailure("pg_basebackup");
+            String error = result.succeeded() ? "the backup history file of " + label + " never reached the WAL archive"
+                    : result.describeFailure("pg_basebackup");
             QuarkusTransaction.requiringNew().run(() -> {
                 BaseBackup b = BaseBackup.findById(id);
                 b.status = "failed";
@@ -143,17 +146,48 @@ public class BaseBackupService {
             });
             throw new IllegalStateException("base backup of " + host.id() + " failed: " + error);
         }
-        String walFile = walFileName(host, lsn.group(1));
         return QuarkusTransaction.requiringNew().call(() -> {
             BaseBackup b = BaseBackup.findById(id);
             b.status = "completed";
-            b.startLsn = lsn.group(1);
-            b.startWalFile = walFile;
+            b.startLsn = start.get().group(1);
+            b.startWalFile = start.get().group(2);
             b.endTime = Instant.now().truncatedTo(ChronoUnit.MICROS);
             b.sizeBytes = uploaded.get().sizeBytes();
             events.baseBackupCompleted(b);
             return b;
         });
+    }
+
+    /**
+     * Finds the archived backup history file ({@code <segment>.<offset>.backup}) of the base backup with this
+     * label and reads its start location. It is archived right after the backup ends, so wait a little for it.
+     */
+    private Optional<Matcher> historyFile(DatabaseHost host, String label) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<S3Object> histories = store.list(storage.walBucket(), host.id() + "/").stream()
+                    .filter(o -> o.key().endsWith(".backup"))
+                    .sorted(java.util.Comparator.comparing(S3Object::lastModified).reversed())
+                    .toList();
+            for (S3Object o : histories) {
+                try (var in = store.open(storage.walBucket(), o.key())) {
+                    String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    Matcher m = START.matcher(text);
+                    if (text.contains("LABEL: " + label + "\n") && m.find()) {
+                        return Optional.of(m);
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.debugf("cannot read %s: %s", o.key(), e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /** Deletes base backups (and the WAL before the oldest kept one) that are older than the PITR retention. */
@@ -197,17 +231,4 @@ public class BaseBackupService {
         return old.size();
     }
 
-    private static String walFileName(DatabaseHost host, String lsn) {
-        try (Connection c = host.maintenanceConnection();
-             PreparedStatement st = c.prepareStatement("SELECT pg_walfile_name(?::pg_lsn)")) {
-            st.setString(1, lsn);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        } catch (SQLException e) {
-            LOG.warnf("cannot name the WAL file of %s on %s: %s", lsn, host.id(), e.getMessage());
-            return null;
-        }
-    }
 }

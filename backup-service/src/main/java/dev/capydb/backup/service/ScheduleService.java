@@ -61,13 +61,12 @@ public class ScheduleService {
                 .orThrow();
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            BackupSchedule sch = em.find(BackupSchedule.class, project.projectId(), LockModeType.PESSIMISTIC_WRITE);
-            if (sch == null) {
-                sch = new BackupSchedule();
+            BackupSchedule existing = em.find(BackupSchedule.class, project.projectId(), LockModeType.PESSIMISTIC_WRITE);
+            BackupSchedule sch = existing != null ? existing : new BackupSchedule();
+            if (existing == null) {
                 sch.projectId = project.projectId();
                 sch.orgId = project.orgId();
                 sch.createdAt = now;
-                em.persist(sch);
             }
             sch.hour = s.hour();
             sch.minute = s.minute();
@@ -75,6 +74,9 @@ public class ScheduleService {
             sch.retentionDays = s.retentionDays();
             sch.nextRunAt = s.active() ? Slots.nextAfter(now, s.hour(), s.minute()) : null;
             sch.updatedAt = now;
+            if (existing == null) {
+                em.persist(sch);
+            }
             return sch;
         });
     }

@@ -1,0 +1,273 @@
+package dev.capydb.backup;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capydb.backup.Fixtures.TestProject;
+import dev.capydb.backup.messaging.BackupConsumers;
+import dev.capydb.backup.repository.Backup;
+import dev.capydb.backup.repository.BackupKind;
+import dev.capydb.backup.repository.BackupRepository;
+import dev.capydb.backup.repository.BackupStatus;
+import dev.capydb.backup.repository.BaseBackup;
+import dev.capydb.backup.service.BaseBackupService;
+import dev.capydb.backup.service.BackupWorker;
+import dev.capydb.backup.service.RetentionService;
+import dev.capydb.backup.service.ScheduleService;
+import dev.capydb.chassis.inbox.Inbox;
+import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.dataplane.ObjectStore;
+import dev.capydb.events.CutoverPayload;
+import dev.capydb.events.EventEnvelope;
+import dev.capydb.events.EventJson;
+import dev.capydb.events.EventType;
+import dev.capydb.events.RestorePointPayload;
+import dev.capydb.testing.TestTokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Schedules, retention, leases, pre-cutover backups and PITR base backups, driven by hand. */
+@QuarkusTest
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class BackupLifecycleTest {
+
+    @Inject
+    Fixtures fixtures;
+    @Inject
+    ScheduleService schedules;
+    @Inject
+    RetentionService retention;
+    @Inject
+    BackupWorker worker;
+    @Inject
+    BaseBackupService baseBackups;
+    @Inject
+    BackupConsumers consumers;
+    @Inject
+    Inbox inbox;
+    @Inject
+    BackupRepository backups;
+    @Inject
+    HostRegistry hosts;
+    @Inject
+    ObjectStore store;
+    @Inject
+    AgroalDataSource dataSource;
+
+    private void sql(String statement) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    @Test
+    void scheduleIsValidatedAndEachSlotRunsOnceAcrossReplicasAndDowntime() throws Exception {
+        TestProject p = fixtures.projectWithData(5);
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/scheduled-backups/default", p.id())
+                .then().statusCode(200).body("configured", equalTo(false)).body("active", equalTo(false));
+        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("hour", 24, "minute", -1, "active", true, "retention_days", 400))
+                .put("/v1/projects/{p}/scheduled-backups/default", p.id()).then().statusCode(422)
+                .body("code", equalTo("validation_failed"))
+                .body("errors.field", hasItems("hour", "minute", "retention_days"));
+        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+                .body(Map.of("hour", 2, "minute", 30, "active", true, "retention_days", 7))
+                .put("/v1/projects/{p}/scheduled-backups/default", p.id()).then().statusCode(403);
+        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("hour", 2, "minute", 30, "active", true, "retention_days", 7))
+                .put("/v1/projects/{p}/scheduled-backups/default", p.id()).then().statusCode(200)
+                .body("hour", equalTo(2)).body("minute", equalTo(30)).body("next_run_at", notNullValue())
+                .body("configured", equalTo(true));
+        given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/scheduled-backups/other", p.id())
+                .then().statusCode(404);
+
+        // Down for three days: the missed slots run once, late, and the next slot is in the future.
+        sql("UPDATE backup_schedule SET next_run_at = now() - interval '3 days' WHERE project_id = '" + p.id() + "'");
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        Callable<Integer> replica = () -> schedules.runDue(Instant.now());
+        List<Future<Integer>> runs = two.invokeAll(List.of(replica, replica));
+        int created = runs.get(0).get() + runs.get(1).get();
+        two.shutdown();
+        List<Backup> made = QuarkusTransaction.requiringNew().call(() ->
+                backups.list("projectId = ?1 and kind = ?2", p.id(), BackupKind.SCHEDULED));
+        assertEquals(1, made.size(), "one backup for the missed slot");
+        assertTrue(created >= 1);
+        assertEquals(0, schedules.runDue(Instant.now()), "nothing more is due");
+        Instant next = schedules.find(p.id()).orElseThrow().nextRunAt;
+        assertTrue(next.isAfter(Instant.now()), "next slot " + next + " is in the future");
+        assertNotNull(schedules.find(p.id()).orElseThrow().lastRunAt);
+
+        // project.deleted stops the schedule.
+        EventEnvelope deleted = EventEnvelope.of(EventType.PROJECT_DELETED, "project-service", "acme", p.id(), null,
+                new dev.capydb.events.ProjectPayload(p.id(), "acme", "x", "local-1", "free", 1, "local-1", p.database(),
+                        p.database(), "deleted", true, 9, Instant.now(), Instant.now()));
+        consumers.onProjectEvent(EventJson.write(deleted));
+        assertFalse(schedules.find(p.id()).orElseThrow().active);
+    }
+
+    @Test
+    void retentionKeepsPinnedAndNewestAndShowsWhatItExpired() throws Exception {
+        TestProject p = fixtures.projectWithData(1);
+        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("hour", 1, "minute", 0, "active", false, "retention_days", 7))
+                .put("/v1/projects/{p}/scheduled-backups/default", p.id()).then().statusCode(200);
+        UUID oldest = oldBackup(p, 30);
+        UUID pinned = oldBackup(p, 20);
+        UUID newest = oldBackup(p, 10);
+        UUID recent = UUID.randomUUID();
+        String pinnedKey = QuarkusTransaction.requiringNew().call(() -> backups.findById(pinned).backupKey);
+        inbox.process("backup-restore-points", EventJson.write(EventEnvelope.of(EventType.RESTORE_POINT_CREATED,
+                "restore-service", "acme", p.id(), null, new RestorePointPayload(UUID.randomUUID(), p.id(), "keep-me",
+                        "backup", pinnedKey, null, null))), consumers::onRestoreEventForTest);
+
+        List<UUID> expired = retention.runOnce(Instant.now());
+        assertEquals(List.of(oldest), expired.stream().filter(List.of(oldest, pinned, newest, recent)::contains).toList());
+        String oldestKey = QuarkusTransaction.requiringNew().call(() -> backups.findById(oldest).backupKey);
+        assertEquals(Optional.empty(), store.size("capydb-backups", oldestKey));
+        assertTrue(store.size("capydb-backups", pinnedKey).isPresent());
+
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/backups", p.id()).then().statusCode(200)
+                .body("items.id", not(hasItem(oldest.toString()))).body("items.id", hasItem(pinned.toString()))
+                .body("items.id", hasItem(newest.toString()));
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/backups?include=expired", p.id()).then()
+                .statusCode(200).body("items.find { it.id == '" + oldest + "' }.status", equalTo("expired"))
+                .body("items.find { it.id == '" + oldest + "' }.expired_reason",
+                        equalTo("older than the 7-day retention window"));
+        given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{p}/backups/{b}", p.id(), pinned)
+                .then().statusCode(409).body("code", equalTo("backup_pinned"));
+    }
+
+    /** A completed backup with a small object, {@code days} old. */
+    private UUID oldBackup(TestProject p, int days) throws Exception {
+        UUID id = UUID.randomUUID();
+        String key = "projects/" + p.id() + "/backups/" + id + ".dump";
+        var stored = store.upload("capydb-backups", key, new ByteArrayInputStream(("backup " + id).getBytes()));
+        Instant at = Instant.now().minus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MICROS);
+        QuarkusTransaction.requiringNew().run(() -> {
+            Backup b = new Backup();
+            b.id = id;
+            b.projectId = p.id();
+            b.orgId = "acme";
+            b.kind = BackupKind.SCHEDULED;
+            b.status = BackupStatus.COMPLETED;
+            b.backupKey = key;
+            b.sizeBytes = stored.sizeBytes();
+            b.sha256 = stored.sha256();
+            b.createdAt = at;
+            b.completedAt = at;
+            backups.persist(b);
+        });
+        return id;
+    }
+
+    @Test
+    void aDeadWorkersBackupRunsAgainThenGivesUp() throws Exception {
+        TestProject p = fixtures.projectWithData(1);
+        UUID retried = UUID.randomUUID();
+        UUID exhausted = UUID.randomUUID();
+        for (UUID id : List.of(retried, exhausted)) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                Backup b = new Backup();
+                b.id = id;
+                b.projectId = p.id();
+                b.orgId = "acme";
+                b.kind = BackupKind.MANUAL;
+                b.status = BackupStatus.RUNNING;
+                b.attempt = id.equals(retried) ? 1 : 3;
+                b.worker = "a-dead-replica";
+                b.leaseUntil = Instant.now().minusSeconds(60);
+                b.backupKey = "projects/" + p.id() + "/backups/" + id + ".dump";
+                b.createdAt = Instant.now();
+                backups.persist(b);
+            });
+        }
+        worker.reapExpiredLeases();
+        Backup failed = QuarkusTransaction.requiringNew().call(() -> backups.findById(exhausted));
+        assertEquals(BackupStatus.FAILED, failed.status);
+        assertTrue(failed.error.contains("stopped 3 times"), failed.error);
+        // The retried one goes back to pending and a live worker completes it.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        BackupStatus status = null;
+        while (System.nanoTime() < deadline) {
+            status = QuarkusTransaction.requiringNew().call(() -> backups.findById(retried).status);
+            if (status == BackupStatus.COMPLETED || status == BackupStatus.FAILED) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        assertEquals(BackupStatus.COMPLETED, status);
+        assertEquals(2, QuarkusTransaction.requiringNew().call(() -> backups.findById(retried).attempt));
+    }
+
+    @Test
+    void cutoverExecutionTakesAVerifiedPreCutoverBackupOnce() throws Exception {
+        TestProject p = fixtures.projectWithData(10);
+        UUID request = UUID.randomUUID();
+        String json = EventJson.write(EventEnvelope.of(EventType.CUTOVER_EXECUTION_STARTED, "cutover-service", "acme",
+                p.id(), request.toString(), new CutoverPayload(request, p.id(), UUID.randomUUID(), "in_progress",
+                        "OPS-1", null, null)));
+        consumers.onCutoverEvent(json);
+        consumers.onCutoverEvent(json);
+        List<Backup> pre = QuarkusTransaction.requiringNew().call(() ->
+                backups.list("projectId = ?1 and kind = ?2", p.id(), BackupKind.PRE_CUTOVER));
+        assertEquals(1, pre.size());
+        assertEquals("pre-cutover-" + request, pre.get(0).label);
+        assertTrue(pre.get(0).verify);
+        String id = pre.get(0).id.toString();
+        var done = BackupApiTest.awaitFinished(p.id(), id);
+        assertEquals("completed", done.getString("status"), done.prettify());
+        assertTrue(done.getBoolean("verified"));
+        assertEquals(request.toString(), done.getString("correlation_id"));
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/backups", p.id()).then()
+                .body("items.find { it.id == '" + id + "' }.kind", equalTo("pre_cutover"));
+    }
+
+    @Test
+    void baseBackupOfThePitrHostLandsInStorage() throws Exception {
+        var host = hosts.host("local-1");
+        sql("DELETE FROM base_backup");
+        UUID id = baseBackups.claimIfDue(host, Instant.now()).orElseThrow();
+        assertTrue(baseBackups.claimIfDue(host, Instant.now()).isEmpty(), "one at a time per host");
+        BaseBackup b = baseBackups.take(host, id);
+        assertEquals("completed", b.status);
+        assertTrue(b.startLsn.matches("[0-9A-F]+/[0-9A-F]+"), b.startLsn);
+        assertEquals(24, b.startWalFile.length());
+        assertEquals(Optional.of(b.sizeBytes), store.size("capydb-wal", b.objectKey));
+        assertTrue(baseBackups.claimIfDue(host, Instant.now()).isEmpty(), "not due again yet");
+        assertTrue(baseBackups.claimIfDue(host, Instant.now().plus(Duration.ofDays(1))).isPresent(), "due after the interval");
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM outbox_event WHERE type = 'base_backup.completed' "
+                     + "AND payload LIKE '%" + id + "%'")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+        }
+        sql("DELETE FROM base_backup WHERE status = 'running'");
+    }
+}

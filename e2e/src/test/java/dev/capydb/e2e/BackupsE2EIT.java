@@ -1,0 +1,72 @@
+package dev.capydb.e2e;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** Backups through the gateway: alice backs up a project with data and sees it completed and announced. */
+class BackupsE2EIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aliceBacksUpAProjectAndTheEventIsOnKafka() throws Exception {
+        String id = Stack.api("alice").contentType("application/json")
+                .body(Map.of("name", "e2e-bk-" + UUID.randomUUID().toString().substring(0, 8)))
+                .post("/v1/projects").then().statusCode(201).extract().path("id");
+        String url = Stack.api("alice").get("/v1/projects/{id}/connection", id).then().statusCode(200)
+                .extract().path("database_url");
+        Stack.psql(url, "CREATE TABLE items (id int primary key); INSERT INTO items SELECT generate_series(1, 1000)");
+
+        try (Stack.EventTail events = Stack.tail("capydb.backups")) {
+            // backup-service learns of new projects from capydb.projects; allow it a moment to catch up.
+            Response created = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline) {
+                created = Stack.api("alice").contentType("application/json").body(Map.of("label", "e2e-nightly"))
+                        .post("/v1/projects/{id}/backups", id);
+                if (created.statusCode() != 404) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            created.then().statusCode(202).body("label", equalTo("e2e-nightly"));
+            String backupId = created.path("id");
+
+            JsonPath backup = null;
+            deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline) {
+                backup = Stack.api("alice").get("/v1/projects/{id}/backups/{b}", id, backupId).then().statusCode(200)
+                        .extract().jsonPath();
+                if (!backup.getString("status").matches("pending|running")) {
+                    break;
+                }
+                Thread.sleep(300);
+            }
+            assertEquals("completed", backup.getString("status"), backup.prettify());
+            assertTrue(backup.getLong("size_bytes") > 0);
+            assertTrue(backup.getString("sha256").matches("[0-9a-f]{64}"));
+            Stack.api("alice").get("/v1/projects/{id}/backups", id).then().statusCode(200)
+                    .body("items.id", hasItem(backupId));
+            Stack.api("carol").get("/v1/projects/{id}/backups", id).then().statusCode(404);
+
+            ConsumerRecord<String, String> completed = events.await(r -> id.equals(r.key()) && r.value().contains("\"backup.completed\""), Duration.ofSeconds(30));
+            JsonNode data = JSON.readTree(completed.value()).get("data");
+            assertEquals(backupId, data.get("backup_id").asText());
+            assertEquals(backup.getString("sha256"), data.get("sha256").asText());
+            events.await(r -> id.equals(r.key()) && r.value().contains("\"job.completed\""), Duration.ofSeconds(30));
+        }
+        Stack.api("alice").delete("/v1/projects/{id}", id).then().statusCode(204);
+    }
+}
