@@ -66,9 +66,11 @@ class BackupApiTest {
     }
 
     private String start(UUID project, Map<String, Object> body) {
-        return given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(body)
+        var response = given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(body)
                 .post("/v1/projects/{p}/backups", project).then().statusCode(202)
-                .body("status", equalTo("pending")).extract().path("id");
+                .body("status", equalTo("pending")).extract();
+        assertEquals("/v1/projects/" + project + "/backups/" + response.path("id"), response.header("Location"));
+        return response.path("id");
     }
 
     @Test

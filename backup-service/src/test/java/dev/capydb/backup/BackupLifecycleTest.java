@@ -270,4 +270,53 @@ class BackupLifecycleTest {
         }
         sql("DELETE FROM base_backup WHERE status = 'running'");
     }
+
+    @Test
+    void pruningRemovesOldBaseBackupsAndTheWalBeforeTheOldestKept() throws Exception {
+        // A host of its own, so pruning never touches the real WAL archive of local-1.
+        var host = new dev.capydb.dataplane.DatabaseHost("prune-test-" + UUID.randomUUID().toString().substring(0, 8),
+                "local-1", "127.0.0.1", 1, "postgres", "x", true, "127.0.0.1", 1, "postgres");
+        Instant now = Instant.now();
+        UUID old = baseBackupRow(host.id(), now.minus(Duration.ofDays(20)), "000000010000000000000002");
+        UUID kept = baseBackupRow(host.id(), now.minus(Duration.ofDays(9)), "000000010000000000000005");
+        UUID recent = baseBackupRow(host.id(), now.minus(Duration.ofDays(1)), "000000010000000000000009");
+        for (String wal : List.of("000000010000000000000001", "000000010000000000000004",
+                "000000010000000000000004.00000028.backup", "000000010000000000000005", "00000002.history",
+                "00000001000000000000000A")) {
+            store.upload("capydb-wal", host.id() + "/" + wal, new ByteArrayInputStream(wal.getBytes()));
+        }
+        assertEquals(1, baseBackups.prune(host, now));
+        assertEquals(Optional.empty(), store.size("capydb-wal", "base/" + host.id() + "/" + old + "/base.tar.gz"));
+        assertTrue(store.size("capydb-wal", "base/" + host.id() + "/" + kept + "/base.tar.gz").isPresent(),
+                "the newest base backup before the cutoff keeps the window reaching back 7 days");
+        assertTrue(store.size("capydb-wal", "base/" + host.id() + "/" + recent + "/base.tar.gz").isPresent());
+        List<String> left = store.list("capydb-wal", host.id() + "/").stream()
+                .map(o -> o.key().substring(host.id().length() + 1)).sorted().toList();
+        assertEquals(List.of("000000010000000000000005", "00000001000000000000000A", "00000002.history"), left);
+        for (String k : left) {
+            store.delete("capydb-wal", host.id() + "/" + k);
+        }
+        store.delete("capydb-wal", "base/" + host.id() + "/" + kept + "/base.tar.gz");
+        store.delete("capydb-wal", "base/" + host.id() + "/" + recent + "/base.tar.gz");
+    }
+
+    private UUID baseBackupRow(String hostId, Instant start, String walFile) throws Exception {
+        UUID id = UUID.randomUUID();
+        String key = "base/" + hostId + "/" + id + "/base.tar.gz";
+        store.upload("capydb-wal", key, new ByteArrayInputStream("tar".getBytes()));
+        QuarkusTransaction.requiringNew().run(() -> {
+            BaseBackup b = new BaseBackup();
+            b.id = id;
+            b.hostId = hostId;
+            b.status = "completed";
+            b.objectKey = key;
+            b.startTime = start;
+            b.startLsn = "0/0";
+            b.startWalFile = walFile;
+            b.endTime = start;
+            b.sizeBytes = 3L;
+            b.persist();
+        });
+        return id;
+    }
 }

@@ -71,6 +71,65 @@ class DumpFaultsTest {
         assertEquals(Optional.empty(), store.size("capydb-backups", key), "no partial object may remain");
     }
 
+    @Inject
+    dev.capydb.dataplane.ToolRunner tools;
+    @Inject
+    dev.capydb.dataplane.StorageConfig storage;
+    @Inject
+    dev.capydb.backup.config.BackupConfig config;
+
+    @Test
+    void storageDownFailsTheDumpCleanly() throws Exception {
+        TestProject p = fixtures.projectWithData(1000);
+        dev.capydb.dataplane.StorageConfig down = new dev.capydb.dataplane.StorageConfig() {
+            public String endpoint() {
+                return "http://127.0.0.1:1";
+            }
+
+            public String region() {
+                return storage.region();
+            }
+
+            public String accessKey() {
+                return storage.accessKey();
+            }
+
+            public String secretKey() {
+                return storage.secretKey();
+            }
+
+            public String backupsBucket() {
+                return storage.backupsBucket();
+            }
+
+            public String walBucket() {
+                return storage.walBucket();
+            }
+
+            public String importsBucket() {
+                return storage.importsBucket();
+            }
+
+            public int partSizeBytes() {
+                return storage.partSizeBytes();
+            }
+
+            public int partsInFlight() {
+                return 1;
+            }
+        };
+        String key = "test/s3-down/" + UUID.randomUUID() + ".dump";
+        try (ObjectStore unreachable = new ObjectStore(down)) {
+            ProjectDumper broken = new ProjectDumper(tools, unreachable, down, config);
+            BackupFailure failure = assertThrows(BackupFailure.class, () -> broken.dump(p.host(), p.database(), key, false));
+            assertTrue(failure.getMessage().contains("pg_dump"), failure.getMessage());
+        }
+        // The project is untouched and the next attempt, with storage back, works.
+        DumpResult ok = dumper.dump(p.host(), p.database(), key, false);
+        assertEquals(Optional.of(ok.object().sizeBytes()), store.size("capydb-backups", key));
+        store.delete("capydb-backups", key);
+    }
+
     @Test
     void verificationCatchesACorruptedObject() throws Exception {
         TestProject p = fixtures.projectWithData(2000);

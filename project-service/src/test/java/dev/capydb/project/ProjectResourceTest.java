@@ -50,8 +50,11 @@ class ProjectResourceTest {
     }
 
     private static JsonPath create(String token, Map<String, Object> body) {
-        return given().auth().oauth2(token).contentType("application/json").body(body)
-                .post("/v1/projects").then().statusCode(201).extract().jsonPath();
+        var response = given().auth().oauth2(token).contentType("application/json").body(body)
+                .post("/v1/projects").then().statusCode(201).extract();
+        // Relative, so clients follow it through the gateway.
+        assertEquals("/v1/projects/" + response.path("id"), response.header("Location"));
+        return response.jsonPath();
     }
 
     /** Opens a JDBC connection from a postgresql:// URL, as a customer's app would. */

@@ -5,6 +5,7 @@ import dev.capydb.backup.repository.BackupKind;
 import dev.capydb.backup.rest.BackupDtos.BackupBody;
 import dev.capydb.backup.rest.BackupDtos.CreateBackup;
 import dev.capydb.backup.service.BackupService;
+import dev.capydb.backup.service.BackupWorker;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
@@ -21,7 +22,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.UUID;
 
 /** {@code /v1/projects/{id}/backups}: start a backup (202, a job), list, get, delete. */
@@ -30,11 +30,13 @@ import java.util.UUID;
 public class BackupResource {
 
     private final BackupService service;
+    private final BackupWorker worker;
     private final ProjectAccess access;
     private final Caller caller;
 
-    public BackupResource(BackupService service, ProjectAccess access, Caller caller) {
+    public BackupResource(BackupService service, BackupWorker worker, ProjectAccess access, Caller caller) {
         this.service = service;
+        this.worker = worker;
         this.access = access;
         this.caller = caller;
     }
@@ -52,8 +54,12 @@ public class BackupResource {
                 body != null && Boolean.TRUE.equals(body.verify()), null, idempotencyKey, null,
                 caller.principal().subject()));
         Backup b = requested.backup();
+        if (requested.created()) {
+            worker.wake();
+        }
         return Response.accepted(BackupBody.of(b))
-                .location(URI.create("/v1/projects/" + projectId + "/backups/" + b.id)).build();
+                // A relative Location: the client follows it through the gateway, not to this service.
+                .header("Location", "/v1/projects/" + projectId + "/backups/" + b.id).build();
     }
 
     @GET

@@ -68,6 +68,7 @@ public class BackupWorker {
     private final String workerId = "backup-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
     private final ExecutorService pool;
+    private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> new Thread(r, "backup-waker"));
     private volatile boolean stopping;
 
     public BackupWorker(BackupRepository backups, BackupService service, ProjectLookup projects, HostRegistry hosts,
@@ -123,8 +124,15 @@ public class BackupWorker {
                 .isPresent());
     }
 
+    /** Claims new work now rather than at the next tick (called after a backup is requested on this replica). */
+    public void wake() {
+        if (!stopping) {
+            waker.execute(this::poll);
+        }
+    }
+
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
-    void poll() {
+    synchronized void poll() {
         while (!stopping && active.size() < config.workers()) {
             Optional<UUID> claimed = claimNext();
             if (claimed.isEmpty()) {
@@ -284,13 +292,13 @@ public class BackupWorker {
     }
 
     void onShutdown(@Observes io.quarkus.runtime.ShutdownEvent event) {
-        stopping = true;
-        pool.shutdownNow();
+        stop();
     }
 
     @PreDestroy
     void stop() {
         stopping = true;
+        waker.shutdownNow();
         pool.shutdownNow();
     }
 }

@@ -73,6 +73,18 @@ public class ObjectStore implements AutoCloseable {
     /** Uploads everything {@code in} yields; on any failure the multipart upload is aborted and the error rethrown. */
     public StoredObject upload(String bucket, String key, InputStream in) throws IOException {
         MessageDigest sha = sha256();
+        byte[] first = in.readNBytes(partSize);
+        if (first.length < partSize) {
+            // Everything fits in one part: a single PUT saves the multipart round trips.
+            sha.update(first);
+            s3.putObject(b -> b.bucket(bucket).key(key).contentLength((long) first.length), RequestBody.fromBytes(first));
+            return new StoredObject(bucket, key, first.length, HexFormat.of().formatHex(sha.digest()));
+        }
+        return uploadParts(bucket, key, first, in, sha);
+    }
+
+    private StoredObject uploadParts(String bucket, String key, byte[] first, InputStream in, MessageDigest sha)
+            throws IOException {
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         List<Future<CompletedPart>> parts = new ArrayList<>();
         Semaphore slots = new Semaphore(partsInFlight);
@@ -80,7 +92,7 @@ public class ObjectStore implements AutoCloseable {
         try {
             int partNumber = 0;
             while (true) {
-                byte[] buffer = in.readNBytes(partSize);
+                byte[] buffer = partNumber == 0 ? first : in.readNBytes(partSize);
                 if (buffer.length == 0 && partNumber > 0) {
                     break;
                 }

@@ -26,7 +26,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.UUID;
 
 /** {@code /v1/projects}: create, list, get, delete, and the full connection strings. */
@@ -57,7 +56,8 @@ public class ProjectResource {
         var principal = caller.principal();
         var spec = service.validate(principal, body.name(), body.region(), body.plan(), body.orgId());
         Project p = service.create(principal, spec);
-        return Response.created(URI.create("/v1/projects/" + p.id)).entity(body(p)).build();
+        // A relative Location: the client follows it through the gateway, not to this service.
+        return Response.status(Response.Status.CREATED).header("Location", "/v1/projects/" + p.id).entity(body(p)).build();
     }
 
     @GET
