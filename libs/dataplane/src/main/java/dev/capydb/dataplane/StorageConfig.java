@@ -25,11 +25,11 @@ public interface StorageConfig {
     @WithDefault("capydb-imports")
     String importsBucket();
 
-    /** Multipart part size; S3 needs at least 5 MiB for every part but the last. */
-    @WithDefault("8388608")
+    /** Multipart part size; S3 needs at least 5 MiB for every part but the last. Small parts start uploading early. */
+    @WithDefault("5242880")
     int partSizeBytes();
 
     /** Parts uploaded at once while the next one fills, so the producer rarely waits on the network. */
-    @WithDefault("2")
+    @WithDefault("4")
     int partsInFlight();
 }
