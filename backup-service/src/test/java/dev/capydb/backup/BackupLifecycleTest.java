@@ -164,6 +164,19 @@ class BackupLifecycleTest {
                 .then().statusCode(409).body("code", equalTo("backup_pinned"));
     }
 
+    @Test
+    void aDeletedProjectsBackupsFollowTheDefaultWindowEvenWithoutASchedule() throws Exception {
+        TestProject p = fixtures.projectWithData(1);
+        UUID old = oldBackup(p, 30);
+        UUID newest = oldBackup(p, 20);
+        assertTrue(retention.runOnce(Instant.now()).stream().noneMatch(List.of(old, newest)::contains),
+                "a live project without a schedule keeps its backups");
+        fixtures.announce(p.id(), p.database(), "deleted", 5);
+        List<UUID> expired = retention.runOnce(Instant.now());
+        assertTrue(expired.contains(old));
+        assertFalse(expired.contains(newest), "the newest completed backup stays");
+    }
+
     /** A completed backup with a small object, {@code days} old. */
     private UUID oldBackup(TestProject p, int days) throws Exception {
         UUID id = UUID.randomUUID();

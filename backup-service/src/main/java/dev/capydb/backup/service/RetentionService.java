@@ -3,7 +3,6 @@ package dev.capydb.backup.service;
 import dev.capydb.backup.config.BackupConfig;
 import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupRepository;
-import dev.capydb.backup.repository.BackupSchedule;
 import dev.capydb.backup.repository.BackupStatus;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.StorageConfig;
@@ -35,9 +34,11 @@ public class RetentionService {
     private final ObjectStore store;
     private final StorageConfig storage;
     private final BackupConfig config;
+    private final jakarta.persistence.EntityManager em;
 
     public RetentionService(BackupRepository backups, RestorePointPins pins, ObjectStore store, StorageConfig storage,
-                            BackupConfig config) {
+                            BackupConfig config, jakarta.persistence.EntityManager em) {
+        this.em = em;
         this.backups = backups;
         this.pins = pins;
         this.store = store;
@@ -52,23 +53,26 @@ public class RetentionService {
         }
     }
 
+    /** A project's retention window in days: its schedule's, or the default once the project is deleted. */
+    record Window(UUID projectId, int days) {
+    }
+
     /** One retention pass; returns the backups it expired. */
     public List<UUID> runOnce(Instant now) {
         List<UUID> expired = new ArrayList<>();
-        List<BackupSchedule> schedules = QuarkusTransaction.requiringNew().call(() -> BackupSchedule.<BackupSchedule>listAll());
-        for (BackupSchedule sch : schedules) {
-            Instant cutoff = now.minus(Duration.ofDays(sch.retentionDays));
+        for (Window w : windows()) {
+            Instant cutoff = now.minus(Duration.ofDays(w.days()));
             Optional<UUID> newest = QuarkusTransaction.requiringNew().call(() ->
-                    backups.newestCompleted(sch.projectId).map(b -> b.id));
+                    backups.newestCompleted(w.projectId()).map(b -> b.id));
             List<Backup> old = QuarkusTransaction.requiringNew().call(() -> backups.list(
-                    "projectId = ?1 and status = ?2 and createdAt < ?3", sch.projectId, BackupStatus.COMPLETED, cutoff));
+                    "projectId = ?1 and status = ?2 and createdAt < ?3", w.projectId(), BackupStatus.COMPLETED, cutoff));
             for (Backup b : old) {
                 if (newest.filter(b.id::equals).isPresent()) {
                     LOG.infof("retention keeps backup %s of project %s: it is the newest completed one", b.id, b.projectId);
                 } else if (pins.isPinned(b.backupKey)) {
                     LOG.infof("retention keeps backup %s of project %s: a restore point pins it", b.id, b.projectId);
                 } else {
-                    markDeleting(b.id, "older than the " + sch.retentionDays + "-day retention window");
+                    markDeleting(b.id, "older than the " + w.days() + "-day retention window");
                 }
             }
         }
@@ -90,6 +94,24 @@ public class RetentionService {
             expired.add(b.id);
         }
         return expired;
+    }
+
+    /**
+     * Scheduled projects use their schedule's window. A deleted project without a schedule gets the default
+     * window, so its backups do not stay forever; a live project without a schedule keeps its backups.
+     */
+    @SuppressWarnings("unchecked")
+    private List<Window> windows() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Object[]> rows = em.createNativeQuery("""
+                    SELECT project_id, retention_days FROM backup_schedule
+                    UNION ALL
+                    SELECT DISTINCT b.project_id, :fallback FROM backup b
+                    JOIN project_read_model p ON p.project_id = b.project_id AND p.status = 'deleted'
+                    WHERE NOT EXISTS (SELECT 1 FROM backup_schedule s WHERE s.project_id = b.project_id)""")
+                    .setParameter("fallback", ScheduleService.DEFAULT_RETENTION_DAYS).getResultList();
+            return rows.stream().map(r -> new Window((UUID) r[0], ((Number) r[1]).intValue())).toList();
+        });
     }
 
     private void markDeleting(UUID id, String reason) {
