@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capydb.backup.Fixtures.TestProject;
+import dev.capydb.testing.TestProjects;
+import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.dataplane.DatabaseProvisioner;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.ToolInvocation;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class BackupApiTest {
 
     @Inject
-    Fixtures fixtures;
+    TestProjects fixtures;
     @Inject
     ObjectStore store;
     @Inject
@@ -75,7 +76,7 @@ class BackupApiTest {
 
     @Test
     void backupIsAPgDumpInStorageThatRestoresTheSameRows() throws Exception {
-        TestProject p = fixtures.projectWithData(500);
+        TestProject p = fixtures.withData(500);
         String id = start(p.id(), Map.of("label", "before-migration"));
         JsonPath b = awaitFinished(p.id(), id);
         assertEquals("completed", b.getString("status"), b.prettify());
@@ -123,7 +124,7 @@ class BackupApiTest {
 
     @Test
     void verifiedBackupComparesRowCountsOfARealRestore() throws Exception {
-        TestProject p = fixtures.projectWithData(120);
+        TestProject p = fixtures.withData(120);
         JsonPath b = awaitFinished(p.id(), start(p.id(), Map.of("verify", true)));
         assertEquals("completed", b.getString("status"), b.prettify());
         assertTrue(b.getBoolean("verified"));
@@ -139,7 +140,7 @@ class BackupApiTest {
 
     @Test
     void aFailedDumpIsAFailedJobWithNoObject() throws Exception {
-        TestProject p = fixtures.projectWithoutDatabase();
+        TestProject p = fixtures.withoutDatabase();
         JsonPath b = awaitFinished(p.id(), start(p.id(), Map.of()));
         assertEquals("failed", b.getString("status"));
         assertTrue(b.getString("error").contains("does not exist"), b.getString("error"));
@@ -150,7 +151,7 @@ class BackupApiTest {
 
     @Test
     void badInputAndOtherOrgsAreRefused() throws Exception {
-        TestProject p = fixtures.projectWithData(1);
+        TestProject p = fixtures.withData(1);
         given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("label", "x".repeat(101)))
                 .post("/v1/projects/{p}/backups", p.id()).then().statusCode(422).contentType("application/problem+json")
                 .body("code", equalTo("validation_failed")).body("errors[0].field", equalTo("label"));

@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capydb.backup.Fixtures.TestProject;
+import dev.capydb.testing.TestProjects;
+import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.backup.messaging.BackupConsumers;
 import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupKind;
@@ -59,7 +60,7 @@ import org.junit.jupiter.api.Test;
 class BackupLifecycleTest {
 
     @Inject
-    Fixtures fixtures;
+    TestProjects fixtures;
     @Inject
     ScheduleService schedules;
     @Inject
@@ -89,7 +90,7 @@ class BackupLifecycleTest {
 
     @Test
     void scheduleIsValidatedAndEachSlotRunsOnceAcrossReplicasAndDowntime() throws Exception {
-        TestProject p = fixtures.projectWithData(5);
+        TestProject p = fixtures.withData(5);
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/scheduled-backups/default", p.id())
                 .then().statusCode(200).body("configured", equalTo(false)).body("active", equalTo(false));
         given().auth().oauth2(TestTokens.alice()).contentType("application/json")
@@ -134,7 +135,7 @@ class BackupLifecycleTest {
 
     @Test
     void retentionKeepsPinnedAndNewestAndShowsWhatItExpired() throws Exception {
-        TestProject p = fixtures.projectWithData(1);
+        TestProject p = fixtures.withData(1);
         given().auth().oauth2(TestTokens.alice()).contentType("application/json")
                 .body(Map.of("hour", 1, "minute", 0, "active", false, "retention_days", 7))
                 .put("/v1/projects/{p}/scheduled-backups/default", p.id()).then().statusCode(200);
@@ -166,7 +167,7 @@ class BackupLifecycleTest {
 
     @Test
     void aDeletedProjectsBackupsFollowTheDefaultWindowEvenWithoutASchedule() throws Exception {
-        TestProject p = fixtures.projectWithData(1);
+        TestProject p = fixtures.withData(1);
         UUID old = oldBackup(p, 30);
         UUID newest = oldBackup(p, 20);
         assertTrue(retention.runOnce(Instant.now()).stream().noneMatch(List.of(old, newest)::contains),
@@ -202,7 +203,7 @@ class BackupLifecycleTest {
 
     @Test
     void aDeadWorkersBackupRunsAgainThenGivesUp() throws Exception {
-        TestProject p = fixtures.projectWithData(1);
+        TestProject p = fixtures.withData(1);
         UUID retried = UUID.randomUUID();
         UUID exhausted = UUID.randomUUID();
         for (UUID id : List.of(retried, exhausted)) {
@@ -241,7 +242,7 @@ class BackupLifecycleTest {
 
     @Test
     void cutoverExecutionTakesAVerifiedPreCutoverBackupOnce() throws Exception {
-        TestProject p = fixtures.projectWithData(10);
+        TestProject p = fixtures.withData(10);
         UUID request = UUID.randomUUID();
         String json = EventJson.write(EventEnvelope.of(EventType.CUTOVER_EXECUTION_STARTED, "cutover-service", "acme",
                 p.id(), request.toString(), new CutoverPayload(request, p.id(), UUID.randomUUID(), "in_progress",

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.capydb.backup.Fixtures.TestProject;
+import dev.capydb.testing.TestProjects;
+import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.backup.dataplane.BackupFailure;
 import dev.capydb.backup.dataplane.BackupVerifier;
 import dev.capydb.backup.dataplane.DumpResult;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class DumpFaultsTest {
 
     @Inject
-    Fixtures fixtures;
+    TestProjects fixtures;
     @Inject
     ProjectDumper dumper;
     @Inject
@@ -43,7 +44,7 @@ class DumpFaultsTest {
 
     @Test
     void aKilledPgDumpLeavesNoObject() throws Exception {
-        TestProject p = fixtures.projectWithData(400_000);
+        TestProject p = fixtures.withData(400_000);
         String key = "test/killed/" + UUID.randomUUID() + ".dump";
         CompletableFuture<Throwable> dump = CompletableFuture.supplyAsync(() -> {
             try {
@@ -80,7 +81,7 @@ class DumpFaultsTest {
 
     @Test
     void storageDownFailsTheDumpCleanly() throws Exception {
-        TestProject p = fixtures.projectWithData(1000);
+        TestProject p = fixtures.withData(1000);
         dev.capydb.dataplane.StorageConfig down = new dev.capydb.dataplane.StorageConfig() {
             public String endpoint() {
                 return "http://127.0.0.1:1";
@@ -132,7 +133,7 @@ class DumpFaultsTest {
 
     @Test
     void verificationCatchesACorruptedObject() throws Exception {
-        TestProject p = fixtures.projectWithData(2000);
+        TestProject p = fixtures.withData(2000);
         String key = "test/corrupt/" + UUID.randomUUID() + ".dump";
         DumpResult dump = dumper.dump(p.host(), p.database(), key, true);
         assertTrue(verifier.verify(p.host(), UUID.randomUUID(), key, dump.object().sha256(), dump.rowCounts()).verified(),
@@ -155,7 +156,7 @@ class DumpFaultsTest {
 
     @Test
     void verificationNoticesMissingRows() throws Exception {
-        TestProject p = fixtures.projectWithData(50);
+        TestProject p = fixtures.withData(50);
         String key = "test/rows/" + UUID.randomUUID() + ".dump";
         DumpResult dump = dumper.dump(p.host(), p.database(), key, true);
         var expected = new java.util.TreeMap<>(dump.rowCounts());

@@ -1,67 +1,20 @@
 package dev.capydb.backup;
 
 import dev.capydb.chassis.readmodel.ProjectReadModel;
-import dev.capydb.events.EventEnvelope;
-import dev.capydb.events.EventType;
-import dev.capydb.events.ProjectPayload;
-import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.DatabaseProvisioner;
 import dev.capydb.dataplane.HostRegistry;
-import dev.capydb.dataplane.Passwords;
+import dev.capydb.testing.TestProjects;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Instant;
-import java.util.UUID;
+import jakarta.enterprise.inject.Produces;
 
-/** Real project databases on host local-1, known to this service's read model as project-service would announce them. */
+/** Wires the shared test projects to this service's read model. */
 @ApplicationScoped
 public class Fixtures {
 
-    /** A project as the tests use it. */
-    public record TestProject(UUID id, String database, DatabaseHost host) {
-    }
-
-    private final ProjectReadModel readModel;
-    private final DatabaseProvisioner provisioner;
-    private final HostRegistry hosts;
-
-    public Fixtures(ProjectReadModel readModel, DatabaseProvisioner provisioner, HostRegistry hosts) {
-        this.readModel = readModel;
-        this.provisioner = provisioner;
-        this.hosts = hosts;
-    }
-
-    /** A project of org acme with tables {@code orders} (n rows) and {@code customers} (3 rows). */
-    public TestProject projectWithData(int orders) throws Exception {
-        UUID id = UUID.randomUUID();
-        String db = "prj_" + id.toString().replace("-", "");
-        DatabaseHost host = hosts.host("local-1");
-        provisioner.create(host, db, db, Passwords.generate());
-        try (Connection c = host.adminConnection(db); Statement st = c.createStatement()) {
-            st.execute("SET ROLE " + db);
-            st.execute("CREATE TABLE customers (id int primary key, name text not null)");
-            st.execute("INSERT INTO customers VALUES (1, 'ada'), (2, 'grace'), (3, 'edsger')");
-            st.execute("CREATE TABLE orders (id bigserial primary key, customer int references customers, total numeric)");
-            st.execute("INSERT INTO orders (customer, total) SELECT 1 + g % 3, g * 1.5 FROM generate_series(1, " + orders + ") g");
-        }
-        announce(id, db, "active", 1);
-        return new TestProject(id, db, host);
-    }
-
-    /** A project the read model knows but whose database does not exist: every dump of it fails. */
-    public TestProject projectWithoutDatabase() {
-        UUID id = UUID.randomUUID();
-        String db = "prj_missing_" + id.toString().replace("-", "").substring(0, 12);
-        announce(id, db, "active", 1);
-        return new TestProject(id, db, hosts.host("local-1"));
-    }
-
-    public void announce(UUID id, String db, String status, long version) {
-        Instant now = Instant.now();
-        QuarkusTransaction.requiringNew().run(() -> readModel.apply(EventEnvelope.of(EventType.PROJECT_UPDATED,
-                "project-service", "acme", id, null, new ProjectPayload(id, "acme", "p-" + id.toString().substring(0, 8),
-                        "local-1", "free", 512L << 20, "local-1", db, db, status, true, version, now, now))));
+    @Produces
+    @ApplicationScoped
+    TestProjects testProjects(ProjectReadModel readModel, DatabaseProvisioner provisioner, HostRegistry hosts) {
+        return new TestProjects(e -> QuarkusTransaction.requiringNew().run(() -> readModel.apply(e)), provisioner, hosts);
     }
 }

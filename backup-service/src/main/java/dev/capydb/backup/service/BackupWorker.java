@@ -10,6 +10,7 @@ import dev.capydb.backup.messaging.BackupEvents;
 import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupRepository;
 import dev.capydb.backup.repository.BackupStatus;
+import dev.capydb.chassis.jobs.JobLeases;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseHost;
@@ -30,7 +31,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public class BackupWorker {
     private final StorageConfig storage;
     private final BackupEvents events;
     private final BackupConfig config;
-    private final AgroalDataSource dataSource;
+    private final JobLeases leases;
     private final String workerId = "backup-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
     private final ExecutorService pool;
@@ -85,7 +85,7 @@ public class BackupWorker {
         this.storage = storage;
         this.events = events;
         this.config = config;
-        this.dataSource = dataSource;
+        this.leases = new JobLeases(dataSource, "backup");
         this.pool = Executors.newFixedThreadPool(config.workers(), r -> new Thread(r, "backup-worker"));
     }
 
@@ -118,10 +118,7 @@ public class BackupWorker {
         if (hex.length() != 32) {
             return false;
         }
-        UUID id = UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
-        return QuarkusTransaction.requiringNew().call(() -> backups.findByIdOptional(id)
-                .filter(b -> b.status == BackupStatus.RUNNING && b.leaseUntil != null && b.leaseUntil.isAfter(Instant.now()))
-                .isPresent());
+        return leases.isLive(UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5")));
     }
 
     /** Claims new work now rather than at the next tick (called after a backup is requested on this replica). */
@@ -134,7 +131,7 @@ public class BackupWorker {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
     synchronized void poll() {
         while (!stopping && active.size() < config.workers()) {
-            Optional<UUID> claimed = claimNext();
+            Optional<UUID> claimed = leases.claimNext(workerId, config.lease());
             if (claimed.isEmpty()) {
                 return;
             }
@@ -161,19 +158,14 @@ public class BackupWorker {
     /** Renews the lease of every backup this replica is running. */
     @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
-        if (active.isEmpty()) {
-            return;
-        }
-        exec("UPDATE backup SET lease_until = ? WHERE status = 'RUNNING' AND worker = ? AND id = ANY (?)",
-                Timestamp.from(Instant.now().plus(config.lease())), workerId, active.toArray(UUID[]::new));
+        leases.renew(workerId, active, config.lease());
     }
 
     /** Re-queues (or, out of attempts, fails) backups whose worker stopped renewing its lease. */
     @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void reapExpiredLeases() {
-        List<Backup> dead = QuarkusTransaction.requiringNew().call(() ->
-                backups.list("status = ?1 and leaseUntil < ?2", BackupStatus.RUNNING, Instant.now()));
-        for (Backup b : dead) {
+        for (UUID deadId : leases.expired()) {
+            Backup b = QuarkusTransaction.requiringNew().call(() -> backups.findById(deadId));
             if (b.attempt < config.maxAttempts()) {
                 LOG.warnf("backup %s: worker %s stopped (lease expired); running it again", b.id, b.worker);
                 QuarkusTransaction.requiringNew().run(() -> {
@@ -188,24 +180,6 @@ public class BackupWorker {
                 service.fail(b.id, "the worker running this backup stopped " + b.attempt + " times; giving up");
             }
         }
-    }
-
-    private Optional<UUID> claimNext() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement("""
-                    UPDATE backup SET status = 'RUNNING', attempt = attempt + 1, worker = ?, lease_until = ?,
-                        started_at = coalesce(started_at, now())
-                    WHERE id = (SELECT id FROM backup WHERE status = 'PENDING'
-                                  AND (not_before IS NULL OR not_before <= now())
-                                ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-                    RETURNING id""")) {
-                st.setString(1, workerId);
-                st.setTimestamp(2, Timestamp.from(Instant.now().plus(config.lease())));
-                try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
-                }
-            }
-        });
     }
 
     void run(UUID id) {
@@ -271,23 +245,6 @@ public class BackupWorker {
             b.notBefore = notBefore;
             b.leaseUntil = null;
             b.worker = null;
-        });
-    }
-
-    private void exec(String sql, Object... args) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) {
-                    if (args[i] instanceof UUID[] ids) {
-                        st.setArray(i + 1, c.createArrayOf("uuid", ids));
-                    } else {
-                        st.setObject(i + 1, args[i]);
-                    }
-                }
-                st.executeUpdate();
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
         });
     }
 

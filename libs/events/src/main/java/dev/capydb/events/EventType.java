@@ -14,6 +14,11 @@ public enum EventType {
     /** Published by every service that runs jobs, on its own topic. */
     JOB_COMPLETED("job.completed", null, JobPayload.class),
     JOB_FAILED("job.failed", null, JobPayload.class),
+    RESTORE_COMPLETED("restore.completed", Topic.RESTORES, RestorePayload.class),
+    RESTORE_FAILED("restore.failed", Topic.RESTORES, RestorePayload.class),
+    PREVIEW_READY("preview.ready", Topic.RESTORES, PreviewPayload.class),
+    PREVIEW_EXPIRING("preview.expiring", Topic.RESTORES, PreviewPayload.class),
+    PREVIEW_EXPIRED("preview.expired", Topic.RESTORES, PreviewPayload.class),
     RESTORE_POINT_CREATED("restore_point.created", Topic.RESTORES, RestorePointPayload.class),
     RESTORE_POINT_DELETED("restore_point.deleted", Topic.RESTORES, RestorePointPayload.class),
     CUTOVER_EXECUTION_STARTED("cutover.execution_started", Topic.CUTOVERS, CutoverPayload.class);

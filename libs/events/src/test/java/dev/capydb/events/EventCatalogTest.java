@@ -51,6 +51,13 @@ class EventCatalogTest {
                     "backup", "projects/x.dump", null, null)),
             Map.entry(EventType.RESTORE_POINT_DELETED, new RestorePointPayload(OTHER, PROJECT, "t0", "pitr", null, T,
                     "0/16B3748")),
+            Map.entry(EventType.RESTORE_COMPLETED, new RestorePayload(OTHER, PROJECT, "backup", "projects/x.dump", null,
+                    null, "new_preview", OTHER, "completed", null, T, T)),
+            Map.entry(EventType.RESTORE_FAILED, new RestorePayload(OTHER, PROJECT, "pitr", null, T, null, "project", null,
+                    "failed", "recovery ended before the target time", T, T)),
+            Map.entry(EventType.PREVIEW_READY, new PreviewPayload(OTHER, PROJECT, "staging", "ready", "local-1", "pv_x", T)),
+            Map.entry(EventType.PREVIEW_EXPIRING, new PreviewPayload(OTHER, PROJECT, "staging", "ready", "local-1", "pv_x", T)),
+            Map.entry(EventType.PREVIEW_EXPIRED, new PreviewPayload(OTHER, PROJECT, "staging", "expired", "local-1", null, T)),
             Map.entry(EventType.CUTOVER_EXECUTION_STARTED, new CutoverPayload(OTHER, PROJECT, OTHER, "in_progress",
                     "OPS-42", null, null)));
 

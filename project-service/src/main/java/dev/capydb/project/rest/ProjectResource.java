@@ -5,6 +5,7 @@ import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
 import dev.capydb.chassis.security.Caller;
+import dev.capydb.dataplane.ConnectionStrings;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.HostRegistry;
 import dev.capydb.project.repository.Project;
@@ -15,7 +16,6 @@ import dev.capydb.project.rest.ProjectDtos.CreateProject;
 import dev.capydb.project.rest.ProjectDtos.DatabaseBody;
 import dev.capydb.project.rest.ProjectDtos.Pitr;
 import dev.capydb.project.rest.ProjectDtos.ProjectBody;
-import dev.capydb.project.service.ConnectionStrings;
 import dev.capydb.project.service.ProjectService;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -78,7 +78,8 @@ public class ProjectResource {
         Project p = load(id, ProjectAction.READ);
         DatabaseHost host = hosts.host(p.hostId);
         String password = service.password(p);
-        return new ConnectionBody(ConnectionStrings.pooled(p, host, password), ConnectionStrings.unpooled(p, host, password),
+        return new ConnectionBody(ConnectionStrings.pooled(host, p.roleName, password, p.databaseName),
+                ConnectionStrings.unpooled(host, p.roleName, password, p.databaseName),
                 host.publicHost(), host.port(), host.pooledPort(), p.databaseName, p.roleName, password);
     }
 
@@ -100,7 +101,8 @@ public class ProjectResource {
         String mask = ConnectionStrings.MASK;
         return new ProjectBody(p.id, p.orgId, p.name, p.region, p.plan, p.storageLimitBytes, p.status.wire(),
                 new DatabaseBody(host.publicHost(), host.port(), p.databaseName, p.roleName),
-                new ConnectionUris(ConnectionStrings.pooled(p, host, mask), ConnectionStrings.unpooled(p, host, mask)),
+                new ConnectionUris(ConnectionStrings.pooled(host, p.roleName, mask, p.databaseName),
+                        ConnectionStrings.unpooled(host, p.roleName, mask, p.databaseName)),
                 // The window is filled in once backup-service announces base backups.
                 new Pitr(service.pitrAvailable(p), null, null),
                 p.createdAt, p.updatedAt);

@@ -1,0 +1,100 @@
+package dev.capydb.chassis.jobs;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Claiming and leasing of job rows, for any table with the job columns ({@code id, status, attempt, not_before,
+ * lease_until, worker, started_at, created_at}; statuses {@code PENDING}/{@code RUNNING}). Claims use
+ * {@code FOR UPDATE SKIP LOCKED}, so any number of replicas share the queue without taking a job twice; a
+ * running job whose worker stops renewing its lease shows up in {@link #expired()}.
+ */
+public final class JobLeases {
+
+    private final AgroalDataSource dataSource;
+    private final String table;
+
+    public JobLeases(AgroalDataSource dataSource, String table) {
+        if (!table.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a table name: " + table);
+        }
+        this.dataSource = dataSource;
+        this.table = table;
+    }
+
+    /** Takes the oldest claimable job for this worker, or nothing. */
+    public Optional<UUID> claimNext(String workerId, Duration lease) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                    "UPDATE " + table + " SET status = 'RUNNING', attempt = attempt + 1, worker = ?, lease_until = ?, "
+                            + "started_at = coalesce(started_at, now()) "
+                            + "WHERE id = (SELECT id FROM " + table + " WHERE status = 'PENDING' "
+                            + "AND (not_before IS NULL OR not_before <= now()) "
+                            + "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id")) {
+                st.setString(1, workerId);
+                st.setTimestamp(2, Timestamp.from(Instant.now().plus(lease)));
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Extends the lease of the jobs this worker is running. */
+    public void renew(String workerId, Collection<UUID> ids, Duration lease) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                    "UPDATE " + table + " SET lease_until = ? WHERE status = 'RUNNING' AND worker = ? AND id = ANY (?)")) {
+                st.setTimestamp(1, Timestamp.from(Instant.now().plus(lease)));
+                st.setString(2, workerId);
+                st.setArray(3, c.createArrayOf("uuid", ids.toArray()));
+                st.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Running jobs whose lease ran out: their worker died (or stalled past its lease). */
+    public List<UUID> expired() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<UUID> ids = new ArrayList<>();
+            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                    "SELECT id FROM " + table + " WHERE status = 'RUNNING' AND lease_until < now()");
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** Whether a job is running under a lease that has not run out (its worker is alive). */
+    public boolean isLive(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                    "SELECT 1 FROM " + table + " WHERE id = ? AND status = 'RUNNING' AND lease_until > now()")) {
+                st.setObject(1, id);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+}

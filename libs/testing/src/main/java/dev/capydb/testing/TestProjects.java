@@ -1,0 +1,69 @@
+package dev.capydb.testing;
+
+import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.DatabaseProvisioner;
+import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.dataplane.Passwords;
+import dev.capydb.events.EventEnvelope;
+import dev.capydb.events.EventType;
+import dev.capydb.events.ProjectPayload;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Real project databases on host local-1 for a service's tests, announced to its read model the way
+ * project-service would ({@code project.*} events handed to {@code announce}).
+ */
+public final class TestProjects {
+
+    /** A project as the tests use it. */
+    public record TestProject(UUID id, String database, DatabaseHost host) {
+    }
+
+    private final Consumer<EventEnvelope> announce;
+    private final DatabaseProvisioner provisioner;
+    private final HostRegistry hosts;
+
+    /** {@code announce} applies an event to the service's read model (in a transaction of its own). */
+    public TestProjects(Consumer<EventEnvelope> announce, DatabaseProvisioner provisioner, HostRegistry hosts) {
+        this.announce = announce;
+        this.provisioner = provisioner;
+        this.hosts = hosts;
+    }
+
+    /** A project of org acme with tables {@code orders} (n rows) and {@code customers} (3 rows), owned by its role. */
+    public TestProject withData(int orders) throws Exception {
+        UUID id = UUID.randomUUID();
+        String db = "prj_" + id.toString().replace("-", "");
+        DatabaseHost host = hosts.host("local-1");
+        provisioner.create(host, db, db, Passwords.generate());
+        try (Connection c = host.adminConnection(db); Statement st = c.createStatement()) {
+            st.execute("SET ROLE " + db);
+            st.execute("CREATE TABLE customers (id int primary key, name text not null)");
+            st.execute("INSERT INTO customers VALUES (1, 'ada'), (2, 'grace'), (3, 'edsger')");
+            st.execute("CREATE TABLE orders (id bigserial primary key, customer int references customers, total numeric)");
+            st.execute("INSERT INTO orders (customer, total) SELECT 1 + g % 3, g * 1.5 FROM generate_series(1, " + orders + ") g");
+        }
+        announce(id, db, "active", 1);
+        return new TestProject(id, db, host);
+    }
+
+    /** A project the read model knows but whose database does not exist: every dump of it fails. */
+    public TestProject withoutDatabase() {
+        UUID id = UUID.randomUUID();
+        String db = "prj_missing_" + id.toString().replace("-", "").substring(0, 12);
+        announce(id, db, "active", 1);
+        return new TestProject(id, db, hosts.host("local-1"));
+    }
+
+    /** Announces the project's state (status {@code active}, {@code restoring}, {@code deleted}…) at a version. */
+    public void announce(UUID id, String db, String status, long version) {
+        Instant now = Instant.now();
+        announce.accept(EventEnvelope.of(EventType.PROJECT_UPDATED, "project-service", "acme", id, null,
+                new ProjectPayload(id, "acme", "p-" + id.toString().substring(0, 8), "local-1", "free", 512L << 20,
+                        "local-1", db, db, status, true, version, now, now)));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.capydb.restore.dataplane;
+
+import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.ObjectStore;
+import dev.capydb.dataplane.StorageConfig;
+import dev.capydb.dataplane.ToolInvocation;
+import dev.capydb.dataplane.ToolResult;
+import dev.capydb.dataplane.ToolRunner;
+import dev.capydb.restore.config.RestoreConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Streams a backup object from storage into {@code pg_restore} connected as the target's own role, so every
+ * restored object ends up owned by that role ({@code --no-owner --no-acl}); no temp file.
+ */
+@ApplicationScoped
+public class BackupLoader {
+
+    private final ToolRunner tools;
+    private final ObjectStore store;
+    private final StorageConfig storage;
+    private final RestoreConfig config;
+
+    public BackupLoader(ToolRunner tools, ObjectStore store, StorageConfig storage, RestoreConfig config) {
+        this.tools = tools;
+        this.store = store;
+        this.storage = storage;
+        this.config = config;
+    }
+
+    /** Loads the backup into {@code database}; {@code bytes} counts what was streamed so far. */
+    public ToolResult load(DatabaseHost host, String backupKey, String database, String role, String password,
+                           AtomicLong bytes) {
+        Map<String, String> env = new HashMap<>(host.adminToolEnv());
+        env.put("PGUSER", role);
+        env.put("PGPASSWORD", password);
+        return tools.run(ToolInvocation.of("pg_restore")
+                .args("--no-owner", "--no-acl", "--exit-on-error", "--dbname=" + database)
+                .env(env)
+                .stdin(in -> {
+                    try (InputStream object = store.open(storage.backupsBucket(), backupKey)) {
+                        byte[] buf = new byte[1 << 16];
+                        for (int n; (n = object.read(buf)) > 0; ) {
+                            in.write(buf, 0, n);
+                            bytes.addAndGet(n);
+                        }
+                    }
+                })
+                .timeout(config.restoreTimeout())
+                .build());
+    }
+}

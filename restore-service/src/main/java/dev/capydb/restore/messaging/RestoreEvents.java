@@ -1,0 +1,41 @@
+package dev.capydb.restore.messaging;
+
+import dev.capydb.chassis.outbox.Outbox;
+import dev.capydb.events.EventEnvelope;
+import dev.capydb.events.EventType;
+import dev.capydb.events.JobPayload;
+import dev.capydb.events.PreviewPayload;
+import dev.capydb.events.RestorePayload;
+import dev.capydb.restore.repository.Preview;
+import dev.capydb.restore.repository.Restore;
+import dev.capydb.restore.repository.RestoreStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Announces restore outcomes (with their job events) and preview lifecycle through the outbox. */
+@ApplicationScoped
+public class RestoreEvents {
+
+    static final String SOURCE = "restore-service";
+
+    private final Outbox outbox;
+
+    public RestoreEvents(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    public void finished(Restore r) {
+        boolean ok = r.status == RestoreStatus.COMPLETED;
+        outbox.publish(EventEnvelope.of(ok ? EventType.RESTORE_COMPLETED : EventType.RESTORE_FAILED, SOURCE, r.orgId,
+                r.projectId, r.correlationId, new RestorePayload(r.id, r.projectId, r.sourceKind, r.backupKey,
+                        r.restoreTime, r.restorePointId, r.targetKind, r.previewId, ok ? "completed" : "failed", r.error,
+                        r.createdAt, r.completedAt)));
+        outbox.publish(EventEnvelope.of(ok ? EventType.JOB_COMPLETED : EventType.JOB_FAILED, SOURCE, r.orgId,
+                r.projectId, r.correlationId, new JobPayload(r.id, "restore", ok ? "completed" : "failed", r.id, r.error,
+                        r.startedAt, r.completedAt)));
+    }
+
+    public void preview(EventType type, Preview p) {
+        outbox.publish(EventEnvelope.of(type, SOURCE, p.orgId, p.projectId, null, new PreviewPayload(p.id, p.projectId,
+                p.name, p.status.wire(), p.hostId, p.databaseName, p.expiresAt)));
+    }
+}

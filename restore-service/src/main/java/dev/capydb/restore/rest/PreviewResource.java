@@ -1,0 +1,84 @@
+package dev.capydb.restore.rest;
+
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.dataplane.ConnectionStrings;
+import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.restore.repository.Preview;
+import dev.capydb.restore.rest.RestoreDtos.ExtendPreview;
+import dev.capydb.restore.rest.RestoreDtos.PreviewBody;
+import dev.capydb.restore.rest.RestoreDtos.PreviewConnection;
+import dev.capydb.restore.service.PreviewService;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** {@code /v1/projects/{id}/previews}: list, get (masked), connection (full), extend TTL, delete. */
+@Path("/v1/projects/{projectId}/previews")
+@Produces(MediaType.APPLICATION_JSON)
+public class PreviewResource {
+
+    private final PreviewService previews;
+    private final ProjectAccess access;
+    private final HostRegistry hosts;
+
+    public PreviewResource(PreviewService previews, ProjectAccess access, HostRegistry hosts) {
+        this.previews = previews;
+        this.access = access;
+        this.hosts = hosts;
+    }
+
+    @GET
+    public Page<PreviewBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
+                                  @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        return previews.list(projectId, cursor, limit).map(this::body);
+    }
+
+    @GET
+    @Path("/{previewId}")
+    public PreviewBody get(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return body(previews.get(projectId, previewId));
+    }
+
+    @GET
+    @Path("/{previewId}/connection")
+    public PreviewConnection connection(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
+        access.authorize(projectId, ProjectAction.READ);
+        Preview p = previews.get(projectId, previewId);
+        var host = hosts.host(p.hostId);
+        String password = previews.password(p);
+        return new PreviewConnection(ConnectionStrings.pooled(host, p.roleName, password, p.databaseName),
+                ConnectionStrings.unpooled(host, p.roleName, password, p.databaseName), host.publicHost(), host.port(),
+                p.databaseName, p.roleName, password);
+    }
+
+    @PATCH
+    @Path("/{previewId}")
+    public PreviewBody extend(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId,
+                              ExtendPreview body) {
+        access.authorize(projectId, ProjectAction.OPERATE);
+        return body(previews.extend(projectId, previewId, body == null ? null : body.ttlHours()));
+    }
+
+    @DELETE
+    @Path("/{previewId}")
+    public Response delete(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
+        access.authorize(projectId, ProjectAction.DESTROY);
+        previews.delete(projectId, previewId);
+        return Response.noContent().build();
+    }
+
+    private PreviewBody body(Preview p) {
+        return PreviewBody.of(p, hosts.host(p.hostId));
+    }
+}

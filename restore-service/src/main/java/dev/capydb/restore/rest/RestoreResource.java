@@ -1,0 +1,68 @@
+package dev.capydb.restore.rest;
+
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.security.Caller;
+import dev.capydb.restore.repository.Restore;
+import dev.capydb.restore.rest.RestoreDtos.CreateRestore;
+import dev.capydb.restore.rest.RestoreDtos.RestoreBody;
+import dev.capydb.restore.service.RestoreService;
+import dev.capydb.restore.service.RestoreWorker;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** {@code /v1/projects/{id}/restores}: start a restore (202, a job), list, get. */
+@Path("/v1/projects/{projectId}/restores")
+@Produces(MediaType.APPLICATION_JSON)
+public class RestoreResource {
+
+    private final RestoreService restores;
+    private final RestoreWorker worker;
+    private final ProjectAccess access;
+    private final Caller caller;
+
+    public RestoreResource(RestoreService restores, RestoreWorker worker, ProjectAccess access, Caller caller) {
+        this.restores = restores;
+        this.worker = worker;
+        this.access = access;
+        this.caller = caller;
+    }
+
+    @POST
+    public Response create(@PathParam("projectId") UUID projectId, CreateRestore body,
+                           @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
+        CreateRestore b = body != null ? body : new CreateRestore(null, null, null, null, null, null, null, null);
+        Restore r = restores.request(project, caller.principal(), new RestoreService.Request(b.backupKey(),
+                b.restoreTime(), b.restorePointId(), b.targetKind(), b.previewId(), b.previewName(), b.ttlHours(),
+                b.confirmProjectOverwrite()), idempotencyKey);
+        worker.wake();
+        // A relative Location: the client follows it through the gateway, not to this service.
+        return Response.accepted(RestoreBody.of(r)).header("Location", "/v1/projects/" + projectId + "/restores/" + r.id)
+                .build();
+    }
+
+    @GET
+    public Page<RestoreBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
+                                  @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        return restores.list(projectId, cursor, limit).map(RestoreBody::of);
+    }
+
+    @GET
+    @Path("/{restoreId}")
+    public RestoreBody get(@PathParam("projectId") UUID projectId, @PathParam("restoreId") UUID restoreId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return RestoreBody.of(restores.get(projectId, restoreId));
+    }
+}

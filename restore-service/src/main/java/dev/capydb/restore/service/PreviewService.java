@@ -1,0 +1,218 @@
+package dev.capydb.restore.service;
+
+import dev.capydb.chassis.crypto.SecretBox;
+import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.dataplane.DatabaseProvisioner;
+import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.dataplane.Passwords;
+import dev.capydb.events.EventType;
+import dev.capydb.restore.config.RestoreConfig;
+import dev.capydb.restore.messaging.RestoreEvents;
+import dev.capydb.restore.repository.Preview;
+import dev.capydb.restore.repository.PreviewStatus;
+import dev.capydb.restore.repository.RestoreStatus;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Previews: databases with their own role and password on the project's host, dropped when their TTL passes
+ * ({@code preview.expiring} an hour ahead, {@code preview.expired} after), exactly once across replicas.
+ */
+@ApplicationScoped
+public class PreviewService {
+
+    private static final Logger LOG = Logger.getLogger(PreviewService.class);
+    private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
+
+    private final HostRegistry hosts;
+    private final DatabaseProvisioner provisioner;
+    private final SecretBox secrets;
+    private final RestoreEvents events;
+    private final RestoreConfig config;
+
+    public PreviewService(HostRegistry hosts, DatabaseProvisioner provisioner, SecretBox secrets, RestoreEvents events,
+                          RestoreConfig config) {
+        this.hosts = hosts;
+        this.provisioner = provisioner;
+        this.secrets = secrets;
+        this.events = events;
+        this.config = config;
+    }
+
+    public void validate(String name, Integer ttlHours) {
+        Validation.start()
+                .check(name == null || NAME.matcher(name).matches(), "preview_name",
+                        "must be 1-63 characters of lower-case letters, digits and '-'")
+                .check(ttlHours == null || (ttlHours >= 1 && ttlHours <= config.maxTtlHours()), "ttl_hours",
+                        "must be 1-" + config.maxTtlHours())
+                .orThrow();
+    }
+
+    /** A preview row in {@code creating}, in the caller's transaction; its database is made by the worker. */
+    public Preview plan(ProjectView project, String name, int ttlHours) {
+        Preview p = new Preview();
+        p.id = UUID.randomUUID();
+        p.projectId = project.projectId();
+        p.orgId = project.orgId();
+        p.name = name;
+        p.hostId = project.hostId();
+        p.databaseName = "pv_" + p.id.toString().replace("-", "");
+        p.roleName = p.databaseName;
+        p.passwordSealed = secrets.seal(Passwords.generate());
+        p.status = PreviewStatus.CREATING;
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        p.expiresAt = now.plus(Duration.ofHours(ttlHours));
+        p.createdAt = now;
+        p.updatedAt = now;
+        p.persist();
+        return p;
+    }
+
+    /** Creates the preview's database and role on its host (dropping leftovers of an earlier attempt first). */
+    public void provision(Preview p) throws SQLException {
+        var host = hosts.host(p.hostId);
+        provisioner.drop(host, p.databaseName, p.roleName);
+        provisioner.create(host, p.databaseName, p.roleName, password(p));
+    }
+
+    public String password(Preview p) {
+        return secrets.open(p.passwordSealed);
+    }
+
+    public Page<Preview> list(UUID projectId, String cursor, Integer limit) {
+        int size = Cursor.limit(limit);
+        Cursor after = Cursor.decode(cursor);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            String keyset = after == null ? "" : " and (createdAt < :at or (createdAt = :at and id < :id))";
+            Parameters params = Parameters.with("project", projectId).and("live", List.of(PreviewStatus.CREATING,
+                    PreviewStatus.READY, PreviewStatus.FAILED));
+            if (after != null) {
+                params = params.and("at", after.at()).and("id", after.id());
+            }
+            List<Preview> rows = Preview.<Preview>find("projectId = :project and status in (:live)" + keyset
+                    + " order by createdAt desc, id desc", params).page(0, size + 1).list();
+            return Page.of(rows, size, p -> new Cursor(p.createdAt, p.id));
+        });
+    }
+
+    public Preview get(UUID projectId, UUID previewId) {
+        return QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findByIdOptional(previewId)
+                .filter(p -> p.projectId.equals(projectId) && p.status != PreviewStatus.DELETED
+                        && p.status != PreviewStatus.EXPIRED)
+                .orElseThrow(() -> ApiException.notFound("preview " + previewId)));
+    }
+
+    /** Extends the TTL from now. */
+    public Preview extend(UUID projectId, UUID previewId, Integer ttlHours) {
+        Validation.start().check(ttlHours != null && ttlHours >= 1 && ttlHours <= config.maxTtlHours(), "ttl_hours",
+                "must be 1-" + config.maxTtlHours()).orThrow();
+        get(projectId, previewId);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Preview p = Preview.findById(previewId);
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            p.expiresAt = now.plus(Duration.ofHours(ttlHours));
+            p.expiringNotified = false;
+            p.updatedAt = now;
+            return p;
+        });
+    }
+
+    /** Drops the preview's database and role; refused while a restore is writing into it. */
+    public void delete(UUID projectId, UUID previewId) {
+        Preview p = get(projectId, previewId);
+        if (inUse(p.id)) {
+            throw ApiException.conflict("preview_busy", "a restore into this preview is running; wait for it to end");
+        }
+        drop(p, PreviewStatus.DELETED, null);
+    }
+
+    @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "20s")
+    void tick() {
+        if (config.reaperEnabled()) {
+            reap(Instant.now());
+        }
+    }
+
+    /** Announces previews about to expire and drops expired ones; returns how many were dropped. */
+    public int reap(Instant now) {
+        List<UUID> expiring = QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>list(
+                "status = ?1 and expiringNotified = false and expiresAt <= ?2", PreviewStatus.READY,
+                now.plus(config.expiringNotice())).stream().map(p -> p.id).toList());
+        for (UUID id : expiring) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                Preview p = Preview.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+                if (!p.expiringNotified && p.status == PreviewStatus.READY) {
+                    p.expiringNotified = true;
+                    events.preview(EventType.PREVIEW_EXPIRING, p);
+                }
+            });
+        }
+        int dropped = 0;
+        while (true) {
+            // Claimed with SKIP LOCKED: with several replicas each expired preview is dropped once.
+            Preview claimed = QuarkusTransaction.requiringNew().call(() -> {
+                @SuppressWarnings("unchecked")
+                List<Preview> due = Preview.getEntityManager().createNativeQuery(
+                        "SELECT * FROM preview WHERE status = 'READY' AND expires_at <= ?1 "
+                                + "AND NOT EXISTS (SELECT 1 FROM restore r WHERE r.preview_id = preview.id "
+                                + "AND r.status = 'RUNNING') ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+                        Preview.class).setParameter(1, now).getResultList();
+                if (due.isEmpty()) {
+                    return null;
+                }
+                Preview p = due.get(0);
+                dropDatabase(p);
+                p.status = p.status.moveTo(PreviewStatus.EXPIRED);
+                p.updatedAt = Instant.now();
+                events.preview(EventType.PREVIEW_EXPIRED, p);
+                return p;
+            });
+            if (claimed == null) {
+                return dropped;
+            }
+            LOG.infof("preview %s (%s) of project %s expired and was dropped", claimed.id, claimed.name, claimed.projectId);
+            dropped++;
+        }
+    }
+
+    /** Marks the preview with {@code status} after dropping its database (failed previews keep their row). */
+    public void drop(Preview preview, PreviewStatus status, EventType event) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Preview p = Preview.findById(preview.id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            dropDatabase(p);
+            p.status = p.status.moveTo(status);
+            p.updatedAt = Instant.now();
+            if (event != null) {
+                events.preview(event, p);
+            }
+        });
+    }
+
+    private void dropDatabase(Preview p) {
+        try {
+            provisioner.drop(hosts.host(p.hostId), p.databaseName, p.roleName);
+        } catch (SQLException e) {
+            throw new ApiException(503, "host_unavailable", "the database host could not drop the preview; try again");
+        }
+    }
+
+    private boolean inUse(UUID previewId) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                dev.capydb.restore.repository.Restore.count("previewId = ?1 and status = ?2 and targetKind <> 'new_preview'",
+                        previewId, RestoreStatus.RUNNING) > 0);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.capydb.restore.service;
+
+import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.security.Principal;
+import dev.capydb.restore.config.RestoreConfig;
+import dev.capydb.restore.messaging.RestoreEvents;
+import dev.capydb.restore.repository.KnownBackups;
+import dev.capydb.restore.repository.Preview;
+import dev.capydb.restore.repository.Restore;
+import dev.capydb.restore.repository.RestoreStatus;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Validates restore requests and records them (the worker runs them); lists and shows restores. */
+@ApplicationScoped
+public class RestoreService {
+
+    static final Set<String> TARGETS = Set.of("new_preview", "preview", "project");
+
+    private final KnownBackups backups;
+    private final PreviewService previews;
+    private final RestoreEvents events;
+    private final RestoreConfig config;
+
+    public RestoreService(KnownBackups backups, PreviewService previews, RestoreEvents events, RestoreConfig config) {
+        this.backups = backups;
+        this.previews = previews;
+        this.events = events;
+        this.config = config;
+    }
+
+    /** A restore request as sent. */
+    public record Request(String backupKey, String restoreTime, UUID restorePointId, String targetKind, UUID previewId,
+                          String previewName, Integer ttlHours, Boolean confirmProjectOverwrite) {
+    }
+
+    /** Checks the request in the order a user can act on: shape, confirmation, role, then the source itself. */
+    public Restore request(ProjectView project, Principal caller, Request r, String idempotencyKey) {
+        if (idempotencyKey != null) {
+            Optional<Restore> earlier = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>find(
+                    "projectId = ?1 and idempotencyKey = ?2", project.projectId(), idempotencyKey).firstResultOptional());
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        String target = r.targetKind() == null ? "new_preview" : r.targetKind();
+        int sources = (r.backupKey() != null ? 1 : 0) + (r.restoreTime() != null ? 1 : 0) + (r.restorePointId() != null ? 1 : 0);
+        Validation.start()
+                .check(sources == 1, "source", "give exactly one of backup_key, restore_time, restore_point_id")
+                .check(TARGETS.contains(target), "target_kind", "must be new_preview, preview or project")
+                .check(!"preview".equals(target) || r.previewId() != null, "preview_id", "is required for target_kind preview")
+                .check(r.restoreTime() == null || parses(r.restoreTime()), "restore_time", "must be an RFC 3339 time")
+                .check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key", "must be at most 200 characters")
+                .orThrow();
+        if ("new_preview".equals(target)) {
+            previews.validate(r.previewName(), r.ttlHours());
+        }
+        if ("project".equals(target)) {
+            if (!Boolean.TRUE.equals(r.confirmProjectOverwrite())) {
+                throw new ApiException(422, "confirmation_required", "restoring into the project overwrites production; "
+                        + "send confirm_project_overwrite: true to confirm");
+            }
+            if (!caller.isAdminOf(project.orgId())) {
+                throw ApiException.forbidden("only an admin of " + project.orgId() + " may overwrite production");
+            }
+        }
+        if (r.restoreTime() != null || r.restorePointId() != null) {
+            throw new ApiException(422, "unsupported_source", "point-in-time and restore-point restores are not "
+                    + "available yet; restore from a backup_key");
+        }
+        if (!"new_preview".equals(target)) {
+            throw new ApiException(422, "unsupported_target", "restores into an existing preview or the project are "
+                    + "not available yet; restore into a new preview");
+        }
+        backups.find(project.projectId(), r.backupKey())
+                .orElseThrow(() -> ApiException.notFound("backup " + r.backupKey() + " of this project"));
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Restore x = new Restore();
+            x.id = UUID.randomUUID();
+            x.projectId = project.projectId();
+            x.orgId = project.orgId();
+            x.sourceKind = "backup";
+            x.backupKey = r.backupKey();
+            x.targetKind = target;
+            x.ttlHours = r.ttlHours() == null ? config.defaultTtlHours() : r.ttlHours();
+            String name = r.previewName() != null ? r.previewName() : "restore-" + x.id.toString().substring(0, 8);
+            Preview preview = previews.plan(project, name, x.ttlHours);
+            x.previewId = preview.id;
+            x.previewName = name;
+            x.status = RestoreStatus.PENDING;
+            x.phase = "queued";
+            x.idempotencyKey = idempotencyKey;
+            x.createdBy = caller.subject();
+            x.createdAt = now;
+            x.persist();
+            return x;
+        });
+    }
+
+    private static boolean parses(String time) {
+        try {
+            OffsetDateTime.parse(time);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    public Page<Restore> list(UUID projectId, String cursor, Integer limit) {
+        int size = Cursor.limit(limit);
+        Cursor after = Cursor.decode(cursor);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            String keyset = after == null ? "" : " and (createdAt < :at or (createdAt = :at and id < :id))";
+            Parameters params = Parameters.with("project", projectId);
+            if (after != null) {
+                params = params.and("at", after.at()).and("id", after.id());
+            }
+            List<Restore> rows = Restore.<Restore>find("projectId = :project" + keyset + " order by createdAt desc, id desc",
+                    params).page(0, size + 1).list();
+            return Page.of(rows, size, x -> new Cursor(x.createdAt, x.id));
+        });
+    }
+
+    public Restore get(UUID projectId, UUID restoreId) {
+        return QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findByIdOptional(restoreId)
+                .filter(x -> x.projectId.equals(projectId))
+                .orElseThrow(() -> ApiException.notFound("restore " + restoreId)));
+    }
+
+    /** Ends a restore as failed (row + events in one transaction). */
+    public void fail(UUID restoreId, String error) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Restore x = Restore.findById(restoreId);
+            if (x.status == RestoreStatus.COMPLETED || x.status == RestoreStatus.FAILED) {
+                return;
+            }
+            x.status = x.status.moveTo(RestoreStatus.FAILED);
+            x.error = error.length() > 2000 ? error.substring(0, 2000) : error;
+            x.completedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            x.leaseUntil = null;
+            events.finished(x);
+        });
+    }
+}
