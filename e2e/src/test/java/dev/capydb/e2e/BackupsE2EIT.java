@@ -15,7 +15,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** Backups through the gateway: alice backs up a project with data and sees it completed and announced. */
+/** Backups through the gateway: alice backs up a project, sees it completed and announced; bob restores it into a preview. */
 class BackupsE2EIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +67,39 @@ class BackupsE2EIT {
             assertEquals(backup.getString("sha256"), data.get("sha256").asText());
             events.await(r -> id.equals(r.key()) && r.value().contains("\"job.completed\""), Duration.ofSeconds(30));
         }
+        // Restore that backup into a new preview and connect to it with psql.
+        String key = Stack.api("alice").get("/v1/projects/{id}/backups", id).then().extract().path("items[0].backup_key");
+        Response restore = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            // restore-service learns of completed backups from capydb.backups.
+            restore = Stack.api("bob").contentType("application/json")
+                    .body(Map.of("backup_key", key, "preview_name", "e2e-preview", "ttl_hours", 1))
+                    .post("/v1/projects/{id}/restores", id);
+            if (restore.statusCode() != 404) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        restore.then().statusCode(202).body("target_kind", equalTo("new_preview"));
+        String restoreId = restore.path("id");
+        String previewId = restore.path("preview_id");
+        JsonPath r = null;
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            r = Stack.api("bob").get("/v1/projects/{id}/restores/{r}", id, restoreId).then().statusCode(200)
+                    .extract().jsonPath();
+            if (r.getString("status").matches("completed|failed")) {
+                break;
+            }
+            Thread.sleep(300);
+        }
+        assertEquals("completed", r.getString("status"), r.prettify());
+        String previewUrl = Stack.api("bob").get("/v1/projects/{id}/previews/{p}/connection", id, previewId)
+                .then().statusCode(200).extract().path("database_url");
+        assertEquals("1000", Stack.psql(previewUrl, "SELECT count(*) FROM items"));
+        Stack.api("carol").get("/v1/projects/{id}/previews/{p}", id, previewId).then().statusCode(404);
+        Stack.api("alice").delete("/v1/projects/{id}/previews/{p}", id, previewId).then().statusCode(204);
         Stack.api("alice").delete("/v1/projects/{id}", id).then().statusCode(204);
     }
 }
