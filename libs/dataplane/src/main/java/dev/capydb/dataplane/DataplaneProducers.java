@@ -43,6 +43,12 @@ public class DataplaneProducers {
 
     @Produces
     @Singleton
+    DatabaseSwap databaseSwap() {
+        return new DatabaseSwap();
+    }
+
+    @Produces
+    @Singleton
     DatabaseProvisioner databaseProvisioner() {
         return new DatabaseProvisioner();
     }
