@@ -65,7 +65,7 @@ class RestoreToNewPreviewTest {
     AgroalDataSource dataSource;
 
     /** A real pg_dump of the project in storage, announced as backup-service would. */
-    private String backupOf(TestProject p) {
+    static String backupOf(TestProject p, ToolRunner tools, ObjectStore store, BackupEventsConsumer backupEvents) {
         UUID backupId = UUID.randomUUID();
         String key = "projects/" + p.id() + "/backups/" + backupId + ".dump";
         AtomicReference<StoredObject> stored = new AtomicReference<>();
@@ -73,11 +73,15 @@ class RestoreToNewPreviewTest {
                 "--dbname=" + p.database()).env(p.host().adminToolEnv())
                 .stdout(out -> stored.set(store.upload("capydb-backups", key, out))).build());
         assertTrue(result.succeeded(), result.describeFailure("pg_dump"));
-        announce(p, backupId, key, stored.get().sizeBytes(), stored.get().sha256());
+        announce(backupEvents, p, backupId, key, stored.get().sizeBytes(), stored.get().sha256());
         return key;
     }
 
-    private void announce(TestProject p, UUID backupId, String key, long size, String sha) {
+    private String backupOf(TestProject p) {
+        return backupOf(p, tools, store, backupEvents);
+    }
+
+    static void announce(BackupEventsConsumer backupEvents, TestProject p, UUID backupId, String key, long size, String sha) {
         backupEvents.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BACKUP_COMPLETED, "backup-service", "acme",
                 p.id(), null, new BackupPayload(backupId, p.id(), null, "manual", "completed", key, size, sha, null, null,
                         Instant.now(), Instant.now()))));
@@ -160,7 +164,7 @@ class RestoreToNewPreviewTest {
         UUID backupId = UUID.randomUUID();
         String key = "projects/" + p.id() + "/backups/" + backupId + ".dump";
         var garbage = store.upload("capydb-backups", key, new ByteArrayInputStream("PGDMP but not really".getBytes()));
-        announce(p, backupId, key, garbage.sizeBytes(), garbage.sha256());
+        announce(backupEvents, p, backupId, key, garbage.sizeBytes(), garbage.sha256());
         var accepted = given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("backup_key", key))
                 .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202).extract();
         JsonPath done = awaitRestore(p.id(), accepted.path("id"));
@@ -185,6 +189,9 @@ class RestoreToNewPreviewTest {
                 .body("code", equalTo("validation_failed")).body("errors[0].field", equalTo("source"));
         given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of())
                 .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422).body("errors[0].field", equalTo("source"));
+        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("restore_time", "2026-11-21T10:00:00Z"))
+                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422).body("code", equalTo("unsupported_source"));
         given().auth().oauth2(TestTokens.bob()).contentType("application/json")
                 .body(Map.of("backup_key", key, "target_kind", "moon", "ttl_hours", 721))
                 .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422).body("errors.field", hasItems("target_kind"));
@@ -201,6 +208,12 @@ class RestoreToNewPreviewTest {
         given().auth().oauth2(TestTokens.bob()).contentType("application/json")
                 .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true))
                 .post("/v1/projects/{p}/restores", p.id()).then().statusCode(403).body("code", equalTo("forbidden"));
+        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+                .body(Map.of("backup_key", key, "target_kind", "preview"))
+                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422).body("errors[0].field", equalTo("preview_id"));
+        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+                .body(Map.of("backup_key", key, "target_kind", "preview", "preview_id", UUID.randomUUID().toString()))
+                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(404);
         given().auth().oauth2(TestTokens.carol()).contentType("application/json").body(Map.of("backup_key", key))
                 .post("/v1/projects/{p}/restores", p.id()).then().statusCode(404);
         given().contentType("application/json").body(Map.of("backup_key", key))

@@ -19,8 +19,14 @@ import java.util.function.Consumer;
  */
 public final class TestProjects {
 
-    /** A project as the tests use it. */
-    public record TestProject(UUID id, String database, DatabaseHost host) {
+    /** A project as the tests use it; {@code password} is its role's (null when it has no database). */
+    public record TestProject(UUID id, String database, DatabaseHost host, String password) {
+
+        /** Connects as the project's own role, as the customer's application would. */
+        public java.sql.Connection connect() throws java.sql.SQLException {
+            return java.sql.DriverManager.getConnection("jdbc:postgresql://" + host.address() + ":" + host.port() + "/"
+                    + database, database, password);
+        }
     }
 
     private final Consumer<EventEnvelope> announce;
@@ -39,7 +45,8 @@ public final class TestProjects {
         UUID id = UUID.randomUUID();
         String db = "prj_" + id.toString().replace("-", "");
         DatabaseHost host = hosts.host("local-1");
-        provisioner.create(host, db, db, Passwords.generate());
+        String password = Passwords.generate();
+        provisioner.create(host, db, db, password);
         try (Connection c = host.adminConnection(db); Statement st = c.createStatement()) {
             st.execute("SET ROLE " + db);
             st.execute("CREATE TABLE customers (id int primary key, name text not null)");
@@ -48,7 +55,7 @@ public final class TestProjects {
             st.execute("INSERT INTO orders (customer, total) SELECT 1 + g % 3, g * 1.5 FROM generate_series(1, " + orders + ") g");
         }
         announce(id, db, "active", 1);
-        return new TestProject(id, db, host);
+        return new TestProject(id, db, host, password);
     }
 
     /** A project the read model knows but whose database does not exist: every dump of it fails. */
@@ -56,7 +63,7 @@ public final class TestProjects {
         UUID id = UUID.randomUUID();
         String db = "prj_missing_" + id.toString().replace("-", "").substring(0, 12);
         announce(id, db, "active", 1);
-        return new TestProject(id, db, hosts.host("local-1"));
+        return new TestProject(id, db, hosts.host("local-1"), null);
     }
 
     /** Announces the project's state (status {@code active}, {@code restoring}, {@code deleted}…) at a version. */

@@ -29,6 +29,10 @@ public interface RestoreConfig {
     @WithDefault("PT1H")
     Duration expiringNotice();
 
+    /** How long a database replaced by a restore is kept (renamed) before it is dropped. */
+    @WithDefault("PT24H")
+    Duration safetyWindow();
+
     /** Whether this replica runs the preview reaper (tests drive it by hand). */
     @WithDefault("true")
     boolean reaperEnabled();

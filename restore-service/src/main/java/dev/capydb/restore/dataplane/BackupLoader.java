@@ -9,13 +9,11 @@ import dev.capydb.dataplane.ToolRunner;
 import dev.capydb.restore.config.RestoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Streams a backup object from storage into {@code pg_restore} connected as the target's own role, so every
- * restored object ends up owned by that role ({@code --no-owner --no-acl}); no temp file.
+ * Streams a backup object from storage into {@code pg_restore} running as admin with {@code --role} set to the
+ * target's own role, so every restored object ends up owned by that role ({@code --no-owner --no-acl}); no temp file.
  */
 @ApplicationScoped
 public class BackupLoader {
@@ -32,15 +30,11 @@ public class BackupLoader {
         this.config = config;
     }
 
-    /** Loads the backup into {@code database}; {@code bytes} counts what was streamed so far. */
-    public ToolResult load(DatabaseHost host, String backupKey, String database, String role, String password,
-                           AtomicLong bytes) {
-        Map<String, String> env = new HashMap<>(host.adminToolEnv());
-        env.put("PGUSER", role);
-        env.put("PGPASSWORD", password);
+    /** Loads the backup into {@code database} as {@code owner}; {@code bytes} counts what was streamed so far. */
+    public ToolResult load(DatabaseHost host, String backupKey, String database, String owner, AtomicLong bytes) {
         return tools.run(ToolInvocation.of("pg_restore")
-                .args("--no-owner", "--no-acl", "--exit-on-error", "--dbname=" + database)
-                .env(env)
+                .args("--no-owner", "--no-acl", "--exit-on-error", "--role=" + owner, "--dbname=" + database)
+                .env(host.adminToolEnv())
                 .stdin(in -> {
                     try (InputStream object = store.open(storage.backupsBucket(), backupKey)) {
                         byte[] buf = new byte[1 << 16];

@@ -40,6 +40,8 @@ public class Restore extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public RestoreStatus status;
     public String phase;
+    @Column(name = "scratch_database")
+    public String scratchDatabase;
     @Column(name = "bytes_done")
     public long bytesDone;
     public String error;

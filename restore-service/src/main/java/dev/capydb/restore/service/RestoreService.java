@@ -81,13 +81,21 @@ public class RestoreService {
             throw new ApiException(422, "unsupported_source", "point-in-time and restore-point restores are not "
                     + "available yet; restore from a backup_key");
         }
-        if (!"new_preview".equals(target)) {
-            throw new ApiException(422, "unsupported_target", "restores into an existing preview or the project are "
-                    + "not available yet; restore into a new preview");
-        }
         backups.find(project.projectId(), r.backupKey())
                 .orElseThrow(() -> ApiException.notFound("backup " + r.backupKey() + " of this project"));
+        Preview existing = "preview".equals(target) ? previews.get(project.projectId(), r.previewId()) : null;
+        if (existing != null && existing.status != dev.capydb.restore.repository.PreviewStatus.READY) {
+            throw ApiException.conflict("preview_not_ready", "preview " + existing.id + " is " + existing.status.wire());
+        }
+        if ("project".equals(target) && !"active".equals(project.status())) {
+            throw ApiException.projectBusy("project is " + project.status() + "; wait for that to finish");
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
+            // The API's early answer; the exclusive project lock taken by the worker is the real guard.
+            if (!"new_preview".equals(target) && Restore.count("projectId = ?1 and targetKind <> 'new_preview' "
+                    + "and status in (?2)", project.projectId(), List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING)) > 0) {
+                throw ApiException.projectBusy("another restore is overwriting this project or one of its previews");
+            }
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             Restore x = new Restore();
             x.id = UUID.randomUUID();
@@ -96,11 +104,16 @@ public class RestoreService {
             x.sourceKind = "backup";
             x.backupKey = r.backupKey();
             x.targetKind = target;
-            x.ttlHours = r.ttlHours() == null ? config.defaultTtlHours() : r.ttlHours();
-            String name = r.previewName() != null ? r.previewName() : "restore-" + x.id.toString().substring(0, 8);
-            Preview preview = previews.plan(project, name, x.ttlHours);
-            x.previewId = preview.id;
-            x.previewName = name;
+            if ("new_preview".equals(target)) {
+                x.ttlHours = r.ttlHours() == null ? config.defaultTtlHours() : r.ttlHours();
+                String name = r.previewName() != null ? r.previewName() : "restore-" + x.id.toString().substring(0, 8);
+                Preview preview = previews.plan(project, name, x.ttlHours);
+                x.previewId = preview.id;
+                x.previewName = name;
+            } else if (existing != null) {
+                x.previewId = existing.id;
+                x.previewName = existing.name;
+            }
             x.status = RestoreStatus.PENDING;
             x.phase = "queued";
             x.idempotencyKey = idempotencyKey;

@@ -1,7 +1,13 @@
 package dev.capydb.restore.service;
 
 import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.readmodel.ProjectLookup;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.dataplane.LockMode;
+import dev.capydb.dataplane.ProjectBusyException;
+import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.events.EventType;
 import dev.capydb.restore.config.RestoreConfig;
@@ -14,10 +20,17 @@ import dev.capydb.restore.repository.RestoreStatus;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -32,7 +45,8 @@ import org.jboss.logging.Logger;
 /**
  * Runs pending restores. Restoring into a new preview touches nothing that existed: the preview's database is
  * created, loaded from the backup as the preview's own role, and marked ready; any failure drops it again. A new
- * preview whose worker died is simply started over, once.
+ * preview whose worker died is simply started over, once. Overwrites (an existing preview, production) load into
+ * a scratch database and swap it in at the end; they are never re-run.
  */
 @ApplicationScoped
 public class RestoreWorker {
@@ -46,6 +60,11 @@ public class RestoreWorker {
     private final HostRegistry hosts;
     private final RestoreEvents events;
     private final RestoreConfig config;
+    private final ProjectLookup projects;
+    private final ProjectLocks locks;
+    private final DatabaseSwap swap;
+    private final dev.capydb.dataplane.DatabaseProvisioner provisioner;
+    private final AgroalDataSource dataSource;
     private final JobLeases leases;
     private final String workerId = "restore-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
@@ -54,7 +73,14 @@ public class RestoreWorker {
     private volatile boolean stopping;
 
     public RestoreWorker(RestoreService restores, PreviewService previews, BackupLoader loader, HostRegistry hosts,
-                         RestoreEvents events, RestoreConfig config, AgroalDataSource dataSource) {
+                         RestoreEvents events, RestoreConfig config, ProjectLookup projects, ProjectLocks locks,
+                         DatabaseSwap swap, dev.capydb.dataplane.DatabaseProvisioner provisioner,
+                         AgroalDataSource dataSource) {
+        this.provisioner = provisioner;
+        this.projects = projects;
+        this.locks = locks;
+        this.swap = swap;
+        this.dataSource = dataSource;
         this.restores = restores;
         this.previews = previews;
         this.loader = loader;
@@ -115,14 +141,224 @@ public class RestoreWorker {
                     row.leaseUntil = null;
                     row.worker = null;
                 });
+            } else if (!"new_preview".equals(x.targetKind)) {
+                reconcileOverwrite(x);
             } else {
                 failAndDropPreview(id, "the worker running this restore stopped; the target was not changed");
             }
         }
     }
 
+    /**
+     * An overwrite whose worker died is never run again. Its scratch database tells what happened: still there,
+     * the swap never ran (production is intact; drop the scratch, fail); gone after the swap phase began, the swap
+     * committed (finish the job as completed).
+     */
+    void reconcileOverwrite(Restore x) {
+        var host = hosts.host(hostOf(x));
+        boolean scratchExists;
+        try {
+            scratchExists = x.scratchDatabase != null && provisioner.exists(host, x.scratchDatabase);
+        } catch (SQLException e) {
+            LOG.warnf("restore %s: host unreachable, deciding its outcome later: %s", x.id, e.getMessage());
+            return;
+        }
+        if ("swapping".equals(x.phase) && !scratchExists) {
+            LOG.warnf("restore %s: worker died after the swap committed; recording it as completed", x.id);
+            complete(x.id, 0, targetDatabase(x) + "_old_" + x.id.toString().substring(0, 8));
+            return;
+        }
+        if (x.scratchDatabase != null) {
+            try {
+                swap.drop(host, x.scratchDatabase);
+            } catch (SQLException e) {
+                LOG.warnf("cannot drop scratch %s yet: %s", x.scratchDatabase, e.getMessage());
+            }
+        }
+        restores.fail(x.id, "the worker running this restore stopped before the swap; the target was not changed");
+    }
+
     void run(UUID id) {
         Restore x = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(id));
+        if ("new_preview".equals(x.targetKind)) {
+            runNewPreview(id, x);
+        } else {
+            runOverwrite(id, x);
+        }
+    }
+
+    /**
+     * Overwrites production or an existing preview without touching it until the end: the backup is loaded into a
+     * scratch database owned by the target's role and checked (restore status, plan size), then swapped in under
+     * the exclusive project lock. The replaced database is kept for the safety window.
+     */
+    void runOverwrite(UUID id, Restore x) {
+        Optional<ProjectView> project = projects.find(x.projectId).filter(p -> !p.isDeleted());
+        if (project.isEmpty()) {
+            restores.fail(id, "the project no longer exists");
+            return;
+        }
+        String target = targetDatabase(x);
+        String owner = "project".equals(x.targetKind) ? project.get().roleName() : target;
+        var host = hosts.host(hostOf(x));
+        String scratch = "rs_" + id.toString().replace("-", "");
+        try (var lock = locks.acquire(host, x.projectId, LockMode.EXCLUSIVE)) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                Restore row = Restore.findById(id);
+                row.scratchDatabase = scratch;
+                row.phase = "loading";
+            });
+            swap.createScratch(host, scratch, owner);
+            AtomicLong bytes = new AtomicLong();
+            ToolResult result = loader.load(host, x.backupKey, scratch, owner, bytes);
+            if (!result.succeeded()) {
+                dropQuietly(host, scratch);
+                restores.fail(id, result.describeFailure("pg_restore") + "; the target was not changed");
+                return;
+            }
+            long size = swap.size(host, scratch);
+            if ("project".equals(x.targetKind) && size > project.get().storageLimitBytes()) {
+                dropQuietly(host, scratch);
+                restores.fail(id, "the restored database is " + size + " bytes, over the plan's limit of "
+                        + project.get().storageLimitBytes() + "; the target was not changed");
+                return;
+            }
+            phase(id, "swapping");
+            String retired = target + "_old_" + id.toString().substring(0, 8);
+            DatabaseSwap.Result swapped = swap.swap(host, target, scratch, retired);
+            LOG.infof("restore %s swapped %s in; it refused connections for %d ms; old data kept as %s", id, target,
+                    swapped.unavailableMillis(), retired);
+            complete(id, bytes.get(), retired);
+        } catch (ProjectBusyException e) {
+            restores.fail(id, "project_busy: another operation holds the project; nothing was changed");
+        } catch (SQLException e) {
+            dropQuietly(host, scratch);
+            restores.fail(id, "the database host failed: " + e.getMessage() + "; the target was not changed");
+        }
+    }
+
+    private void complete(UUID id, long bytes, String retired) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Restore row = Restore.findById(id);
+            if (row.status == RestoreStatus.COMPLETED) {
+                return;
+            }
+            row.status = row.status.moveTo(RestoreStatus.COMPLETED);
+            row.phase = "done";
+            row.bytesDone = bytes;
+            row.completedAt = now;
+            row.leaseUntil = null;
+            retire(row, retired, now);
+            events.finished(row);
+        });
+    }
+
+    private void retire(Restore row, String retired, Instant now) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "INSERT INTO retired_database (name, host_id, project_id, restore_id, retired_at, drop_after) "
+                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+            st.setString(1, retired);
+            st.setString(2, hostOf(row));
+            st.setObject(3, row.projectId);
+            st.setObject(4, row.id);
+            st.setTimestamp(5, Timestamp.from(now));
+            st.setTimestamp(6, Timestamp.from(now.plus(config.safetyWindow())));
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Scheduled(every = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "1m")
+    void dropRetiredTick() {
+        dropRetired();
+    }
+
+    /** Drops replaced databases whose safety window has passed; returns how many. */
+    public int dropRetired() {
+        List<String[]> due = QuarkusTransaction.requiringNew().call(() -> {
+            List<String[]> rows = new ArrayList<>();
+            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                    "SELECT name, host_id FROM retired_database WHERE dropped_at IS NULL AND drop_after <= now()");
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            return rows;
+        });
+        int dropped = 0;
+        for (String[] d : due) {
+            try {
+                swap.drop(hosts.host(d[1]), d[0]);
+            } catch (SQLException e) {
+                LOG.warnf("cannot drop retired database %s yet: %s", d[0], e.getMessage());
+                continue;
+            }
+            QuarkusTransaction.requiringNew().run(() -> {
+                try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                        "UPDATE retired_database SET dropped_at = now() WHERE name = ?")) {
+                    st.setString(1, d[0]);
+                    st.executeUpdate();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            dropped++;
+        }
+        return dropped;
+    }
+
+    /** At start: scratch databases of restores that are not running any more (a crashed worker's) are dropped. */
+    void cleanUpScratch(@Observes StartupEvent start) {
+        for (var host : hosts.all()) {
+            try (Connection c = host.maintenanceConnection(); PreparedStatement st = c.prepareStatement(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'rs\\_%'");
+                 ResultSet rs = st.executeQuery()) {
+                List<String> names = new ArrayList<>();
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+                for (String name : names) {
+                    String hex = name.substring(3);
+                    if (hex.length() == 32 && !leases.isLive(UUID.fromString(
+                            hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5")))) {
+                        LOG.infof("dropping leftover scratch database %s on %s", name, host.id());
+                        dropQuietly(host, name);
+                    }
+                }
+            } catch (SQLException e) {
+                LOG.warnf("cannot look for leftover scratch databases on %s: %s", host.id(), e.getMessage());
+            }
+        }
+    }
+
+    private String targetDatabase(Restore x) {
+        if ("project".equals(x.targetKind)) {
+            return projects.find(x.projectId).map(ProjectView::databaseName)
+                    .orElseThrow(() -> new IllegalStateException("project " + x.projectId + " is unknown"));
+        }
+        return QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId).databaseName);
+    }
+
+    private String hostOf(Restore x) {
+        if (x.previewId != null) {
+            return QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId).hostId);
+        }
+        return projects.find(x.projectId).map(ProjectView::hostId)
+                .orElseThrow(() -> new IllegalStateException("project " + x.projectId + " is unknown"));
+    }
+
+    private void dropQuietly(dev.capydb.dataplane.DatabaseHost host, String name) {
+        try {
+            swap.drop(host, name);
+        } catch (SQLException e) {
+            LOG.warnf("cannot drop %s on %s: %s", name, host.id(), e.getMessage());
+        }
+    }
+
+    void runNewPreview(UUID id, Restore x) {
         Preview preview = QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId));
         var host = hosts.host(preview.hostId);
         phase(id, "creating_preview");
@@ -134,8 +370,7 @@ public class RestoreWorker {
         }
         phase(id, "loading");
         AtomicLong bytes = new AtomicLong();
-        ToolResult result = loader.load(host, x.backupKey, preview.databaseName, preview.roleName,
-                previews.password(preview), bytes);
+        ToolResult result = loader.load(host, x.backupKey, preview.databaseName, preview.roleName, bytes);
         if (!result.succeeded()) {
             failAndDropPreview(id, result.describeFailure("pg_restore"));
             return;
