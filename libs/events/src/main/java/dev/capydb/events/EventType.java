@@ -14,6 +14,8 @@ public enum EventType {
     /** Published by every service that runs jobs, on its own topic. */
     JOB_COMPLETED("job.completed", null, JobPayload.class),
     JOB_FAILED("job.failed", null, JobPayload.class),
+    /** Internal: an overwrite began (project-service shows the project as restoring). */
+    RESTORE_STARTED("restore.started", Topic.RESTORES, RestorePayload.class),
     RESTORE_COMPLETED("restore.completed", Topic.RESTORES, RestorePayload.class),
     RESTORE_FAILED("restore.failed", Topic.RESTORES, RestorePayload.class),
     PREVIEW_READY("preview.ready", Topic.RESTORES, PreviewPayload.class),

@@ -51,6 +51,8 @@ class EventCatalogTest {
                     "backup", "projects/x.dump", null, null)),
             Map.entry(EventType.RESTORE_POINT_DELETED, new RestorePointPayload(OTHER, PROJECT, "t0", "pitr", null, T,
                     "0/16B3748")),
+            Map.entry(EventType.RESTORE_STARTED, new RestorePayload(OTHER, PROJECT, "backup", "projects/x.dump", null,
+                    null, "project", null, "running", null, T, null)),
             Map.entry(EventType.RESTORE_COMPLETED, new RestorePayload(OTHER, PROJECT, "backup", "projects/x.dump", null,
                     null, "new_preview", OTHER, "completed", null, T, T)),
             Map.entry(EventType.RESTORE_FAILED, new RestorePayload(OTHER, PROJECT, "pitr", null, T, null, "project", null,

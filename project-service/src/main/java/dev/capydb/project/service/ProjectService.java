@@ -165,6 +165,25 @@ public class ProjectService {
         });
     }
 
+    /**
+     * Moves a live project to {@code target} and announces it (in the caller's transaction). Statuses other
+     * services report are applied only along legal transitions; anything else is logged and ignored.
+     */
+    public void changeStatus(UUID projectId, ProjectStatus target) {
+        Project p = projects.findLive(projectId).orElse(null);
+        if (p == null || p.status == target) {
+            return;
+        }
+        if (!p.status.next().contains(target)) {
+            LOG.warnf("project %s is %s; ignoring a move to %s", projectId, p.status, target);
+            return;
+        }
+        p.status = target;
+        p.version++;
+        p.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        events.announce(EventType.PROJECT_UPDATED, p, pitrAvailable(p));
+    }
+
     public Page<Project> list(Principal caller, String cursor, Integer limit) {
         int size = Cursor.limit(limit);
         Cursor after = Cursor.decode(cursor);

@@ -34,6 +34,13 @@ public class RestoreEvents {
                         r.startedAt, r.completedAt)));
     }
 
+    /** restore.started: an overwrite holds the target now (project-service shows the project restoring). */
+    public void started(Restore r) {
+        outbox.publish(EventEnvelope.of(EventType.RESTORE_STARTED, SOURCE, r.orgId, r.projectId, r.correlationId,
+                new RestorePayload(r.id, r.projectId, r.sourceKind, r.backupKey, r.restoreTime, r.restorePointId,
+                        r.targetKind, r.previewId, "running", null, r.createdAt, null)));
+    }
+
     public void preview(EventType type, Preview p) {
         outbox.publish(EventEnvelope.of(type, SOURCE, p.orgId, p.projectId, null, new PreviewPayload(p.id, p.projectId,
                 p.name, p.status.wire(), p.hostId, p.databaseName, p.expiresAt)));

@@ -207,6 +207,7 @@ public class RestoreWorker {
                 Restore row = Restore.findById(id);
                 row.scratchDatabase = scratch;
                 row.phase = "loading";
+                events.started(row);
             });
             swap.createScratch(host, scratch, owner);
             AtomicLong bytes = new AtomicLong();
