@@ -11,6 +11,7 @@ import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupRepository;
 import dev.capydb.backup.repository.BackupStatus;
 import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobRunner;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseHost;
@@ -24,7 +25,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -36,11 +36,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,11 +61,7 @@ public class BackupWorker {
     private final BackupEvents events;
     private final BackupConfig config;
     private final JobLeases leases;
-    private final String workerId = "backup-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Set<UUID> active = ConcurrentHashMap.newKeySet();
-    private final ExecutorService pool;
-    private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> new Thread(r, "backup-waker"));
-    private volatile boolean stopping;
+    private final JobRunner runner;
 
     public BackupWorker(BackupRepository backups, BackupService service, ProjectLookup projects, HostRegistry hosts,
                         ProjectLocks locks, ProjectDumper dumper, BackupVerifier verifier, ObjectStore store,
@@ -86,7 +78,8 @@ public class BackupWorker {
         this.events = events;
         this.config = config;
         this.leases = new JobLeases(dataSource, "backup");
-        this.pool = Executors.newFixedThreadPool(config.workers(), r -> new Thread(r, "backup-worker"));
+        this.runner = new JobRunner("backup", leases, config.workers(), config.lease(), this::run,
+                id -> service.fail(id, "internal error while running the backup; see the service log"));
     }
 
     /** Drops verification databases left by a worker that died mid-verification (not those of live workers). */
@@ -123,42 +116,17 @@ public class BackupWorker {
 
     /** Claims new work now rather than at the next tick (called after a backup is requested on this replica). */
     public void wake() {
-        if (!stopping) {
-            waker.execute(this::poll);
-        }
+        runner.wake();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
-    synchronized void poll() {
-        while (!stopping && active.size() < config.workers()) {
-            Optional<UUID> claimed = leases.claimNext(workerId, config.lease());
-            if (claimed.isEmpty()) {
-                return;
-            }
-            UUID id = claimed.get();
-            active.add(id);
-            pool.submit(() -> {
-                try {
-                    run(id);
-                } catch (RuntimeException e) {
-                    if (stopping) {
-                        // Interrupted by shutdown: the lease runs out and another replica runs it again.
-                        LOG.infof("backup %s interrupted by shutdown; it will be retried", id);
-                        return;
-                    }
-                    LOG.errorf(e, "backup %s failed unexpectedly", id);
-                    service.fail(id, "internal error: " + e.getMessage());
-                } finally {
-                    active.remove(id);
-                }
-            });
-        }
+    void poll() {
+        runner.poll();
     }
 
-    /** Renews the lease of every backup this replica is running. */
     @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
-        leases.renew(workerId, active, config.lease());
+        runner.heartbeat();
     }
 
     /** Re-queues (or, out of attempts, fails) backups whose worker stopped renewing its lease. */
@@ -249,13 +217,6 @@ public class BackupWorker {
     }
 
     void onShutdown(@Observes io.quarkus.runtime.ShutdownEvent event) {
-        stop();
-    }
-
-    @PreDestroy
-    void stop() {
-        stopping = true;
-        waker.shutdownNow();
-        pool.shutdownNow();
+        runner.stop();
     }
 }

@@ -1,6 +1,7 @@
 package dev.capydb.restore.service;
 
 import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobRunner;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseSwap;
@@ -34,11 +35,7 @@ import java.util.List;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -66,11 +63,7 @@ public class RestoreWorker {
     private final dev.capydb.dataplane.DatabaseProvisioner provisioner;
     private final AgroalDataSource dataSource;
     private final JobLeases leases;
-    private final String workerId = "restore-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    private final Set<UUID> active = ConcurrentHashMap.newKeySet();
-    private final ExecutorService pool;
-    private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> new Thread(r, "restore-waker"));
-    private volatile boolean stopping;
+    private final JobRunner runner;
 
     public RestoreWorker(RestoreService restores, PreviewService previews, BackupLoader loader, HostRegistry hosts,
                          RestoreEvents events, RestoreConfig config, ProjectLookup projects, ProjectLocks locks,
@@ -88,43 +81,23 @@ public class RestoreWorker {
         this.events = events;
         this.config = config;
         this.leases = new JobLeases(dataSource, "restore");
-        this.pool = Executors.newFixedThreadPool(config.workers(), r -> new Thread(r, "restore-worker"));
+        this.runner = new JobRunner("restore", leases, config.workers(), config.lease(), this::run,
+                id -> failAndDropPreview(id, "internal error while running the restore; see the service log"));
     }
 
     /** Claims new work now rather than at the next tick. */
     public void wake() {
-        if (!stopping) {
-            waker.execute(this::poll);
-        }
+        runner.wake();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
-    synchronized void poll() {
-        while (!stopping && active.size() < config.workers()) {
-            Optional<UUID> claimed = leases.claimNext(workerId, config.lease());
-            if (claimed.isEmpty()) {
-                return;
-            }
-            UUID id = claimed.get();
-            active.add(id);
-            pool.submit(() -> {
-                try {
-                    run(id);
-                } catch (RuntimeException e) {
-                    if (!stopping) {
-                        LOG.errorf(e, "restore %s failed unexpectedly", id);
-                        failAndDropPreview(id, "internal error: " + e.getMessage());
-                    }
-                } finally {
-                    active.remove(id);
-                }
-            });
-        }
+    void poll() {
+        runner.poll();
     }
 
     @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
-        leases.renew(workerId, active, config.lease());
+        runner.heartbeat();
     }
 
     /** A new-preview restore whose worker died starts over once; anything else fails (its target is intact). */
@@ -417,8 +390,6 @@ public class RestoreWorker {
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
-        stopping = true;
-        waker.shutdownNow();
-        pool.shutdownNow();
+        runner.stop();
     }
 }
