@@ -69,6 +69,7 @@ class BackupsE2EIT {
         }
         // Restore that backup into a new preview and connect to it with psql.
         String key = Stack.api("alice").get("/v1/projects/{id}/backups", id).then().extract().path("items[0].backup_key");
+        String backupId = Stack.api("alice").get("/v1/projects/{id}/backups", id).then().extract().path("items[0].id");
         Response restore = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
@@ -99,7 +100,28 @@ class BackupsE2EIT {
                 .then().statusCode(200).extract().path("database_url");
         assertEquals("1000", Stack.psql(previewUrl, "SELECT count(*) FROM items"));
         Stack.api("carol").get("/v1/projects/{id}/previews/{p}", id, previewId).then().statusCode(404);
+
+        // A restore point on the backup pins it in backup-service (through Kafka): deleting it is refused.
+        String point = Stack.api("bob").contentType("application/json")
+                .body(Map.of("label", "keep-this", "kind", "backup", "backup_key", key))
+                .post("/v1/projects/{id}/restore-points", id).then().statusCode(201).extract().path("id");
+        // Pinning crosses services through Kafka: wait until backup-service has it (a delete probe would destroy).
+        deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!pinned(backupId) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        Stack.api("alice").delete("/v1/projects/{id}/backups/{b}", id, backupId).then().statusCode(409)
+                .body("code", equalTo("backup_pinned"));
+        Stack.api("bob").delete("/v1/projects/{id}/restore-points/{r}", id, point).then().statusCode(204);
         Stack.api("alice").delete("/v1/projects/{id}/previews/{p}", id, previewId).then().statusCode(204);
         Stack.api("alice").delete("/v1/projects/{id}", id).then().statusCode(204);
+    }
+
+    /** Whether backup-service has the pin yet, asked without deleting anything: its own database. */
+    private static boolean pinned(String backupId) throws Exception {
+        String out = Stack.psql("postgresql://postgres:" + Stack.env("CAPYDB_PG_PASSWORD", "capydb") + "@127.0.0.1:"
+                + Stack.env("CAPYDB_PG_PORT", "15432") + "/capydb_backup", "SELECT count(*) FROM restore_point_pin p "
+                + "JOIN backup b ON b.backup_key = p.backup_key WHERE b.id = '" + backupId + "'");
+        return !out.equals("0");
     }
 }

@@ -68,9 +68,14 @@ public final class TestProjects {
 
     /** Announces the project's state (status {@code active}, {@code restoring}, {@code deleted}…) at a version. */
     public void announce(UUID id, String db, String status, long version) {
+        announce(id, db, status, version, "local-1", true);
+    }
+
+    /** As {@link #announce(UUID, String, String, long)}, in a given region (host of the same name). */
+    public void announce(UUID id, String db, String status, long version, String region, boolean pitr) {
         Instant now = Instant.now();
         announce.accept(EventEnvelope.of(EventType.PROJECT_UPDATED, "project-service", "acme", id, null,
-                new ProjectPayload(id, "acme", "p-" + id.toString().substring(0, 8), "local-1", "free", 512L << 20,
-                        "local-1", db, db, status, true, version, now, now)));
+                new ProjectPayload(id, "acme", "p-" + id.toString().substring(0, 8), region, "free", 512L << 20,
+                        region, db, db, status, pitr, version, now, now)));
     }
 }

@@ -8,16 +8,18 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Learns completed backups from {@code capydb.backups}, so restores can be checked against them. */
+/** Learns completed backups and PITR base backups from {@code capydb.backups}: what restores may name or reach. */
 @ApplicationScoped
 public class BackupEventsConsumer {
 
     private final Inbox inbox;
     private final KnownBackups known;
+    private final dev.capydb.restore.service.PitrWindow pitr;
 
-    public BackupEventsConsumer(Inbox inbox, KnownBackups known) {
+    public BackupEventsConsumer(Inbox inbox, KnownBackups known, dev.capydb.restore.service.PitrWindow pitr) {
         this.inbox = inbox;
         this.known = known;
+        this.pitr = pitr;
     }
 
     @Incoming("backups")
@@ -27,6 +29,9 @@ public class BackupEventsConsumer {
             if (EventType.BACKUP_COMPLETED.wireName().equals(e.type())) {
                 BackupPayload b = e.dataAs(BackupPayload.class);
                 known.remember(b.backupKey(), b.backupId(), b.projectId(), b.sizeBytes(), b.sha256(), b.completedAt());
+            } else if (EventType.BASE_BACKUP_COMPLETED.wireName().equals(e.type())) {
+                var base = e.dataAs(dev.capydb.events.BaseBackupPayload.class);
+                pitr.baseBackupSeen(base.baseBackupId(), base.hostId(), base.startTime());
             }
         });
     }

@@ -1,0 +1,80 @@
+package dev.capydb.restore.rest;
+
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.chassis.security.Caller;
+import dev.capydb.restore.repository.RestorePoint;
+import dev.capydb.restore.service.RestorePointService;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.UUID;
+
+/** {@code /v1/projects/{id}/restore-points}: create, list, get, delete. */
+@Path("/v1/projects/{projectId}/restore-points")
+@Produces(MediaType.APPLICATION_JSON)
+public class RestorePointResource {
+
+    /** {@code POST} body: {@code kind} backup (with {@code backup_key}) or pitr (with {@code timestamp}, default now). */
+    public record CreateRestorePoint(String label, String kind, String backupKey, String timestamp) {
+    }
+
+    /** A restore point. */
+    public record RestorePointBody(UUID id, UUID projectId, String label, String kind, String backupKey,
+                                   Instant timestamp, String lsn, Instant createdAt) {
+        static RestorePointBody of(RestorePoint p) {
+            return new RestorePointBody(p.id, p.projectId, p.label, p.kind, p.backupKey, p.pointTime, p.lsn, p.createdAt);
+        }
+    }
+
+    private final RestorePointService points;
+    private final ProjectAccess access;
+    private final Caller caller;
+
+    public RestorePointResource(RestorePointService points, ProjectAccess access, Caller caller) {
+        this.points = points;
+        this.access = access;
+        this.caller = caller;
+    }
+
+    @POST
+    public Response create(@PathParam("projectId") UUID projectId, CreateRestorePoint body) {
+        var project = access.authorize(projectId, ProjectAction.OPERATE);
+        CreateRestorePoint b = body != null ? body : new CreateRestorePoint(null, null, null, null);
+        RestorePoint p = points.create(project, caller.principal().subject(),
+                new RestorePointService.Request(b.label(), b.kind(), b.backupKey(), b.timestamp()));
+        return Response.status(Response.Status.CREATED)
+                .header("Location", "/v1/projects/" + projectId + "/restore-points/" + p.id)
+                .entity(RestorePointBody.of(p)).build();
+    }
+
+    @GET
+    public Page<RestorePointBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
+                                       @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        return points.list(projectId, cursor, limit).map(RestorePointBody::of);
+    }
+
+    @GET
+    @Path("/{pointId}")
+    public RestorePointBody get(@PathParam("projectId") UUID projectId, @PathParam("pointId") UUID pointId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return RestorePointBody.of(points.get(projectId, pointId));
+    }
+
+    @DELETE
+    @Path("/{pointId}")
+    public Response delete(@PathParam("projectId") UUID projectId, @PathParam("pointId") UUID pointId) {
+        access.authorize(projectId, ProjectAction.OPERATE);
+        points.delete(projectId, pointId);
+        return Response.noContent().build();
+    }
+}
