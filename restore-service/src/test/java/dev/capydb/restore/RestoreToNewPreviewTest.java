@@ -190,8 +190,8 @@ class RestoreToNewPreviewTest {
         given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of())
                 .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422).body("errors[0].field", equalTo("source"));
         given().auth().oauth2(TestTokens.alice()).contentType("application/json")
-                .body(Map.of("restore_time", "2026-11-21T10:00:00Z"))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422).body("code", equalTo("unsupported_source"));
+                .body(Map.of("restore_time", "2999-01-01T00:00:00Z"))
+                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422).body("code", equalTo("target_outside_window"));
         given().auth().oauth2(TestTokens.bob()).contentType("application/json")
                 .body(Map.of("backup_key", key, "target_kind", "moon", "ttl_hours", 721))
                 .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422).body("errors.field", hasItems("target_kind"));

@@ -33,6 +33,22 @@ public interface RestoreConfig {
     @WithDefault("PT24H")
     Duration safetyWindow();
 
+    /** Point-in-time recovery in scratch clusters. */
+    Pitr pitr();
+
+    /** Settings of PITR scratch clusters. */
+    interface Pitr {
+        /** OS user the scratch cluster runs as when the service runs as root; empty means the service's user. */
+        java.util.Optional<String> runAs();
+
+        /** Where scratch clusters live (default: the JVM's temp directory). */
+        java.util.Optional<String> scratchDir();
+
+        /** How long recovery (WAL replay up to the target) may take. */
+        @WithDefault("PT1H")
+        Duration recoveryTimeout();
+    }
+
     /** Whether this replica runs the preview reaper (tests drive it by hand). */
     @WithDefault("true")
     boolean reaperEnabled();

@@ -32,13 +32,48 @@ public class BackupLoader {
 
     /** Loads the backup into {@code database} as {@code owner}; {@code bytes} counts what was streamed so far. */
     public ToolResult load(DatabaseHost host, String backupKey, String database, String owner, AtomicLong bytes) {
+        return loadDump(host, database, owner, () -> store.open(storage.backupsBucket(), backupKey), bytes);
+    }
+
+    /**
+     * Loads the project's database as it was in a recovered PITR cluster: its {@code pg_dump} streams straight into
+     * {@code pg_restore} on the target host.
+     */
+    public ToolResult loadFromCluster(DatabaseHost cluster, String projectDatabase, DatabaseHost host, String database,
+                                      String owner, AtomicLong bytes) {
+        java.util.concurrent.atomic.AtomicReference<ToolResult> restored = new java.util.concurrent.atomic.AtomicReference<>();
+        ToolResult dump = tools.run(ToolInvocation.of("pg_dump")
+                .args("--format=custom", "--no-owner", "--no-acl", "--dbname=" + projectDatabase)
+                .env(cluster.adminToolEnv())
+                .stdout(out -> {
+                    ToolResult r = loadDump(host, database, owner, () -> out, bytes);
+                    restored.set(r);
+                    if (!r.succeeded()) {
+                        throw new java.io.IOException(r.describeFailure("pg_restore"));
+                    }
+                })
+                .timeout(config.restoreTimeout())
+                .build());
+        if (restored.get() != null && !restored.get().succeeded()) {
+            return restored.get();
+        }
+        return dump.succeeded() ? restored.get() : dump;
+    }
+
+    /** Where a custom-format dump comes from. */
+    @FunctionalInterface
+    private interface DumpStream {
+        InputStream open() throws java.io.IOException;
+    }
+
+    private ToolResult loadDump(DatabaseHost host, String database, String owner, DumpStream source, AtomicLong bytes) {
         return tools.run(ToolInvocation.of("pg_restore")
                 .args("--no-owner", "--no-acl", "--exit-on-error", "--role=" + owner, "--dbname=" + database)
                 .env(host.adminToolEnv())
                 .stdin(in -> {
-                    try (InputStream object = store.open(storage.backupsBucket(), backupKey)) {
+                    try (InputStream dump = source.open()) {
                         byte[] buf = new byte[1 << 16];
-                        for (int n; (n = object.read(buf)) > 0; ) {
+                        for (int n; (n = dump.read(buf)) > 0; ) {
                             in.write(buf, 0, n);
                             bytes.addAndGet(n);
                         }

@@ -31,7 +31,7 @@ public class BackupEventsConsumer {
                 known.remember(b.backupKey(), b.backupId(), b.projectId(), b.sizeBytes(), b.sha256(), b.completedAt());
             } else if (EventType.BASE_BACKUP_COMPLETED.wireName().equals(e.type())) {
                 var base = e.dataAs(dev.capydb.events.BaseBackupPayload.class);
-                pitr.baseBackupSeen(base.baseBackupId(), base.hostId(), base.startTime());
+                pitr.baseBackupSeen(base.baseBackupId(), base.hostId(), base.startTime(), base.key());
             }
         });
     }

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,10 +24,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class PitrWindow {
 
-    /** [earliest, latest]; {@code latest} is the last archived WAL, or null when none was archived yet. */
+    /**
+     * [earliest, latest]; {@code latest} is the last archived WAL (null when none was archived yet). Any moment up to
+     * now is reachable too: a restore ends the current WAL segment first, so it gets archived.
+     */
     public record Window(Instant earliest, Instant latest) {
         public boolean contains(Instant t) {
-            return !t.isBefore(earliest) && (latest == null || !t.isAfter(latest));
+            return !t.isBefore(earliest) && !t.isAfter(Instant.now());
         }
     }
 
@@ -61,13 +66,30 @@ public class PitrWindow {
     }
 
     /** In the caller's transaction. */
-    public void baseBackupSeen(UUID id, String hostId, Instant startTime) {
+    public void baseBackupSeen(UUID id, String hostId, Instant startTime, String objectKey) {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "INSERT INTO known_base_backup (id, host_id, start_time) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                "INSERT INTO known_base_backup (id, host_id, start_time, object_key) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO NOTHING")) {
             st.setObject(1, id);
             st.setString(2, hostId);
             st.setTimestamp(3, Timestamp.from(startTime));
+            st.setString(4, objectKey);
             st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The object key of the newest base backup of the host that started before {@code target}. */
+    public Optional<String> baseBackupBefore(String hostId, Instant target) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT object_key FROM known_base_backup WHERE host_id = ? AND start_time <= ? AND object_key IS NOT NULL "
+                        + "ORDER BY start_time DESC LIMIT 1")) {
+            st.setString(1, hostId);
+            st.setTimestamp(2, Timestamp.from(target));
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -97,6 +119,36 @@ public class PitrWindow {
         } catch (SQLException e) {
             throw new ApiException(503, "host_unavailable", "the database host did not answer; try again");
         }
+    }
+
+    /**
+     * Ends the current WAL segment and waits until the archive holds it, so a target up to now can be replayed.
+     */
+    public void archiveUpToNow(DatabaseHost host, Duration timeout) throws SQLException {
+        String segment;
+        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+            rs.next();
+            segment = rs.getString(1);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")) {
+                rs.next();
+                String archived = rs.getString(1);
+                if (archived.length() >= 24 && archived.substring(0, 24).compareTo(segment) >= 0) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new SQLException("WAL segment " + segment + " was not archived within " + timeout);
     }
 
     /** Ends the current WAL segment (so "now" becomes archivable) and returns the current LSN. */

@@ -34,8 +34,11 @@ public class RestoreService {
     private final PreviewService previews;
     private final RestoreEvents events;
     private final RestoreConfig config;
+    private final PitrWindow pitr;
 
-    public RestoreService(KnownBackups backups, PreviewService previews, RestoreEvents events, RestoreConfig config) {
+    public RestoreService(KnownBackups backups, PreviewService previews, RestoreEvents events, RestoreConfig config,
+                          PitrWindow pitr) {
+        this.pitr = pitr;
         this.backups = backups;
         this.previews = previews;
         this.events = events;
@@ -77,12 +80,26 @@ public class RestoreService {
                 throw ApiException.forbidden("only an admin of " + project.orgId() + " may overwrite production");
             }
         }
-        if (r.restoreTime() != null || r.restorePointId() != null) {
-            throw new ApiException(422, "unsupported_source", "point-in-time and restore-point restores are not "
-                    + "available yet; restore from a backup_key");
+        // Resolve the source: a restore point names a backup or a time.
+        String backupKey = r.backupKey();
+        Instant restoreTime = r.restoreTime() == null ? null : OffsetDateTime.parse(r.restoreTime()).toInstant();
+        String sourceKind = backupKey != null ? "backup" : restoreTime != null ? "pitr" : "restore_point";
+        if (r.restorePointId() != null) {
+            var point = QuarkusTransaction.requiringNew().call(() -> dev.capydb.restore.repository.RestorePoint
+                    .<dev.capydb.restore.repository.RestorePoint>findByIdOptional(r.restorePointId())
+                    .filter(rp -> rp.projectId.equals(project.projectId())))
+                    .orElseThrow(() -> ApiException.notFound("restore point " + r.restorePointId()));
+            backupKey = point.backupKey;
+            restoreTime = point.pointTime;
         }
-        backups.find(project.projectId(), r.backupKey())
-                .orElseThrow(() -> ApiException.notFound("backup " + r.backupKey() + " of this project"));
+        if (backupKey != null) {
+            String key = backupKey;
+            backups.find(project.projectId(), key).orElseThrow(() -> ApiException.notFound("backup " + key + " of this project"));
+        } else {
+            pitr.require(project, restoreTime);
+        }
+        String resolvedKey = backupKey;
+        Instant resolvedTime = backupKey == null ? restoreTime : null;
         Preview existing = "preview".equals(target) ? previews.get(project.projectId(), r.previewId()) : null;
         if (existing != null && existing.status != dev.capydb.restore.repository.PreviewStatus.READY) {
             throw ApiException.conflict("preview_not_ready", "preview " + existing.id + " is " + existing.status.wire());
@@ -101,8 +118,10 @@ public class RestoreService {
             x.id = UUID.randomUUID();
             x.projectId = project.projectId();
             x.orgId = project.orgId();
-            x.sourceKind = "backup";
-            x.backupKey = r.backupKey();
+            x.sourceKind = sourceKind;
+            x.backupKey = resolvedKey;
+            x.restoreTime = resolvedTime;
+            x.restorePointId = r.restorePointId();
             x.targetKind = target;
             if ("new_preview".equals(target)) {
                 x.ttlHours = r.ttlHours() == null ? config.defaultTtlHours() : r.ttlHours();

@@ -13,6 +13,8 @@ import dev.capydb.dataplane.ToolResult;
 import dev.capydb.events.EventType;
 import dev.capydb.restore.config.RestoreConfig;
 import dev.capydb.restore.dataplane.BackupLoader;
+import dev.capydb.restore.dataplane.PitrRecovery;
+import dev.capydb.restore.dataplane.RestoreFailure;
 import dev.capydb.restore.messaging.RestoreEvents;
 import dev.capydb.restore.repository.Preview;
 import dev.capydb.restore.repository.PreviewStatus;
@@ -64,11 +66,15 @@ public class RestoreWorker {
     private final AgroalDataSource dataSource;
     private final JobLeases leases;
     private final JobRunner runner;
+    private final PitrWindow pitrWindow;
+    private final PitrRecovery recovery;
 
     public RestoreWorker(RestoreService restores, PreviewService previews, BackupLoader loader, HostRegistry hosts,
                          RestoreEvents events, RestoreConfig config, ProjectLookup projects, ProjectLocks locks,
                          DatabaseSwap swap, dev.capydb.dataplane.DatabaseProvisioner provisioner,
-                         AgroalDataSource dataSource) {
+                         AgroalDataSource dataSource, PitrWindow pitrWindow, PitrRecovery recovery) {
+        this.pitrWindow = pitrWindow;
+        this.recovery = recovery;
         this.provisioner = provisioner;
         this.projects = projects;
         this.locks = locks;
@@ -184,7 +190,7 @@ public class RestoreWorker {
             });
             swap.createScratch(host, scratch, owner);
             AtomicLong bytes = new AtomicLong();
-            ToolResult result = loader.load(host, x.backupKey, scratch, owner, bytes);
+            ToolResult result = load(x, project.get(), host, scratch, owner, bytes);
             if (!result.succeeded()) {
                 dropQuietly(host, scratch);
                 restores.fail(id, result.describeFailure("pg_restore") + "; the target was not changed");
@@ -203,11 +209,38 @@ public class RestoreWorker {
             LOG.infof("restore %s swapped %s in; it refused connections for %d ms; old data kept as %s", id, target,
                     swapped.unavailableMillis(), retired);
             complete(id, bytes.get(), retired);
+        } catch (RestoreFailure e) {
+            dropQuietly(host, scratch);
+            restores.fail(id, e.getMessage() + "; the target was not changed");
         } catch (ProjectBusyException e) {
             restores.fail(id, "project_busy: another operation holds the project; nothing was changed");
         } catch (SQLException e) {
             dropQuietly(host, scratch);
             restores.fail(id, "the database host failed: " + e.getMessage() + "; the target was not changed");
+        }
+    }
+
+    /**
+     * Loads the restore's source into {@code database} as {@code owner}: the backup object, or for a point in time
+     * the project's database dumped out of a scratch cluster recovered to that time (stopped and deleted after).
+     */
+    private ToolResult load(Restore x, ProjectView project, dev.capydb.dataplane.DatabaseHost host, String database,
+                            String owner, AtomicLong bytes) throws RestoreFailure {
+        if (x.backupKey != null) {
+            return loader.load(host, x.backupKey, database, owner, bytes);
+        }
+        String base = pitrWindow.baseBackupBefore(host.id(), x.restoreTime).orElseThrow(() ->
+                new RestoreFailure("no base backup of " + host.id() + " started before " + x.restoreTime));
+        phase(x.id, "fetching");
+        try {
+            pitrWindow.archiveUpToNow(host, java.time.Duration.ofMinutes(2));
+        } catch (SQLException e) {
+            throw new RestoreFailure("the WAL up to the target could not be archived: " + e.getMessage());
+        }
+        phase(x.id, "replaying_wal");
+        try (PitrRecovery.Cluster cluster = recovery.recover(host, base, x.restoreTime)) {
+            phase(x.id, "loading");
+            return loader.loadFromCluster(cluster.host(), project.databaseName(), host, database, owner, bytes);
         }
     }
 
@@ -344,7 +377,13 @@ public class RestoreWorker {
         }
         phase(id, "loading");
         AtomicLong bytes = new AtomicLong();
-        ToolResult result = loader.load(host, x.backupKey, preview.databaseName, preview.roleName, bytes);
+        ToolResult result;
+        try {
+            result = load(x, projects.find(x.projectId).orElseThrow(), host, preview.databaseName, preview.roleName, bytes);
+        } catch (RestoreFailure e) {
+            failAndDropPreview(id, e.getMessage());
+            return;
+        }
         if (!result.succeeded()) {
             failAndDropPreview(id, result.describeFailure("pg_restore"));
             return;

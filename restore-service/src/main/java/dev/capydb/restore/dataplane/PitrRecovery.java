@@ -1,0 +1,261 @@
+package dev.capydb.restore.dataplane;
+
+import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.ObjectStore;
+import dev.capydb.dataplane.StorageConfig;
+import dev.capydb.dataplane.ToolInvocation;
+import dev.capydb.dataplane.ToolResult;
+import dev.capydb.dataplane.ToolRunner;
+import dev.capydb.restore.config.RestoreConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Point-in-time recovery in a private scratch cluster: the base backup is unpacked into a scratch directory, WAL
+ * is fetched from object storage by {@code restore_command} up to {@code recovery_target_time}, the cluster is
+ * promoted on a free loopback port, and the caller dumps the project's database out of it. The scratch cluster is
+ * stopped and deleted by {@link Cluster#close()}, also after a failure.
+ */
+@ApplicationScoped
+public class PitrRecovery {
+
+    private static final Logger LOG = Logger.getLogger(PitrRecovery.class);
+
+    /** A recovered scratch cluster, reachable like a host; closing it stops and deletes it. */
+    public final class Cluster implements AutoCloseable {
+        private final Path dir;
+        private final DatabaseHost host;
+
+        Cluster(Path dir, DatabaseHost host) {
+            this.dir = dir;
+            this.host = host;
+        }
+
+        public DatabaseHost host() {
+            return host;
+        }
+
+        @Override
+        public void close() {
+            tools.run(asClusterUser("pg_ctl", "--pgdata=" + dir, "--mode=immediate", "--wait", "stop").build());
+            deleteTree(dir);
+        }
+    }
+
+    private final ToolRunner tools;
+    private final ObjectStore store;
+    private final StorageConfig storage;
+    private final RestoreConfig config;
+    private final java.util.Optional<String> pgBinDir;
+
+    public PitrRecovery(ToolRunner tools, ObjectStore store, StorageConfig storage, RestoreConfig config,
+                        dev.capydb.dataplane.DataplaneConfig dataplane) {
+        this.pgBinDir = dataplane.pgBinDir();
+        this.tools = tools;
+        this.store = store;
+        this.storage = storage;
+        this.config = config;
+    }
+
+    /** Recovers {@code source}'s cluster to {@code target} from the base backup at {@code baseBackupKey}. */
+    public Cluster recover(DatabaseHost source, String baseBackupKey, Instant target) throws RestoreFailure {
+        Path dir;
+        try {
+            Path root = Path.of(config.pitr().scratchDir().orElse(System.getProperty("java.io.tmpdir")));
+            dir = Files.createTempDirectory(root, "capydb-pitr-");
+            chownToClusterUser(dir);
+        } catch (IOException e) {
+            throw new RestoreFailure("cannot create a scratch directory: " + e.getMessage());
+        }
+        Cluster cluster = null;
+        try {
+            unpack(baseBackupKey, dir);
+            int port = freePort();
+            configure(source, dir, port, target);
+            ToolResult started = tools.run(asClusterUser("pg_ctl", "--pgdata=" + dir, "--log=" + dir.resolve("recovery.log"),
+                    "--wait", "--timeout=" + config.pitr().recoveryTimeout().toSeconds(), "start")
+                    .timeout(config.pitr().recoveryTimeout().plusMinutes(1)).build());
+            DatabaseHost scratch = new DatabaseHost("pitr-scratch", source.region(), "127.0.0.1", port, source.adminUser(),
+                    source.adminPassword(), false, "127.0.0.1", port, "postgres");
+            cluster = new Cluster(dir, scratch);
+            if (!started.succeeded()) {
+                throw new RestoreFailure(recoveryError(dir, started.describeFailure("pg_ctl start")));
+            }
+            awaitPromotion(cluster, dir);
+            return cluster;
+        } catch (RestoreFailure | RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            } else {
+                deleteTree(dir);
+            }
+            throw e;
+        }
+    }
+
+    private void unpack(String key, Path dir) throws RestoreFailure {
+        ToolResult untar = tools.run(asClusterUser("tar", "--extract", "--gzip", "--file=-", "--directory=" + dir)
+                .stdin(in -> {
+                    try (InputStream object = store.open(storage.walBucket(), key)) {
+                        object.transferTo(in);
+                    }
+                }).build());
+        if (!untar.succeeded()) {
+            throw new RestoreFailure("cannot unpack base backup " + key + ": " + untar.describeFailure("tar"));
+        }
+    }
+
+    /** Recovery settings; the S3 credentials go to a 0600 curl config file in the scratch dir, never to argv. */
+    private void configure(DatabaseHost source, Path dir, int port, Instant target) throws RestoreFailure {
+        try {
+            Path curlrc = dir.resolve("s3.curlrc");
+            write(curlrc, "user = \"" + storage.accessKey() + ":" + storage.secretKey() + "\"\n"
+                    + "aws-sigv4 = \"aws:amz:" + storage.region() + ":s3\"\n"
+                    + "header = \"x-amz-content-sha256: UNSIGNED-PAYLOAD\"\n"
+                    + "fail\nsilent\nshow-error\n");
+            String walUrl = storage.endpoint() + "/" + storage.walBucket() + "/" + source.id() + "/%f";
+            List<String> conf = new ArrayList<>(List.of(
+                    "port = " + port,
+                    "listen_addresses = '127.0.0.1'",
+                    "unix_socket_directories = '" + dir + "'",
+                    "archive_mode = off",
+                    "shared_buffers = '32MB'",
+                    "restore_command = 'curl --config " + curlrc + " --output \"%p\" \"" + walUrl + "\"'",
+                    "recovery_target_time = '" + pgTimestamp(target) + "'",
+                    "recovery_target_action = 'promote'"));
+            Files.writeString(dir.resolve("postgresql.auto.conf"), String.join("\n", conf) + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.CREATE);
+            write(dir.resolve("recovery.signal"), "");
+            Files.deleteIfExists(dir.resolve("postmaster.pid"));
+            chownTree(dir);
+        } catch (IOException e) {
+            throw new RestoreFailure("cannot configure recovery: " + e.getMessage());
+        }
+    }
+
+    /** The form recovery_target_time accepts (it refuses ISO 8601's 'T' and 'Z'). */
+    static String pgTimestamp(Instant t) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
+                .withZone(java.time.ZoneOffset.UTC).format(t) + "+00";
+    }
+
+    private void awaitPromotion(Cluster cluster, Path dir) throws RestoreFailure {
+        long deadline = System.nanoTime() + config.pitr().recoveryTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = cluster.host().maintenanceConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return;
+                }
+            } catch (SQLException e) {
+                String log = log(dir);
+                if (log.contains("recovery ended before configured recovery target was reached")) {
+                    throw new RestoreFailure("recovery ended before the target time: the WAL up to it is not archived");
+                }
+            }
+            sleep(200);
+        }
+        throw new RestoreFailure("recovery did not reach the target within " + config.pitr().recoveryTimeout());
+    }
+
+    private static String recoveryError(Path dir, String fallback) {
+        String log = log(dir);
+        if (log.contains("recovery ended before configured recovery target was reached")) {
+            return "recovery ended before the target time: the WAL up to it is not archived";
+        }
+        return fallback + (log.isBlank() ? "" : "; " + log.lines().filter(l -> l.contains("FATAL")).findFirst().orElse(""));
+    }
+
+    private static String log(Path dir) {
+        try {
+            return Files.readString(dir.resolve("recovery.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private ToolInvocation.Builder asClusterUser(String tool, String... args) {
+        String user = config.pitr().runAs().filter(u -> !u.isBlank() && isRoot()).orElse(null);
+        if (user == null) {
+            return ToolInvocation.of(tool).args(args);
+        }
+        List<String> all = new ArrayList<>(List.of("-u", user, "--", toolPath(tool)));
+        all.addAll(List.of(args));
+        return ToolInvocation.of("runuser").args(all.toArray(String[]::new));
+    }
+
+    /** runuser needs the tool's path; PostgreSQL's server tools are not on PATH on Debian. */
+    private String toolPath(String tool) {
+        return pgBinDir.map(bin -> Path.of(bin, tool)).filter(Files::isExecutable).map(Path::toString).orElse(tool);
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private void chownToClusterUser(Path path) throws IOException {
+        String user = config.pitr().runAs().filter(u -> !u.isBlank() && isRoot()).orElse(null);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        if (user != null) {
+            Files.setOwner(path, path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+        }
+    }
+
+    private void chownTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.toList()) {
+                if (config.pitr().runAs().filter(u -> !u.isBlank() && isRoot()).isPresent()) {
+                    Files.setOwner(p, p.getFileSystem().getUserPrincipalLookupService()
+                            .lookupPrincipalByName(config.pitr().runAs().get()));
+                }
+            }
+        }
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private static int freePort() throws RestoreFailure {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new RestoreFailure("no free port for the scratch cluster");
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warnf("could not delete scratch directory %s: %s", dir, e.getMessage());
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
