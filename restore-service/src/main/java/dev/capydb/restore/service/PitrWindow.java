@@ -97,7 +97,7 @@ public class PitrWindow {
 
     private Optional<Instant> earliestBaseBackup(String hostId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT min(start_time) FROM known_base_backup WHERE host_id = ?")) {
+                "SELECT min(start_time) FROM known_base_backup WHERE host_id = ? AND object_key IS NOT NULL")) {
             st.setString(1, hostId);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
