@@ -34,12 +34,47 @@ class ProjectStatusTest {
     LifecycleConsumer consumer;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    dev.capydb.dataplane.HostRegistry hosts;
 
     private String restoreEvent(EventType type, String project, String target) {
         UUID id = UUID.randomUUID();
         return EventJson.write(EventEnvelope.of(type, "restore-service", "acme", UUID.fromString(project), null,
                 new RestorePayload(id, UUID.fromString(project), "backup", "k", null, null, target, null,
                         type == EventType.RESTORE_STARTED ? "running" : "completed", null, Instant.now(), null)));
+    }
+
+    @Test
+    void thePitrWindowStartsAtTheOldestBaseBackupAndEndsAtTheLastArchivedWal() throws Exception {
+        String id = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("name", "pw-" + UUID.randomUUID().toString().substring(0, 8)))
+                .post("/v1/projects").then().statusCode(201).extract().path("id");
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM base_backup_seen");
+        }
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then()
+                .body("pitr.available", equalTo(true)).body("pitr.earliest", org.hamcrest.Matchers.nullValue());
+        Instant start = Instant.parse("2026-11-20T03:00:00Z");
+        consumer.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service", null,
+                null, null, new dev.capydb.events.BaseBackupPayload(UUID.randomUUID(), "local-1", "base/k", start,
+                        "0/2000028", start, 1))));
+        // local-1 archives WAL (dev/stack): end the segment the project's creation wrote and wait for the archive.
+        try (Connection c = hosts.host("local-1").maintenanceConnection(); Statement st = c.createStatement()) {
+            st.execute("SELECT pg_switch_wal()");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = st.executeQuery("SELECT last_archived_time IS NOT NULL FROM pg_stat_archiver")) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        break;
+                    }
+                }
+                Thread.sleep(200);
+            }
+        }
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then()
+                .body("pitr.earliest", equalTo("2026-11-20T03:00:00Z"))
+                .body("pitr.latest", org.hamcrest.Matchers.notNullValue());
     }
 
     @Test

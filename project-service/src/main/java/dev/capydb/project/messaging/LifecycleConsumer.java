@@ -10,16 +10,29 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Shows a project as {@code restoring} while an overwrite of its production database runs. */
+/** Shows a project as {@code restoring} while an overwrite runs, and learns base backups for the PITR window. */
 @ApplicationScoped
 public class LifecycleConsumer {
 
     private final Inbox inbox;
     private final ProjectService projects;
+    private final dev.capydb.project.service.PitrWindows windows;
 
-    public LifecycleConsumer(Inbox inbox, ProjectService projects) {
+    public LifecycleConsumer(Inbox inbox, ProjectService projects, dev.capydb.project.service.PitrWindows windows) {
         this.inbox = inbox;
         this.projects = projects;
+        this.windows = windows;
+    }
+
+    @Incoming("backups")
+    @Blocking
+    public void onBackupEvent(String json) {
+        inbox.process("project-pitr-window", json, e -> {
+            if (EventType.BASE_BACKUP_COMPLETED.wireName().equals(e.type())) {
+                var b = e.dataAs(dev.capydb.events.BaseBackupPayload.class);
+                windows.baseBackupSeen(b.baseBackupId(), b.hostId(), b.startTime());
+            }
+        });
     }
 
     @Incoming("restores")

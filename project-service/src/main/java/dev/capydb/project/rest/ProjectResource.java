@@ -38,9 +38,11 @@ public class ProjectResource {
     private final ProjectAccess access;
     private final Caller caller;
     private final HostRegistry hosts;
+    private final dev.capydb.project.service.PitrWindows windows;
 
     public ProjectResource(ProjectService service, ProjectRepository projects, ProjectAccess access, Caller caller,
-                           HostRegistry hosts) {
+                           HostRegistry hosts, dev.capydb.project.service.PitrWindows windows) {
+        this.windows = windows;
         this.service = service;
         this.projects = projects;
         this.access = access;
@@ -91,6 +93,15 @@ public class ProjectResource {
         return Response.noContent().build();
     }
 
+    /** The window only where the region archives WAL; listing many projects skips the host round trip. */
+    private Pitr pitr(Project p, DatabaseHost host) {
+        if (!service.pitrAvailable(p)) {
+            return new Pitr(false, null, null);
+        }
+        var w = windows.of(host);
+        return new Pitr(true, w.earliest(), w.latest());
+    }
+
     private Project load(UUID id, ProjectAction action) {
         access.authorize(id, action);
         return projects.findLive(id).orElseThrow(() -> ApiException.notFound("project " + id));
@@ -103,8 +114,7 @@ public class ProjectResource {
                 new DatabaseBody(host.publicHost(), host.port(), p.databaseName, p.roleName),
                 new ConnectionUris(ConnectionStrings.pooled(host, p.roleName, mask, p.databaseName),
                         ConnectionStrings.unpooled(host, p.roleName, mask, p.databaseName)),
-                // The window is filled in once backup-service announces base backups.
-                new Pitr(service.pitrAvailable(p), null, null),
+                pitr(p, host),
                 p.createdAt, p.updatedAt);
     }
 }
