@@ -68,8 +68,7 @@ public class BackupResource {
         access.authorize(projectId, ProjectAction.READ);
         Validation.start().check(include == null || include.equals("expired"), "include", "may only be 'expired'")
                 .orThrow();
-        Page<Backup> page = service.list(projectId, "expired".equals(include), cursor, limit);
-        return new Page<>(page.items().stream().map(BackupBody::of).toList(), page.nextCursor());
+        return service.list(projectId, "expired".equals(include), cursor, limit).map(BackupBody::of);
     }
 
     @GET

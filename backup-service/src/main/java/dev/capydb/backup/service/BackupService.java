@@ -97,12 +97,7 @@ public class BackupService {
         Cursor after = Cursor.decode(cursor);
         List<Backup> rows = backups.page(projectId, includeExpired, after == null ? null : after.at(),
                 after == null ? null : after.id(), size + 1);
-        String next = null;
-        if (rows.size() > size) {
-            rows = rows.subList(0, size);
-            next = new Cursor(rows.get(size - 1).createdAt, rows.get(size - 1).id).encode();
-        }
-        return new Page<>(rows, next);
+        return Page.of(rows, size, b -> new Cursor(b.createdAt, b.id));
     }
 
     public Backup get(UUID projectId, UUID backupId) {

@@ -64,8 +64,7 @@ public class ProjectResource {
 
     @GET
     public Page<ProjectBody> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
-        Page<Project> page = service.list(caller.principal(), cursor, limit);
-        return new Page<>(page.items().stream().map(this::body).toList(), page.nextCursor());
+        return service.list(caller.principal(), cursor, limit).map(this::body);
     }
 
     @GET

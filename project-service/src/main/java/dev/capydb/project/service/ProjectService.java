@@ -192,13 +192,7 @@ public class ProjectService {
         }
         List<Project> rows = projects.page(caller.orgs().keySet(), after == null ? null : after.at(),
                 after == null ? null : after.id(), size + 1);
-        String next = null;
-        if (rows.size() > size) {
-            rows = rows.subList(0, size);
-            Project last = rows.get(size - 1);
-            next = new Cursor(last.createdAt, last.id).encode();
-        }
-        return new Page<>(rows, next);
+        return Page.of(rows, size, p -> new Cursor(p.createdAt, p.id));
     }
 
     public String password(Project p) {
