@@ -23,7 +23,10 @@ public enum EventType {
     PREVIEW_EXPIRED("preview.expired", Topic.RESTORES, PreviewPayload.class),
     RESTORE_POINT_CREATED("restore_point.created", Topic.RESTORES, RestorePointPayload.class),
     RESTORE_POINT_DELETED("restore_point.deleted", Topic.RESTORES, RestorePointPayload.class),
-    CUTOVER_EXECUTION_STARTED("cutover.execution_started", Topic.CUTOVERS, CutoverPayload.class);
+    CUTOVER_EXECUTION_STARTED("cutover.execution_started", Topic.CUTOVERS, CutoverPayload.class),
+    CUTOVER_PROMOTE_STARTED("cutover.promote_started", Topic.CUTOVERS, CutoverPayload.class),
+    /** Audit: production was overwritten (for a cutover, with the pre-cutover backup's id). */
+    PRODUCTION_OVERWRITE_RESTORE("production_overwrite_restore", Topic.RESTORES, OverwriteAuditPayload.class);
 
     private final String wireName;
     private final Topic topic;

@@ -61,7 +61,11 @@ class EventCatalogTest {
             Map.entry(EventType.PREVIEW_EXPIRING, new PreviewPayload(OTHER, PROJECT, "staging", "ready", "local-1", "pv_x", T)),
             Map.entry(EventType.PREVIEW_EXPIRED, new PreviewPayload(OTHER, PROJECT, "staging", "expired", "local-1", null, T)),
             Map.entry(EventType.CUTOVER_EXECUTION_STARTED, new CutoverPayload(OTHER, PROJECT, OTHER, "in_progress",
-                    "OPS-42", null, null)));
+                    "OPS-42", null, null)),
+            Map.entry(EventType.CUTOVER_PROMOTE_STARTED, new CutoverPayload(OTHER, PROJECT, OTHER, "in_progress",
+                    "OPS-42", OTHER, null)),
+            Map.entry(EventType.PRODUCTION_OVERWRITE_RESTORE, new OverwriteAuditPayload(OTHER, PROJECT, "preview", OTHER,
+                    OTHER, OTHER.toString())));
 
     private static ProjectPayload project(String status, long version) {
         return new ProjectPayload(PROJECT, "acme", "shop-db", "local-1", "free", 512L * 1024 * 1024, "local-1",

@@ -34,6 +34,13 @@ public class RestoreEvents {
                         r.startedAt, r.completedAt)));
     }
 
+    /** The audit record of a production overwrite, in the caller's transaction. */
+    public void productionOverwritten(Restore r) {
+        outbox.publish(EventEnvelope.of(EventType.PRODUCTION_OVERWRITE_RESTORE, SOURCE, r.orgId, r.projectId,
+                r.correlationId, new dev.capydb.events.OverwriteAuditPayload(r.id, r.projectId, r.sourceKind, r.previewId,
+                        r.preCutoverBackupId, r.correlationId)));
+    }
+
     /** restore.started: an overwrite holds the target now (project-service shows the project restoring). */
     public void started(Restore r) {
         outbox.publish(EventEnvelope.of(EventType.RESTORE_STARTED, SOURCE, r.orgId, r.projectId, r.correlationId,

@@ -47,6 +47,8 @@ public class Restore extends PanacheEntityBase {
     public String error;
     @Column(name = "correlation_id")
     public String correlationId;
+    @Column(name = "pre_cutover_backup_id")
+    public UUID preCutoverBackupId;
     @Column(name = "idempotency_key")
     public String idempotencyKey;
     public int attempt;

@@ -229,6 +229,11 @@ public class RestoreWorker {
         if (x.backupKey != null) {
             return loader.load(host, x.backupKey, database, owner, bytes);
         }
+        if ("preview".equals(x.sourceKind)) {
+            // Cutover promotion: the preview's database, dumped straight into the scratch database.
+            String previewDb = QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId).databaseName);
+            return loader.loadFromCluster(host, previewDb, host, database, owner, bytes);
+        }
         String base = pitrWindow.baseBackupBefore(host.id(), x.restoreTime).orElseThrow(() ->
                 new RestoreFailure("no base backup of " + host.id() + " started before " + x.restoreTime));
         phase(x.id, "fetching");
@@ -242,6 +247,11 @@ public class RestoreWorker {
             phase(x.id, "loading");
             return loader.loadFromCluster(cluster.host(), project.databaseName(), host, database, owner, bytes);
         }
+    }
+
+    /** Announces a restore that was recorded as failed without running (in the caller's transaction). */
+    public void announceFailed(Restore x) {
+        events.finished(x);
     }
 
     private void complete(UUID id, long bytes, String retired) {
@@ -258,6 +268,9 @@ public class RestoreWorker {
             row.leaseUntil = null;
             retire(row, retired, now);
             events.finished(row);
+            if ("project".equals(row.targetKind)) {
+                events.productionOverwritten(row);
+            }
         });
     }
 

@@ -1,0 +1,75 @@
+package dev.capydb.restore.messaging;
+
+import dev.capydb.chassis.inbox.Inbox;
+import dev.capydb.events.CutoverPayload;
+import dev.capydb.events.EventType;
+import dev.capydb.restore.repository.Preview;
+import dev.capydb.restore.repository.Restore;
+import dev.capydb.restore.repository.RestoreStatus;
+import dev.capydb.restore.service.RestoreWorker;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Cutover step 6: {@code cutover.promote_started} becomes a restore that copies the preview over production (the
+ * same scratch-and-swap path as any production overwrite), never retried automatically; its outcome carries the
+ * cutover request as correlation id.
+ */
+@ApplicationScoped
+public class CutoverConsumer {
+
+    private static final Logger LOG = Logger.getLogger(CutoverConsumer.class);
+
+    private final Inbox inbox;
+    private final RestoreWorker worker;
+
+    public CutoverConsumer(Inbox inbox, RestoreWorker worker) {
+        this.inbox = inbox;
+        this.worker = worker;
+    }
+
+    @Incoming("cutovers")
+    @Blocking
+    public void onCutoverEvent(String json) {
+        boolean queued = inbox.process("restore-cutover-promotion", json, e -> {
+            if (!EventType.CUTOVER_PROMOTE_STARTED.wireName().equals(e.type())) {
+                return;
+            }
+            CutoverPayload c = e.dataAs(CutoverPayload.class);
+            Preview preview = Preview.findById(c.previewId());
+            Restore x = new Restore();
+            x.id = UUID.randomUUID();
+            x.projectId = c.projectId();
+            x.orgId = e.orgId();
+            x.sourceKind = "preview";
+            x.targetKind = "project";
+            x.previewId = c.previewId();
+            x.previewName = preview == null ? null : preview.name;
+            x.correlationId = c.requestId().toString();
+            x.preCutoverBackupId = c.backupId();
+            x.status = RestoreStatus.PENDING;
+            x.phase = "queued";
+            x.createdBy = "cutover:" + c.requestId();
+            x.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            if (preview == null || !preview.projectId.equals(c.projectId())) {
+                // Recorded as a failed restore so the cutover sees restore.failed rather than silence.
+                x.status = RestoreStatus.FAILED;
+                x.error = "preview " + c.previewId() + " does not exist in this project";
+                x.completedAt = x.createdAt;
+                LOG.warnf("cutover %s: %s", c.requestId(), x.error);
+            }
+            x.persist();
+            if (x.status == RestoreStatus.FAILED) {
+                worker.announceFailed(x);
+            }
+        });
+        if (queued) {
+            worker.wake();
+        }
+    }
+}
