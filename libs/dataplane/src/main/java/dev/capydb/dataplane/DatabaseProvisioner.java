@@ -29,10 +29,26 @@ public class DatabaseProvisioner {
         }
     }
 
-    /** Drops the database (terminating its sessions) and its role; absent ones are fine. */
+    /**
+     * Drops the database (terminating its sessions), every other database the role owns (copies a restore kept
+     * for its safety window — the role cannot be dropped while it owns them), and the role; absent ones are fine.
+     */
     public void drop(DatabaseHost host, String databaseName, String roleName) throws SQLException {
         try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(databaseName) + " WITH (FORCE)");
+            java.util.List<String> owned = new java.util.ArrayList<>();
+            try (var q = c.prepareStatement("SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
+                    + "WHERE r.rolname = ?")) {
+                q.setString(1, roleName);
+                try (var rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        owned.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String other : owned) {
+                st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(other) + " WITH (FORCE)");
+            }
             st.execute("DROP ROLE IF EXISTS " + Identifiers.quote(roleName));
         }
     }

@@ -64,6 +64,25 @@ class DatabaseProvisionerTest {
     }
 
     @Test
+    void dropAlsoRemovesCopiesTheRoleStillOwns() throws Exception {
+        String db = TestHosts.uniqueName("dp_kept");
+        provisioner.create(host, db, db, Passwords.generate());
+        String retired = db + "_old_1";
+        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement()) {
+            // What a restore leaves behind for its safety window: the replaced database, still owned by the role.
+            st.execute("CREATE DATABASE " + retired + " OWNER " + db);
+        }
+        provisioner.drop(host, db, db);
+        assertFalse(provisioner.exists(host, db));
+        assertFalse(provisioner.exists(host, retired));
+        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname = '" + db + "'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "the role is gone too");
+        }
+    }
+
+    @Test
     void dropTerminatesOpenSessions() throws Exception {
         String db = TestHosts.uniqueName("dp_busy");
         String password = Passwords.generate();
