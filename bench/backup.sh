@@ -37,87 +37,10 @@ LAST_BACKUP_SIZE=""             # size_bytes of the last completed backup
 LAST_RAW_SIZE=""                # bytes of the last raw dump
 LAST_BACKUP_PHASES=""           # where the last backup's time went, by the service's own timestamps
 
-# --- output --------------------------------------------------------------------------------
-say() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
-# --- tools ---------------------------------------------------------------------------------
-# jq parses every API response; install it when we can (root on Debian), else say how.
-need_jq() {
-  command -v jq >/dev/null && return
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    say "installing jq"
-    apt-get install -y jq >/dev/null || die "apt-get install -y jq failed"
-  else
-    die "jq is missing: install it (e.g. sudo apt-get install -y jq) and run again"
-  fi
-}
-
-# Path of a PostgreSQL client tool. $CAPYDB_PG_BIN comes first because backup-service runs
-# pg_dump from there too: the raw run must use the very same binary (and skip Debian's
-# pg_wrapper, a Perl script that would add its start-up time to the raw side only).
-pg_tool() {
-  local name=$1
-  if [[ -x "$CAPYDB_PG_BIN/$name" ]]; then
-    printf '%s\n' "$CAPYDB_PG_BIN/$name"
-  elif command -v "$name" >/dev/null; then
-    command -v "$name"
-  else
-    die "$name not found in \$CAPYDB_PG_BIN ($CAPYDB_PG_BIN) nor on PATH: install postgresql-client-15"
-  fi
-}
-
-# --- arithmetic (bash has integers only) -------------------------------------------------------
-now() { printf '%s\n' "$EPOCHREALTIME"; }                     # seconds, microsecond resolution
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", b - a }'; }
-median() {                                                    # median of the arguments
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
-    END { if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
+# shellcheck source=lib.sh
+source "$REPO_ROOT/bench/lib.sh"
 
 # --- the API ---------------------------------------------------------------------------------
-refresh_token() { TOKEN="$("$REPO_ROOT/dev/stack" token alice)"; }
-
-# call METHOD PATH [JSON]: the body goes to $BODY, the HTTP status to stdout.
-# Not `curl -f`: it throws the body away, and the problem+json body is what explains a failure.
-# Transport errors (stack down) still fail, through -sS and set -e.
-call() {
-  local method=$1 path=$2 data=${3-}
-  local args=(-sS -X "$method" -o "$BODY" -w '%{http_code}' -H "Authorization: Bearer $TOKEN")
-  [[ -n $data ]] && args+=(-H 'Content-Type: application/json' --data "$data")
-  curl "${args[@]}" "$CAPYDB_GATEWAY_URL$path"
-}
-
-# expect WANTED GOT WHAT: stop with the response body unless the status is the wanted one.
-expect() {
-  local want=$1 got=$2 what=$3
-  [[ $got == "$want" ]] || die "$what: HTTP $got (wanted $want): $(cat "$BODY")"
-}
-
-create_project() {
-  local name code
-  name="bench-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-  # The pro plan, so scales past the free plan's 512 MiB fit.
-  code=$(call POST /v1/projects "{\"name\":\"$name\",\"plan\":\"${BENCH_PLAN:-pro}\"}")
-  expect 201 "$code" "POST /v1/projects"
-  PROJECT_ID=$(jq -er .id "$BODY")
-  say "project $name ($PROJECT_ID)"
-}
-
-# The full connection string (with password), which only this endpoint returns.
-database_url() {
-  local code
-  code=$(call GET "/v1/projects/$PROJECT_ID/connection")
-  expect 200 "$code" "GET /v1/projects/$PROJECT_ID/connection"
-  jq -er .database_url "$BODY"
-}
-
-delete_project() {
-  local code
-  code=$(call DELETE "/v1/projects/$PROJECT_ID")
-  expect 204 "$code" "DELETE /v1/projects/$PROJECT_ID"
-}
 
 # post_backup RETRY_404: POST a backup; prints its id. backup-service learns of new projects
 # from Kafka (project.created), about a second after project-service answered 201; until then
