@@ -23,10 +23,31 @@ public enum EventType {
     PREVIEW_EXPIRED("preview.expired", Topic.RESTORES, PreviewPayload.class),
     RESTORE_POINT_CREATED("restore_point.created", Topic.RESTORES, RestorePointPayload.class),
     RESTORE_POINT_DELETED("restore_point.deleted", Topic.RESTORES, RestorePointPayload.class),
+    IMPORT_COMPLETED("import.completed", Topic.IMPORTS, ImportPayload.class),
+    IMPORT_FAILED("import.failed", Topic.IMPORTS, ImportPayload.class),
+    CUTOVER_REQUESTED("cutover.requested", Topic.CUTOVERS, CutoverPayload.class),
+    CUTOVER_ACKED("cutover.acked", Topic.CUTOVERS, CutoverPayload.class),
+    CUTOVER_REJECTED("cutover.rejected", Topic.CUTOVERS, CutoverPayload.class),
+    CUTOVER_CANCELLED("cutover.cancelled", Topic.CUTOVERS, CutoverPayload.class),
+    /** Internal: backup-service takes the pre-cutover backup on it. */
     CUTOVER_EXECUTION_STARTED("cutover.execution_started", Topic.CUTOVERS, CutoverPayload.class),
     CUTOVER_PROMOTE_STARTED("cutover.promote_started", Topic.CUTOVERS, CutoverPayload.class),
+    CUTOVER_COMPLETED("cutover.completed", Topic.CUTOVERS, CutoverPayload.class),
+    CUTOVER_FAILED("cutover.failed", Topic.CUTOVERS, CutoverPayload.class),
     /** Audit: production was overwritten (for a cutover, with the pre-cutover backup's id). */
-    PRODUCTION_OVERWRITE_RESTORE("production_overwrite_restore", Topic.RESTORES, OverwriteAuditPayload.class);
+    PRODUCTION_OVERWRITE_RESTORE("production_overwrite_restore", Topic.RESTORES, OverwriteAuditPayload.class),
+    /** A webhook delivery gave up after its last retry. */
+    WEBHOOK_DELIVERY_EXHAUSTED("webhook.delivery_exhausted", Topic.WEBHOOKS, WebhookDeliveryPayload.class);
+
+    /**
+     * The types customers may subscribe webhooks to and see in the audit trail (DESIGN.md §3); the rest are
+     * internal saga steps and bookkeeping.
+     */
+    public static final java.util.Set<EventType> PUBLIC = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+            BACKUP_COMPLETED, BACKUP_FAILED, RESTORE_COMPLETED, RESTORE_FAILED, IMPORT_COMPLETED, IMPORT_FAILED,
+            JOB_COMPLETED, JOB_FAILED, PREVIEW_READY, PREVIEW_EXPIRING, PREVIEW_EXPIRED, CUTOVER_REQUESTED,
+            CUTOVER_ACKED, CUTOVER_REJECTED, CUTOVER_CANCELLED, CUTOVER_EXECUTION_STARTED, CUTOVER_PROMOTE_STARTED,
+            CUTOVER_COMPLETED, CUTOVER_FAILED, PRODUCTION_OVERWRITE_RESTORE, WEBHOOK_DELIVERY_EXHAUSTED));
 
     private final String wireName;
     private final Topic topic;
@@ -54,6 +75,11 @@ public enum EventType {
     /** Classpath location of the JSON Schema describing this type's {@code data}. */
     public String schemaResource() {
         return "/events/schemas/" + wireName + ".schema.json";
+    }
+
+    /** Whether webhooks and the audit trail expose this type. */
+    public boolean isPublic() {
+        return PUBLIC.contains(this);
     }
 
     public static Optional<EventType> fromWireName(String wireName) {

@@ -64,8 +64,24 @@ class EventCatalogTest {
                     "OPS-42", null, null)),
             Map.entry(EventType.CUTOVER_PROMOTE_STARTED, new CutoverPayload(OTHER, PROJECT, OTHER, "in_progress",
                     "OPS-42", OTHER, null)),
+            Map.entry(EventType.CUTOVER_REQUESTED, cutover("open", null, null)),
+            Map.entry(EventType.CUTOVER_ACKED, cutover("acked", null, null)),
+            Map.entry(EventType.CUTOVER_REJECTED, cutover("rejected", null, "the preview lacks the new index")),
+            Map.entry(EventType.CUTOVER_CANCELLED, cutover("cancelled", null, null)),
+            Map.entry(EventType.CUTOVER_COMPLETED, cutover("completed", OTHER, null)),
+            Map.entry(EventType.CUTOVER_FAILED, cutover("failed", OTHER, "pre-cutover backup could not be verified")),
+            Map.entry(EventType.IMPORT_COMPLETED, new ImportPayload(OTHER, PROJECT, "url",
+                    "postgres://app:****@db.example.com:5432/shop?sslmode=require", true, "completed", 8192L, null, T, T)),
+            Map.entry(EventType.IMPORT_FAILED, new ImportPayload(OTHER, PROJECT, "upload", "shop.dump", false, "failed",
+                    null, "pg_restore: error: could not read input file: end of file", T, T)),
+            Map.entry(EventType.WEBHOOK_DELIVERY_EXHAUSTED, new WebhookDeliveryPayload(OTHER, OTHER, PROJECT,
+                    OTHER.toString(), "backup.completed", "https://hooks.example.com/capydb", 9, 503, "HTTP 503")),
             Map.entry(EventType.PRODUCTION_OVERWRITE_RESTORE, new OverwriteAuditPayload(OTHER, PROJECT, "preview", OTHER,
                     OTHER, OTHER.toString())));
+
+    private static CutoverPayload cutover(String status, UUID backupId, String reason) {
+        return new CutoverPayload(OTHER, PROJECT, OTHER, status, "OPS-42", backupId, reason);
+    }
 
     private static ProjectPayload project(String status, long version) {
         return new ProjectPayload(PROJECT, "acme", "shop-db", "local-1", "free", 512L * 1024 * 1024, "local-1",
