@@ -49,6 +49,8 @@ export CAPYDB_KEYCLOAK_ADMIN_PASSWORD="${CAPYDB_KEYCLOAK_ADMIN_PASSWORD:-admin}"
 export CAPYDB_KEYCLOAK_REALM="${CAPYDB_KEYCLOAK_REALM:-capydb}"
 export CAPYDB_MACHINE_CLIENT_ID="${CAPYDB_MACHINE_CLIENT_ID:-capydb-machine}"
 export CAPYDB_MACHINE_CLIENT_SECRET="${CAPYDB_MACHINE_CLIENT_SECRET:-capydb-machine-secret}" # must match dev/keycloak/capydb-realm.json
+export CAPYDB_SERVICES_CLIENT_ID="${CAPYDB_SERVICES_CLIENT_ID:-capydb-services}"          # services calling internal endpoints
+export CAPYDB_SERVICES_CLIENT_SECRET="${CAPYDB_SERVICES_CLIENT_SECRET:-capydb-services-secret}" # must match dev/keycloak/capydb-realm.json
 export CAPYDB_CLI_CLIENT_ID="${CAPYDB_CLI_CLIENT_ID:-capydb-cli}"
 
 # Development-only egress switch (DESIGN.md §6): 1 admits loopback targets for

@@ -103,6 +103,15 @@ class ProjectResourceTest {
         given().auth().oauth2(TestTokens.carol()).get("/v1/projects/{id}/connection", id).then().statusCode(404);
         given().auth().oauth2(TestTokens.carol()).get("/v1/projects").then().statusCode(200).body("items.id", not(hasItem(id)));
         given().get("/v1/projects/{id}", id).then().statusCode(401).body("code", equalTo("unauthorized"));
+
+        // CapyDB's own services (realm role service) read the same strings internally; people cannot.
+        String service = TestTokens.token("service-account-capydb-services", java.util.List.of(),
+                java.util.List.of("service"));
+        given().auth().oauth2(service).get("/internal/projects/{id}/connection", id).then().statusCode(200)
+                .body("database_url", equalTo(url)).body("database_url_unpooled", containsString(password));
+        given().auth().oauth2(TestTokens.alice()).get("/internal/projects/{id}/connection", id).then().statusCode(403);
+        given().auth().oauth2(service).get("/internal/projects/{id}/connection", UUID.randomUUID()).then()
+                .statusCode(404);
     }
 
     @Test

@@ -1,0 +1,179 @@
+package dev.capydb.webhook.delivery;
+
+import dev.capydb.chassis.crypto.SecretBox;
+import dev.capydb.chassis.outbox.Outbox;
+import dev.capydb.events.EventEnvelope;
+import dev.capydb.events.EventType;
+import dev.capydb.events.WebhookDeliveryPayload;
+import dev.capydb.webhook.config.WebhookConfig;
+import dev.capydb.webhook.repository.DeliveryStatus;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The dispatcher's database side: claims due deliveries with a lease ({@code SKIP LOCKED}, so N replicas never
+ * send the same attempt twice) and records each attempt's outcome in one transaction.
+ */
+@ApplicationScoped
+public class DeliveryStore {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryStore.class);
+
+    private final AgroalDataSource dataSource;
+    private final SecretBox secrets;
+    private final RetrySchedule schedule;
+    private final Outbox outbox;
+    private final WebhookConfig config;
+
+    public DeliveryStore(AgroalDataSource dataSource, SecretBox secrets, RetrySchedule schedule, Outbox outbox,
+                         WebhookConfig config) {
+        this.dataSource = dataSource;
+        this.secrets = secrets;
+        this.schedule = schedule;
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    /**
+     * Leases up to {@code limit} due deliveries of active endpoints, at most {@code perEndpoint} per endpoint and none
+     * of {@code fullEndpoints}, counting each as a started attempt.
+     */
+    public List<Attempt> claim(int limit, int perEndpoint, Collection<UUID> fullEndpoints) {
+        long leaseSeconds = config.requestTimeout().toSeconds() + 30;
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement st = c.prepareStatement("""
+                         WITH ranked AS (
+                           SELECT d.id, row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.next_attempt_at) AS rn
+                             FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id
+                            WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                              AND (d.leased_until IS NULL OR d.leased_until < now())
+                              AND w.status = 'active' AND NOT (d.webhook_id = ANY (?))),
+                         due AS (
+                           SELECT d.id FROM webhook_delivery d JOIN ranked r ON r.id = d.id
+                            WHERE r.rn <= ? AND d.status = 'pending'
+                              AND (d.leased_until IS NULL OR d.leased_until < now())
+                            ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED)
+                         UPDATE webhook_delivery d
+                            SET leased_until = now() + make_interval(secs => ?), attempts = d.attempts + 1,
+                                last_attempt_at = now()
+                           FROM due, webhook w
+                          WHERE d.id = due.id AND w.id = d.webhook_id
+                         RETURNING d.id, d.webhook_id, w.url, d.message_id, d.body, d.attempts, w.secret_sealed,
+                                   w.previous_secret_sealed, w.previous_secret_expires_at, now()
+                         """)) {
+                Array full = c.createArrayOf("uuid", fullEndpoints.toArray());
+                st.setArray(1, full);
+                st.setInt(2, perEndpoint);
+                st.setInt(3, limit);
+                st.setLong(4, leaseSeconds);
+                List<Attempt> out = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        Instant now = rs.getTimestamp(10).toInstant();
+                        List<String> keys = new ArrayList<>();
+                        keys.add(secrets.open(rs.getString(7)));
+                        Timestamp prevUntil = rs.getTimestamp(9);
+                        if (rs.getString(8) != null && prevUntil != null && prevUntil.toInstant().isAfter(now)) {
+                            keys.add(secrets.open(rs.getString(8)));
+                        }
+                        out.add(new Attempt(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getInt(6), List.copyOf(keys), now));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot claim webhook deliveries", e);
+            }
+        });
+    }
+
+    /** Gives a claimed attempt back unsent (this replica had no free slot for its endpoint after all). */
+    public void release(Attempt a) {
+        QuarkusTransaction.requiringNew().run(() -> update("UPDATE webhook_delivery SET leased_until = NULL,"
+                + " attempts = attempts - 1 WHERE id = ? AND attempts = ?", a.deliveryId(), a.attempt()));
+    }
+
+    /**
+     * Records one attempt: delivered; or the endpoint answered 410 (endpoint disabled); or a failure scheduled for
+     * retry; or the last failure (delivery failed, {@code webhook.delivery_exhausted} published).
+     */
+    public void record(Attempt a, AttemptResult r, Instant now) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            update("INSERT INTO webhook_attempt (delivery_id, attempt, at, status_code, error, duration_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", a.deliveryId(), a.attempt(), Timestamp.from(a.startedAt()),
+                    r.statusCode().orElse(null), r.error(), (int) Math.min(Integer.MAX_VALUE, r.durationMs()));
+            Integer code = r.statusCode().orElse(null);
+            if (r.delivered()) {
+                update("UPDATE webhook_delivery SET status = ?, delivered_at = ?, leased_until = NULL, next_attempt_at = NULL,"
+                        + " last_status_code = ?, last_error = NULL WHERE id = ?", DeliveryStatus.DELIVERED.wire(),
+                        Timestamp.from(now), code, a.deliveryId());
+                return;
+            }
+            if (r.gone()) {
+                update("UPDATE webhook SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
+                        "the endpoint answered 410 Gone at " + now, Timestamp.from(now), a.webhookId());
+                fail(a, code, "410 Gone: endpoint disabled", now);
+                return;
+            }
+            Optional<Instant> next = schedule.next(a.attempt(), now, r.retryAfter());
+            if (next.isPresent()) {
+                update("UPDATE webhook_delivery SET leased_until = NULL, next_attempt_at = ?, last_status_code = ?,"
+                        + " last_error = ? WHERE id = ?", Timestamp.from(next.get()), code, r.error(), a.deliveryId());
+            } else {
+                fail(a, code, r.error(), now);
+                announceExhausted(a, code, r.error());
+            }
+        });
+    }
+
+    private void fail(Attempt a, Integer code, String error, Instant now) {
+        update("UPDATE webhook_delivery SET status = ?, leased_until = NULL, next_attempt_at = NULL,"
+                + " last_status_code = ?, last_error = ? WHERE id = ?", DeliveryStatus.FAILED.wire(), code, error,
+                a.deliveryId());
+        LOG.infof("webhook delivery %s to %s failed after %d attempts: %s", a.deliveryId(), a.url(), a.attempt(), error);
+    }
+
+    private void announceExhausted(Attempt a, Integer code, String error) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT d.project_id, w.org_id, d.event_id, d.event_type"
+                     + " FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id WHERE d.id = ?")) {
+            st.setObject(1, a.deliveryId());
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    UUID projectId = rs.getObject(1, UUID.class);
+                    outbox.publish(EventEnvelope.of(EventType.WEBHOOK_DELIVERY_EXHAUSTED, "webhook-service",
+                            rs.getString(2), projectId, null, new WebhookDeliveryPayload(a.deliveryId(), a.webhookId(),
+                                    projectId, rs.getString(3), rs.getString(4), a.url(), a.attempt(), code, error)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot announce an exhausted delivery", e);
+        }
+    }
+
+    private void update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                st.setObject(i + 1, args[i]);
+            }
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("webhook delivery bookkeeping failed", e);
+        }
+    }
+}

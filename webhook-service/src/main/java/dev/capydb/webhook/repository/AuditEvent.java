@@ -1,0 +1,30 @@
+package dev.capydb.webhook.repository;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One stored lifecycle event of a project (data without secrets). */
+@Entity
+@Table(name = "audit_event")
+public class AuditEvent extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "event_id")
+    public UUID eventId;
+    @Column(name = "project_id")
+    public UUID projectId;
+    @Column(name = "org_id")
+    public String orgId;
+    public String type;
+    public String source;
+    public Instant time;
+    public String actor;
+    @Column(name = "correlation_id")
+    public String correlationId;
+    public String data;
+}

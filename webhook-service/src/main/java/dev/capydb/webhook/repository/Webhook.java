@@ -1,0 +1,52 @@
+package dev.capydb.webhook.repository;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** A project's webhook endpoint: where to POST, which event types, and its sealed signing secret(s). */
+@Entity
+@Table(name = "webhook")
+public class Webhook extends PanacheEntityBase {
+
+    public static final String ACTIVE = "active";
+    public static final String DISABLED = "disabled";
+
+    @Id
+    public UUID id;
+    @Column(name = "project_id")
+    public UUID projectId;
+    @Column(name = "org_id")
+    public String orgId;
+    public String url;
+    public String description;
+    @Column(name = "event_types")
+    public String eventTypes;
+    public String status;
+    @Column(name = "disabled_reason")
+    public String disabledReason;
+    @Column(name = "secret_sealed")
+    public String secretSealed;
+    @Column(name = "previous_secret_sealed")
+    public String previousSecretSealed;
+    @Column(name = "previous_secret_expires_at")
+    public Instant previousSecretExpiresAt;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    public List<String> eventTypeList() {
+        return Arrays.stream(eventTypes.split(",")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public boolean subscribes(String type) {
+        return eventTypeList().contains(type);
+    }
+}

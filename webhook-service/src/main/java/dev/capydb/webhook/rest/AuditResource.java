@@ -1,0 +1,35 @@
+package dev.capydb.webhook.rest;
+
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.webhook.service.AuditTrail;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.UUID;
+
+/** {@code GET /v1/projects/{id}/audit-events?type=&since=}: the project's lifecycle history, newest first. */
+@Path("/v1/projects/{projectId}/audit-events")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+    private final AuditTrail audit;
+    private final ProjectAccess access;
+
+    public AuditResource(AuditTrail audit, ProjectAccess access) {
+        this.audit = audit;
+        this.access = access;
+    }
+
+    @GET
+    public Page<AuditTrail.Entry> list(@PathParam("projectId") UUID projectId, @QueryParam("type") String type,
+                                @QueryParam("since") String since, @QueryParam("cursor") String cursor,
+                                @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        return audit.list(projectId, type, since, cursor, limit);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.capydb.webhook.rest;
+
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.webhook.integration.IntegrationService;
+import dev.capydb.webhook.rest.WebhookDtos.CreateIntegration;
+import dev.capydb.webhook.rest.WebhookDtos.IntegrationBody;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** {@code /v1/projects/{id}/integrations}: Vercel/Netlify connections (org admins; tokens are write-only). */
+@Path("/v1/projects/{projectId}/integrations")
+@Produces(MediaType.APPLICATION_JSON)
+public class IntegrationResource {
+
+    private final IntegrationService integrations;
+    private final ProjectAccess access;
+
+    public IntegrationResource(IntegrationService integrations, ProjectAccess access) {
+        this.integrations = integrations;
+        this.access = access;
+    }
+
+    @POST
+    public Response create(@PathParam("projectId") UUID projectId, CreateIntegration body) {
+        var project = access.authorize(projectId, ProjectAction.DESTROY);
+        CreateIntegration b = body != null ? body : new CreateIntegration(null, null, null, null, null, null, null);
+        var i = integrations.create(project, new IntegrationService.Request(b.provider(), b.accessToken(), b.projectId(),
+                b.teamId(), b.targets(), b.accountId(), b.siteId()));
+        return Response.status(Response.Status.CREATED)
+                .header("Location", "/v1/projects/" + projectId + "/integrations/" + i.id)
+                .entity(IntegrationBody.of(i)).build();
+    }
+
+    @GET
+    public Page<IntegrationBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
+                                      @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        return integrations.list(projectId, cursor, limit).map(IntegrationBody::of);
+    }
+
+    @GET
+    @Path("/{integrationId}")
+    public IntegrationBody get(@PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return IntegrationBody.of(integrations.get(projectId, integrationId));
+    }
+
+    @DELETE
+    @Path("/{integrationId}")
+    public Response delete(@PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
+        access.authorize(projectId, ProjectAction.DESTROY);
+        integrations.delete(projectId, integrationId);
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.capydb.webhook.rest;
+
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.webhook.rest.WebhookDtos.CreateWebhook;
+import dev.capydb.webhook.rest.WebhookDtos.DeliveryBody;
+import dev.capydb.webhook.rest.WebhookDtos.UpdateWebhook;
+import dev.capydb.webhook.rest.WebhookDtos.WebhookBody;
+import dev.capydb.webhook.service.WebhookService;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** {@code /v1/projects/{id}/webhooks}: endpoints, their secret, tests, deliveries and redelivery. */
+@Path("/v1/projects/{projectId}/webhooks")
+@Produces(MediaType.APPLICATION_JSON)
+public class WebhookResource {
+
+    private final WebhookService webhooks;
+    private final ProjectAccess access;
+
+    public WebhookResource(WebhookService webhooks, ProjectAccess access) {
+        this.webhooks = webhooks;
+        this.access = access;
+    }
+
+    @POST
+    public Response create(@PathParam("projectId") UUID projectId, CreateWebhook body) {
+        var project = access.authorize(projectId, ProjectAction.OPERATE);
+        CreateWebhook b = body != null ? body : new CreateWebhook(null, null, null);
+        var created = webhooks.create(project, b.url(), b.description(), b.eventTypes());
+        return Response.status(Response.Status.CREATED)
+                .header("Location", "/v1/projects/" + projectId + "/webhooks/" + created.webhook().id)
+                .entity(WebhookBody.of(created.webhook(), created.secret())).build();
+    }
+
+    @GET
+    public Page<WebhookBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
+                                  @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        return webhooks.list(projectId, cursor, limit).map(w -> WebhookBody.of(w, null));
+    }
+
+    @GET
+    @Path("/{webhookId}")
+    public WebhookBody get(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return WebhookBody.of(webhooks.get(projectId, webhookId), null);
+    }
+
+    @PATCH
+    @Path("/{webhookId}")
+    public WebhookBody update(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId,
+                              UpdateWebhook body) {
+        access.authorize(projectId, ProjectAction.OPERATE);
+        UpdateWebhook b = body != null ? body : new UpdateWebhook(null, null, null, null);
+        return WebhookBody.of(webhooks.update(projectId, webhookId, b.url(), b.description(), b.eventTypes(),
+                b.active()), null);
+    }
+
+    @DELETE
+    @Path("/{webhookId}")
+    public Response delete(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
+        access.authorize(projectId, ProjectAction.OPERATE);
+        webhooks.delete(projectId, webhookId);
+        return Response.noContent().build();
+    }
+
+    /** A new signing secret, shown once; the previous one keeps signing for 24 h. */
+    @POST
+    @Path("/{webhookId}/rotate-secret")
+    public WebhookBody rotate(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
+        access.authorize(projectId, ProjectAction.OPERATE);
+        var rotated = webhooks.rotateSecret(projectId, webhookId);
+        return WebhookBody.of(rotated.webhook(), rotated.secret());
+    }
+
+    @POST
+    @Path("/{webhookId}/test")
+    public Response test(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
+        access.authorize(projectId, ProjectAction.OPERATE);
+        return Response.accepted(DeliveryBody.of(webhooks.test(projectId, webhookId))).build();
+    }
+
+    @GET
+    @Path("/{webhookId}/deliveries")
+    public Page<DeliveryBody> deliveries(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId,
+                                         @QueryParam("status") String status, @QueryParam("cursor") String cursor,
+                                         @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        return webhooks.deliveries(projectId, webhookId, status, cursor, limit).map(DeliveryBody::of);
+    }
+
+    @GET
+    @Path("/deliveries/{deliveryId}")
+    public DeliveryBody delivery(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return DeliveryBody.of(webhooks.delivery(projectId, deliveryId));
+    }
+
+    @POST
+    @Path("/deliveries/{deliveryId}/redeliver")
+    public Response redeliver(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
+        access.authorize(projectId, ProjectAction.OPERATE);
+        return Response.accepted(DeliveryBody.of(webhooks.redeliver(projectId, deliveryId))).build();
+    }
+}

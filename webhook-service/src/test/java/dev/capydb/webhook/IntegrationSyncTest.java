@@ -1,0 +1,141 @@
+package dev.capydb.webhook;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capydb.testing.TestProjects;
+import dev.capydb.testing.TestTokens;
+import dev.capydb.webhook.Receiver.Answer;
+import dev.capydb.webhook.messaging.EventConsumers;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Env re-push to Vercel and Netlify (local fakes asserting the requests) after the project's data was replaced. */
+@QuarkusTest
+@QuarkusTestResource(OidcWiremockTestResource.class)
+@QuarkusTestResource(FakeProviders.class)
+class IntegrationSyncTest {
+
+    @Inject
+    TestProjects projects;
+    @Inject
+    EventConsumers consumers;
+    @Inject
+    AgroalDataSource dataSource;
+
+    private JsonPath awaitSync(UUID project, String id, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            JsonPath i = given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/integrations/{i}", project, id)
+                    .then().statusCode(200).extract().jsonPath();
+            if (status.equals(i.getString("last_sync.status"))) {
+                return i;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("sync never became " + status + ": " + i.prettify());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void vercelGetsBothUrlsUpsertedAfterARestoreIntoTheProject() throws Exception {
+        UUID project = projects.withoutDatabase().id();
+        String vercelProject = "prj_" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/v10/projects/" + vercelProject + "/env";
+        JsonPath created = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("provider", "vercel", "access_token", "vercel-token-123", "project_id", vercelProject,
+                        "team_id", "team_42", "targets", List.of("production", "preview")))
+                .post("/v1/projects/{p}/integrations", project).then().statusCode(201)
+                .body(not(containsString("vercel-token-123"))).extract().jsonPath();
+        String id = created.getString("id");
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT token_sealed FROM integration WHERE id = '" + id + "'")) {
+            rs.next();
+            assertFalse(rs.getString(1).contains("vercel-token-123"), "the token is sealed at rest");
+        }
+
+        // A restore into a preview does not touch the apps; one into the project does.
+        consumers.restores(Events.json(Events.restoreCompleted(project, "new_preview")));
+        consumers.restores(Events.json(Events.restoreCompleted(project, "project")));
+
+        Receiver.Request r = FakeProviders.server.await(path, x -> true, 1, Duration.ofSeconds(15)).get(0);
+        assertEquals("POST", r.method());
+        assertEquals("upsert=true&teamId=team_42", r.query());
+        assertEquals("Bearer vercel-token-123", r.header("authorization"));
+        JsonPath body = JsonPath.from(r.body());
+        assertEquals(List.of("DATABASE_URL", "DATABASE_URL_UNPOOLED"), body.getList("key"));
+        assertEquals(TestConnections.pooled(project), body.getString("[0].value"));
+        assertEquals(TestConnections.unpooled(project), body.getString("[1].value"));
+        assertEquals(List.of("production", "preview"), body.getList("[0].target"));
+        assertEquals("encrypted", body.getString("[0].type"));
+        JsonPath synced = awaitSync(project, id, "succeeded");
+        assertEquals("restore.completed", synced.getString("last_sync.trigger"));
+        Thread.sleep(1000);
+        assertEquals(1, FakeProviders.server.requests(path).size(), "the preview restore pushed nothing");
+
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/integrations", project).then().statusCode(200)
+                .body("items.id", hasItem(id)).body(not(containsString("vercel-token-123")));
+    }
+
+    @Test
+    void netlifyVariablesAreCreatedWhenMissingAndFailuresAreRetriedAndShown() throws Exception {
+        UUID project = projects.withoutDatabase().id();
+        String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
+        String base = "/api/v1/accounts/" + account + "/env";
+        // DATABASE_URL exists (PUT succeeds); DATABASE_URL_UNPOOLED does not yet (PUT 404, then POST creates it).
+        FakeProviders.server.answer(base + "/DATABASE_URL_UNPOOLED", x -> Answer.status(404));
+        AtomicInteger creates = new AtomicInteger();
+        FakeProviders.server.answer(base, x -> Answer.status(creates.incrementAndGet() == 1 ? 502 : 201));
+        String id = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("provider", "netlify", "access_token", "nfp_token", "account_id", account, "site_id", "site-1"))
+                .post("/v1/projects/{p}/integrations", project).then().statusCode(201).extract().path("id");
+
+        consumers.imports(Events.json(Events.envelope(dev.capydb.events.EventType.IMPORT_COMPLETED, project, null,
+                new dev.capydb.events.ImportPayload(UUID.randomUUID(), project, "upload", "app.dump", true, "completed",
+                        100L, null, java.time.Instant.now(), java.time.Instant.now()))));
+
+        List<Receiver.Request> posts = FakeProviders.server.await(base, x -> true, 2, Duration.ofSeconds(15));
+        Receiver.Request put = FakeProviders.server.requests(base + "/DATABASE_URL").get(0);
+        assertEquals("PUT", put.method());
+        assertEquals("site_id=site-1", put.query());
+        assertEquals("Bearer nfp_token", put.header("authorization"));
+        assertEquals(TestConnections.pooled(project), JsonPath.from(put.body()).getString("values[0].value"));
+        assertEquals("all", JsonPath.from(put.body()).getString("values[0].context"));
+        JsonPath create = JsonPath.from(posts.get(1).body());
+        assertEquals("DATABASE_URL_UNPOOLED", create.getString("[0].key"));
+        assertEquals(TestConnections.unpooled(project), create.getString("[0].values[0].value"));
+        JsonPath done = awaitSync(project, id, "succeeded");
+        assertEquals("import.completed", done.getString("last_sync.trigger"));
+
+        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("provider", "netlify", "access_token", "x")).post("/v1/projects/{p}/integrations", project)
+                .then().statusCode(422).body("errors.field", hasItem("account_id"));
+        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+                .body(Map.of("provider", "vercel", "access_token", "x", "project_id", "p"))
+                .post("/v1/projects/{p}/integrations", project).then().statusCode(403);
+        given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{p}/integrations/{i}", project, id).then()
+                .statusCode(204);
+        given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/integrations/{i}", project, id).then()
+                .statusCode(404).body("code", equalTo("not_found"));
+    }
+}
