@@ -38,6 +38,8 @@ export CAPYDB_RESTORE_PORT="${CAPYDB_RESTORE_PORT:-8083}"
 export CAPYDB_IMPORT_PORT="${CAPYDB_IMPORT_PORT:-8084}"
 export CAPYDB_CUTOVER_PORT="${CAPYDB_CUTOVER_PORT:-8085}"
 export CAPYDB_WEBHOOK_PORT="${CAPYDB_WEBHOOK_PORT:-8086}"
+# dev/test points the Vercel/Netlify integrations here, where the e2e suite runs a fake of their REST APIs.
+export CAPYDB_FAKE_PROVIDERS_PORT="${CAPYDB_FAKE_PROVIDERS_PORT:-18091}"
 
 # --- credentials (dev only) --------------------------------------------------
 export CAPYDB_PG_PASSWORD="${CAPYDB_PG_PASSWORD:-capydb}"                 # control plane: user postgres

@@ -1,0 +1,179 @@
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Webhook delivery benchmark (run by bench/webhook.sh with the Kafka client jars on the class path):
+ * events are put on capydb.backups as backup-service would, a local receiver measures event → delivered latency
+ * at a steady rate, then the maximum delivery rate, then that rate again while a second endpoint hangs.
+ * Args: gateway-url token project-id kafka-bootstrap rate seconds burst.
+ */
+public class WebhookBench {
+
+    static final Pattern MSG = Pattern.compile("\"backup_id\":\"([0-9a-f-]{36})\"");
+    static final ConcurrentHashMap<String, Long> SENT = new ConcurrentHashMap<>();
+    static final ConcurrentLinkedQueue<Long> LATENCIES = new ConcurrentLinkedQueue<>();
+    static final AtomicInteger RECEIVED = new AtomicInteger();
+    static volatile long lastReceivedNanos;
+
+    public static void main(String[] a) throws Exception {
+        String gateway = a[0], token = a[1], project = a[2], kafka = a[3];
+        int rate = Integer.parseInt(a[4]), seconds = Integer.parseInt(a[5]), burst = Integer.parseInt(a[6]);
+
+        HttpServer fast = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        fast.setExecutor(Executors.newFixedThreadPool(16));
+        fast.createContext("/", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            long now = System.nanoTime();
+            Matcher m = MSG.matcher(body);
+            if (m.find()) {
+                Long sent = SENT.remove(m.group(1));
+                if (sent != null) {
+                    LATENCIES.add((now - sent) / 1_000);
+                    RECEIVED.incrementAndGet();
+                    lastReceivedNanos = now;
+                }
+            }
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        fast.start();
+        HttpServer hang = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hang.setExecutor(Executors.newCachedThreadPool());
+        hang.createContext("/", ex -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        hang.start();
+
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> hooks = new ArrayList<>();
+        hooks.add(createHook(http, gateway, token, project, "http://127.0.0.1:" + fast.getAddress().getPort() + "/hook"));
+
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka);
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", StringSerializer.class.getName());
+        p.put("acks", "all");
+        p.put("linger.ms", "0");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            // Warm-up: the service's consumers, pools and JIT.
+            send(producer, project, 200, 400);
+            awaitAll(200, 60);
+
+            // 1. Latency at a steady rate.
+            LATENCIES.clear();
+            RECEIVED.set(0);
+            int steady = rate * seconds;
+            send(producer, project, steady, rate);
+            awaitAll(steady, 120);
+            List<Long> lat = new ArrayList<>(LATENCIES);
+            Collections.sort(lat);
+            double p50 = lat.get(lat.size() / 2) / 1000.0;
+            double p99 = lat.get(Math.min(lat.size() - 1, (int) Math.ceil(lat.size() * 0.99) - 1)) / 1000.0;
+
+            // 2. Maximum delivery rate: a burst, as fast as Kafka takes it.
+            double alone = burst(producer, project, burst);
+
+            // 3. The same burst while a second endpoint hangs on every request.
+            hooks.add(createHook(http, gateway, token, project, "http://127.0.0.1:" + hang.getAddress().getPort() + "/hook"));
+            double withHang = burst(producer, project, burst);
+
+            System.out.printf("webhook_p50_ms=%.1f%n", p50);
+            System.out.printf("webhook_p99_ms=%.1f%n", p99);
+            System.out.printf("webhook_deliveries_per_s=%.0f%n", alone);
+            System.out.printf("webhook_deliveries_per_s_with_hanging_endpoint=%.0f%n", withHang);
+            System.out.printf("webhook_hanging_endpoint_throughput_ratio=%.2f%n", withHang / alone);
+        } finally {
+            for (String h : hooks) {
+                http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/projects/" + project + "/webhooks/" + h))
+                        .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            }
+            fast.stop(0);
+            hang.stop(0);
+        }
+    }
+
+    static double burst(KafkaProducer<String, String> producer, String project, int n) throws Exception {
+        RECEIVED.set(0);
+        long t0 = System.nanoTime();
+        send(producer, project, n, 0);
+        awaitAll(n, 180);
+        return n / ((lastReceivedNanos - t0) / 1e9);
+    }
+
+    static String createHook(HttpClient http, String gateway, String token, String project, String url) throws Exception {
+        for (int i = 0; i < 80; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/projects/" + project + "/webhooks"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url + "\",\"event_types\":[\"backup.completed\"]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 201) {
+                Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(r.body());
+                m.find();
+                return m.group(1);
+            }
+            if (r.statusCode() != 404) {
+                throw new IllegalStateException("POST webhooks: " + r.statusCode() + " " + r.body());
+            }
+            Thread.sleep(250);   // webhook-service has not learned of the project yet
+        }
+        throw new IllegalStateException("webhook-service never learned of project " + project);
+    }
+
+    /** Publishes {@code n} backup.completed events at {@code perSecond} (0 = as fast as possible). */
+    static void send(KafkaProducer<String, String> producer, String project, int n, int perSecond) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (perSecond > 0) {
+                long due = start + (long) (i * 1e9 / perSecond);
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+            }
+            String backup = UUID.randomUUID().toString();
+            String now = Instant.now().toString();
+            String json = "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"backup.completed\",\"source\":\"bench\","
+                    + "\"time\":\"" + now + "\",\"org_id\":\"acme\",\"project_id\":\"" + project + "\",\"correlation_id\":null,"
+                    + "\"data\":{\"backup_id\":\"" + backup + "\",\"project_id\":\"" + project + "\",\"label\":\"bench\","
+                    + "\"kind\":\"manual\",\"status\":\"completed\",\"backup_key\":\"bench/" + backup + "\",\"size_bytes\":1,"
+                    + "\"sha256\":null,\"verified\":null,\"error\":null,\"created_at\":\"" + now + "\",\"completed_at\":\"" + now + "\"}}";
+            SENT.put(backup, System.nanoTime());
+            producer.send(new ProducerRecord<>("capydb.backups", project, json));
+        }
+        producer.flush();
+    }
+
+    static void awaitAll(int n, int timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        while (RECEIVED.get() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + RECEIVED.get() + " of " + n + " deliveries within " + timeoutSeconds + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.capydb.e2e;
+
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A customer's webhook receiver on this machine gets signed {@code backup.completed} and {@code job.completed};
+ * after a restore into the project, a Vercel fake receives the env upsert with the project's real connection strings.
+ */
+class WebhooksE2EIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One received HTTP request. */
+    record Hit(String method, String path, String query, Map<String, List<String>> headers, String body) {
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    /** Records every request and answers 200. */
+    static final class Endpoint implements AutoCloseable {
+        final HttpServer server;
+        final List<Hit> hits = new CopyOnWriteArrayList<>();
+
+        Endpoint(int port) throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            server.createContext("/", ex -> {
+                String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                hits.add(new Hit(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
+                        Map.copyOf(ex.getRequestHeaders()), body));
+                ex.sendResponseHeaders(200, -1);
+                ex.close();
+            });
+            server.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        }
+
+        Hit await(Predicate<Hit> wanted, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (Hit h : hits) {
+                    if (wanted.test(h)) {
+                        return h;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("no matching request within " + timeout + "; got " + hits);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /** Verifies a Standard Webhooks signature independently of the service's own code. */
+    static boolean signedWith(String secret, Hit h) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+        String signed = h.header("webhook-id") + "." + h.header("webhook-timestamp") + "." + h.body();
+        byte[] expected = ("v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8))))
+                .getBytes(StandardCharsets.UTF_8);
+        for (String sig : h.header("webhook-signature").split(" ")) {
+            if (MessageDigest.isEqual(sig.getBytes(StandardCharsets.UTF_8), expected)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Retries while the service has not yet learned of the new project from capydb.projects (404). */
+    static Response postWhenKnown(String user, String path, Object body, Object... params) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Response r;
+        do {
+            r = Stack.api(user).contentType("application/json").body(body).post(path, params);
+            if (r.statusCode() != 404) {
+                return r;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        return r;
+    }
+
+    static JsonPath awaitStatus(String path, String done, Object... params) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        JsonPath j;
+        do {
+            j = Stack.api("alice").get(path, params).then().statusCode(200).extract().jsonPath();
+            if (!j.getString("status").matches("pending|running|queued")) {
+                break;
+            }
+            Thread.sleep(300);
+        } while (System.nanoTime() < deadline);
+        assertEquals(done, j.getString("status"), j.prettify());
+        return j;
+    }
+
+    @Test
+    void signedEventsReachTheReceiverAndVercelGetsTheUrlsAfterARestoreIntoTheProject() throws Exception {
+        int fakePort = Integer.parseInt(Stack.env("CAPYDB_FAKE_PROVIDERS_PORT", "18091"));
+        try (Endpoint receiver = new Endpoint(0); Endpoint vercel = new Endpoint(fakePort)) {
+            String id = Stack.api("alice").contentType("application/json")
+                    .body(Map.of("name", "e2e-wh-" + UUID.randomUUID().toString().substring(0, 8)))
+                    .post("/v1/projects").then().statusCode(201).extract().path("id");
+            String url = Stack.api("alice").get("/v1/projects/{id}/connection", id).then().statusCode(200)
+                    .extract().path("database_url");
+            String unpooled = Stack.api("alice").get("/v1/projects/{id}/connection", id).then().extract()
+                    .path("database_url_unpooled");
+            Stack.psql(url, "CREATE TABLE items (id int primary key); INSERT INTO items SELECT generate_series(1, 50)");
+
+            Response hook = postWhenKnown("alice", "/v1/projects/{id}/webhooks",
+                    Map.of("url", receiver.url("/capydb"), "event_types", List.of("backup.completed", "job.completed",
+                            "restore.completed")), id);
+            hook.then().statusCode(201);
+            String secret = hook.path("secret");
+            String vercelProject = "prj_e2e" + UUID.randomUUID().toString().substring(0, 6);
+            postWhenKnown("alice", "/v1/projects/{id}/integrations", Map.of("provider", "vercel",
+                    "access_token", "vc-e2e-token", "project_id", vercelProject), id).then().statusCode(201);
+
+            String backupId = postWhenKnown("alice", "/v1/projects/{id}/backups", Map.of("label", "e2e-webhooks"), id)
+                    .then().statusCode(202).extract().path("id");
+            String key = awaitStatus("/v1/projects/{id}/backups/{b}", "completed", id, backupId).getString("backup_key");
+
+            Hit backup = receiver.await(h -> h.body().contains("\"backup.completed\""), Duration.ofSeconds(30));
+            Hit job = receiver.await(h -> h.body().contains("\"job.completed\""), Duration.ofSeconds(30));
+            assertTrue(signedWith(secret, backup), "backup.completed must verify with the endpoint's secret");
+            assertTrue(signedWith(secret, job), "job.completed must verify with the endpoint's secret");
+            JsonNode body = JSON.readTree(backup.body());
+            assertEquals(backupId, body.get("data").get("backup_id").asText());
+            assertEquals(id, JSON.readTree(job.body()).get("data").get("project_id").asText());
+
+            // Restore the backup over production: the apps' env vars are re-pushed.
+            String restoreId = Stack.api("alice").contentType("application/json").body(Map.of("backup_key", key,
+                    "target_kind", "project", "confirm_project_overwrite", true)).post("/v1/projects/{id}/restores", id)
+                    .then().statusCode(202).extract().path("id");
+            awaitStatus("/v1/projects/{id}/restores/{r}", "completed", id, restoreId);
+            Hit upsert = vercel.await(h -> h.path().equals("/v10/projects/" + vercelProject + "/env"), Duration.ofSeconds(30));
+            assertEquals("POST", upsert.method());
+            assertEquals("upsert=true", upsert.query());
+            assertEquals("Bearer vc-e2e-token", upsert.header("Authorization"));
+            JsonNode vars = JSON.readTree(upsert.body());
+            assertEquals("DATABASE_URL", vars.get(0).get("key").asText());
+            assertEquals(url, vars.get(0).get("value").asText(), "the project's real, unchanged connection string");
+            assertEquals(unpooled, vars.get(1).get("value").asText());
+            assertTrue(signedWith(secret, receiver.await(h -> h.body().contains("\"restore.completed\""),
+                    Duration.ofSeconds(30))));
+
+            Stack.api("bob").queryParam("limit", 100).get("/v1/projects/{id}/audit-events", id).then().statusCode(200)
+                    .body("items.type", hasItems("project.created", "backup.completed", "restore.completed"));
+            Stack.api("carol").get("/v1/projects/{id}/audit-events", id).then().statusCode(404);
+            Stack.api("alice").delete("/v1/projects/{id}", id).then().statusCode(204);
+        }
+    }
+}
