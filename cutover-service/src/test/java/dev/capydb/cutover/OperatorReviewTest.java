@@ -133,6 +133,22 @@ class OperatorReviewTest {
     }
 
     @Test
+    void aRetriedExecuteWithTheSameIdempotencyKeyStartsNothingTwice() throws Exception {
+        UUID project = fx.project("active");
+        String id = openRequest(project, "SUP-8");
+        op(TestTokens.olga(), "ack", id, null).statusCode(200);
+        for (int i = 0; i < 2; i++) {
+            given().auth().oauth2(TestTokens.olga()).header("Idempotency-Key", "exec-" + id)
+                    .post("/v1/operator/cutover-requests/{r}/execute", id).then().statusCode(202)
+                    .body("status", equalTo("in_progress"));
+        }
+        given().auth().oauth2(TestTokens.olga()).header("Idempotency-Key", "another")
+                .post("/v1/operator/cutover-requests/{r}/execute", id).then().statusCode(409);
+        assertEquals(List.of("cutover.requested", "cutover.acked", "cutover.execution_started"),
+                fx.cutoverEventTypes(UUID.fromString(id)));
+    }
+
+    @Test
     void executeRefusesAPreviewThatExpiredOrWasDroppedWhileWaiting() throws Exception {
         UUID project = fx.project("active");
         UUID preview = fx.preview(project, Duration.ofHours(24));

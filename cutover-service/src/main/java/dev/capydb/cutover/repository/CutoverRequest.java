@@ -50,6 +50,8 @@ public class CutoverRequest extends PanacheEntityBase {
     public String closedBy;
     @Column(name = "executed_by")
     public String executedBy;
+    @Column(name = "execute_idempotency_key")
+    public String executeIdempotencyKey;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -8,6 +8,7 @@ import dev.capydb.cutover.rest.CutoverDtos.CutoverBody;
 import dev.capydb.cutover.rest.CutoverDtos.Reason;
 import dev.capydb.cutover.service.CutoverService;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -61,11 +62,12 @@ public class OperatorCutoverResource {
         return bodies.of(cutovers.reject(requestId, operator().username(), body == null ? null : body.reason()));
     }
 
-    /** 202: the saga runs on (pre-cutover backup, then promotion); poll the request. */
+    /** 202: the saga runs on (pre-cutover backup, then promotion); poll the request. Idempotency-Key honoured. */
     @POST
     @Path("/{requestId}/execute")
-    public Response execute(@PathParam("requestId") UUID requestId) {
-        return Response.accepted(bodies.of(cutovers.execute(requestId, operator().username()))).build();
+    public Response execute(@PathParam("requestId") UUID requestId,
+                            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return Response.accepted(bodies.of(cutovers.execute(requestId, operator().username(), idempotencyKey))).build();
     }
 
     /** Ends an in-progress cutover whose step never answered (backup-service down, a promotion that hangs). */

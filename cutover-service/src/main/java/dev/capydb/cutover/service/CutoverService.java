@@ -189,8 +189,14 @@ public class CutoverService {
      * pre-cutover backup.
      */
     @Transactional
-    public CutoverRequest execute(UUID requestId, String operator) {
+    public CutoverRequest execute(UUID requestId, String operator, String idempotencyKey) {
+        Validation.start().check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key",
+                "must be at most 200 characters").orThrow();
         CutoverRequest r = lockedOrNotFound(requestId);
+        if (idempotencyKey != null && idempotencyKey.equals(r.executeIdempotencyKey)) {
+            // The same execute, retried (a lost response): the saga already runs, answer with where it stands.
+            return r;
+        }
         if (!r.status.canMoveTo(CutoverStatus.IN_PROGRESS)) {
             throw wrongState(r, "execute", "acked");
         }
@@ -212,6 +218,7 @@ public class CutoverService {
         }
         move(r, CutoverStatus.IN_PROGRESS, "execute");
         r.executedBy = operator;
+        r.executeIdempotencyKey = idempotencyKey;
         r.startedAt = r.updatedAt;
         r.waitingFor = WaitingFor.PRE_CUTOVER_BACKUP;
         r.waitingSince = r.updatedAt;
