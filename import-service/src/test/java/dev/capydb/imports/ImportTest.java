@@ -50,6 +50,8 @@ class ImportTest {
     ProjectLocks locks;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    dev.capydb.imports.service.Leftovers leftovers;
 
     private static String start(TestProject p, String user, Map<String, Object> body) {
         return given().auth().oauth2(user).contentType("application/json").body(body)
@@ -99,7 +101,13 @@ class ImportTest {
             st.execute("INSERT INTO items (name) VALUES ('new')");
             assertEquals(2_001, Sources.count(p.connect(), "SELECT max(id) FROM items"), "the sequence came along");
         }
-        assertTrue(provisioner.exists(p.host(), p.database() + "_old_" + id.substring(0, 8)), "the old data is kept");
+        String retired = p.database() + "_old_" + id.substring(0, 8);
+        assertTrue(provisioner.exists(p.host(), retired), "the old data is kept for the safety window");
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("UPDATE retired_database SET drop_after = now() - interval '1 minute' WHERE name = '" + retired + "'");
+        }
+        assertTrue(leftovers.dropRetired() >= 1);
+        assertFalse(provisioner.exists(p.host(), retired), "dropped once the window has passed");
         assertEquals(List.of("import.completed@capydb.imports", "job.completed@capydb.imports"), events(id));
         assertEquals(0, Sources.count(p.host().maintenanceConnection(),
                 "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'imp\\_%'"), "the loader role is gone");

@@ -110,10 +110,10 @@ public class DumpLoader {
      * that the project role may not create itself are created first (by the admin, then handed to the project
      * role, as managed providers do).
      */
-    public ToolResult load(SqlSource source, DatabaseHost host, String database, String owner, long limitBytes,
-                           java.util.Collection<String> extensions, AtomicLong bytes) throws SQLException {
+    public ToolResult load(UUID importId, SqlSource source, DatabaseHost host, String database, String owner,
+                           long limitBytes, java.util.Collection<String> extensions, AtomicLong bytes) throws SQLException {
         prepareExtensions(host, database, owner, extensions);
-        String role = "imp_" + UUID.randomUUID().toString().replace("-", "");
+        String role = loaderRole(importId);
         String password = Passwords.generate();
         try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + Identifiers.quote(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
@@ -148,6 +148,16 @@ public class DumpLoader {
         }
     }
 
+    /** The throw-away login of one import; named after it so a crashed worker's leftover can be found. */
+    public static String loaderRole(UUID importId) {
+        return "imp_" + importId.toString().replace("-", "");
+    }
+
+    /** Drops a leftover loader role (its import is no longer running). */
+    public void dropLoaderRole(DatabaseHost host, String role) {
+        dropLoaderRole(host, null, null, role);
+    }
+
     private void prepareExtensions(DatabaseHost host, String database, String owner,
                                    java.util.Collection<String> extensions) throws SQLException {
         if (extensions.isEmpty()) {
@@ -176,12 +186,14 @@ public class DumpLoader {
 
     private void dropLoaderRole(DatabaseHost host, String database, String owner, String role) {
         try {
-            try (Connection c = host.adminConnection(database); Statement st = c.createStatement()) {
-                st.execute("REASSIGN OWNED BY " + Identifiers.quote(role) + " TO " + Identifiers.quote(owner));
-                st.execute("DROP OWNED BY " + Identifiers.quote(role));
-            } catch (SQLException e) {
-                // The database may be gone already (a failed scratch load); the role owns nothing then.
-                LOG.debugf("cleaning up %s in %s: %s", role, database, e.getMessage());
+            if (database != null) {
+                try (Connection c = host.adminConnection(database); Statement st = c.createStatement()) {
+                    st.execute("REASSIGN OWNED BY " + Identifiers.quote(role) + " TO " + Identifiers.quote(owner));
+                    st.execute("DROP OWNED BY " + Identifiers.quote(role));
+                } catch (SQLException e) {
+                    // The database may be gone already (a failed scratch load); the role owns nothing then.
+                    LOG.debugf("cleaning up %s in %s: %s", role, database, e.getMessage());
+                }
             }
             try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
                 st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");

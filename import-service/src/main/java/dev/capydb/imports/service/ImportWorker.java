@@ -164,7 +164,7 @@ public class ImportWorker {
             }
             imports.phase(id, "loading");
             AtomicLong bytes = new AtomicLong();
-            ToolResult result = loader.load(plan.source(), host, target, owner, project.storageLimitBytes(),
+            ToolResult result = loader.load(id, plan.source(), host, target, owner, project.storageLimitBytes(),
                     plan.extensions(), bytes);
             if (!result.succeeded()) {
                 throw new ImportFailure(describe(result, project));
