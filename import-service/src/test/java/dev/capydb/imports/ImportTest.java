@@ -108,7 +108,8 @@ class ImportTest {
         }
         assertTrue(leftovers.dropRetired() >= 1);
         assertFalse(provisioner.exists(p.host(), retired), "dropped once the window has passed");
-        assertEquals(List.of("import.completed@capydb.imports", "job.completed@capydb.imports"), events(id));
+        assertEquals(List.of("import.completed@capydb.imports", "import.started@capydb.imports",
+                "job.completed@capydb.imports"), events(id));
         assertEquals(0, Sources.count(p.host().maintenanceConnection(),
                 "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'imp\\_%'"), "the loader role is gone");
     }
@@ -180,7 +181,8 @@ class ImportTest {
             assertTrue(done.getString("error").contains("larger than the free plan's storage limit"), done.getString("error"));
             assertEquals(7, Sources.count(p.connect(), "SELECT count(*) FROM orders"), "production unchanged");
             assertEquals(List.of("customers:" + p.database(), "orders:" + p.database()), Sources.tables(p.connect()));
-            assertEquals(List.of("import.failed@capydb.imports", "job.failed@capydb.imports"), events(id));
+            assertEquals(List.of("import.failed@capydb.imports", "import.started@capydb.imports",
+                    "job.failed@capydb.imports"), events(id));
         }
         assertTrue(store.size("capydb-imports", "projects/" + p.id() + "/uploads/" + uploadId + ".dump").isPresent(),
                 "a failed import keeps the upload for another try");

@@ -9,7 +9,10 @@ import dev.capydb.imports.repository.ImportJob;
 import dev.capydb.imports.repository.ImportStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Announces an import's outcome with its job event through the outbox (in the caller's transaction). */
+/**
+ * Announces an import through the outbox (in the caller's transaction): {@code import.started} once it holds the
+ * project (project-service shows the project importing), then its outcome with its job event.
+ */
 @ApplicationScoped
 public class ImportEvents {
 
@@ -19,6 +22,12 @@ public class ImportEvents {
 
     public ImportEvents(Outbox outbox) {
         this.outbox = outbox;
+    }
+
+    public void started(ImportJob x) {
+        outbox.publish(EventEnvelope.of(EventType.IMPORT_STARTED, SOURCE, x.orgId, x.projectId, x.correlationId,
+                new ImportPayload(x.id, x.projectId, x.sourceKind, x.source, x.recreate, "running", null, null,
+                        x.createdAt, null)));
     }
 
     public void finished(ImportJob x) {

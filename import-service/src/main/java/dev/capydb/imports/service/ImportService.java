@@ -168,6 +168,15 @@ public class ImportService {
         });
     }
 
+    /** The worker holds the project now: phase {@code checking}, and {@code import.started}. */
+    public void started(UUID importId) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ImportJob x = ImportJob.findById(importId);
+            x.phase = "checking";
+            events.started(x);
+        });
+    }
+
     public void phase(UUID importId, String phase) {
         QuarkusTransaction.requiringNew().run(() -> {
             ImportJob x = ImportJob.findById(importId);

@@ -155,7 +155,7 @@ public class ImportWorker {
         String scratch = x.recreate ? "im_" + id.toString().replace("-", "") : null;
         String owner = project.roleName();
         try (var lock = locks.acquire(host, x.projectId, LockMode.EXCLUSIVE)) {
-            imports.phase(id, "checking");
+            imports.started(id);
             Plan plan = prepare(x, project, host);
             String target = x.recreate ? scratch : project.databaseName();
             if (x.recreate) {
