@@ -118,7 +118,12 @@ class ImportTest {
     void aUrlImportWithoutRecreateLoadsIntoAnEmptyProject() throws Exception {
         TestProject p = sources.emptyProject();
         Source s = sources.create(500);
-        String id = start(p, TestTokens.bob(), body("source_url", s.url()));
+        String id = given().auth().oauth2(TestTokens.bob()).contentType("application/json").header("Idempotency-Key", "k-1")
+                .body(Map.of("source_url", s.url())).post("/v1/projects/{p}/imports", p.id()).then().statusCode(202)
+                .extract().path("id");
+        given().auth().oauth2(TestTokens.bob()).contentType("application/json").header("Idempotency-Key", "k-1")
+                .body(Map.of("source_url", s.url())).post("/v1/projects/{p}/imports", p.id()).then().statusCode(202)
+                .body("id", equalTo(id));
         JsonPath done = Sources.await(p, id);
         assertEquals("completed", done.getString("status"), done.prettify());
         assertFalse(done.getBoolean("recreate"));
@@ -184,8 +189,14 @@ class ImportTest {
             assertEquals(List.of("import.failed@capydb.imports", "import.started@capydb.imports",
                     "job.failed@capydb.imports"), events(id));
         }
-        assertTrue(store.size("capydb-imports", "projects/" + p.id() + "/uploads/" + uploadId + ".dump").isPresent(),
-                "a failed import keeps the upload for another try");
+        String key = "projects/" + p.id() + "/uploads/" + uploadId + ".dump";
+        assertTrue(store.size("capydb-imports", key).isPresent(), "a failed import keeps the upload for another try");
+        // A day after its URL expired, an upload nobody imported is deleted.
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("UPDATE dump_upload SET expires_at = now() - interval '25 hours' WHERE id = '" + uploadId + "'");
+        }
+        assertTrue(leftovers.reapUploads() >= 1);
+        assertEquals(Optional.empty(), store.size("capydb-imports", key));
     }
 
     @Test

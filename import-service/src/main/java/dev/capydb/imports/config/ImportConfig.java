@@ -44,6 +44,10 @@ public interface ImportConfig {
     /** The S3 endpoint presigned URLs name: one the client can reach. */
     String uploadEndpoint();
 
+    /** How long an uploaded dump that was never imported successfully is kept after its upload URL expired. */
+    @WithDefault("PT24H")
+    Duration uploadRetention();
+
     /** How long a database replaced by a recreate import is kept (renamed) before it is dropped. */
     @WithDefault("PT24H")
     Duration safetyWindow();

@@ -4,7 +4,11 @@ import dev.capydb.chassis.jobs.JobLeases;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.imports.config.ImportConfig;
 import dev.capydb.imports.dataplane.DumpLoader;
+import dev.capydb.imports.dataplane.UploadedDumps;
+import dev.capydb.imports.repository.DumpUpload;
+import dev.capydb.imports.repository.ImportStatus;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -15,13 +19,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Cleans up after imports: databases replaced by a recreate import once their safety window has passed, and the
+ * Cleans up after imports: databases replaced by a recreate import once their safety window has passed, uploaded
+ * dumps nobody imported (a day after their upload URL expired), and the
  * scratch databases ({@code im_<id>}) and loader roles ({@code imp_<id>}) of imports that are not running any more
  * (a crashed worker's).
  */
@@ -35,8 +41,13 @@ public class Leftovers {
     private final DumpLoader loader;
     private final AgroalDataSource dataSource;
     private final JobLeases leases;
+    private final UploadedDumps dumps;
+    private final ImportConfig config;
 
-    public Leftovers(HostRegistry hosts, DatabaseSwap swap, DumpLoader loader, AgroalDataSource dataSource) {
+    public Leftovers(HostRegistry hosts, DatabaseSwap swap, DumpLoader loader, AgroalDataSource dataSource,
+                     UploadedDumps dumps, ImportConfig config) {
+        this.dumps = dumps;
+        this.config = config;
         this.hosts = hosts;
         this.swap = swap;
         this.loader = loader;
@@ -47,6 +58,21 @@ public class Leftovers {
     @Scheduled(every = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "1m")
     void tick() {
         dropRetired();
+        reapUploads();
+    }
+
+    /** Deletes uploaded dumps that were never imported and whose upload URL expired long ago; returns how many. */
+    public int reapUploads() {
+        Instant before = Instant.now().minus(config.uploadRetention());
+        List<DumpUpload> stale = QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>find(
+                "from DumpUpload u where u.deletedAt is null and u.expiresAt < ?1 and not exists "
+                        + "(from ImportJob j where j.uploadId = u.id and j.status in ?2)",
+                before, List.of(ImportStatus.PENDING, ImportStatus.RUNNING)).list());
+        for (DumpUpload u : stale) {
+            dumps.delete(u.objectKey);
+            QuarkusTransaction.requiringNew().run(() -> DumpUpload.<DumpUpload>findById(u.id).deletedAt = Instant.now());
+        }
+        return stale.size();
     }
 
     /** Drops replaced databases whose safety window has passed; returns how many. */
