@@ -132,6 +132,9 @@ class PreflightTest {
         assertEquals("fail", tls.getString("status"));
         assertTrue(detail(tls, Preflight.SIZE).contains("SSL"), tls.prettify());
         assertTrue(!tls.prettify().contains(s.password()));
+        JsonPath unknown = preflight(p, "postgres://app:pw@no-such-host.invalid/shop");
+        assertEquals("fail", unknown.getString("status"));
+        assertTrue(detail(unknown, Preflight.VERSION).contains("does not resolve"), unknown.prettify());
         JsonPath badPassword = preflight(p, s.url().replace(s.password(), "wrong-password"));
         assertTrue(detail(badPassword, Preflight.SIZE).contains("password authentication failed"), badPassword.prettify());
     }

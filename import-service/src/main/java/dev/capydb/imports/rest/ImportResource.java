@@ -1,5 +1,6 @@
 package dev.capydb.imports.rest;
 
+import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -14,6 +15,7 @@ import dev.capydb.imports.service.ImportService;
 import dev.capydb.imports.service.ImportWorker;
 import dev.capydb.imports.service.Preflight;
 import dev.capydb.imports.service.SourceGate;
+import dev.capydb.imports.service.SourceUrl;
 import dev.capydb.imports.service.UploadService;
 import dev.capydb.imports.repository.ImportJob;
 import jakarta.ws.rs.GET;
@@ -59,7 +61,16 @@ public class ImportResource {
     @Path("/preflight")
     public Preflight.Report preflight(@PathParam("projectId") UUID projectId, PreflightRequest body) {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
-        return preflight.run(project, gate.check(body == null ? null : body.sourceUrl()));
+        String url = body == null ? null : body.sourceUrl();
+        try {
+            return preflight.run(project, gate.check(url));
+        } catch (ApiException e) {
+            // A name that does not resolve is an unreachable source, graded as such; refusals stay 422.
+            if (!"source_unresolvable".equals(e.code())) {
+                throw e;
+            }
+            return preflight.unreachable(SourceUrl.parse(url).masked(), e.getMessage());
+        }
     }
 
     @POST

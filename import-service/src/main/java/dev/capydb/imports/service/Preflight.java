@@ -66,11 +66,15 @@ public class Preflight {
         try {
             facts = inspector.inspect(source);
         } catch (SourceUnreachable e) {
-            List<Check> checks = List.of(new Check(SIZE, "fail", e.getMessage()), new Check(VERSION, "fail", e.getMessage()),
-                    new Check(EXTENSIONS, "fail", e.getMessage()));
-            return new Report(source.url().masked(), "fail", checks);
+            return unreachable(source.url().masked(), e.getMessage());
         }
         return grade(source.url().masked(), facts, target, project.storageLimitBytes());
+    }
+
+    /** A source that could not be reached fails every check, each with the reason. */
+    public Report unreachable(String source, String reason) {
+        return new Report(source, "fail", List.of(new Check(SIZE, "fail", reason), new Check(VERSION, "fail", reason),
+                new Check(EXTENSIONS, "fail", reason)));
     }
 
     /** The grading itself, on facts already gathered. */
