@@ -134,6 +134,21 @@ class ImportTest {
     }
 
     @Test
+    void postgisFromTheAllowlistIsCreatedForTheProjectWithoutSuperuserRights() throws Exception {
+        TestProject p = sources.emptyProject();
+        Source s = sources.create(10, "postgis");
+        try (Connection c = s.admin(); Statement st = c.createStatement()) {
+            st.execute("SET ROLE " + s.role());
+            st.execute("CREATE TABLE places (id int PRIMARY KEY, at geometry(Point, 4326))");
+            st.execute("INSERT INTO places VALUES (1, ST_SetSRID(ST_MakePoint(13.4, 52.5), 4326))");
+        }
+        JsonPath done = Sources.await(p, start(p, TestTokens.bob(), body("source_url", s.url())));
+        assertEquals("completed", done.getString("status"), done.prettify());
+        assertEquals("POINT(13.4 52.5)", Sources.text(p.connect(), "SELECT ST_AsText(at) FROM places"));
+        assertEquals(p.database(), Sources.text(p.connect(), "SELECT tableowner FROM pg_tables WHERE tablename = 'places'"));
+    }
+
+    @Test
     void customAndPlainDumpsUploadedWithCurlAreImportedAndThenDeleted() throws Exception {
         Source s = sources.create(1_000);
         for (boolean custom : new boolean[] {true, false}) {

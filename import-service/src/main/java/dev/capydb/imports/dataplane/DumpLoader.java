@@ -17,7 +17,9 @@ import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -179,6 +181,22 @@ public class DumpLoader {
                     ps.setString(1, owner);
                     ps.setString(2, ext);
                     ps.executeUpdate();
+                }
+                // Its tables (postgis' spatial_ref_sys) too: the dump loads their configuration rows as that role.
+                List<String> members = new ArrayList<>();
+                try (var ps = c.prepareStatement("SELECT c.oid::regclass::text FROM pg_catalog.pg_depend d "
+                        + "JOIN pg_catalog.pg_class c ON c.oid = d.objid AND d.classid = 'pg_catalog.pg_class'::regclass "
+                        + "JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND d.refclassid = 'pg_catalog.pg_extension'::regclass "
+                        + "WHERE d.deptype = 'e' AND e.extname = ? AND c.relkind IN ('r', 'p', 'S', 'v')")) {
+                    ps.setString(1, ext);
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            members.add(rs.getString(1));
+                        }
+                    }
+                }
+                for (String member : members) {
+                    st.execute("ALTER TABLE " + member + " OWNER TO " + Identifiers.quote(owner));
                 }
             }
         }
