@@ -52,6 +52,8 @@ class ImportTest {
     AgroalDataSource dataSource;
     @Inject
     dev.capydb.imports.service.Leftovers leftovers;
+    @Inject
+    dev.capydb.imports.service.ImportWorker worker;
 
     private static String start(TestProject p, String user, Map<String, Object> body) {
         return given().auth().oauth2(user).contentType("application/json").body(body)
@@ -264,6 +266,38 @@ class ImportTest {
         assertEquals("failed", done.getString("status"));
         assertTrue(done.getString("error").contains("not on the allowlist: tablefunc"), done.getString("error"));
         assertEquals(2, Sources.count(p.connect(), "SELECT count(*) FROM orders"));
+    }
+
+    /** A running import whose worker stopped renewing its lease, in {@code phase}, with or without its scratch. */
+    private UUID deadImport(TestProject p, String phase, boolean withScratch) throws Exception {
+        UUID id = UUID.randomUUID();
+        String scratch = "im_" + id.toString().replace("-", "");
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO import_job (id, project_id, org_id, source_kind, source, recreate, status, phase, "
+                    + "scratch_database, attempt, lease_until, worker, created_at, started_at) VALUES ('" + id + "', '"
+                    + p.id() + "', 'acme', 'upload', 'x.dump', true, 'RUNNING', '" + phase + "', '" + scratch
+                    + "', 1, now() - interval '1 minute', 'gone', now(), now())");
+        }
+        if (withScratch) {
+            try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + scratch);
+            }
+        }
+        return id;
+    }
+
+    @Test
+    void aDeadWorkersImportIsNeverRerunAndItsOutcomeIsReconciled() throws Exception {
+        TestProject p = projects.withData(1);
+        UUID loading = deadImport(p, "loading", true);
+        UUID swapped = deadImport(p, "swapping", false);
+        worker.reapExpiredLeases();
+        JsonPath a = Sources.await(p, loading.toString());
+        assertEquals("failed", a.getString("status"));
+        assertTrue(a.getString("error").contains("nothing was changed"));
+        assertFalse(provisioner.exists(p.host(), "im_" + loading.toString().replace("-", "")), "its scratch is dropped");
+        assertEquals("completed", Sources.await(p, swapped.toString()).getString("status"), "the swap had committed");
+        assertEquals(1, Sources.count(p.connect(), "SELECT count(*) FROM orders"));
     }
 
     @Test

@@ -8,11 +8,11 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Turns an untrusted SQL script into the input psql runs: first a restrict meta-command with our own key, so psql refuses every
- * backslash command the script carries ({@code \!} would run a shell on our worker, {@code \connect} would leave
- * the target); the script's own restrict/unrestrict lines (pg_dump 15.14+ writes them) are
- * dropped since ours is already in force. COPY data is passed through untouched. Then a trailer runs
- * {@code ANALYZE} and refuses to commit a database larger than the plan allows.
+ * Turns an untrusted SQL script into the input psql runs: first a restrict meta-command with our own key, so psql
+ * refuses every backslash command the script carries ({@code \!} would run a shell on our worker, {@code \connect}
+ * would leave the target); the script's own restrict/unrestrict lines (pg_dump 15.14+ writes them) are dropped
+ * since ours is already in force. COPY data is passed through untouched. Then a trailer runs {@code ANALYZE} and
+ * refuses to commit a database larger than the plan allows.
  */
 public final class RestrictedScript {
 
