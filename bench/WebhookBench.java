@@ -23,13 +23,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Webhook delivery benchmark (run by bench/webhook.sh with the Kafka client jars on the class path):
- * events are put on capydb.backups as backup-service would, a local receiver measures event → delivered latency
+ * {@code job.completed} events are put on capydb.webhooks, a topic only webhook-service reads (so no other service
+ * acts on these made-up jobs), and a local receiver measures event → delivered latency
  * at a steady rate, then the maximum delivery rate, then that rate again while a second endpoint hangs.
  * Args: gateway-url token project-id kafka-bootstrap rate seconds burst.
  */
 public class WebhookBench {
 
-    static final Pattern MSG = Pattern.compile("\"backup_id\":\"([0-9a-f-]{36})\"");
+    static final Pattern MSG = Pattern.compile("\"resource_id\":\"([0-9a-f-]{36})\"");
     static final ConcurrentHashMap<String, Long> SENT = new ConcurrentHashMap<>();
     static final ConcurrentLinkedQueue<Long> LATENCIES = new ConcurrentLinkedQueue<>();
     static final AtomicInteger RECEIVED = new AtomicInteger();
@@ -129,7 +130,7 @@ public class WebhookBench {
         for (int i = 0; i < 80; i++) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/projects/" + project + "/webhooks"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url + "\",\"event_types\":[\"backup.completed\"]}"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url + "\",\"event_types\":[\"job.completed\"]}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 201) {
                 Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(r.body());
@@ -144,7 +145,7 @@ public class WebhookBench {
         throw new IllegalStateException("webhook-service never learned of project " + project);
     }
 
-    /** Publishes {@code n} backup.completed events at {@code perSecond} (0 = as fast as possible). */
+    /** Publishes {@code n} job.completed events at {@code perSecond} (0 = as fast as possible). */
     static void send(KafkaProducer<String, String> producer, String project, int n, int perSecond) throws Exception {
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -154,15 +155,14 @@ public class WebhookBench {
                     Thread.onSpinWait();
                 }
             }
-            String backup = UUID.randomUUID().toString();
+            String job = UUID.randomUUID().toString();
             String now = Instant.now().toString();
-            String json = "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"backup.completed\",\"source\":\"bench\","
+            String json = "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"job.completed\",\"source\":\"bench\","
                     + "\"time\":\"" + now + "\",\"org_id\":\"acme\",\"project_id\":\"" + project + "\",\"correlation_id\":null,"
-                    + "\"data\":{\"backup_id\":\"" + backup + "\",\"project_id\":\"" + project + "\",\"label\":\"bench\","
-                    + "\"kind\":\"manual\",\"status\":\"completed\",\"backup_key\":\"bench/" + backup + "\",\"size_bytes\":1,"
-                    + "\"sha256\":null,\"verified\":null,\"error\":null,\"created_at\":\"" + now + "\",\"completed_at\":\"" + now + "\"}}";
-            SENT.put(backup, System.nanoTime());
-            producer.send(new ProducerRecord<>("capydb.backups", project, json));
+                    + "\"data\":{\"job_id\":\"" + job + "\",\"job_kind\":\"bench\",\"status\":\"completed\","
+                    + "\"resource_id\":\"" + job + "\",\"error\":null,\"started_at\":\"" + now + "\",\"completed_at\":\"" + now + "\"}}";
+            SENT.put(job, System.nanoTime());
+            producer.send(new ProducerRecord<>("capydb.webhooks", project, json));
         }
         producer.flush();
     }

@@ -6,8 +6,9 @@
 #   BENCH_RATE=200 BENCH_SECONDS=10 BENCH_BURST=3000 bench/webhook.sh
 #
 # As alice it creates a throw-away project, then bench/WebhookBench.java (run with Kafka's client jars):
-#   1. registers a webhook at a local receiver and puts BENCH_RATE backup.completed events per second on
-#      capydb.backups for BENCH_SECONDS (as backup-service would); prints the event -> delivered latency
+#   1. registers a webhook at a local receiver and puts BENCH_RATE job.completed events per second on
+#      capydb.webhooks (read by webhook-service alone, so no other service acts on these made-up jobs) for
+#      BENCH_SECONDS; prints the event -> delivered latency
 #      webhook_p50_ms / webhook_p99_ms (event produced -> request received);
 #   2. puts BENCH_BURST events as fast as Kafka takes them: webhook_deliveries_per_s;
 #   3. adds a second endpoint that hangs on every request and repeats 2:

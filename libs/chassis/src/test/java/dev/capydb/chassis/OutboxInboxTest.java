@@ -115,6 +115,32 @@ class OutboxInboxTest {
     }
 
     @Test
+    void aPoisonEventIsParkedNotLostAndTheConsumerGoesOn() throws Exception {
+        EventEnvelope poison = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        AtomicInteger calls = new AtomicInteger();
+        assertFalse(inbox.process("poison-test", EventJson.write(poison), e -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("null value in column \"sha256\" violates not-null constraint");
+        }), "the handler never succeeded");
+        assertEquals(3, calls.get(), "retried up to capydb.inbox.max-attempts");
+        try (var c = dataSource.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT type, attempts, error, payload FROM inbox_dead_letter WHERE event_id = '"
+                     + poison.id() + "' AND consumer = 'poison-test'")) {
+            assertTrue(rs.next(), "the event is kept");
+            assertEquals("project.created", rs.getString(1));
+            assertEquals(3, rs.getInt(2));
+            assertTrue(rs.getString(3).contains("sha256"));
+            assertEquals(poison.id(), EventJson.read(rs.getString(4)).id());
+        }
+        // Redelivered, it is skipped; the next event is handled as usual.
+        assertFalse(inbox.process("poison-test", EventJson.write(poison), e -> calls.incrementAndGet()));
+        assertEquals(3, calls.get());
+        EventEnvelope next = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        assertTrue(inbox.process("poison-test", EventJson.write(next), e -> calls.incrementAndGet()));
+        assertEquals(4, calls.get());
+    }
+
+    @Test
     void readModelNeverMovesBackwards() {
         UUID project = UUID.randomUUID();
         QuarkusTransaction.requiringNew().run(() -> {

@@ -4,6 +4,8 @@ import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,18 +16,31 @@ import org.jboss.logging.Logger;
 
 /**
  * Idempotent event handling: the event id is recorded in the same transaction as the handler's writes, so a
- * redelivered event is skipped and a failed handler leaves no trace (and is retried).
+ * redelivered event is skipped and a failed handler leaves no trace (and is retried). An event that still fails
+ * after every retry is parked in {@code inbox_dead_letter} and skipped, so one poison event cannot stop a consumer
+ * for good; only when even parking fails (the database is down) does the failure stop the channel.
  */
 @ApplicationScoped
 public class Inbox {
 
     private static final Logger LOG = Logger.getLogger(Inbox.class);
-    private static final int MAX_ATTEMPTS = 8;
+
+    /** How hard a failing handler is retried before its event is parked. */
+    @ConfigMapping(prefix = "capydb.inbox")
+    public interface InboxConfig {
+        @WithDefault("8")
+        int maxAttempts();
+
+        @WithDefault("30s")
+        Duration maxBackoff();
+    }
 
     private final AgroalDataSource dataSource;
+    private final InboxConfig config;
 
-    public Inbox(AgroalDataSource dataSource) {
+    public Inbox(AgroalDataSource dataSource, InboxConfig config) {
         this.dataSource = dataSource;
+        this.config = config;
     }
 
     /**
@@ -54,15 +69,46 @@ public class Inbox {
                     return true;
                 });
             } catch (RuntimeException e) {
-                if (attempt >= MAX_ATTEMPTS) {
-                    throw e;
+                if (attempt >= config.maxAttempts()) {
+                    park(consumer, event, json, e, attempt);
+                    return false;
                 }
-                long backoffMs = Math.min(Duration.ofSeconds(30).toMillis(), 250L << attempt);
+                long backoffMs = Math.min(config.maxBackoff().toMillis(), 250L << Math.min(attempt, 20));
                 LOG.warnf("%s: handling event %s (%s) failed (attempt %d), retrying in %d ms: %s", consumer,
                         event.id(), event.type(), attempt, backoffMs, e.getMessage());
                 sleep(backoffMs);
             }
         }
+    }
+
+    /**
+     * Keeps a poison event (and marks it handled, so a redelivery is skipped too). If that fails as well the
+     * original failure propagates: the message stays unacknowledged and nothing is lost.
+     */
+    private void park(String consumer, EventEnvelope event, String json, RuntimeException failure, int attempts) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                recordFirstDelivery(consumer, event);
+                try (Connection c = dataSource.getConnection();
+                     PreparedStatement st = c.prepareStatement("INSERT INTO inbox_dead_letter (event_id, consumer, type,"
+                             + " payload, error, attempts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    st.setObject(1, event.id());
+                    st.setString(2, consumer);
+                    st.setString(3, event.type());
+                    st.setString(4, json);
+                    st.setString(5, String.valueOf(failure.getMessage()));
+                    st.setInt(6, attempts);
+                    st.executeUpdate();
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot park event " + event.id(), e);
+                }
+            });
+        } catch (RuntimeException parkFailed) {
+            failure.addSuppressed(parkFailed);
+            throw failure;
+        }
+        LOG.errorf("%s: event %s (%s) failed %d times and is parked in inbox_dead_letter, skipped: %s", consumer,
+                event.id(), event.type(), attempts, failure.getMessage());
     }
 
     /** Records the event for this consumer in the current transaction; false when it was already recorded. */
