@@ -51,13 +51,13 @@ public final class Progress {
         }
     }
 
-    /** {@code [#####---------------]  25%  12.0/48.0 MB  8.1 MB/s}. */
+    /** {@code [#####---------------]  25%  12.0 MB/48.0 MB  8.1 MB/s}. */
     public static String bar(long done, long total, long elapsedMillis) {
         int pct = percent(done, total);
         int filled = pct / 5;
         double mbps = elapsedMillis <= 0 ? 0 : done / 1048576.0 / (elapsedMillis / 1000.0);
-        return String.format(Locale.ROOT, "[%s%s] %3d%%  %.1f/%.1f MB  %.1f MB/s", "#".repeat(filled),
-                "-".repeat(20 - filled), pct, done / 1048576.0, total / 1048576.0, mbps);
+        return String.format(Locale.ROOT, "[%s%s] %3d%%  %s/%s  %.1f MB/s", "#".repeat(filled),
+                "-".repeat(20 - filled), pct, Format.bytes(done), Format.bytes(total), mbps);
     }
 
     public static int percent(long done, long total) {
