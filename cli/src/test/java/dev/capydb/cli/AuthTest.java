@@ -64,7 +64,10 @@ class AuthTest {
                 Answer.json(200, String.format(TOKENS, "at", "rt")));
         DeviceAuthorization d = oidc().startDevice();
         assertEquals("ABCD-EFGH", d.userCode());
-        assertEquals("client_id=capydb-cli&scope=openid", idp.requests("POST", DEVICE_PATH).get(0).text());
+        String start = idp.requests("POST", DEVICE_PATH).get(0).text();
+        assertTrue(start.startsWith("client_id=capydb-cli&scope=openid&code_challenge="), start);
+        assertTrue(start.endsWith("&code_challenge_method=S256"), start);
+        String challenge = start.replaceAll(".*code_challenge=([^&]*)&.*", "$1");
 
         List<Duration> sleeps = new ArrayList<>();
         Credentials c = oidc().pollDevice(d, s -> {
@@ -77,12 +80,15 @@ class AuthTest {
         assertEquals("rt", c.refreshToken());
         assertEquals(clock.get() + 300, c.expiresAt());
         assertEquals("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&client_id=capydb-cli"
-                + "&device_code=dc", idp.requests("POST", TOKEN_PATH).get(0).text());
+                + "&device_code=dc&code_verifier=" + d.codeVerifier(), idp.requests("POST", TOKEN_PATH).get(0).text());
+        // PKCE S256: the challenge sent first is the hash of the verifier sent with the polls.
+        assertEquals(challenge, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(d.codeVerifier().getBytes())));
     }
 
     @Test
     void deviceFlowStopsOnDenialAndOnExpiry() throws Exception {
-        DeviceAuthorization d = new DeviceAuthorization("dc", "U", "http://kc/device", null, 10L, 1L);
+        DeviceAuthorization d = new DeviceAuthorization("dc", "U", "http://kc/device", null, 10L, 1L, "v");
         idp.json("POST", TOKEN_PATH, 400, "{\"error\":\"access_denied\"}");
         ApiException denied = assertThrows(ApiException.class, () -> oidc().pollDevice(d, s -> { }));
         assertEquals("the login was denied", denied.getMessage());

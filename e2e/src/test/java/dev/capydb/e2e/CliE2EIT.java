@@ -228,6 +228,94 @@ class CliE2EIT {
         ok("projects", "delete", env.get("CAPYDB_PROJECT"), "--yes");
     }
 
+    @Test
+    void deviceLoginConfirmedInKeycloaksPages() throws Exception {
+        // `capydb login` without a password: the device flow. A browser's part is played by an HTTP client with
+        // cookies: open the printed URL, sign in as bob, grant the consent.
+        List<String> cmd = List.of(launcher().toString(), "login");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
+        pb.environment().remove("CAPYDB_TOKEN");
+        pb.environment().putAll(env);
+        Path err = Files.createTempFile(home, "login", ".txt");
+        Process login = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        String url = null;
+        for (int i = 0; i < 100 && url == null; i++) {
+            Thread.sleep(200);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Open (\\S+user_code=\\S+) in a browser")
+                    .matcher(Files.readString(err));
+            url = m.find() ? m.group(1) : null;
+        }
+        assertTrue(url != null, "no verification URL in " + Files.readString(err));
+
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder()
+                .cookieHandler(new PlainCookies()).followRedirects(java.net.http.HttpClient.Redirect.ALWAYS).build();
+        String page = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        page = submit(browser, page, "username=bob&password=bob");
+        if (page.contains("name=\"accept\"")) {
+            page = submit(browser, page, "accept=Yes");
+        }
+        assertTrue(page.contains("Device Login Successful"), page);
+
+        assertTrue(login.waitFor(60, TimeUnit.SECONDS), "login did not finish: " + Files.readString(err));
+        assertEquals(0, login.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("Logged in as bob"), Files.readString(err));
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(home.resolve("config/credentials.json"))));
+        // bob is a member of acme: the cached session works for the API.
+        assertTrue(ok("projects", "list", "--json").json().has("items"));
+    }
+
+    /**
+     * Keycloak marks its login cookies Secure; over the local stack's plain http a browser still sends them to
+     * localhost, Java's CookieManager does not. This one keeps name=value and sends it back, as the browser would.
+     */
+    static final class PlainCookies extends java.net.CookieHandler {
+        private final Map<String, String> jar = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Map<String, List<String>> get(java.net.URI uri, Map<String, List<String>> headers) {
+            String cookies = String.join("; ", jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+            return cookies.isEmpty() ? Map.of() : Map.of("Cookie", List.of(cookies));
+        }
+
+        @Override
+        public void put(java.net.URI uri, Map<String, List<String>> headers) {
+            headers.forEach((name, values) -> {
+                if ("Set-Cookie".equalsIgnoreCase(name)) {
+                    for (String v : values) {
+                        String pair = v.split(";", 2)[0];
+                        int eq = pair.indexOf('=');
+                        if (eq > 0) {
+                            jar.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** Posts a Keycloak page's first form with its hidden fields plus {@code fields}; returns the next page. */
+    private static String submit(java.net.http.HttpClient browser, String page, String fields) throws Exception {
+        java.util.regex.Matcher action = java.util.regex.Pattern.compile("action=\"([^\"]+)\"").matcher(page);
+        assertTrue(action.find(), page);
+        String target = action.group(1).replace("&amp;", "&");
+        if (target.startsWith("/")) {
+            target = Stack.keycloak().replaceAll("(https?://[^/]+).*", "$1") + target;
+        }
+        StringBuilder form = new StringBuilder(fields);
+        java.util.regex.Matcher hidden = java.util.regex.Pattern
+                .compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"").matcher(page);
+        while (hidden.find()) {
+            form.append('&').append(hidden.group(1)).append('=')
+                    .append(java.net.URLEncoder.encode(hidden.group(2), StandardCharsets.UTF_8));
+        }
+        return browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(target))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form.toString())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** dev/test runs the stack in development egress mode; a stack started strict refuses loopback sources. */
     private static boolean strictEgress() throws IOException {
         Path mode = Path.of(Stack.env("CAPYDB_HOME", "../.stack"), "state", "egress-mode");

@@ -9,7 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -56,14 +60,38 @@ public final class OidcClient {
         return ok(t, c.username());
     }
 
+    /**
+     * Starts the device flow. The client requires PKCE (S256), which Keycloak applies to the device grant too: the
+     * challenge goes here and the verifier with every poll.
+     */
     public DeviceAuthorization startDevice() {
+        String verifier = verifier();
         HttpResponse<String> r = post(issuer + "/protocol/openid-connect/auth/device",
-                form("client_id", clientId, "scope", "openid"));
+                form("client_id", clientId, "scope", "openid", "code_challenge", challenge(verifier),
+                        "code_challenge_method", "S256"));
         if (r.statusCode() != 200) {
             TokenResponse t = Json.read(r.body(), TokenResponse.class);
             throw ApiException.local("login_failed", "device authorization refused: " + describe(t, r.statusCode()));
         }
-        return Json.read(r.body(), DeviceAuthorization.class);
+        DeviceAuthorization d = Json.read(r.body(), DeviceAuthorization.class);
+        return new DeviceAuthorization(d.deviceCode(), d.userCode(), d.verificationUri(), d.verificationUriComplete(),
+                d.expiresIn(), d.interval(), verifier);
+    }
+
+    /** RFC 7636 §4.1: 32 random bytes, base64url. */
+    static String verifier() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String challenge(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -76,7 +104,7 @@ public final class OidcClient {
         while (true) {
             sleeper.sleep(Duration.ofSeconds(interval));
             TokenResponse t = token(form("grant_type", DEVICE_GRANT, "client_id", clientId, "device_code",
-                    d.deviceCode()));
+                    d.deviceCode(), "code_verifier", d.codeVerifier()));
             if (t.accessToken() != null) {
                 return t.toCredentials(issuer, clientId, null, clock.getAsLong());
             }
