@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * execute (operator commands need the realm role {@code operator} and no project).
  */
 @Command(name = "cutovers", mixinStandardHelpOptions = true,
-        description = {"Cutover requests: promote a preview to production, reviewed by an operator.",
+        description = {"Cutover requests: promote a preview to production, operator-reviewed.",
             "Operators: cutovers list --operator, ack, reject, execute."},
         subcommands = {CutoversCommand.Request.class, CutoversCommand.ListCmd.class, CutoversCommand.Get.class,
             CutoversCommand.Cancel.class, CutoversCommand.Ack.class, CutoversCommand.Reject.class,

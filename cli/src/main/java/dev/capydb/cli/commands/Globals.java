@@ -12,7 +12,7 @@ public final class Globals {
             description = "Project id or name (default: $CAPYDB_PROJECT).")
     String project;
 
-    @Option(names = "--api-url", paramLabel = "URL", description = "API base URL (default: $CAPYDB_API_URL or "
-            + "http://127.0.0.1:8080).")
+    @Option(names = "--api-url", paramLabel = "URL",
+            description = "API base URL (default: $CAPYDB_API_URL, else the local gateway).")
     String apiUrl;
 }

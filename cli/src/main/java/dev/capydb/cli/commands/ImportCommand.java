@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Import a database from a source URL or a dump file.",
-            "--source-url: a publicly reachable postgres:// URL; --file: a pg_dump -Fc (or plain SQL) file,",
-            "uploaded with a progress bar. --recreate replaces the database instead of loading into it."},
+            "--source-url: a publicly reachable postgres:// URL. --file: a pg_dump -Fc",
+            "(or plain SQL) file, uploaded with a progress bar. --recreate replaces the",
+            "database instead of loading into it."},
         subcommands = {ImportCommand.Preflight.class, ImportCommand.ListCmd.class, ImportCommand.Get.class})
 public final class ImportCommand extends ApiCommand {
 

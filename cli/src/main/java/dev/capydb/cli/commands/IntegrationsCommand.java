@@ -25,7 +25,7 @@ public final class IntegrationsCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Connect a Vercel or Netlify project.")
     static final class Add extends ApiCommand {
-        @Option(names = "--provider", required = true, description = "vercel or netlify.")
+        @Option(names = "--provider", required = true, paramLabel = "vercel|netlify", description = "vercel or netlify.")
         Provider provider;
         @Option(names = "--access-token", required = true, paramLabel = "TOKEN",
                 description = "The provider's API token (stored encrypted, never shown again).")

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code capydb login}: the OIDC device flow in a browser, or a username and password on the local realm. */
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = {"Log in and cache the tokens (0600) in the config dir.",
-            "Without --username: the device flow (open the printed URL, confirm the code).",
+            "Without --username: the device flow (open the URL, confirm the code).",
             "With --username/--password: the password grant (local development realm)."})
 public final class LoginCommand extends BaseCommand {
 

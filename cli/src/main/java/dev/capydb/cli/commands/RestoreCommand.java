@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restore a backup, a time or a restore point into a preview or the project.",
-            "Targets: a new preview (default), an existing preview (--target-kind preview --preview-id),",
-            "or production (--target-kind project --confirm-project-overwrite; org admins only)."},
+            "Targets: a new preview (default); an existing preview (--target-kind",
+            "preview --preview-id); production (--target-kind project",
+            "--confirm-project-overwrite; org admins only)."},
         subcommands = {RestoreCommand.ListCmd.class, RestoreCommand.Get.class})
 public final class RestoreCommand extends ApiCommand {
 
@@ -41,7 +42,7 @@ public final class RestoreCommand extends ApiCommand {
     String restoreTime;
     @Option(names = "--restore-point", paramLabel = "ID|LABEL", description = "Source: a restore point.")
     String restorePoint;
-    @Option(names = "--target-kind", description = "new_preview (default), preview or project.")
+    @Option(names = "--target-kind", paramLabel = "KIND", description = "new_preview (default), preview or project.")
     Target target;
     @Option(names = "--preview-id", paramLabel = "ID", description = "The preview to overwrite (--target-kind preview).")
     String previewId;

@@ -27,7 +27,7 @@ public final class RestorePointsCommand {
     static final class Create extends ApiCommand {
         @Option(names = "--label", required = true, description = "Unique per project.")
         String label;
-        @Option(names = "--kind", required = true, description = "pitr (a time, default now) or backup (a backup key).")
+        @Option(names = "--kind", required = true, paramLabel = "pitr|backup", description = "pitr (a time, default now) or backup (a backup key).")
         Kind kind;
         @Option(names = "--backup-key", paramLabel = "KEY", description = "For --kind backup.")
         String backupKey;
