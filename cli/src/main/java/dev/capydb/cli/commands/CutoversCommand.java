@@ -1,0 +1,133 @@
+package dev.capydb.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capydb.cli.output.Table.Column;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code capydb cutovers …}: customers request promoting a preview to production; operators ack, reject and
+ * execute (operator commands need the realm role {@code operator} and no project).
+ */
+@Command(name = "cutovers", mixinStandardHelpOptions = true,
+        description = {"Cutover requests: promote a preview to production, operator-reviewed.",
+            "Operators: cutovers list --operator, ack, reject, execute."},
+        subcommands = {CutoversCommand.Request.class, CutoversCommand.ListCmd.class, CutoversCommand.Get.class,
+            CutoversCommand.Cancel.class, CutoversCommand.Ack.class, CutoversCommand.Reject.class,
+            CutoversCommand.Execute.class})
+public final class CutoversCommand {
+
+    static final String OPERATOR = "/v1/operator/cutover-requests";
+
+    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("project_id", "project_id"),
+            Column.of("preview_id", "preview_id"), Column.of("status", "status"),
+            Column.of("ticket", "external_ticket_ref"), Column.of("created", "created_at"));
+
+    /** Commands about one request. */
+    abstract static class OneRequest extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "REQUEST_ID")
+        String requestId;
+
+        String operatorPath(String suffix) {
+            return OPERATOR + "/" + id(requestId) + suffix;
+        }
+    }
+
+    @Command(name = "request", mixinStandardHelpOptions = true, description = "Ask to promote a preview to production.")
+    static final class Request extends ApiCommand {
+        @Option(names = "--preview", required = true, paramLabel = "PREVIEW_ID", description = "The preview to promote.")
+        String previewId;
+        @Option(names = "--note", description = "A note for the operator.")
+        String note;
+        @Option(names = "--ticket", paramLabel = "REF", description = "Your ticket reference.")
+        String ticket;
+
+        @Override
+        protected int run() {
+            show(api().post(projectPath("/cutover-requests"),
+                    body("preview_id", previewId, "customer_note", note, "external_ticket_ref", ticket)));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the project's requests (or every project's, with --operator).")
+    static final class ListCmd extends ApiCommand {
+        @Option(names = "--status", description = "open, acked, rejected, cancelled, in_progress, completed, failed.")
+        String status;
+        @Option(names = "--operator", description = "All projects (operators).")
+        boolean operator;
+        @Mixin
+        Paging paging;
+
+        @Override
+        protected int run() {
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("status", status);
+            list(operator ? OPERATOR : projectPath("/cutover-requests"), q, paging, COLUMNS);
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a request.")
+    static final class Get extends OneRequest {
+        @Option(names = "--operator", description = "Through the operator API (no project needed).")
+        boolean operator;
+
+        @Override
+        protected int run() {
+            show(api().get(operator ? operatorPath("") : projectPath("/cutover-requests/" + id(requestId))));
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Withdraw an open or acked request.")
+    static final class Cancel extends OneRequest {
+        @Override
+        protected int run() {
+            show(api().post(projectPath("/cutover-requests/" + id(requestId) + "/cancel"), null));
+            return 0;
+        }
+    }
+
+    @Command(name = "ack", mixinStandardHelpOptions = true, description = "Operator: accept a request.")
+    static final class Ack extends OneRequest {
+        @Override
+        protected int run() {
+            show(api().post(operatorPath("/ack"), null));
+            return 0;
+        }
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true, description = "Operator: reject a request.")
+    static final class Reject extends OneRequest {
+        @Option(names = "--reason", required = true, description = "Shown to the customer.")
+        String reason;
+
+        @Override
+        protected int run() {
+            show(api().post(operatorPath("/reject"), body("reason", reason)));
+            return 0;
+        }
+    }
+
+    @Command(name = "execute", mixinStandardHelpOptions = true,
+            description = "Operator: run an acked cutover (pre-cutover backup, verification, promotion).")
+    static final class Execute extends OneRequest {
+        @Option(names = "--wait", description = "Wait until it completes or fails.")
+        boolean await;
+
+        @Override
+        protected int run() throws InterruptedException {
+            JsonNode r = api().postJob(operatorPath("/execute"), null, UUID.randomUUID().toString());
+            show(awaitIf(await, "cutover", OPERATOR, "capydb cutovers get --operator", r));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.capydb.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capydb.cli.api.Json;
+import dev.capydb.cli.api.Upload;
+import dev.capydb.cli.output.Ansi;
+import dev.capydb.cli.output.Format;
+import dev.capydb.cli.output.Progress;
+import dev.capydb.cli.output.Table;
+import dev.capydb.cli.output.Table.Column;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code capydb import}: load a database from a live source URL or an uploaded dump file; {@code import
+ * preflight|list|get} around it.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Import a database from a source URL or a dump file.",
+            "--source-url: a publicly reachable postgres:// URL. --file: a pg_dump -Fc",
+            "(or plain SQL) file, uploaded with a progress bar. --recreate replaces the",
+            "database instead of loading into it."},
+        subcommands = {ImportCommand.Preflight.class, ImportCommand.ListCmd.class, ImportCommand.Get.class})
+public final class ImportCommand extends ApiCommand {
+
+    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("source_kind", "source_kind"),
+            new Column("source", i -> Json.text(i, "source") != null ? Json.text(i, "source")
+                    : Json.text(i, "upload_id")),
+            Column.of("recreate", "recreate"), Column.of("status", "status"), Column.of("phase", "phase"),
+            new Column("size", i -> Format.bytes(i.get("size_bytes"))), Column.of("created", "created_at"));
+
+    @Option(names = "--source-url", paramLabel = "URL", description = "postgres:// URL of a publicly reachable source.")
+    String sourceUrl;
+    @Option(names = "--file", paramLabel = "FILE", description = "A dump file (pg_dump -Fc, or plain SQL).")
+    Path file;
+    @Option(names = "--recreate", description = "Replace the database (swap; nothing lost on failure).")
+    boolean recreate;
+    @Option(names = "--wait", description = "Wait until it completes (progress on stderr).")
+    boolean await;
+
+    @Override
+    protected int run() throws InterruptedException {
+        if ((sourceUrl == null) == (file == null)) {
+            throw usage("give exactly one of --source-url and --file (or a subcommand: preflight, list, get)");
+        }
+        if (file != null && !Files.isRegularFile(file)) {
+            throw usage("no such file: " + file);
+        }
+        String uploadId = file == null ? null : upload(file);
+        JsonNode job = api().postJob(projectPath("/imports"),
+                body("source_url", sourceUrl, "upload_id", uploadId, "recreate", recreate),
+                UUID.randomUUID().toString());
+        show(awaitIf(await, "import", projectPath("/imports"), "capydb import get", job));
+        return 0;
+    }
+
+    /** Asks for a presigned URL and streams the file straight to object storage, the bar on stderr. */
+    private String upload(Path f) {
+        long size;
+        try {
+            size = Files.size(f);
+        } catch (java.io.IOException e) {
+            throw usage("cannot read " + f + ": " + e.getMessage());
+        }
+        JsonNode slot = api().post(projectPath("/imports/uploads"),
+                body("filename", f.getFileName().toString(), "size_bytes", size));
+        Progress progress = new Progress(err(), ctx().stderrTty(), System::nanoTime);
+        AtomicLong lastDraw = new AtomicLong(-1);
+        err().println("Uploading " + f.getFileName() + " (" + Format.bytes(size) + ")");
+        Upload.put(http(), Json.text(slot, "upload_url"), f, sent -> {
+            // A terminal redraws at most ten times a second; a log gets a line per 10 %.
+            long mark = progress.tty() ? progress.elapsedMillis() / 100 : Progress.percent(sent, size) / 10;
+            if (lastDraw.getAndSet(mark) != mark || sent == size) {
+                progress.update(Progress.bar(sent, size, progress.elapsedMillis()));
+            }
+        });
+        if (size == 0) {
+            progress.update(Progress.bar(0, 0, progress.elapsedMillis()));
+        }
+        progress.finish();
+        return Json.text(slot, "upload_id");
+    }
+
+    /** {@code capydb import preflight}: the three checks, graded, without changing anything. */
+    @Command(name = "preflight", mixinStandardHelpOptions = true,
+            description = {"Grade a source before importing it: size vs plan, version, extensions.",
+                "Exit code 1 when a check fails."})
+    static final class Preflight extends ApiCommand {
+        @Option(names = "--source-url", required = true, paramLabel = "URL", description = "postgres:// URL.")
+        String sourceUrl;
+
+        @Override
+        protected int run() {
+            JsonNode report = api().post(projectPath("/imports/preflight"), body("source_url", sourceUrl));
+            String status = Json.text(report, "status");
+            if (json()) {
+                out().println(Json.write(report));
+            } else {
+                out().print(Table.render(List.of(Column.of("check", "name"), Column.of("status", "status"),
+                        Column.of("detail", "detail")), report.path("checks"), colour()));
+                out().println();
+                out().println("Result: " + (colour() ? Ansi.status(status) : status)
+                        + (Json.text(report, "source") == null ? "" : "  (" + Json.text(report, "source") + ")"));
+            }
+            out().flush();
+            return "fail".equals(status) ? 1 : 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List imports, newest first.")
+    static final class ListCmd extends ApiCommand {
+        @Mixin
+        Paging paging;
+
+        @Override
+        protected int run() {
+            list(projectPath("/imports"), new LinkedHashMap<>(), paging, COLUMNS);
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an import.")
+    static final class Get extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "IMPORT_ID")
+        String importId;
+        @Option(names = "--wait", description = "Wait until it completes.")
+        boolean await;
+
+        @Override
+        protected int run() throws InterruptedException {
+            JsonNode i = api().get(projectPath("/imports/" + id(importId)));
+            show(awaitIf(await, "import", projectPath("/imports"), "capydb import get", i));
+            return 0;
+        }
+    }
+}

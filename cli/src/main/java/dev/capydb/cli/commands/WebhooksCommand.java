@@ -1,0 +1,137 @@
+package dev.capydb.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capydb.cli.output.Table.Column;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code capydb webhooks …}: signed event deliveries to your endpoints. */
+@Command(name = "webhooks", mixinStandardHelpOptions = true, description = "Webhook endpoints and their deliveries.",
+        subcommands = {WebhooksCommand.Create.class, WebhooksCommand.ListCmd.class, WebhooksCommand.Get.class,
+            WebhooksCommand.Delete.class, WebhooksCommand.Deliveries.class, WebhooksCommand.Test.class,
+            WebhooksCommand.Redeliver.class})
+public final class WebhooksCommand {
+
+    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("url", "url"),
+            Column.of("events", "event_types"), Column.of("status", "status"), Column.of("created", "created_at"));
+
+    static final List<Column> DELIVERIES = List.of(Column.of("id", "id"), Column.of("event_type", "event_type"),
+            Column.of("status", "status"), Column.of("delivered", "delivered_at"),
+            Column.of("next_attempt", "next_attempt_at"), Column.of("created", "created_at"));
+
+    /** Commands about one endpoint. */
+    abstract static class OneWebhook extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "WEBHOOK_ID")
+        String webhookId;
+
+        String path(String suffix) {
+            return projectPath("/webhooks/" + id(webhookId) + suffix);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Add an endpoint; prints its signing secret (whsec_…) once.")
+    static final class Create extends ApiCommand {
+        @Option(names = "--url", required = true, description = "https URL that receives the events.")
+        String url;
+        @Option(names = "--description")
+        String description;
+        @Option(names = "--event-type", paramLabel = "TYPE", split = ",",
+                description = "Event types to send (repeat or comma-separate; default: all).")
+        List<String> eventTypes;
+
+        @Override
+        protected int run() {
+            JsonNode w = api().post(projectPath("/webhooks"),
+                    body("url", url, "description", description, "event_types", eventTypes));
+            show(w);
+            if (!json()) {
+                err().println("Store the signing secret now: it is not shown again.");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List endpoints.")
+    static final class ListCmd extends ApiCommand {
+        @Mixin
+        Paging paging;
+
+        @Override
+        protected int run() {
+            list(projectPath("/webhooks"), new LinkedHashMap<>(), paging, COLUMNS);
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an endpoint.")
+    static final class Get extends OneWebhook {
+        @Override
+        protected int run() {
+            show(api().get(path("")));
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove an endpoint.")
+    static final class Delete extends OneWebhook {
+        @Override
+        protected int run() {
+            api().delete(path(""));
+            err().println("Deleted webhook " + webhookId + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "deliveries", mixinStandardHelpOptions = true, description = "An endpoint's deliveries, newest first.")
+    static final class Deliveries extends OneWebhook {
+        @Option(names = "--status", description = "pending, delivered, failed, exhausted…")
+        String status;
+        @Mixin
+        Paging paging;
+
+        @Override
+        protected int run() {
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("status", status);
+            list(path("/deliveries"), q, paging, DELIVERIES);
+            return 0;
+        }
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true, description = "Send a test event to an endpoint.")
+    static final class Test extends OneWebhook {
+        @Override
+        protected int run() {
+            JsonNode r = api().post(path("/test"), null);
+            if (r != null && !r.isNull() && !r.isMissingNode()) {
+                show(r);
+            } else {
+                err().println("Test event queued for " + webhookId + ".");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "redeliver", mixinStandardHelpOptions = true, description = "Send a delivery again.")
+    static final class Redeliver extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "DELIVERY_ID")
+        String deliveryId;
+
+        @Override
+        protected int run() {
+            JsonNode r = api().post(projectPath("/webhooks/deliveries/" + id(deliveryId) + "/redeliver"), null);
+            if (r != null && !r.isNull() && !r.isMissingNode()) {
+                show(r);
+            } else {
+                err().println("Redelivery queued for " + deliveryId + ".");
+            }
+            return 0;
+        }
+    }
+}
