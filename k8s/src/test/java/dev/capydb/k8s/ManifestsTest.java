@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -359,6 +360,43 @@ class ManifestsTest {
             assertEquals(expected, envFromConfigMaps(r, module).get("CAPYDB_ALLOW_LOOPBACK"),
                     overlay + ": egress mode of " + module);
         }
+    }
+
+    /** Services that connect to addresses users choose (DESIGN.md §6). */
+    static final List<String> USER_CHOSEN_EGRESS = List.of("import-service", "webhook-service");
+
+    @Test
+    void prodRefusesPrivateTargetsInTheNetworkToo() {
+        Rendered r = render("prod");
+        List<String> mustExclude = List.of("10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+                "192.168.0.0/16", "100.64.0.0/10");
+        for (String service : USER_CHOSEN_EGRESS) {
+            JsonNode labels = r.get("Deployment", service).path("spec").path("template").path("metadata").path("labels");
+            List<JsonNode> policies = r.all("NetworkPolicy").stream()
+                    .filter(np -> texts(np.path("spec").path("policyTypes")).contains("Egress"))
+                    .filter(np -> selects(np.path("spec").path("podSelector"), labels)).toList();
+            assertFalse(policies.isEmpty(), "prod: no egress NetworkPolicy selects " + service);
+            for (JsonNode np : policies) {
+                for (JsonNode block : np.findValues("ipBlock")) {
+                    if (block.path("cidr").asText().equals("0.0.0.0/0")) {
+                        assertTrue(texts(block.path("except")).containsAll(mustExclude),
+                                "prod: " + service + " may reach private or metadata addresses");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether a NetworkPolicy pod selector (matchLabels and In expressions) selects pods with these labels. */
+    private static boolean selects(JsonNode selector, JsonNode labels) {
+        boolean[] ok = {true};
+        selector.path("matchLabels").fields().forEachRemaining(
+                e -> ok[0] &= e.getValue().asText().equals(labels.path(e.getKey()).asText()));
+        for (JsonNode expr : selector.path("matchExpressions")) {
+            assertEquals("In", expr.path("operator").asText(), "only In expressions are understood here");
+            ok[0] &= texts(expr.path("values")).contains(labels.path(expr.path("key").asText()).asText());
+        }
+        return ok[0];
     }
 
     @ParameterizedTest
