@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capydb.events.Topic;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -213,7 +216,7 @@ class ManifestsTest {
         if (key.endsWith(".properties")) {
             Properties props = new Properties();
             try {
-                props.load(new java.io.StringReader(value));
+                props.load(new StringReader(value));
             } catch (IOException e) {
                 throw new AssertionError(where + ": " + key + " is not a properties file", e);
             }
@@ -269,7 +272,7 @@ class ManifestsTest {
         Rendered r = render(overlay);
         JsonNode cluster = r.all("Cluster").get(0);
         String clusterName = cluster.path("metadata").path("name").asText();
-        Map<String, String> owners = new java.util.HashMap<>();
+        Map<String, String> owners = new HashMap<>();
         JsonNode initdb = cluster.path("spec").path("bootstrap").path("initdb");
         owners.put(initdb.path("database").asText(), initdb.path("owner").asText());
         for (JsonNode db : r.all("Database")) {
@@ -416,19 +419,41 @@ class ManifestsTest {
                 overlay + ": the realm import must not seed users with passwords");
     }
 
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void servicesExpectTheIssuerKeycloakIsReachedAt(String overlay) {
+        Rendered r = render(overlay);
+        String hostname = r.all("Keycloak").get(0).path("spec").path("hostname").path("hostname").asText();
+        for (JsonNode ingress : r.all("Ingress")) {
+            for (JsonNode rule : ingress.path("spec").path("rules")) {
+                String host = rule.path("host").asText();
+                assertTrue(stream(ingress.path("spec").path("tls")).anyMatch(t -> texts(t.path("hosts")).contains(host)),
+                        overlay + ": Ingress host " + host + " has no TLS");
+            }
+        }
+        String keycloakHost = hostname.replaceFirst("^https://", "");
+        assertTrue(r.all("Ingress").stream().anyMatch(i -> stream(i.path("spec").path("rules"))
+                .anyMatch(rule -> rule.path("host").asText().equals(keycloakHost))),
+                overlay + ": no Ingress serves Keycloak's hostname " + hostname);
+        for (String module : Repo.serviceModules()) {
+            assertEquals(hostname + "/realms/capydb", envFromConfigMaps(r, module).get("QUARKUS_OIDC_TOKEN_ISSUER"),
+                    overlay + ": " + module + " would reject the tokens Keycloak issues");
+        }
+    }
+
     /** Plain env values a Deployment gets from its ConfigMaps (envFrom), later sources winning. */
     static Map<String, String> envFromConfigMaps(Rendered r, String deployment) {
-        Map<String, String> env = new java.util.HashMap<>();
+        Map<String, String> env = new HashMap<>();
         for (JsonNode from : Rendered.app(r.get("Deployment", deployment)).path("envFrom")) {
             if (from.has("configMapRef")) {
-                r.configMap(from.path("configMapRef").path("name").asText())
+                r.find("ConfigMap", from.path("configMapRef").path("name").asText())
                         .ifPresent(cm -> cm.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
             }
         }
         return env;
     }
 
-    private static void walkContainers(JsonNode object, java.util.function.Consumer<JsonNode> visit) {
+    private static void walkContainers(JsonNode object, Consumer<JsonNode> visit) {
         for (String list : List.of("containers", "initContainers")) {
             object.findValues(list).forEach(cs -> cs.forEach(visit));
         }

@@ -86,11 +86,6 @@ final class Rendered {
         return find(kind, name).orElseThrow(() -> new AssertionError(overlay + ": no " + kind + " named " + name));
     }
 
-    /** A ConfigMap by the name used in the sources; kustomize appends a content hash to generated ones. */
-    Optional<JsonNode> configMap(String referencedName) {
-        return find("ConfigMap", referencedName);
-    }
-
     /** The Deployment's only container (every service pod runs one, named app). */
     static JsonNode app(JsonNode deployment) {
         for (JsonNode c : deployment.path("spec").path("template").path("spec").path("containers")) {
