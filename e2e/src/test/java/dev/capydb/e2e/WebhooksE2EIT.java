@@ -95,7 +95,7 @@ class WebhooksE2EIT {
         return false;
     }
 
-    /** Retries while the service has not yet learned of the new project from capydb.projects (404). */
+    /** Retries while the service has not yet learned of the project or backup from Kafka (404). */
     static Response postWhenKnown(String user, String path, Object body, Object... params) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         Response r;
@@ -158,8 +158,9 @@ class WebhooksE2EIT {
             assertEquals(id, JSON.readTree(job.body()).get("data").get("project_id").asText());
 
             // Restore the backup over production: the apps' env vars are re-pushed.
-            String restoreId = Stack.api("alice").contentType("application/json").body(Map.of("backup_key", key,
-                    "target_kind", "project", "confirm_project_overwrite", true)).post("/v1/projects/{id}/restores", id)
+            // (restore-service learns of the backup from capydb.backups: it may take a moment)
+            String restoreId = postWhenKnown("alice", "/v1/projects/{id}/restores", Map.of("backup_key", key,
+                    "target_kind", "project", "confirm_project_overwrite", true), id)
                     .then().statusCode(202).extract().path("id");
             awaitStatus("/v1/projects/{id}/restores/{r}", "completed", id, restoreId);
             Hit upsert = vercel.await(h -> h.path().equals("/v10/projects/" + vercelProject + "/env"), Duration.ofSeconds(30));

@@ -77,6 +77,33 @@ class ProjectStatusTest {
                 .body("pitr.latest", org.hamcrest.Matchers.notNullValue());
     }
 
+    private String importEvent(EventType type, String project) {
+        return EventJson.write(EventEnvelope.of(type, "import-service", "acme", UUID.fromString(project), null,
+                new dev.capydb.events.ImportPayload(UUID.randomUUID(), UUID.fromString(project), "url",
+                        "postgres://app:****@db.example.com:5432/shop?sslmode=require", true,
+                        type == EventType.IMPORT_STARTED ? "running" : "failed", null, null, Instant.now(), null)));
+    }
+
+    @Test
+    void anImportShowsImportingUntilItEndsAndNeverEndsARestore() throws Exception {
+        String id = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("name", "im-" + UUID.randomUUID().toString().substring(0, 8)))
+                .post("/v1/projects").then().statusCode(201).extract().path("id");
+        consumer.onImportEvent(importEvent(EventType.IMPORT_STARTED, id));
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("importing"));
+        given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{id}", id).then().statusCode(409)
+                .body("code", equalTo("project_busy"));
+        consumer.onImportEvent(importEvent(EventType.IMPORT_FAILED, id));
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("active"));
+
+        // An import refused while a restore overwrites the project leaves the project restoring.
+        consumer.onRestoreEvent(restoreEvent(EventType.RESTORE_STARTED, id, "project"));
+        consumer.onImportEvent(importEvent(EventType.IMPORT_FAILED, id));
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("restoring"));
+        consumer.onRestoreEvent(restoreEvent(EventType.RESTORE_COMPLETED, id, "project"));
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("active"));
+    }
+
     @Test
     void overwriteShowsRestoringThenActive() throws Exception {
         String id = given().auth().oauth2(TestTokens.alice()).contentType("application/json")

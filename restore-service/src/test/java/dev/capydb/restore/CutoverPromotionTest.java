@@ -98,6 +98,30 @@ class CutoverPromotionTest {
     }
 
     @Test
+    void anExpiredPreviewIsNeverPromoted() throws Exception {
+        TestProject p = projects.withData(4);
+        String key = RestoreToNewPreviewTest.backupOf(p, tools, store, backupEvents);
+        String made = given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("backup_key", key))
+                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202).extract().path("id");
+        UUID previewId = UUID.fromString(RestoreToNewPreviewTest.awaitRestore(p.id(), made).getString("preview_id"));
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("UPDATE preview SET status = 'EXPIRED' WHERE id = '" + previewId + "'");
+        }
+        UUID request = UUID.randomUUID();
+        cutovers.onCutoverEvent(promote(p, request, previewId, UUID.randomUUID()));
+        Restore r = QuarkusTransaction.requiringNew().call(() ->
+                Restore.<Restore>find("correlationId", request.toString()).firstResult());
+        assertEquals("FAILED", r.status.name());
+        assertTrue(r.error.contains("is expired"), r.error);
+        assertEquals(4, orders(p.connect()), "production untouched");
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM outbox_event WHERE type = 'restore.failed' AND payload LIKE '%" + request + "%'")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+        }
+    }
+
+    @Test
     void aPromotionOfAnUnknownPreviewFailsVisibly() throws Exception {
         TestProject p = projects.withData(1);
         UUID request = UUID.randomUUID();

@@ -243,6 +243,9 @@ class RestoreToNewPreviewTest {
         String extended = given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("ttl_hours", 48))
                 .patch("/v1/projects/{p}/previews/{v}", p.id(), kept).then().statusCode(200).extract().path("expires_at");
         assertTrue(Duration.between(Instant.now(), Instant.parse(extended)).toHours() >= 47);
+        // The extension is announced (preview.ready again, with the new expiry) for read models such as cutovers'.
+        assertEquals(2, count("SELECT count(*) FROM outbox_event WHERE type = 'preview.ready' AND payload LIKE '%" + kept + "%'"));
+        assertEquals(Instant.parse(extended), Instant.parse(lastPayload("preview.ready", kept).get("expires_at").asText()));
 
         exec("UPDATE preview SET expires_at = now() + interval '30 minutes' WHERE id = '" + expiring + "'");
         assertEquals(0, previews.reap(Instant.now()));
@@ -261,6 +264,17 @@ class RestoreToNewPreviewTest {
         given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{p}/previews/{v}", p.id(), kept).then().statusCode(204);
         assertFalse(provisioner.exists(p.host(), "pv_" + kept.replace("-", "")));
         given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/previews/{v}", p.id(), kept).then().statusCode(404);
+        // A deleted preview is announced as gone (preview.expired, status deleted).
+        assertEquals("deleted", lastPayload("preview.expired", kept).get("status").asText());
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode lastPayload(String type, String previewId) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT payload FROM outbox_event WHERE type = '" + type + "' AND payload LIKE '%" + previewId
+                        + "%' ORDER BY seq DESC LIMIT 1")) {
+            assertTrue(rs.next(), "no " + type + " for " + previewId);
+            return EventJson.read(rs.getString(1)).data();
+        }
     }
 
     private void exec(String sql) throws Exception {

@@ -23,6 +23,8 @@ public enum EventType {
     PREVIEW_EXPIRED("preview.expired", Topic.RESTORES, PreviewPayload.class),
     RESTORE_POINT_CREATED("restore_point.created", Topic.RESTORES, RestorePointPayload.class),
     RESTORE_POINT_DELETED("restore_point.deleted", Topic.RESTORES, RestorePointPayload.class),
+    /** Internal: an import holds the project now (project-service shows the project as importing). */
+    IMPORT_STARTED("import.started", Topic.IMPORTS, ImportPayload.class),
     IMPORT_COMPLETED("import.completed", Topic.IMPORTS, ImportPayload.class),
     IMPORT_FAILED("import.failed", Topic.IMPORTS, ImportPayload.class),
     CUTOVER_REQUESTED("cutover.requested", Topic.CUTOVERS, CutoverPayload.class),

@@ -70,6 +70,8 @@ class EventCatalogTest {
             Map.entry(EventType.CUTOVER_CANCELLED, cutover("cancelled", null, null)),
             Map.entry(EventType.CUTOVER_COMPLETED, cutover("completed", OTHER, null)),
             Map.entry(EventType.CUTOVER_FAILED, cutover("failed", OTHER, "pre-cutover backup could not be verified")),
+            Map.entry(EventType.IMPORT_STARTED, new ImportPayload(OTHER, PROJECT, "url",
+                    "postgres://app:****@db.example.com:5432/shop?sslmode=require", true, "running", null, null, T, null)),
             Map.entry(EventType.IMPORT_COMPLETED, new ImportPayload(OTHER, PROJECT, "url",
                     "postgres://app:****@db.example.com:5432/shop?sslmode=require", true, "completed", 8192L, null, T, T)),
             Map.entry(EventType.IMPORT_FAILED, new ImportPayload(OTHER, PROJECT, "upload", "shop.dump", false, "failed",

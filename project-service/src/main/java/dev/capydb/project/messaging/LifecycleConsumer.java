@@ -10,7 +10,10 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Shows a project as {@code restoring} while an overwrite runs, and learns base backups for the PITR window. */
+/**
+ * Shows a project as {@code restoring} while an overwrite runs and {@code importing} while an import holds it, and
+ * learns base backups for the PITR window.
+ */
 @ApplicationScoped
 public class LifecycleConsumer {
 
@@ -39,6 +42,22 @@ public class LifecycleConsumer {
     @Blocking
     public void onRestoreEvent(String json) {
         inbox.process("project-status-restores", json, this::apply);
+    }
+
+    @Incoming("imports")
+    @Blocking
+    public void onImportEvent(String json) {
+        inbox.process("project-status-imports", json, this::applyImport);
+    }
+
+    void applyImport(EventEnvelope e) {
+        if (EventType.IMPORT_STARTED.wireName().equals(e.type())) {
+            projects.changeStatus(e.projectId(), ProjectStatus.IMPORTING);
+        } else if (EventType.IMPORT_COMPLETED.wireName().equals(e.type())
+                || EventType.IMPORT_FAILED.wireName().equals(e.type())) {
+            // An import refused because a restore holds the project must not end that restore's status.
+            projects.changeStatus(e.projectId(), ProjectStatus.IMPORTING, ProjectStatus.ACTIVE);
+        }
     }
 
     void apply(EventEnvelope e) {

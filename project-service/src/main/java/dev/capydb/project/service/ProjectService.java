@@ -184,6 +184,14 @@ public class ProjectService {
         events.announce(EventType.PROJECT_UPDATED, p, pitrAvailable(p));
     }
 
+    /** Moves the project to {@code target} only while it is {@code from}, so one operation never ends another's. */
+    public void changeStatus(UUID projectId, ProjectStatus from, ProjectStatus target) {
+        Project p = projects.findLive(projectId).orElse(null);
+        if (p != null && p.status == from) {
+            changeStatus(projectId, target);
+        }
+    }
+
     public Page<Project> list(Principal caller, String cursor, Integer limit) {
         int size = Cursor.limit(limit);
         Cursor after = Cursor.decode(cursor);

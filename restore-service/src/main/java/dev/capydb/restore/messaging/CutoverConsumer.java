@@ -56,10 +56,13 @@ public class CutoverConsumer {
             x.phase = "queued";
             x.createdBy = "cutover:" + c.requestId();
             x.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            if (preview == null || !preview.projectId.equals(c.projectId())) {
+            if (preview == null || !preview.projectId.equals(c.projectId())
+                    || preview.status != dev.capydb.restore.repository.PreviewStatus.READY) {
                 // Recorded as a failed restore so the cutover sees restore.failed rather than silence.
                 x.status = RestoreStatus.FAILED;
-                x.error = "preview " + c.previewId() + " does not exist in this project";
+                x.error = preview == null || !preview.projectId.equals(c.projectId())
+                        ? "preview " + c.previewId() + " does not exist in this project"
+                        : "preview " + c.previewId() + " is " + preview.status.wire() + "; production was not changed";
                 x.completedAt = x.createdAt;
                 LOG.warnf("cutover %s: %s", c.requestId(), x.error);
             }

@@ -127,17 +127,22 @@ public class PreviewService {
             p.expiresAt = now.plus(Duration.ofHours(ttlHours));
             p.expiringNotified = false;
             p.updatedAt = now;
+            if (p.status == PreviewStatus.READY) {
+                // Re-announced with the new expiry so read models (cutover-service) stop treating it as expiring.
+                events.preview(EventType.PREVIEW_READY, p);
+            }
             return p;
         });
     }
 
-    /** Drops the preview's database and role; refused while a restore is writing into it. */
+    /** Drops the preview's database and role; refused while a restore writes into it or copies it (a cutover). */
     public void delete(UUID projectId, UUID previewId) {
         Preview p = get(projectId, previewId);
         if (inUse(p.id)) {
-            throw ApiException.conflict("preview_busy", "a restore into this preview is running; wait for it to end");
+            throw ApiException.conflict("preview_busy", "a restore into this preview, or a cutover copying it, is running; wait for it to end");
         }
-        drop(p, PreviewStatus.DELETED, null);
+        // Announced as gone (status deleted) so nothing goes on relying on the preview's database.
+        drop(p, PreviewStatus.DELETED, EventType.PREVIEW_EXPIRED);
     }
 
     @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "20s")
@@ -169,7 +174,7 @@ public class PreviewService {
                 List<Preview> due = Preview.getEntityManager().createNativeQuery(
                         "SELECT * FROM preview WHERE status = 'READY' AND expires_at <= ?1 "
                                 + "AND NOT EXISTS (SELECT 1 FROM restore r WHERE r.preview_id = preview.id "
-                                + "AND r.status = 'RUNNING') ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+                                + "AND r.status IN ('PENDING', 'RUNNING')) ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED",
                         Preview.class).setParameter(1, now).getResultList();
                 if (due.isEmpty()) {
                     return null;
@@ -212,7 +217,7 @@ public class PreviewService {
 
     private boolean inUse(UUID previewId) {
         return QuarkusTransaction.requiringNew().call(() ->
-                dev.capydb.restore.repository.Restore.count("previewId = ?1 and status = ?2 and targetKind <> 'new_preview'",
-                        previewId, RestoreStatus.RUNNING) > 0);
+                dev.capydb.restore.repository.Restore.count("previewId = ?1 and status in ?2 and targetKind <> 'new_preview'",
+                        previewId, List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING)) > 0);
     }
 }

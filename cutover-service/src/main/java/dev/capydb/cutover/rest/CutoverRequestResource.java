@@ -1,0 +1,84 @@
+package dev.capydb.cutover.rest;
+
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.security.Caller;
+import dev.capydb.cutover.repository.CutoverRequest;
+import dev.capydb.cutover.rest.CutoverDtos.CreateCutover;
+import dev.capydb.cutover.rest.CutoverDtos.CutoverBody;
+import dev.capydb.cutover.rest.CutoverDtos.EditCutover;
+import dev.capydb.cutover.service.CutoverService;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/**
+ * {@code /v1/projects/{id}/cutover-requests}: the customer's side. Members read; opening, editing and cancelling
+ * a request need the org admin role, since the request is what lets an operator overwrite production.
+ */
+@Path("/v1/projects/{projectId}/cutover-requests")
+@Produces(MediaType.APPLICATION_JSON)
+public class CutoverRequestResource {
+
+    private final CutoverService cutovers;
+    private final ProjectAccess access;
+    private final Caller caller;
+    private final Bodies bodies;
+
+    public CutoverRequestResource(CutoverService cutovers, ProjectAccess access, Caller caller, Bodies bodies) {
+        this.cutovers = cutovers;
+        this.access = access;
+        this.caller = caller;
+        this.bodies = bodies;
+    }
+
+    @POST
+    public Response create(@PathParam("projectId") UUID projectId, CreateCutover body) {
+        ProjectView project = access.authorize(projectId, ProjectAction.DESTROY);
+        CreateCutover b = body != null ? body : new CreateCutover(null, null, null);
+        CutoverRequest r = cutovers.create(project, caller.principal().username(),
+                new CutoverService.NewRequest(b.previewId(), b.customerNote(), b.externalTicketRef()));
+        // A relative Location: the client follows it through the gateway, not to this service.
+        return Response.status(201).entity(bodies.of(r))
+                .header("Location", "/v1/projects/" + projectId + "/cutover-requests/" + r.id).build();
+    }
+
+    @GET
+    public Page<CutoverBody> list(@PathParam("projectId") UUID projectId, @QueryParam("status") String status,
+                                  @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        return bodies.of(cutovers.listForProject(projectId, Bodies.status(status), cursor, limit));
+    }
+
+    @GET
+    @Path("/{requestId}")
+    public CutoverBody get(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return bodies.of(cutovers.get(projectId, requestId));
+    }
+
+    @PATCH
+    @Path("/{requestId}")
+    public CutoverBody edit(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId,
+                            EditCutover body) {
+        access.authorize(projectId, ProjectAction.DESTROY);
+        EditCutover b = body != null ? body : new EditCutover(null, null);
+        return bodies.of(cutovers.edit(projectId, requestId, new CutoverService.Edit(b.customerNote(), b.externalTicketRef())));
+    }
+
+    @POST
+    @Path("/{requestId}/cancel")
+    public CutoverBody cancel(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
+        access.authorize(projectId, ProjectAction.DESTROY);
+        return bodies.of(cutovers.cancel(projectId, requestId, caller.principal().username()));
+    }
+}

@@ -1,0 +1,318 @@
+package dev.capydb.cutover.service;
+
+import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.errors.Problem;
+import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectLookup;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.cutover.config.CutoverConfig;
+import dev.capydb.cutover.messaging.CutoverEvents;
+import dev.capydb.cutover.repository.CutoverRequest;
+import dev.capydb.cutover.repository.CutoverStatus;
+import dev.capydb.cutover.repository.PreviewView;
+import dev.capydb.cutover.repository.WaitingFor;
+import dev.capydb.events.EventType;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The cutover request lifecycle as customers and operators drive it: every change checks the state machine, and
+ * is recorded with its event in one transaction. Refusals change nothing.
+ */
+@ApplicationScoped
+public class CutoverService {
+
+    private final PreviewReadModel previews;
+    private final ProjectLookup projects;
+    private final CutoverEvents events;
+    private final CutoverConfig config;
+
+    public CutoverService(PreviewReadModel previews, ProjectLookup projects, CutoverEvents events, CutoverConfig config) {
+        this.previews = previews;
+        this.projects = projects;
+        this.events = events;
+        this.config = config;
+    }
+
+    /** {@code POST …/cutover-requests} as sent. */
+    public record NewRequest(UUID previewId, String customerNote, String externalTicketRef) {
+    }
+
+    /** {@code PATCH …/cutover-requests/{id}}: absent fields stay as they are. */
+    public record Edit(String customerNote, String externalTicketRef) {
+    }
+
+    @Transactional
+    public CutoverRequest create(ProjectView project, String requestedBy, NewRequest body) {
+        texts(Validation.start().check(body.previewId() != null, "preview_id", "is required"), body.customerNote(),
+                body.externalTicketRef()).orThrow();
+        PreviewView preview = previews.find(body.previewId()).filter(p -> p.projectId.equals(project.projectId()))
+                .orElseThrow(() -> ApiException.notFound("preview " + body.previewId() + " of this project"));
+        Instant now = now();
+        requireUsable(preview, now);
+        Optional<CutoverRequest> active = CutoverRequest.<CutoverRequest>find("previewId = ?1 and status in ?2",
+                preview.previewId, List.of(CutoverStatus.OPEN, CutoverStatus.ACKED, CutoverStatus.IN_PROGRESS))
+                .firstResultOptional();
+        if (active.isPresent()) {
+            throw alreadyOpen(active.get().id, active.get().status);
+        }
+        CutoverRequest r = new CutoverRequest();
+        r.id = UUID.randomUUID();
+        r.projectId = project.projectId();
+        r.orgId = project.orgId();
+        r.previewId = preview.previewId;
+        r.status = CutoverStatus.OPEN;
+        r.customerNote = body.customerNote();
+        r.externalTicketRef = body.externalTicketRef();
+        r.requestedBy = requestedBy;
+        r.createdAt = now;
+        r.updatedAt = now;
+        try {
+            r.persistAndFlush();
+        } catch (PersistenceException e) {
+            // Lost a race with another request for the same preview: the partial unique index said no.
+            throw alreadyOpen(null, CutoverStatus.OPEN);
+        }
+        events.step(EventType.CUTOVER_REQUESTED, r);
+        return r;
+    }
+
+    @Transactional
+    public Page<CutoverRequest> listForProject(UUID projectId, CutoverStatus status, String cursor, Integer limit) {
+        return page("projectId = :project", Parameters.with("project", projectId), status, cursor, limit);
+    }
+
+    /** Every org's requests, for operators. */
+    @Transactional
+    public Page<CutoverRequest> listAll(CutoverStatus status, String cursor, Integer limit) {
+        return page("1 = 1", new Parameters(), status, cursor, limit);
+    }
+
+    private Page<CutoverRequest> page(String where, Parameters params, CutoverStatus status, String cursor,
+                                      Integer limit) {
+        int size = Cursor.limit(limit);
+        Cursor after = Cursor.decode(cursor);
+        StringBuilder q = new StringBuilder(where);
+        if (status != null) {
+            q.append(" and status = :status");
+            params = params.and("status", status);
+        }
+        if (after != null) {
+            q.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
+            params = params.and("at", after.at()).and("id", after.id());
+        }
+        List<CutoverRequest> rows = CutoverRequest.<CutoverRequest>find(q + " order by createdAt desc, id desc", params)
+                .page(0, size + 1).list();
+        return Page.of(rows, size, r -> new Cursor(r.createdAt, r.id));
+    }
+
+    /** A request of this project; another project's is not found. */
+    @Transactional
+    public CutoverRequest get(UUID projectId, UUID requestId) {
+        return CutoverRequest.<CutoverRequest>findByIdOptional(requestId).filter(r -> r.projectId.equals(projectId))
+                .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
+    }
+
+    @Transactional
+    public CutoverRequest get(UUID requestId) {
+        return CutoverRequest.<CutoverRequest>findByIdOptional(requestId)
+                .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
+    }
+
+    /** Adds or replaces the note or ticket reference while the request is open or acked. */
+    @Transactional
+    public CutoverRequest edit(UUID projectId, UUID requestId, Edit edit) {
+        texts(Validation.start().check(edit.customerNote() != null || edit.externalTicketRef() != null, "body",
+                "give customer_note or external_ticket_ref"), edit.customerNote(), edit.externalTicketRef()).orThrow();
+        CutoverRequest r = locked(requestId).filter(x -> x.projectId.equals(projectId))
+                .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
+        if (r.status != CutoverStatus.OPEN && r.status != CutoverStatus.ACKED) {
+            throw wrongState(r, "edit", "open or acked");
+        }
+        if (edit.customerNote() != null) {
+            r.customerNote = edit.customerNote();
+        }
+        if (edit.externalTicketRef() != null) {
+            r.externalTicketRef = edit.externalTicketRef();
+        }
+        r.updatedAt = now();
+        return r;
+    }
+
+    /** The customer withdraws a request nobody has acknowledged yet. */
+    @Transactional
+    public CutoverRequest cancel(UUID projectId, UUID requestId, String by) {
+        CutoverRequest r = locked(requestId).filter(x -> x.projectId.equals(projectId))
+                .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
+        move(r, CutoverStatus.CANCELLED, "cancel");
+        r.closedBy = by;
+        r.closedAt = r.updatedAt;
+        events.step(EventType.CUTOVER_CANCELLED, r);
+        return r;
+    }
+
+    @Transactional
+    public CutoverRequest ack(UUID requestId, String operator) {
+        CutoverRequest r = lockedOrNotFound(requestId);
+        move(r, CutoverStatus.ACKED, "ack");
+        r.ackedBy = operator;
+        r.ackedAt = r.updatedAt;
+        events.step(EventType.CUTOVER_ACKED, r);
+        return r;
+    }
+
+    @Transactional
+    public CutoverRequest reject(UUID requestId, String operator, String reason) {
+        requireReason(reason);
+        CutoverRequest r = lockedOrNotFound(requestId);
+        move(r, CutoverStatus.REJECTED, "reject");
+        r.reason = reason.strip();
+        r.closedBy = operator;
+        r.closedAt = r.updatedAt;
+        events.step(EventType.CUTOVER_REJECTED, r);
+        return r;
+    }
+
+    /**
+     * Starts the saga: needs {@code acked}, a ticket reference, the preview still ready and unexpired, and the project
+     * active with no other cutover running. backup-service answers {@code cutover.execution_started} with the
+     * pre-cutover backup.
+     */
+    @Transactional
+    public CutoverRequest execute(UUID requestId, String operator, String idempotencyKey) {
+        Validation.start().check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key",
+                "must be at most 200 characters").orThrow();
+        CutoverRequest r = lockedOrNotFound(requestId);
+        if (idempotencyKey != null && idempotencyKey.equals(r.executeIdempotencyKey)) {
+            // The same execute, retried (a lost response): the saga already runs, answer with where it stands.
+            return r;
+        }
+        if (!r.status.canMoveTo(CutoverStatus.IN_PROGRESS)) {
+            throw wrongState(r, "execute", "acked");
+        }
+        if (r.externalTicketRef == null || r.externalTicketRef.isBlank()) {
+            throw new ApiException(422, "ticket_ref_required", "cutover request " + r.id + " has no external_ticket_ref; "
+                    + "the customer adds it with PATCH before it can be executed");
+        }
+        PreviewView preview = previews.find(r.previewId).orElseThrow(() -> new ApiException(409, "preview_not_ready",
+                "preview " + r.previewId + " is no longer known; nothing was started"));
+        requireUsable(preview, now());
+        ProjectView project = projects.find(r.projectId).filter(p -> !p.isDeleted()).orElseThrow(() ->
+                new ApiException(409, "project_deleted", "project " + r.projectId + " was deleted; nothing was started"));
+        if (!"active".equals(project.status())) {
+            throw ApiException.projectBusy("project is " + project.status() + "; execute once that has finished");
+        }
+        if (CutoverRequest.count("projectId = ?1 and status = ?2 and id <> ?3", r.projectId, CutoverStatus.IN_PROGRESS,
+                r.id) > 0) {
+            throw ApiException.projectBusy("another cutover of this project is in progress");
+        }
+        move(r, CutoverStatus.IN_PROGRESS, "execute");
+        r.executedBy = operator;
+        r.executeIdempotencyKey = idempotencyKey;
+        r.startedAt = r.updatedAt;
+        r.waitingFor = WaitingFor.PRE_CUTOVER_BACKUP;
+        r.waitingSince = r.updatedAt;
+        events.step(EventType.CUTOVER_EXECUTION_STARTED, r);
+        return r;
+    }
+
+    /** An operator ends a cutover whose saga step never answered; it stays failed, nothing is retried. */
+    @Transactional
+    public CutoverRequest markFailed(UUID requestId, String operator, String reason) {
+        requireReason(reason);
+        CutoverRequest r = lockedOrNotFound(requestId);
+        String waited = r.waitingFor;
+        fail(r, "marked failed by an operator while waiting for " + waited + ": " + reason.strip(), "mark failed");
+        r.closedBy = operator;
+        r.closedAt = r.updatedAt;
+        return r;
+    }
+
+    /** Moves an in-progress request to {@code failed} with its reason and announces it (the caller's transaction). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void fail(CutoverRequest r, String reason, String action) {
+        move(r, CutoverStatus.FAILED, action);
+        r.reason = reason;
+        r.waitingFor = null;
+        r.waitingSince = null;
+        r.finishedAt = r.updatedAt;
+        events.step(EventType.CUTOVER_FAILED, r);
+    }
+
+    /** Moves a request to {@code target}, or refuses with 409 naming its current state. */
+    public void move(CutoverRequest r, CutoverStatus target, String action) {
+        if (!r.status.canMoveTo(target)) {
+            throw wrongState(r, action, needsFor(target));
+        }
+        r.status = target;
+        r.updatedAt = now();
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<CutoverRequest> locked(UUID requestId) {
+        return Optional.ofNullable(CutoverRequest.findById(requestId, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    private CutoverRequest lockedOrNotFound(UUID requestId) {
+        return locked(requestId).orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
+    }
+
+    private static String needsFor(CutoverStatus target) {
+        return java.util.Arrays.stream(CutoverStatus.values()).filter(s -> s.canMoveTo(target)).map(CutoverStatus::wire)
+                .reduce((a, b) -> a + " or " + b).orElse("nothing");
+    }
+
+    /** The limits of the customer's free texts; absent means unchanged, present must fit. */
+    private Validation texts(Validation v, String note, String ticket) {
+        return v.check(note == null || note.length() <= config.customerNoteMaxChars(), "customer_note",
+                        "must be at most " + config.customerNoteMaxChars() + " characters")
+                .check(ticket == null || ticket.length() <= config.ticketRefMaxChars(), "external_ticket_ref",
+                        "must be at most " + config.ticketRefMaxChars() + " characters")
+                .check(ticket == null || !ticket.isBlank(), "external_ticket_ref", "must not be blank");
+    }
+
+    private void requireReason(String reason) {
+        Validation.start()
+                .check(reason != null && !reason.isBlank(), "reason", "is required")
+                .check(reason == null || reason.length() <= config.reasonMaxChars(), "reason",
+                        "must be at most " + config.reasonMaxChars() + " characters")
+                .orThrow();
+    }
+
+    /** A preview a cutover may use: ready and not expired, per the last announcement. */
+    public static void requireUsable(PreviewView preview, Instant now) {
+        if (!"ready".equals(preview.status)) {
+            throw new ApiException(409, "preview_not_ready", "preview " + preview.previewId + " is " + preview.status);
+        }
+        if (!preview.expiresAt.isAfter(now)) {
+            throw new ApiException(409, "preview_expired", "preview " + preview.previewId + " expired at "
+                    + preview.expiresAt + "; extend its TTL or create a new preview");
+        }
+    }
+
+    /** 409 naming the request's current state (also in {@code errors[0]} as field {@code status}). */
+    static ApiException wrongState(CutoverRequest r, String action, String needs) {
+        return new ApiException(409, "invalid_state", "cutover request " + r.id + " is " + r.status.wire() + "; "
+                + action + " needs " + needs, List.of(new Problem.FieldError("status", r.status.wire())));
+    }
+
+    private static ApiException alreadyOpen(UUID existing, CutoverStatus status) {
+        return ApiException.conflict("cutover_request_exists", "this preview already has an unfinished cutover request"
+                + (existing == null ? "" : " (" + existing + ", " + status.wire() + ")")
+                + "; cancel or finish it first");
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.capydb.imports.dataplane;
+
+import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.Identifiers;
+import dev.capydb.dataplane.ObjectStore;
+import dev.capydb.dataplane.Passwords;
+import dev.capydb.dataplane.StorageConfig;
+import dev.capydb.dataplane.ToolInvocation;
+import dev.capydb.dataplane.ToolResult;
+import dev.capydb.dataplane.ToolRunner;
+import dev.capydb.imports.config.ImportConfig;
+import dev.capydb.imports.service.SourceGate.CheckedSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads an untrusted source into a database on a project's host. Whatever the source (a live database through
+ * {@code pg_dump -Fc | pg_restore -f -}, an uploaded custom dump through {@code pg_restore -f -}, or uploaded plain
+ * SQL), the SQL is run by {@code psql} in one transaction with {@code ON_ERROR_STOP} and backslash commands
+ * restricted, logged in as a throw-away role that is a member of the project's role and acts as it (so every
+ * object belongs to the project's role) and is never a superuser — a hostile dump can do no more than the
+ * project's own role could. ANALYZE and the plan's size check run inside that transaction, so an oversized load
+ * rolls back.
+ */
+@ApplicationScoped
+public class DumpLoader {
+
+    private static final Logger LOG = Logger.getLogger(DumpLoader.class);
+
+    /** Writes a source's SQL script to psql's stdin; a failure of the source is thrown as IOException. */
+    @FunctionalInterface
+    public interface SqlSource {
+        void writeTo(OutputStream psql, AtomicLong bytes) throws IOException;
+    }
+
+    private final ToolRunner tools;
+    private final ObjectStore store;
+    private final StorageConfig storage;
+    private final ImportConfig config;
+
+    public DumpLoader(ToolRunner tools, ObjectStore store, StorageConfig storage, ImportConfig config) {
+        this.tools = tools;
+        this.store = store;
+        this.storage = storage;
+        this.config = config;
+    }
+
+    /** A live source: its custom-format dump, turned into SQL by pg_restore as it streams. */
+    public SqlSource fromDatabase(CheckedSource source) {
+        return (psql, bytes) -> {
+            ToolResult dump = tools.run(ToolInvocation.of("pg_dump")
+                    .args("--format=custom", "--no-owner", "--no-acl")
+                    .env(source.libpqEnv(config.connectTimeout()))
+                    .stdout(archive -> toScript(() -> archive, psql, bytes))
+                    .timeout(config.importTimeout())
+                    .build());
+            if (!dump.succeeded()) {
+                throw new IOException(dump.describeFailure("pg_dump"));
+            }
+        };
+    }
+
+    /** An uploaded dump: custom format through pg_restore, plain SQL as it is. */
+    public SqlSource fromObject(String key, boolean custom) {
+        if (custom) {
+            return (psql, bytes) -> toScript(() -> store.open(storage.importsBucket(), key), psql, bytes);
+        }
+        return (psql, bytes) -> {
+            try (InputStream in = store.open(storage.importsBucket(), key)) {
+                RestrictedScript.body(in, psql, bytes);
+            }
+        };
+    }
+
+    /** Streams a custom-format archive through {@code pg_restore -f -} (no database: it only writes SQL). */
+    private void toScript(ArchiveStream archive, OutputStream psql, AtomicLong bytes) throws IOException {
+        ToolResult restore = tools.run(ToolInvocation.of("pg_restore")
+                .args("--no-owner", "--no-acl", "--no-subscriptions", "--no-security-labels", "--file=-")
+                .stdin(in -> {
+                    try (InputStream a = archive.open()) {
+                        a.transferTo(in);
+                    }
+                })
+                .stdout(sql -> RestrictedScript.body(sql, psql, bytes))
+                .timeout(config.importTimeout())
+                .build());
+        if (!restore.succeeded()) {
+            throw new IOException(restore.describeFailure("pg_restore"));
+        }
+    }
+
+    /** Where an archive's bytes come from. */
+    @FunctionalInterface
+    private interface ArchiveStream {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Runs the source's SQL into {@code database} as {@code owner}, all or nothing. Extensions the source needs
+     * that the project role may not create itself are created first (by the admin, then handed to the project
+     * role, as managed providers do).
+     */
+    public ToolResult load(UUID importId, SqlSource source, DatabaseHost host, String database, String owner,
+                           long limitBytes, java.util.Collection<String> extensions, AtomicLong bytes) throws SQLException {
+        prepareExtensions(host, database, owner, extensions);
+        String role = loaderRole(importId);
+        String password = Passwords.generate();
+        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + Identifiers.quote(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                    + "NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 2 PASSWORD " + Identifiers.passwordLiteral(password) + " IN ROLE "
+                    + Identifiers.quote(owner));
+            // Every session of the loader acts as the project's role, even after a RESET ROLE in the script.
+            st.execute("ALTER ROLE " + Identifiers.quote(role) + " SET role = " + Identifiers.quote(owner));
+        }
+        try {
+            Map<String, String> env = new HashMap<>();
+            env.put("PGHOST", host.address());
+            env.put("PGPORT", Integer.toString(host.port()));
+            env.put("PGUSER", role);
+            env.put("PGPASSWORD", password);
+            env.put("PGDATABASE", database);
+            env.put("PGPASSFILE", "/dev/null");
+            env.put("PGCONNECT_TIMEOUT", "10");
+            env.put("PGAPPNAME", "capydb-import");
+            String key = UUID.randomUUID().toString().replace("-", "");
+            return tools.run(ToolInvocation.of("psql")
+                    .args("-X", "-q", "--no-psqlrc", "--single-transaction", "-v", "ON_ERROR_STOP=1", "--file=-")
+                    .env(env)
+                    .stdin(in -> {
+                        RestrictedScript.header(in, key);
+                        source.writeTo(in, bytes);
+                        RestrictedScript.trailer(in, limitBytes);
+                    })
+                    .timeout(config.importTimeout())
+                    .build());
+        } finally {
+            dropLoaderRole(host, database, owner, role);
+        }
+    }
+
+    /** The throw-away login of one import; named after it so a crashed worker's leftover can be found. */
+    public static String loaderRole(UUID importId) {
+        return "imp_" + importId.toString().replace("-", "");
+    }
+
+    /** Drops a leftover loader role (its import is no longer running). */
+    public void dropLoaderRole(DatabaseHost host, String role) {
+        dropLoaderRole(host, null, null, role);
+    }
+
+    private void prepareExtensions(DatabaseHost host, String database, String owner,
+                                   java.util.Collection<String> extensions) throws SQLException {
+        if (extensions.isEmpty()) {
+            return;
+        }
+        try (Connection c = host.adminConnection(database); Statement st = c.createStatement()) {
+            for (String ext : extensions) {
+                if (ext.equals("plpgsql") || !config.allowedExtensions().contains(ext)) {
+                    continue;
+                }
+                if (!ext.matches("[a-z0-9_-]{1,63}")) {
+                    continue;
+                }
+                // Allowlisted names only (some have a hyphen, which Identifiers.quote refuses).
+                st.execute("CREATE EXTENSION IF NOT EXISTS \"" + ext + "\"");
+                // The dump's own COMMENT ON EXTENSION (and later upgrades) need the project role to own it.
+                try (var ps = c.prepareStatement("UPDATE pg_catalog.pg_extension SET extowner = "
+                        + "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = ?) WHERE extname = ?")) {
+                    ps.setString(1, owner);
+                    ps.setString(2, ext);
+                    ps.executeUpdate();
+                }
+                // Its tables (postgis' spatial_ref_sys) too: the dump loads their configuration rows as that role.
+                List<String> members = new ArrayList<>();
+                try (var ps = c.prepareStatement("SELECT c.oid::regclass::text FROM pg_catalog.pg_depend d "
+                        + "JOIN pg_catalog.pg_class c ON c.oid = d.objid AND d.classid = 'pg_catalog.pg_class'::regclass "
+                        + "JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND d.refclassid = 'pg_catalog.pg_extension'::regclass "
+                        + "WHERE d.deptype = 'e' AND e.extname = ? AND c.relkind IN ('r', 'p', 'S', 'v')")) {
+                    ps.setString(1, ext);
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            members.add(rs.getString(1));
+                        }
+                    }
+                }
+                for (String member : members) {
+                    st.execute("ALTER TABLE " + member + " OWNER TO " + Identifiers.quote(owner));
+                }
+            }
+        }
+    }
+
+    private void dropLoaderRole(DatabaseHost host, String database, String owner, String role) {
+        try {
+            if (database != null) {
+                try (Connection c = host.adminConnection(database); Statement st = c.createStatement()) {
+                    st.execute("REASSIGN OWNED BY " + Identifiers.quote(role) + " TO " + Identifiers.quote(owner));
+                    st.execute("DROP OWNED BY " + Identifiers.quote(role));
+                } catch (SQLException e) {
+                    // The database may be gone already (a failed scratch load); the role owns nothing then.
+                    LOG.debugf("cleaning up %s in %s: %s", role, database, e.getMessage());
+                }
+            }
+            try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+                st.execute("DROP ROLE IF EXISTS " + Identifiers.quote(role));
+            }
+        } catch (SQLException e) {
+            LOG.warnf("cannot drop the loader role %s on %s: %s", role, host.id(), e.getMessage());
+        }
+    }
+}

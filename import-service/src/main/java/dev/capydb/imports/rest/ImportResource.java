@@ -1,0 +1,113 @@
+package dev.capydb.imports.rest;
+
+import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.security.Caller;
+import dev.capydb.imports.rest.ImportDtos.CreateImport;
+import dev.capydb.imports.rest.ImportDtos.CreateUpload;
+import dev.capydb.imports.rest.ImportDtos.ImportBody;
+import dev.capydb.imports.rest.ImportDtos.PreflightRequest;
+import dev.capydb.imports.rest.ImportDtos.UploadBody;
+import dev.capydb.imports.service.ImportService;
+import dev.capydb.imports.service.ImportWorker;
+import dev.capydb.imports.service.Preflight;
+import dev.capydb.imports.service.SourceGate;
+import dev.capydb.imports.service.SourceUrl;
+import dev.capydb.imports.service.UploadService;
+import dev.capydb.imports.repository.ImportJob;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/**
+ * {@code /v1/projects/{id}/imports}: preflight a source, get a presigned upload URL, start an import (202, a job),
+ * list, get. These methods block (child processes, JDBC) and so run on worker threads, as Quarkus REST does for
+ * non-reactive signatures.
+ */
+@Path("/v1/projects/{projectId}/imports")
+@Produces(MediaType.APPLICATION_JSON)
+public class ImportResource {
+
+    private final ImportService imports;
+    private final UploadService uploads;
+    private final SourceGate gate;
+    private final Preflight preflight;
+    private final ImportWorker worker;
+    private final ProjectAccess access;
+    private final Caller caller;
+
+    public ImportResource(ImportService imports, UploadService uploads, SourceGate gate, Preflight preflight,
+                          ImportWorker worker, ProjectAccess access, Caller caller) {
+        this.imports = imports;
+        this.uploads = uploads;
+        this.gate = gate;
+        this.preflight = preflight;
+        this.worker = worker;
+        this.access = access;
+        this.caller = caller;
+    }
+
+    @POST
+    @Path("/preflight")
+    public Preflight.Report preflight(@PathParam("projectId") UUID projectId, PreflightRequest body) {
+        ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
+        String url = body == null ? null : body.sourceUrl();
+        try {
+            return preflight.run(project, gate.check(url));
+        } catch (ApiException e) {
+            // A name that does not resolve is an unreachable source, graded as such; refusals stay 422.
+            if (!"source_unresolvable".equals(e.code())) {
+                throw e;
+            }
+            return preflight.unreachable(SourceUrl.parse(url).masked(), e.getMessage());
+        }
+    }
+
+    @POST
+    @Path("/uploads")
+    public Response upload(@PathParam("projectId") UUID projectId, CreateUpload body) {
+        ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
+        CreateUpload b = body != null ? body : new CreateUpload(null, null);
+        UploadService.Slot slot = uploads.create(project, caller.principal(), b.filename(), b.sizeBytes());
+        return Response.status(201).entity(new UploadBody(slot.upload().id, slot.upload().filename,
+                slot.upload().declaredSize, slot.url(), "PUT", slot.upload().expiresAt)).build();
+    }
+
+    @POST
+    public Response create(@PathParam("projectId") UUID projectId, CreateImport body,
+                           @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        CreateImport b = body != null ? body : new CreateImport(null, null, null);
+        // Replacing the whole database is destructive (org admins); loading into it is not.
+        ProjectView project = access.authorize(projectId,
+                Boolean.TRUE.equals(b.recreate()) ? ProjectAction.DESTROY : ProjectAction.OPERATE);
+        ImportJob x = imports.request(project, caller.principal(),
+                new ImportService.Request(b.sourceUrl(), b.uploadId(), b.recreate()), idempotencyKey);
+        worker.wake();
+        return Response.accepted(ImportBody.of(x)).header("Location", "/v1/projects/" + projectId + "/imports/" + x.id)
+                .build();
+    }
+
+    @GET
+    public Page<ImportBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
+                                 @QueryParam("limit") Integer limit) {
+        access.authorize(projectId, ProjectAction.READ);
+        return imports.list(projectId, cursor, limit).map(ImportBody::of);
+    }
+
+    @GET
+    @Path("/{importId}")
+    public ImportBody get(@PathParam("projectId") UUID projectId, @PathParam("importId") UUID importId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return ImportBody.of(imports.get(projectId, importId));
+    }
+}

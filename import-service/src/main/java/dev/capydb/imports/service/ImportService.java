@@ -1,0 +1,186 @@
+package dev.capydb.imports.service;
+
+import dev.capydb.chassis.crypto.SecretBox;
+import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.security.Principal;
+import dev.capydb.imports.dataplane.UploadedDumps;
+import dev.capydb.imports.messaging.ImportEvents;
+import dev.capydb.imports.repository.DumpUpload;
+import dev.capydb.imports.repository.ImportJob;
+import dev.capydb.imports.repository.ImportStatus;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Validates import requests and records them (the worker runs them); lists and shows imports. */
+@ApplicationScoped
+public class ImportService {
+
+    private final SourceGate gate;
+    private final SecretBox secrets;
+    private final UploadService uploads;
+    private final UploadedDumps dumps;
+    private final ImportEvents events;
+
+    public ImportService(SourceGate gate, SecretBox secrets, UploadService uploads, UploadedDumps dumps,
+                         ImportEvents events) {
+        this.gate = gate;
+        this.secrets = secrets;
+        this.uploads = uploads;
+        this.dumps = dumps;
+        this.events = events;
+    }
+
+    /** An import request as sent. */
+    public record Request(String sourceUrl, UUID uploadId, Boolean recreate) {
+    }
+
+    /**
+     * Checks the request (shape, the source gate — no connection is made for a refused URL — the uploaded
+     * object's real size) and queues it. 409 {@code project_busy} while another lifecycle operation holds the
+     * project; the worker's exclusive project lock is the real guard.
+     */
+    public ImportJob request(ProjectView project, Principal caller, Request r, String idempotencyKey) {
+        if (idempotencyKey != null) {
+            Optional<ImportJob> earlier = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>find(
+                    "projectId = ?1 and idempotencyKey = ?2", project.projectId(), idempotencyKey).firstResultOptional());
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        Validation.start()
+                .check((r.sourceUrl() == null) != (r.uploadId() == null), "source", "give exactly one of source_url, upload_id")
+                .check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key", "must be at most 200 characters")
+                .orThrow();
+        String sourceKind;
+        String source;
+        String sealed = null;
+        if (r.sourceUrl() != null) {
+            SourceGate.CheckedSource checked = gate.check(r.sourceUrl());
+            sourceKind = "url";
+            source = checked.url().masked();
+            sealed = secrets.seal(r.sourceUrl());
+        } else {
+            DumpUpload upload = uploads.get(project.projectId(), r.uploadId());
+            long size = dumps.size(upload.objectKey).orElseThrow(() -> new ApiException(422, "upload_missing",
+                    "nothing was uploaded for upload " + upload.id + " yet; PUT the file to its upload_url first"));
+            uploads.requireWithinPlan(project, size);
+            sourceKind = "upload";
+            source = upload.filename;
+        }
+        if (!"active".equals(project.status())) {
+            throw ApiException.projectBusy("project is " + project.status() + "; wait for that to finish");
+        }
+        String kind = sourceKind;
+        String shown = source;
+        String sealedUrl = sealed;
+        return QuarkusTransaction.requiringNew().call(() -> {
+            if (ImportJob.count("projectId = ?1 and status in (?2)", project.projectId(),
+                    List.of(ImportStatus.PENDING, ImportStatus.RUNNING)) > 0) {
+                throw ApiException.projectBusy("another import into this project is queued or running");
+            }
+            ImportJob x = new ImportJob();
+            x.id = UUID.randomUUID();
+            x.projectId = project.projectId();
+            x.orgId = project.orgId();
+            x.sourceKind = kind;
+            x.source = shown;
+            x.sourceUrlSealed = sealedUrl;
+            x.uploadId = r.uploadId();
+            x.recreate = Boolean.TRUE.equals(r.recreate());
+            x.status = ImportStatus.PENDING;
+            x.phase = "queued";
+            x.correlationId = x.id.toString();
+            x.idempotencyKey = idempotencyKey;
+            x.createdBy = caller.subject();
+            x.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            x.persist();
+            return x;
+        });
+    }
+
+    /** The source URL with its password, for the worker only. */
+    public String sourceUrl(ImportJob x) {
+        return secrets.open(x.sourceUrlSealed);
+    }
+
+    public Page<ImportJob> list(UUID projectId, String cursor, Integer limit) {
+        int size = Cursor.limit(limit);
+        Cursor after = Cursor.decode(cursor);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            String keyset = after == null ? "" : " and (createdAt < :at or (createdAt = :at and id < :id))";
+            Parameters params = Parameters.with("project", projectId);
+            if (after != null) {
+                params = params.and("at", after.at()).and("id", after.id());
+            }
+            List<ImportJob> rows = ImportJob.<ImportJob>find("projectId = :project" + keyset
+                    + " order by createdAt desc, id desc", params).page(0, size + 1).list();
+            return Page.of(rows, size, x -> new Cursor(x.createdAt, x.id));
+        });
+    }
+
+    public ImportJob get(UUID projectId, UUID importId) {
+        return QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findByIdOptional(importId)
+                .filter(x -> x.projectId.equals(projectId))
+                .orElseThrow(() -> ApiException.notFound("import " + importId)));
+    }
+
+    /** Ends an import as failed (row + events in one transaction); the sealed URL is forgotten. */
+    public void fail(UUID importId, String error) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ImportJob x = ImportJob.findById(importId);
+            if (x.status.isFinal()) {
+                return;
+            }
+            x.status = x.status.moveTo(ImportStatus.FAILED);
+            x.error = error.length() > 2000 ? error.substring(0, 2000) : error;
+            x.completedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            x.leaseUntil = null;
+            x.sourceUrlSealed = null;
+            events.finished(x);
+        });
+    }
+
+    /** Ends an import as completed with the loaded database's size. */
+    public void complete(UUID importId, long sizeBytes, Runnable alsoInTransaction) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ImportJob x = ImportJob.findById(importId);
+            if (x.status.isFinal()) {
+                return;
+            }
+            x.status = x.status.moveTo(ImportStatus.COMPLETED);
+            x.phase = "done";
+            x.sizeBytes = sizeBytes;
+            x.completedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            x.leaseUntil = null;
+            x.sourceUrlSealed = null;
+            alsoInTransaction.run();
+            events.finished(x);
+        });
+    }
+
+    /** The worker holds the project now: phase {@code checking}, and {@code import.started}. */
+    public void started(UUID importId) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ImportJob x = ImportJob.findById(importId);
+            x.phase = "checking";
+            events.started(x);
+        });
+    }
+
+    public void phase(UUID importId, String phase) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ImportJob x = ImportJob.findById(importId);
+            x.phase = phase;
+        });
+    }
+}

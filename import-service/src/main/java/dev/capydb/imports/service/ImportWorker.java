@@ -1,0 +1,297 @@
+package dev.capydb.imports.service;
+
+import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobRunner;
+import dev.capydb.chassis.readmodel.ProjectLookup;
+import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.DatabaseProvisioner;
+import dev.capydb.dataplane.DatabaseSwap;
+import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.dataplane.LockMode;
+import dev.capydb.dataplane.ProjectBusyException;
+import dev.capydb.dataplane.ProjectLocks;
+import dev.capydb.dataplane.ToolResult;
+import dev.capydb.imports.config.ImportConfig;
+import dev.capydb.imports.dataplane.DumpLoader;
+import dev.capydb.imports.dataplane.RestrictedScript;
+import dev.capydb.imports.dataplane.SourceFacts;
+import dev.capydb.imports.dataplane.SourceInspector;
+import dev.capydb.imports.dataplane.SourceUnreachable;
+import dev.capydb.imports.dataplane.TargetFacts;
+import dev.capydb.imports.dataplane.UploadedDumps;
+import dev.capydb.imports.repository.DumpUpload;
+import dev.capydb.imports.repository.ImportJob;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs pending imports under the exclusive project lock. The source gate and the checks run again first (the
+ * source may have drifted since preflight, or its DNS changed). {@code recreate} loads into a scratch database and
+ * swaps it in; otherwise the load goes into the project's database in one transaction. Either way a failure leaves
+ * production as it was. Imports are never re-run after a worker dies.
+ */
+@ApplicationScoped
+public class ImportWorker {
+
+    private static final Logger LOG = Logger.getLogger(ImportWorker.class);
+
+    private final ImportService imports;
+    private final SourceGate gate;
+    private final Preflight preflight;
+    private final SourceInspector inspector;
+    private final DumpLoader loader;
+    private final UploadedDumps dumps;
+    private final UploadService uploads;
+    private final HostRegistry hosts;
+    private final ProjectLookup projects;
+    private final ProjectLocks locks;
+    private final DatabaseSwap swap;
+    private final DatabaseProvisioner provisioner;
+    private final AgroalDataSource dataSource;
+    private final ImportConfig config;
+    private final JobLeases leases;
+    private final JobRunner runner;
+
+    public ImportWorker(ImportService imports, SourceGate gate, Preflight preflight, SourceInspector inspector,
+                        DumpLoader loader, UploadedDumps dumps, UploadService uploads, HostRegistry hosts,
+                        ProjectLookup projects, ProjectLocks locks, DatabaseSwap swap, DatabaseProvisioner provisioner,
+                        AgroalDataSource dataSource, ImportConfig config) {
+        this.imports = imports;
+        this.gate = gate;
+        this.preflight = preflight;
+        this.inspector = inspector;
+        this.loader = loader;
+        this.dumps = dumps;
+        this.uploads = uploads;
+        this.hosts = hosts;
+        this.projects = projects;
+        this.locks = locks;
+        this.swap = swap;
+        this.provisioner = provisioner;
+        this.dataSource = dataSource;
+        this.config = config;
+        this.leases = new JobLeases(dataSource, "import_job");
+        this.runner = new JobRunner("import", leases, config.workers(), config.lease(), this::run,
+                id -> imports.fail(id, "internal error while running the import; see the service log; nothing was changed"));
+    }
+
+    /** Claims new work now rather than at the next tick. */
+    public void wake() {
+        runner.wake();
+    }
+
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
+    void poll() {
+        runner.poll();
+    }
+
+    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        runner.heartbeat();
+    }
+
+    /**
+     * An import whose worker died is never run again. Its scratch database tells what happened: gone after the
+     * swap phase began, the swap committed (completed); otherwise production was not touched (drop it, fail). A
+     * load into the existing database died with its transaction, which rolled back.
+     */
+    @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void reapExpiredLeases() {
+        for (UUID id : leases.expired()) {
+            ImportJob x = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findById(id));
+            ProjectView project = projects.find(x.projectId).orElse(null);
+            if (project == null) {
+                imports.fail(id, "the worker running this import stopped; the project is gone");
+                continue;
+            }
+            DatabaseHost host = hosts.host(project.hostId());
+            boolean scratchExists;
+            try {
+                scratchExists = x.scratchDatabase != null && provisioner.exists(host, x.scratchDatabase);
+            } catch (SQLException e) {
+                LOG.warnf("import %s: host unreachable, deciding its outcome later: %s", id, e.getMessage());
+                continue;
+            }
+            if ("swapping".equals(x.phase) && !scratchExists) {
+                imports.complete(id, 0, () -> retire(x, project, retiredName(project, id)));
+                continue;
+            }
+            if (scratchExists) {
+                dropQuietly(host, x.scratchDatabase);
+            }
+            imports.fail(id, "the worker running this import stopped before it finished; nothing was changed");
+        }
+    }
+
+    /** What a prepared import loads: its SQL source and the extensions it needs. */
+    private record Plan(DumpLoader.SqlSource source, List<String> extensions) {
+    }
+
+    void run(UUID id) {
+        ImportJob x = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findById(id));
+        ProjectView project = projects.find(x.projectId).filter(p -> !p.isDeleted()).orElse(null);
+        if (project == null) {
+            imports.fail(id, "the project no longer exists");
+            return;
+        }
+        DatabaseHost host = hosts.host(project.hostId());
+        String scratch = x.recreate ? "im_" + id.toString().replace("-", "") : null;
+        String owner = project.roleName();
+        try (var lock = locks.acquire(host, x.projectId, LockMode.EXCLUSIVE)) {
+            imports.started(id);
+            Plan plan = prepare(x, project, host);
+            String target = x.recreate ? scratch : project.databaseName();
+            if (x.recreate) {
+                QuarkusTransaction.requiringNew().run(() -> ImportJob.<ImportJob>findById(id).scratchDatabase = scratch);
+                swap.createScratch(host, scratch, owner);
+            }
+            imports.phase(id, "loading");
+            AtomicLong bytes = new AtomicLong();
+            ToolResult result = loader.load(id, plan.source(), host, target, owner, project.storageLimitBytes(),
+                    plan.extensions(), bytes);
+            if (!result.succeeded()) {
+                throw new ImportFailure(describe(result, project));
+            }
+            long size = swap.size(host, target);
+            if (x.recreate) {
+                imports.phase(id, "swapping");
+                String retired = retiredName(project, id);
+                DatabaseSwap.Result swapped = swap.swap(host, project.databaseName(), scratch, retired);
+                LOG.infof("import %s swapped %s in (connections refused for %d ms); old data kept as %s", id,
+                        project.databaseName(), swapped.unavailableMillis(), retired);
+                imports.complete(id, size, () -> retire(x, project, retired));
+            } else {
+                imports.complete(id, size, () -> { });
+            }
+            if (x.uploadId != null) {
+                forgetUpload(x.uploadId);
+            }
+        } catch (ImportFailure e) {
+            dropQuietly(host, scratch);
+            imports.fail(id, e.getMessage() + "; nothing was changed");
+        } catch (ApiException e) {
+            dropQuietly(host, scratch);
+            imports.fail(id, e.code() + ": " + e.getMessage() + "; nothing was changed");
+        } catch (ProjectBusyException e) {
+            imports.fail(id, "project_busy: another operation holds the project; nothing was changed");
+        } catch (SQLException e) {
+            dropQuietly(host, scratch);
+            imports.fail(id, "the database host failed: " + e.getMessage() + "; nothing was changed");
+        }
+    }
+
+    /** Runs the gate and the checks again, right before anything is changed. */
+    private Plan prepare(ImportJob x, ProjectView project, DatabaseHost host) throws ImportFailure, SQLException {
+        TargetFacts target = TargetFacts.of(host);
+        if ("url".equals(x.sourceKind)) {
+            SourceGate.CheckedSource source = gate.check(imports.sourceUrl(x));
+            SourceFacts facts;
+            try {
+                facts = inspector.inspect(source);
+            } catch (SourceUnreachable e) {
+                throw new ImportFailure(e.getMessage());
+            }
+            Preflight.Report report = preflight.grade(source.url().masked(), facts, target, project.storageLimitBytes());
+            if (report.failed()) {
+                throw new ImportFailure("preflight_failed: " + report.failures());
+            }
+            return new Plan(loader.fromDatabase(source), facts.extensions());
+        }
+        DumpUpload upload = QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>findById(x.uploadId));
+        long size = dumps.size(upload.objectKey).orElseThrow(() -> new ImportFailure("the uploaded file is gone"));
+        if (size > project.storageLimitBytes()) {
+            throw new ImportFailure("dump_too_large: the uploaded file is " + size + " bytes, more than the plan's "
+                    + "storage limit of " + project.storageLimitBytes() + " bytes");
+        }
+        try {
+            boolean custom = dumps.isCustomFormat(upload.objectKey);
+            QuarkusTransaction.requiringNew().run(() -> ImportJob.<ImportJob>findById(x.id).dumpFormat = custom ? "custom" : "plain");
+            List<String> extensions = List.of();
+            if (custom) {
+                extensions = dumps.extensionsInArchive(upload.objectKey);
+                Preflight.Check check = preflight.extensions(extensions, target);
+                if ("fail".equals(check.status())) {
+                    throw new ImportFailure("preflight_failed: " + check.name() + ": " + check.detail());
+                }
+            }
+            return new Plan(loader.fromObject(upload.objectKey, custom), extensions);
+        } catch (IOException e) {
+            throw new ImportFailure(e.getMessage());
+        }
+    }
+
+    /** The load's failure in a user's words: over the plan, or the tool's own message. */
+    private static String describe(ToolResult r, ProjectView project) {
+        String text = r.stderr() + " " + (r.streamFailure() == null ? "" : r.streamFailure());
+        if (text.contains(RestrictedScript.OVER_PLAN)) {
+            return "the imported database is larger than the " + project.plan() + " plan's storage limit of "
+                    + project.storageLimitBytes() + " bytes; the load was rolled back";
+        }
+        return r.describeFailure("the load") + "; it was rolled back";
+    }
+
+    private static String retiredName(ProjectView project, UUID id) {
+        return project.databaseName() + "_old_" + id.toString().substring(0, 8);
+    }
+
+    /** Deletes an upload's object after its successful import (the row stays, marked deleted). */
+    private void forgetUpload(UUID uploadId) {
+        DumpUpload u = QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>findById(uploadId));
+        try {
+            dumps.delete(u.objectKey);
+            QuarkusTransaction.requiringNew().run(() -> DumpUpload.<DumpUpload>findById(uploadId).deletedAt = Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot delete the uploaded dump %s yet: %s", u.objectKey, e.getMessage());
+        }
+    }
+
+    /** Records a replaced database for the janitor (in the caller's transaction). */
+    private void retire(ImportJob x, ProjectView project, String retired) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "INSERT INTO retired_database (name, host_id, project_id, import_id, retired_at, drop_after) "
+                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+            st.setString(1, retired);
+            st.setString(2, project.hostId());
+            st.setObject(3, x.projectId);
+            st.setObject(4, x.id);
+            st.setTimestamp(5, Timestamp.from(now));
+            st.setTimestamp(6, Timestamp.from(now.plus(config.safetyWindow())));
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void dropQuietly(DatabaseHost host, String name) {
+        if (name == null) {
+            return;
+        }
+        try {
+            swap.drop(host, name);
+        } catch (SQLException e) {
+            LOG.warnf("cannot drop %s on %s: %s", name, host.id(), e.getMessage());
+        }
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        runner.stop();
+    }
+}

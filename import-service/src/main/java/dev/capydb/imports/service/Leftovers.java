@@ -1,0 +1,159 @@
+package dev.capydb.imports.service;
+
+import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.DatabaseSwap;
+import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.imports.config.ImportConfig;
+import dev.capydb.imports.dataplane.DumpLoader;
+import dev.capydb.imports.dataplane.UploadedDumps;
+import dev.capydb.imports.repository.DumpUpload;
+import dev.capydb.imports.repository.ImportStatus;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Cleans up after imports: databases replaced by a recreate import once their safety window has passed, uploaded
+ * dumps nobody imported (a day after their upload URL expired), and the
+ * scratch databases ({@code im_<id>}) and loader roles ({@code imp_<id>}) of imports that are not running any more
+ * (a crashed worker's).
+ */
+@ApplicationScoped
+public class Leftovers {
+
+    private static final Logger LOG = Logger.getLogger(Leftovers.class);
+
+    private final HostRegistry hosts;
+    private final DatabaseSwap swap;
+    private final DumpLoader loader;
+    private final AgroalDataSource dataSource;
+    private final JobLeases leases;
+    private final UploadedDumps dumps;
+    private final ImportConfig config;
+
+    public Leftovers(HostRegistry hosts, DatabaseSwap swap, DumpLoader loader, AgroalDataSource dataSource,
+                     UploadedDumps dumps, ImportConfig config) {
+        this.dumps = dumps;
+        this.config = config;
+        this.hosts = hosts;
+        this.swap = swap;
+        this.loader = loader;
+        this.dataSource = dataSource;
+        this.leases = new JobLeases(dataSource, "import_job");
+    }
+
+    @Scheduled(every = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "1m")
+    void tick() {
+        dropRetired();
+        reapUploads();
+    }
+
+    /** Deletes uploaded dumps that were never imported and whose upload URL expired long ago; returns how many. */
+    public int reapUploads() {
+        Instant before = Instant.now().minus(config.uploadRetention());
+        List<DumpUpload> stale = QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>find(
+                "from DumpUpload u where u.deletedAt is null and u.expiresAt < ?1 and not exists "
+                        + "(from ImportJob j where j.uploadId = u.id and j.status in ?2)",
+                before, List.of(ImportStatus.PENDING, ImportStatus.RUNNING)).list());
+        for (DumpUpload u : stale) {
+            dumps.delete(u.objectKey);
+            QuarkusTransaction.requiringNew().run(() -> DumpUpload.<DumpUpload>findById(u.id).deletedAt = Instant.now());
+        }
+        return stale.size();
+    }
+
+    /** Drops replaced databases whose safety window has passed; returns how many. */
+    public int dropRetired() {
+        List<String[]> due = QuarkusTransaction.requiringNew().call(() -> rows(
+                "SELECT name, host_id FROM retired_database WHERE dropped_at IS NULL AND drop_after <= now()"));
+        int dropped = 0;
+        for (String[] d : due) {
+            try {
+                swap.drop(hosts.host(d[1]), d[0]);
+                QuarkusTransaction.requiringNew().run(() -> update(
+                        "UPDATE retired_database SET dropped_at = now() WHERE name = ?", d[0]));
+                dropped++;
+            } catch (SQLException e) {
+                LOG.warnf("cannot drop retired database %s yet: %s", d[0], e.getMessage());
+            }
+        }
+        return dropped;
+    }
+
+    void atStart(@Observes StartupEvent start) {
+        for (DatabaseHost host : hosts.all()) {
+            try (Connection c = host.maintenanceConnection(); PreparedStatement st = c.prepareStatement(
+                    "SELECT 'db', datname FROM pg_database WHERE datname ~ '^im_[0-9a-f]{32}$' "
+                            + "UNION ALL SELECT 'role', rolname FROM pg_roles WHERE rolname ~ '^imp_[0-9a-f]{32}$'");
+                 ResultSet rs = st.executeQuery()) {
+                List<String[]> found = new ArrayList<>();
+                while (rs.next()) {
+                    found.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+                for (String[] f : found) {
+                    String hex = f[1].substring(f[1].indexOf('_') + 1);
+                    UUID id = UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
+                    // Only our own imports' leftovers (another deployment may share the host), and never a live one.
+                    if (!isOurs(id) || leases.isLive(id)) {
+                        continue;
+                    }
+                    LOG.infof("dropping leftover %s %s on %s", f[0], f[1], host.id());
+                    if (f[0].equals("db")) {
+                        swap.drop(host, f[1]);
+                    } else {
+                        loader.dropLoaderRole(host, f[1]);
+                    }
+                }
+            } catch (SQLException e) {
+                LOG.warnf("cannot look for leftovers on %s: %s", host.id(), e.getMessage());
+            }
+        }
+    }
+
+    private boolean isOurs(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement st = c.prepareStatement("SELECT 1 FROM import_job WHERE id = ?")) {
+                st.setObject(1, id);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    private List<String[]> rows(String sql) {
+        List<String[]> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql);
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                out.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    private void update(String sql, String arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, arg);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
