@@ -14,9 +14,6 @@ import java.util.regex.Pattern;
 /** The repository around this module: where things are, which service modules exist, their config. */
 final class Repo {
 
-    /** Modules whose code lands on other branches; their manifests and Dockerfiles must exist already. */
-    static final List<String> COMING_MODULES = List.of("import-service", "cutover-service");
-
     /** Worker services KEDA scales on consumer-group lag (issue 9). */
     static final List<String> WORKERS = List.of("backup-service", "restore-service", "import-service", "webhook-service");
 
@@ -44,9 +41,9 @@ final class Repo {
         return root().resolve("k8s");
     }
 
-    /** Service modules: the root POM's modules ending in -service plus gateway, and the ones still to merge. */
+    /** Service modules: the root POM's modules ending in -service, plus gateway. */
     static List<String> serviceModules() {
-        TreeSet<String> modules = new TreeSet<>(COMING_MODULES);
+        TreeSet<String> modules = new TreeSet<>();
         Matcher m = MODULE.matcher(read(root().resolve("pom.xml")));
         while (m.find()) {
             String name = m.group(1).trim();
