@@ -176,11 +176,14 @@ class ManifestsTest {
     void kafkaRunsInKraftModeWithANodePool(String overlay) {
         Rendered r = render(overlay);
         assertEquals(1, r.all("Kafka").size(), overlay + ": one Kafka");
-        JsonNode kafka = r.all("Kafka").get(0);
-        assertEquals("enabled", kafka.path("metadata").path("annotations").path("strimzi.io/kraft").asText(), "KRaft");
-        assertEquals("enabled", kafka.path("metadata").path("annotations").path("strimzi.io/node-pools").asText());
-        assertTrue(r.all("KafkaNodePool").stream().anyMatch(p -> texts(p.path("spec").path("roles")).contains("controller")),
-                overlay + ": no node pool has the controller role");
+        String cluster = r.all("Kafka").get(0).path("metadata").path("name").asText();
+        // KRaft: the cluster's own nodes are the controllers (the v1 API has no ZooKeeper at all).
+        for (String role : List.of("controller", "broker")) {
+            assertTrue(r.all("KafkaNodePool").stream()
+                    .filter(p -> cluster.equals(p.path("metadata").path("labels").path("strimzi.io/cluster").asText()))
+                    .anyMatch(p -> texts(p.path("spec").path("roles")).contains(role)),
+                    overlay + ": no node pool of " + cluster + " has the " + role + " role");
+        }
     }
 
     @ParameterizedTest

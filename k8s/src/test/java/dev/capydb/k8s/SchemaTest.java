@@ -13,6 +13,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -25,24 +28,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Binds every rendered built-in object to its typed Kubernetes model, so a misspelt or misplaced field (which
- * kustomize passes through untouched) fails here instead of at kubectl apply.
+ * Binds every rendered built-in object and Strimzi resource to its typed model, so a misspelt or misplaced field
+ * (which kustomize passes through untouched) fails here instead of at kubectl apply.
  */
 class SchemaTest {
 
     /** apiVersion/kind to its model. */
-    static final Map<String, Class<?>> MODELS = Map.of(
-            "apps/v1/Deployment", Deployment.class,
-            "v1/Service", Service.class,
-            "v1/ConfigMap", ConfigMap.class,
-            "v1/Namespace", Namespace.class,
-            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-            "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-            "networking.k8s.io/v1/Ingress", Ingress.class,
-            "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
+    static final Map<String, Class<?>> MODELS = Map.ofEntries(
+            Map.entry("apps/v1/Deployment", Deployment.class),
+            Map.entry("v1/Service", Service.class),
+            Map.entry("v1/ConfigMap", ConfigMap.class),
+            Map.entry("v1/Namespace", Namespace.class),
+            Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+            Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+            // Strimzi 1.x serves only its v1 API; an older apiVersion has no model here and fails.
+            Map.entry("kafka.strimzi.io/v1/Kafka", Kafka.class),
+            Map.entry("kafka.strimzi.io/v1/KafkaNodePool", KafkaNodePool.class),
+            Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class));
 
-    /** Groups of the operators' custom resources; ManifestsTest checks what matters in those. */
-    static final List<String> CUSTOM_GROUPS = List.of("kafka.strimzi.io", "postgresql.cnpg.io", "keda.sh", "k8s.keycloak.org");
+    /** Groups of custom resources without a Java model; ManifestsTest checks what matters in those. */
+    static final List<String> CUSTOM_GROUPS = List.of("postgresql.cnpg.io", "keda.sh", "k8s.keycloak.org");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,7 +80,7 @@ class SchemaTest {
         assertFalse(checked == 0, overlay + ": nothing checked");
     }
 
-    /** Fabric8 models keep fields they do not know in additionalProperties; any such entry is a mistake. */
+    /** Fabric8 and Strimzi models keep fields they do not know in additionalProperties; any entry is a mistake. */
     static void collectUnknown(Object node, String path, List<String> unknown) throws ReflectiveOperationException {
         if (node instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
@@ -87,7 +94,8 @@ class SchemaTest {
             }
             return;
         }
-        if (node == null || !node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+        if (node == null || !(node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")
+                || node.getClass().getName().startsWith("io.strimzi.api.kafka.model"))) {
             return;
         }
         for (Method m : node.getClass().getMethods()) {
