@@ -16,7 +16,8 @@ RUN mkdir -p /usr/share/man/man1 \
  && useradd --system --uid 10001 --gid capydb --home-dir /deployments --shell /usr/sbin/nologin capydb
 
 # Client tools and the server binaries (pg_ctl, postgres) for PITR scratch clusters; curl is their
-# restore_command (WAL from S3). Found through CAPYDB_PG_BIN.
+# restore_command (WAL from S3). Found through CAPYDB_PG_BIN. A scratch cluster opens the host's databases, so
+# their locale must exist here: the hosts use C.UTF-8 like the local stack; another one needs locales-all.
 ENV CAPYDB_PG_BIN=/usr/lib/postgresql/15/bin
 WORKDIR /deployments
 # Dependencies first: they change less often than the application, so their layer is reused.
