@@ -1,0 +1,29 @@
+# project-service: projects; creates databases and roles over JDBC (no PostgreSQL tools).
+# JVM image from the Quarkus fast-jar (target/quarkus-app). Build (k8s/README.md):
+#   mvn -B -pl project-service -am package -DskipTests
+#   docker build -f k8s/docker/project-service.Dockerfile -t capydb/project-service:<tag> project-service
+# Debian 12 like the machines it is tested on: Java 17 and PostgreSQL 15 from the same distribution.
+FROM debian:bookworm-slim
+
+RUN mkdir -p /usr/share/man/man1 \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 capydb \
+ && useradd --system --uid 10001 --gid capydb --home-dir /deployments --shell /usr/sbin/nologin capydb
+
+WORKDIR /deployments
+# Dependencies first: they change less often than the application, so their layer is reused.
+COPY --chown=10001:10001 target/quarkus-app/lib/ /deployments/lib/
+COPY --chown=10001:10001 target/quarkus-app/*.jar /deployments/
+COPY --chown=10001:10001 target/quarkus-app/app/ /deployments/app/
+COPY --chown=10001:10001 target/quarkus-app/quarkus/ /deployments/quarkus/
+
+# Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
+USER 10001
+EXPOSE 8080
+# Heap as a share of the container limit; the Deployment's ConfigMap may set its own JAVA_TOOL_OPTIONS.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError" \
+    QUARKUS_HTTP_PORT=8080 \
+    QUARKUS_HTTP_HOST=0.0.0.0
+ENTRYPOINT ["java", "-jar", "/deployments/quarkus-run.jar"]
