@@ -141,6 +141,20 @@ class OutboxInboxTest {
     }
 
     @Test
+    void dataTheDatabaseRefusesIsParkedAtOnceWithoutRetries() {
+        EventEnvelope poison = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        AtomicInteger calls = new AtomicInteger();
+        assertFalse(inbox.process("poison-sql-test", EventJson.write(poison), e -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("insert failed", new java.sql.SQLException(
+                    "null value in column \"sha256\" violates not-null constraint", "23502"));
+        }));
+        assertEquals(1, calls.get(), "a constraint violation will not go away by retrying");
+        assertFalse(inbox.process("poison-sql-test", EventJson.write(poison), e -> calls.incrementAndGet()));
+        assertEquals(1, calls.get());
+    }
+
+    @Test
     void readModelNeverMovesBackwards() {
         UUID project = UUID.randomUUID();
         QuarkusTransaction.requiringNew().run(() -> {

@@ -69,7 +69,7 @@ public class Inbox {
                     return true;
                 });
             } catch (RuntimeException e) {
-                if (attempt >= config.maxAttempts()) {
+                if (attempt >= config.maxAttempts() || isPermanent(e)) {
                     park(consumer, event, json, e, attempt);
                     return false;
                 }
@@ -79,6 +79,20 @@ public class Inbox {
                 sleep(backoffMs);
             }
         }
+    }
+
+    /**
+     * A failure that retrying cannot cure: the database refused the data itself (SQLSTATE class 22 data exception,
+     * 23 integrity constraint violation), e.g. a required field the event lacks.
+     */
+    static boolean isPermanent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
