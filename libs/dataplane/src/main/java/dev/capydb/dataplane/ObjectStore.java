@@ -1,5 +1,8 @@
 package dev.capydb.dataplane;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -33,6 +36,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * no partial object ever becomes visible.
  */
 public class ObjectStore implements AutoCloseable {
+
+    /** {@code capydb_bytes_moved_total{direction}}: bytes stored (backups, base backups) and read back (restores, imports). */
+    static final String BYTES_MOVED = "capydb.bytes.moved";
+    // The global registry, not an injected one: stores are also built by hand; Quarkus adds its registry to it.
+    private static final Counter UPLOADED = Counter.builder(BYTES_MOVED).tag("direction", "upload")
+            .description("Bytes streamed to or from object storage").register(Metrics.globalRegistry);
+    private static final Counter DOWNLOADED = Counter.builder(BYTES_MOVED).tag("direction", "download")
+            .description("Bytes streamed to or from object storage").register(Metrics.globalRegistry);
 
     private final S3Client s3;
     private final int partSize;
@@ -78,6 +89,7 @@ public class ObjectStore implements AutoCloseable {
             // Everything fits in one part: a single PUT saves the multipart round trips.
             sha.update(first);
             s3.putObject(b -> b.bucket(bucket).key(key).contentLength((long) first.length), RequestBody.fromBytes(first));
+            UPLOADED.increment(first.length);
             return new StoredObject(bucket, key, first.length, HexFormat.of().formatHex(sha.digest()));
         }
         return uploadParts(bucket, key, first, in, sha);
@@ -104,6 +116,7 @@ public class ObjectStore implements AutoCloseable {
                     try {
                         String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
                                 .contentLength((long) buffer.length), RequestBody.fromBytes(buffer)).eTag();
+                        UPLOADED.increment(buffer.length);
                         return CompletedPart.builder().partNumber(number).eTag(etag).build();
                     } finally {
                         slots.release();
@@ -132,7 +145,32 @@ public class ObjectStore implements AutoCloseable {
 
     /** Opens the object for streaming; the caller closes the stream. */
     public InputStream open(String bucket, String key) {
-        return s3.getObject(b -> b.bucket(bucket).key(key));
+        return new Counting(s3.getObject(b -> b.bucket(bucket).key(key)));
+    }
+
+    /** Counts the bytes a caller actually reads, as they are read (a long restore shows progress while it runs). */
+    private static final class Counting extends FilterInputStream {
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                DOWNLOADED.increment();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                DOWNLOADED.increment(n);
+            }
+            return n;
+        }
     }
 
     /** The object's size, or empty when it does not exist. */

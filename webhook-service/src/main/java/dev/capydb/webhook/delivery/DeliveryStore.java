@@ -3,11 +3,15 @@ package dev.capydb.webhook.delivery;
 import dev.capydb.chassis.crypto.SecretBox;
 import dev.capydb.chassis.outbox.Outbox;
 import dev.capydb.events.EventEnvelope;
+import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
 import dev.capydb.events.WebhookDeliveryPayload;
 import dev.capydb.webhook.config.WebhookConfig;
 import dev.capydb.webhook.repository.DeliveryStatus;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
@@ -16,7 +20,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -38,14 +46,20 @@ public class DeliveryStore {
     private final RetrySchedule schedule;
     private final Outbox outbox;
     private final WebhookConfig config;
+    private final MeterRegistry metrics;
+    private final Timer latency;
 
     public DeliveryStore(AgroalDataSource dataSource, SecretBox secrets, RetrySchedule schedule, Outbox outbox,
-                         WebhookConfig config) {
+                         WebhookConfig config, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.secrets = secrets;
         this.schedule = schedule;
         this.outbox = outbox;
         this.config = config;
+        this.metrics = metrics;
+        this.latency = Timer.builder("capydb.webhook.delivery.latency")
+                .description("From the event's time to its delivery's acknowledgement by the endpoint")
+                .publishPercentileHistogram().register(metrics);
     }
 
     /**
@@ -113,32 +127,54 @@ public class DeliveryStore {
      * retry; or the last failure (delivery failed, {@code webhook.delivery_exhausted} published).
      */
     public void record(Attempt a, AttemptResult r, Instant now) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            update("INSERT INTO webhook_attempt (delivery_id, attempt, at, status_code, error, duration_ms)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)", a.deliveryId(), a.attempt(), Timestamp.from(a.startedAt()),
-                    r.statusCode().orElse(null), r.error(), (int) Math.min(Integer.MAX_VALUE, r.durationMs()));
-            Integer code = r.statusCode().orElse(null);
-            if (r.delivered()) {
-                update("UPDATE webhook_delivery SET status = ?, delivered_at = ?, leased_until = NULL, next_attempt_at = NULL,"
-                        + " last_status_code = ?, last_error = NULL WHERE id = ?", DeliveryStatus.DELIVERED.wire(),
-                        Timestamp.from(now), code, a.deliveryId());
-                return;
-            }
-            if (r.gone()) {
-                update("UPDATE webhook SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
-                        "the endpoint answered 410 Gone at " + now, Timestamp.from(now), a.webhookId());
-                fail(a, code, "410 Gone: endpoint disabled", now);
-                return;
-            }
-            Optional<Instant> next = schedule.next(a.attempt(), now, r.retryAfter());
-            if (next.isPresent()) {
-                update("UPDATE webhook_delivery SET leased_until = NULL, next_attempt_at = ?, last_status_code = ?,"
-                        + " last_error = ? WHERE id = ?", Timestamp.from(next.get()), code, r.error(), a.deliveryId());
-            } else {
-                fail(a, code, r.error(), now);
-                announceExhausted(a, code, r.error());
-            }
-        });
+        AtomicReference<String> outcome = new AtomicReference<>();
+        QuarkusTransaction.requiringNew().run(() -> outcome.set(recordInTransaction(a, r, now)));
+        // Counted once committed: an attempt whose bookkeeping rolled back is attempted again.
+        Counter.builder("capydb.webhook.deliveries").description("Webhook delivery attempts by outcome")
+                .tag("outcome", outcome.get()).register(metrics).increment();
+        if (r.delivered()) {
+            eventTime(a).ifPresent(t -> latency.record(Duration.between(t, now).isNegative() ? Duration.ZERO
+                    : Duration.between(t, now)));
+        }
+    }
+
+    /** The {@code timestamp} of the Standard Webhooks body: when the event happened. */
+    private static Optional<Instant> eventTime(Attempt a) {
+        try {
+            String t = EventJson.mapper().readTree(a.body()).path("timestamp").asText(null);
+            return t == null ? Optional.empty() : Optional.of(Instant.parse(t));
+        } catch (IOException | DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @return the attempt's outcome for the deliveries counter */
+    private String recordInTransaction(Attempt a, AttemptResult r, Instant now) {
+        update("INSERT INTO webhook_attempt (delivery_id, attempt, at, status_code, error, duration_ms)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", a.deliveryId(), a.attempt(), Timestamp.from(a.startedAt()),
+                r.statusCode().orElse(null), r.error(), (int) Math.min(Integer.MAX_VALUE, r.durationMs()));
+        Integer code = r.statusCode().orElse(null);
+        if (r.delivered()) {
+            update("UPDATE webhook_delivery SET status = ?, delivered_at = ?, leased_until = NULL, next_attempt_at = NULL,"
+                    + " last_status_code = ?, last_error = NULL WHERE id = ?", DeliveryStatus.DELIVERED.wire(),
+                    Timestamp.from(now), code, a.deliveryId());
+            return "delivered";
+        }
+        if (r.gone()) {
+            update("UPDATE webhook SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
+                    "the endpoint answered 410 Gone at " + now, Timestamp.from(now), a.webhookId());
+            fail(a, code, "410 Gone: endpoint disabled", now);
+            return "endpoint_gone";
+        }
+        Optional<Instant> next = schedule.next(a.attempt(), now, r.retryAfter());
+        if (next.isPresent()) {
+            update("UPDATE webhook_delivery SET leased_until = NULL, next_attempt_at = ?, last_status_code = ?,"
+                    + " last_error = ? WHERE id = ?", Timestamp.from(next.get()), code, r.error(), a.deliveryId());
+            return "retry_scheduled";
+        }
+        fail(a, code, r.error(), now);
+        announceExhausted(a, code, r.error());
+        return "failed";
     }
 
     private void fail(Attempt a, Integer code, String error, Instant now) {

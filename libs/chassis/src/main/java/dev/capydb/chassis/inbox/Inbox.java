@@ -1,8 +1,14 @@
 package dev.capydb.chassis.inbox;
 
+import dev.capydb.chassis.observability.TraceContext;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -10,8 +16,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,10 +47,38 @@ public class Inbox {
 
     private final AgroalDataSource dataSource;
     private final InboxConfig config;
+    private final Tracer tracer;
 
-    public Inbox(AgroalDataSource dataSource, InboxConfig config) {
+    public Inbox(AgroalDataSource dataSource, InboxConfig config, Tracer tracer) {
         this.dataSource = dataSource;
         this.config = config;
+        this.tracer = tracer;
+    }
+
+    /**
+     * Like {@link #process(String, String, Consumer)} for a whole Kafka record: the handling joins the trace of the
+     * request that produced the event ({@code traceparent} header, written by the outbox relay).
+     */
+    public boolean process(String consumer, ConsumerRecord<String, String> record, Consumer<EventEnvelope> handler) {
+        Header header = record.headers().lastHeader(TraceContext.HEADER);
+        Optional<String> traceparent = header == null ? Optional.empty()
+                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+        return process(consumer, record.value(), traceparent, handler);
+    }
+
+    /** Handles the event in a consumer span whose parent is the producer's trace, when one came with it. */
+    public boolean process(String consumer, String json, Optional<String> traceparent, Consumer<EventEnvelope> handler) {
+        Span span = tracer.spanBuilder(consumer + " process").setSpanKind(SpanKind.CONSUMER)
+                .setParent(TraceContext.parentOf(traceparent)).setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.consumer.group.name", consumer).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            return process(consumer, json, handler);
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getMessage());
+            throw e;
+        } finally {
+            span.end();
+        }
     }
 
     /**

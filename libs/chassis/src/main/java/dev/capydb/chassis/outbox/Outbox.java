@@ -1,5 +1,7 @@
 package dev.capydb.chassis.outbox;
 
+import dev.capydb.chassis.observability.JobMetrics;
+import dev.capydb.chassis.observability.TraceContext;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import io.agroal.api.AgroalDataSource;
@@ -15,10 +17,12 @@ public class Outbox {
 
     private final AgroalDataSource dataSource;
     private final OutboxConfig config;
+    private final JobMetrics jobMetrics;
 
-    public Outbox(AgroalDataSource dataSource, OutboxConfig config) {
+    public Outbox(AgroalDataSource dataSource, OutboxConfig config, JobMetrics jobMetrics) {
         this.dataSource = dataSource;
         this.config = config;
+        this.jobMetrics = jobMetrics;
     }
 
     /** Must run inside the transaction that makes the state change the event announces. */
@@ -26,13 +30,17 @@ public class Outbox {
     public void publish(EventEnvelope event) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(
-                     "INSERT INTO outbox_event (id, topic, event_key, type, payload) VALUES (?, ?, ?, ?, ?)")) {
+                     "INSERT INTO outbox_event (id, topic, event_key, type, payload, traceparent) VALUES (?, ?, ?, ?, ?, ?)")) {
             st.setObject(1, event.id());
             st.setString(2, event.topicName(config.ownTopic().orElse(null)));
             st.setString(3, event.partitionKey());
             st.setString(4, event.type());
             st.setString(5, EventJson.write(event));
+            // The request's trace travels with the row: the relay publishes it later, on a thread of its own.
+            st.setString(6, TraceContext.currentTraceparent().orElse(null));
             st.executeUpdate();
+            // Every job ends through its job.* event, so this one place counts them all.
+            jobMetrics.onPublished(event);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write event " + event.type() + " to the outbox", e);
         }

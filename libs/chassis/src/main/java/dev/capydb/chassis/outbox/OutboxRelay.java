@@ -1,6 +1,9 @@
 package dev.capydb.chassis.outbox;
 
+import dev.capydb.chassis.observability.TraceContext;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,10 +42,17 @@ public class OutboxRelay {
     private final AgroalDataSource dataSource;
     private final OutboxConfig config;
     private Producer<String, String> producer;
+    /** Outbox lag as the last relay pass saw it (scrapes must not query the database). */
+    private final AtomicLong unpublished = new AtomicLong();
+    private final AtomicLong oldestAgeMillis = new AtomicLong();
 
-    public OutboxRelay(AgroalDataSource dataSource, OutboxConfig config) {
+    public OutboxRelay(AgroalDataSource dataSource, OutboxConfig config, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.config = config;
+        Gauge.builder("capydb.outbox.unpublished", unpublished, AtomicLong::get)
+                .description("Outbox rows not yet published to Kafka, after the last relay pass").register(metrics);
+        Gauge.builder("capydb.outbox.oldest.unpublished.age.seconds", oldestAgeMillis, a -> a.get() / 1000.0)
+                .description("Age of the oldest unpublished outbox row, after the last relay pass").register(metrics);
     }
 
     @Scheduled(every = "${capydb.outbox.poll-interval:0.5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -85,6 +96,7 @@ public class OutboxRelay {
                 }
                 List<Row> rows = claim(c);
                 if (rows.isEmpty()) {
+                    measureLag(c);
                     return 0;
                 }
                 List<Future<RecordMetadata>> acks = new ArrayList<>();
@@ -92,6 +104,9 @@ public class OutboxRelay {
                     ProducerRecord<String, String> record = new ProducerRecord<>(row.topic, row.key, row.payload);
                     record.headers().add("ce_id", row.id.getBytes(StandardCharsets.UTF_8));
                     record.headers().add("ce_type", row.type.getBytes(StandardCharsets.UTF_8));
+                    if (row.traceparent != null) {
+                        record.headers().add(TraceContext.HEADER, row.traceparent.getBytes(StandardCharsets.UTF_8));
+                    }
                     acks.add(kafka.send(record));
                 }
                 kafka.flush();
@@ -108,6 +123,7 @@ public class OutboxRelay {
                     }
                 }
                 markPublished(c, published);
+                measureLag(c);
                 if (failure != null) {
                     LOG.warnf("outbox: published %d of %d events; Kafka refused the next: %s", published.size(),
                             rows.size(), failure);
@@ -129,17 +145,28 @@ public class OutboxRelay {
 
     private List<Row> claim(Connection c) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("""
-                SELECT seq, id, topic, event_key, type, payload FROM outbox_event
+                SELECT seq, id, topic, event_key, type, payload, traceparent FROM outbox_event
                 WHERE published_at IS NULL ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED""")) {
             st.setInt(1, config.batchSize());
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6)));
+                            rs.getString(5), rs.getString(6), rs.getString(7)));
                 }
             }
             return rows;
+        }
+    }
+
+    /** Refreshes the lag gauges; rows this pass could not publish still count. */
+    private void measureLag(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT count(*), coalesce(extract(epoch FROM "
+                + "clock_timestamp() - min(created_at)) * 1000, 0)::bigint FROM outbox_event WHERE published_at IS NULL");
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            unpublished.set(rs.getLong(1));
+            oldestAgeMillis.set(rs.getLong(2));
         }
     }
 
@@ -194,6 +221,7 @@ public class OutboxRelay {
         }
     }
 
-    private record Row(long seq, String id, String topic, String key, String type, String payload) {
+    private record Row(long seq, String id, String topic, String key, String type, String payload,
+                       String traceparent) {
     }
 }

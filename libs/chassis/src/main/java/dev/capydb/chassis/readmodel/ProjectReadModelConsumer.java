@@ -3,6 +3,7 @@ package dev.capydb.chassis.readmodel;
 import dev.capydb.chassis.inbox.Inbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Keeps the project read model current from {@code capydb.projects}; redeliveries are skipped by the inbox. */
@@ -21,7 +22,8 @@ public class ProjectReadModelConsumer {
 
     @Incoming("projects")
     @Blocking
-    public void onProjectEvent(String json) {
-        inbox.process(CONSUMER, json, readModel::apply);
+    public void onProjectEvent(ConsumerRecord<String, String> record) {
+        // The whole record, not just its value: its headers carry the producer's trace.
+        inbox.process(CONSUMER, record, readModel::apply);
     }
 }
