@@ -10,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** A resource that exists only in the chassis tests, to exercise authorization and error mapping over HTTP. */
 @Path("/test")
@@ -29,6 +30,14 @@ public class TestResource {
     @Path("/projects/{id}")
     public ProjectView project(@PathParam("id") UUID id, @QueryParam("action") ProjectAction action) {
         return access.authorize(id, action == null ? ProjectAction.READ : action);
+    }
+
+    /** Logs one line, so a test can see which logging context a request's lines carry. */
+    @GET
+    @Path("/projects/{id}/log")
+    public String log(@PathParam("id") UUID id) {
+        Logger.getLogger(TestResource.class).infof("handling a request about %s", id);
+        return "logged";
     }
 
     @POST
