@@ -13,6 +13,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +60,30 @@ class ObjectStoreTest {
     };
     private static final ObjectStore STORE = new ObjectStore(CONFIG);
     private static final String BUCKET = "capydb-backups";
+
+    @Test
+    void countsTheBytesItMovesEachWay() throws Exception {
+        // What Quarkus does at startup: a registry joins the global one the store's counters live in.
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Metrics.globalRegistry.add(registry);
+        try {
+            byte[] data = new byte[6 * 1024 * 1024 + 7];   // two multipart parts
+            new Random(7).nextBytes(data);
+            String key = "test/object-store/" + UUID.randomUUID();
+            double up = registry.counter(ObjectStore.BYTES_MOVED, "direction", "upload").count();
+            double down = registry.counter(ObjectStore.BYTES_MOVED, "direction", "download").count();
+            STORE.upload(BUCKET, key, new ByteArrayInputStream(data));
+            assertEquals(data.length, registry.counter(ObjectStore.BYTES_MOVED, "direction", "upload").count() - up);
+            try (InputStream in = STORE.open(BUCKET, key)) {
+                in.readNBytes(1000);
+            }
+            assertEquals(1000, registry.counter(ObjectStore.BYTES_MOVED, "direction", "download").count() - down,
+                    "only what was read counts");
+            STORE.delete(BUCKET, key);
+        } finally {
+            Metrics.globalRegistry.remove(registry);
+        }
+    }
 
     @AfterAll
     static void close() {
