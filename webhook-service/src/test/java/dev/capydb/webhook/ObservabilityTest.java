@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.testing.LogCapture;
+import dev.capydb.testing.PrometheusText;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestTokens;
 import dev.capydb.webhook.Receiver.Answer;
@@ -56,16 +57,8 @@ class ObservabilityTest {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
-    /** The sum of every sample of {@code name} whose labels contain all of {@code labels}. */
     private static double sample(String metrics, String name, String... labels) {
-        double sum = 0;
-        for (String line : metrics.split("\n")) {
-            if ((line.startsWith(name + "{") || line.startsWith(name + " "))
-                    && List.of(labels).stream().allMatch(line::contains)) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return PrometheusText.sum(metrics, name, labels);
     }
 
     private JsonPath create(String path) {

@@ -14,6 +14,7 @@ import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.events.JobPayload;
 import dev.capydb.testing.LogCapture;
+import dev.capydb.testing.PrometheusText;
 import io.agroal.api.AgroalDataSource;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -67,15 +68,8 @@ class ObservabilityTest {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
-    /** The value of the first sample whose name and labels match, or NaN. */
     private static double sample(String metrics, String name, String... labels) {
-        for (String line : metrics.split("\n")) {
-            if ((line.startsWith(name + "{") || line.startsWith(name + " "))
-                    && List.of(labels).stream().allMatch(line::contains)) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return Double.NaN;
+        return PrometheusText.sum(metrics, name, labels);
     }
 
     private static EventEnvelope jobEnded(EventType type, String kind, Duration took) {
