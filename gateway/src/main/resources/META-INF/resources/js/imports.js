@@ -1,0 +1,4 @@
+/** Placeholder tab. */
+export async function importTab(panel) {
+  panel.textContent = "Coming soon.";
+}

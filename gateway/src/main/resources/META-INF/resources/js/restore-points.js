@@ -1,0 +1,4 @@
+/** Placeholder tab. */
+export async function restorePointsTab(panel) {
+  panel.textContent = "Coming soon.";
+}

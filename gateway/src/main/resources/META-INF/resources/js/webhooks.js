@@ -1,0 +1,4 @@
+/** Placeholder tab. */
+export async function webhooksTab(panel) {
+  panel.textContent = "Coming soon.";
+}
