@@ -24,7 +24,8 @@ export async function backupsTab(panel, scope) {
         h('thead', null, h('tr', null, ['Created', 'Label', 'Status', 'Size', 'Verified', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
         rows)),
     restorePanel,
-    await scheduleEditor(base, scope));
+    // The list must not depend on the schedule: a failing schedule call only costs its own section.
+    await scheduleEditor(base, scope).catch((e) => h('section', null, h('h2', null, 'Daily schedule'), h('p', { class: 'error' }, e.message))));
 
   every(scope, 3000, async () => {
     const { items } = await get(`${base}/backups?limit=50`);

@@ -1,10 +1,10 @@
 package dev.capydb.gateway.ui;
 
+import dev.capydb.gateway.config.GatewayConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code GET /ui/config.json}, public: tells the dashboard (static files under META-INF/resources) which issuer and
@@ -15,9 +15,9 @@ public class UiConfigRoute {
 
     private final String body;
 
-    public UiConfigRoute(@ConfigProperty(name = "capydb.gateway.ui.issuer") String issuer,
-                         @ConfigProperty(name = "capydb.gateway.ui.client-id") String clientId) {
-        this.body = new JsonObject().put("issuer", issuer.replaceAll("/+$", "")).put("client_id", clientId).encode();
+    public UiConfigRoute(GatewayConfig config) {
+        this.body = new JsonObject().put("issuer", config.ui().issuer().replaceAll("/+$", ""))
+                .put("client_id", config.ui().clientId()).encode();
     }
 
     void register(@Observes Router router) {
