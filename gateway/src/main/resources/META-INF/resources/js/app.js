@@ -106,7 +106,7 @@ async function show(me) {
       project ? h('p', { class: 'muted' }, `Status ${project.status} · plan ${project.plan} · region ${project.region}`
         + (project.pitr?.available ? ' · point-in-time recovery available' : '')
         + (me.isAdminOf(project.org_id) ? ' · you are an org admin' : ' · you are a member')) : null),
-    nav, panel);
+    ...nav, panel);
   const scope = newScope(project, me);
   if (current) {
     try { await current.render(panel, scope); } catch (e) { scope.error(e); }
