@@ -4,6 +4,7 @@ import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Problem;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
@@ -22,6 +23,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -100,20 +102,14 @@ public class CutoverService {
 
     private Page<CutoverRequest> page(String where, Parameters params, CutoverStatus status, String cursor,
                                       Integer limit) {
-        int size = Cursor.limit(limit);
-        Cursor after = Cursor.decode(cursor);
-        StringBuilder q = new StringBuilder(where);
+        Keyset k = Keyset.of(cursor, limit);
+        Map<String, Object> all = k.params(params.map());
         if (status != null) {
-            q.append(" and status = :status");
-            params = params.and("status", status);
+            where += " and status = :status";
+            all.put("status", status);
         }
-        if (after != null) {
-            q.append(" and (createdAt < :at or (createdAt = :at and id < :id))");
-            params = params.and("at", after.at()).and("id", after.id());
-        }
-        List<CutoverRequest> rows = CutoverRequest.<CutoverRequest>find(q + " order by createdAt desc, id desc", params)
-                .page(0, size + 1).list();
-        return Page.of(rows, size, r -> new Cursor(r.createdAt, r.id));
+        return k.page(CutoverRequest.<CutoverRequest>find(k.query(where), all).page(0, k.fetch()).list(),
+                r -> new Cursor(r.createdAt, r.id));
     }
 
     /** A request of this project; another project's is not found. */

@@ -22,6 +22,17 @@ public interface GatewayConfig {
     @WithDefault("PT30S")
     Duration openapiCacheTtl();
 
+    /** Where the dashboard logs in. */
+    Ui ui();
+
+    /** The issuer the browser reaches and the dashboard's public client. */
+    interface Ui {
+        String issuer();
+
+        @WithDefault("capydb-ui")
+        String clientId();
+    }
+
     /** Per-principal token bucket. */
     interface RateLimit {
         @WithDefault("50")

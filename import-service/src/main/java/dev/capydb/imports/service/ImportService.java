@@ -4,6 +4,7 @@ import dev.capydb.chassis.crypto.SecretBox;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.security.Principal;
@@ -13,11 +14,11 @@ import dev.capydb.imports.repository.DumpUpload;
 import dev.capydb.imports.repository.ImportJob;
 import dev.capydb.imports.repository.ImportStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -114,18 +115,9 @@ public class ImportService {
     }
 
     public Page<ImportJob> list(UUID projectId, String cursor, Integer limit) {
-        int size = Cursor.limit(limit);
-        Cursor after = Cursor.decode(cursor);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            String keyset = after == null ? "" : " and (createdAt < :at or (createdAt = :at and id < :id))";
-            Parameters params = Parameters.with("project", projectId);
-            if (after != null) {
-                params = params.and("at", after.at()).and("id", after.id());
-            }
-            List<ImportJob> rows = ImportJob.<ImportJob>find("projectId = :project" + keyset
-                    + " order by createdAt desc, id desc", params).page(0, size + 1).list();
-            return Page.of(rows, size, x -> new Cursor(x.createdAt, x.id));
-        });
+        Keyset k = Keyset.of(cursor, limit);
+        return QuarkusTransaction.requiringNew().call(() -> k.page(ImportJob.<ImportJob>find(k.query("projectId = :project"),
+                k.params(Map.of("project", projectId))).page(0, k.fetch()).list(), x -> new Cursor(x.createdAt, x.id)));
     }
 
     public ImportJob get(UUID projectId, UUID importId) {

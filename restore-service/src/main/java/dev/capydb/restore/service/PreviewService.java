@@ -4,6 +4,7 @@ import dev.capydb.chassis.crypto.SecretBox;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseProvisioner;
@@ -16,7 +17,6 @@ import dev.capydb.restore.repository.Preview;
 import dev.capydb.restore.repository.PreviewStatus;
 import dev.capydb.restore.repository.RestoreStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Parameters;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -94,19 +95,11 @@ public class PreviewService {
     }
 
     public Page<Preview> list(UUID projectId, String cursor, Integer limit) {
-        int size = Cursor.limit(limit);
-        Cursor after = Cursor.decode(cursor);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            String keyset = after == null ? "" : " and (createdAt < :at or (createdAt = :at and id < :id))";
-            Parameters params = Parameters.with("project", projectId).and("live", List.of(PreviewStatus.CREATING,
-                    PreviewStatus.READY, PreviewStatus.FAILED));
-            if (after != null) {
-                params = params.and("at", after.at()).and("id", after.id());
-            }
-            List<Preview> rows = Preview.<Preview>find("projectId = :project and status in (:live)" + keyset
-                    + " order by createdAt desc, id desc", params).page(0, size + 1).list();
-            return Page.of(rows, size, p -> new Cursor(p.createdAt, p.id));
-        });
+        Keyset k = Keyset.of(cursor, limit);
+        return QuarkusTransaction.requiringNew().call(() -> k.page(Preview.<Preview>find(
+                k.query("projectId = :project and status in (:live)"), k.params(Map.of("project", projectId, "live",
+                        List.of(PreviewStatus.CREATING, PreviewStatus.READY, PreviewStatus.FAILED))))
+                .page(0, k.fetch()).list(), p -> new Cursor(p.createdAt, p.id)));
     }
 
     public Preview get(UUID projectId, UUID previewId) {

@@ -4,6 +4,7 @@ import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.outbox.Outbox;
 import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.events.EventEnvelope;
@@ -12,13 +13,12 @@ import dev.capydb.events.RestorePointPayload;
 import dev.capydb.restore.repository.KnownBackups;
 import dev.capydb.restore.repository.RestorePoint;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -94,18 +94,10 @@ public class RestorePointService {
     }
 
     public Page<RestorePoint> list(UUID projectId, String cursor, Integer limit) {
-        int size = Cursor.limit(limit);
-        Cursor after = Cursor.decode(cursor);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            String keyset = after == null ? "" : " and (createdAt < :at or (createdAt = :at and id < :id))";
-            Parameters params = Parameters.with("project", projectId);
-            if (after != null) {
-                params = params.and("at", after.at()).and("id", after.id());
-            }
-            List<RestorePoint> rows = RestorePoint.<RestorePoint>find("projectId = :project" + keyset
-                    + " order by createdAt desc, id desc", params).page(0, size + 1).list();
-            return Page.of(rows, size, p -> new Cursor(p.createdAt, p.id));
-        });
+        Keyset k = Keyset.of(cursor, limit);
+        return QuarkusTransaction.requiringNew().call(() -> k.page(RestorePoint.<RestorePoint>find(
+                k.query("projectId = :project"), k.params(Map.of("project", projectId))).page(0, k.fetch()).list(),
+                p -> new Cursor(p.createdAt, p.id)));
     }
 
     public RestorePoint get(UUID projectId, UUID id) {

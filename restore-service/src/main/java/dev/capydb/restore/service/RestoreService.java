@@ -3,6 +3,7 @@ package dev.capydb.restore.service;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.security.Principal;
@@ -13,13 +14,13 @@ import dev.capydb.restore.repository.Preview;
 import dev.capydb.restore.repository.Restore;
 import dev.capydb.restore.repository.RestoreStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -153,18 +154,9 @@ public class RestoreService {
     }
 
     public Page<Restore> list(UUID projectId, String cursor, Integer limit) {
-        int size = Cursor.limit(limit);
-        Cursor after = Cursor.decode(cursor);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            String keyset = after == null ? "" : " and (createdAt < :at or (createdAt = :at and id < :id))";
-            Parameters params = Parameters.with("project", projectId);
-            if (after != null) {
-                params = params.and("at", after.at()).and("id", after.id());
-            }
-            List<Restore> rows = Restore.<Restore>find("projectId = :project" + keyset + " order by createdAt desc, id desc",
-                    params).page(0, size + 1).list();
-            return Page.of(rows, size, x -> new Cursor(x.createdAt, x.id));
-        });
+        Keyset k = Keyset.of(cursor, limit);
+        return QuarkusTransaction.requiringNew().call(() -> k.page(Restore.<Restore>find(k.query("projectId = :project"),
+                k.params(Map.of("project", projectId))).page(0, k.fetch()).list(), x -> new Cursor(x.createdAt, x.id)));
     }
 
     public Restore get(UUID projectId, UUID restoreId) {

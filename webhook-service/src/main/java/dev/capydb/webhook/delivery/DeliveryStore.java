@@ -111,7 +111,7 @@ public class DeliveryStore {
                 }
                 return out;
             } catch (SQLException e) {
-                throw new IllegalStateException("cannot claim webhook deliveries", e);
+                throw new IllegalStateException("cannot claim webhook deliveries: " + e.getMessage(), e);
             }
         });
     }

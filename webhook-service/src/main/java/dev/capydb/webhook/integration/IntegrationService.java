@@ -3,10 +3,11 @@ package dev.capydb.webhook.integration;
 import dev.capydb.chassis.crypto.SecretBox;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.webhook.repository.Integration;
-import dev.capydb.webhook.service.NewestFirst;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -74,8 +75,10 @@ public class IntegrationService {
     }
 
     public Page<Integration> list(UUID projectId, String cursor, Integer limit) {
-        return NewestFirst.page(Integration.class, "e.projectId = :project", Map.of("project", projectId), cursor,
-                limit, i -> i.createdAt, i -> i.id);
+        Keyset k = Keyset.of(cursor, limit);
+        return QuarkusTransaction.requiringNew().call(() -> k.page(Integration.<Integration>find(
+                k.query("projectId = :project"), k.params(Map.of("project", projectId))).page(0, k.fetch()).list(),
+                i -> new Cursor(i.createdAt, i.id)));
     }
 
     public void delete(UUID projectId, UUID id) {

@@ -5,6 +5,8 @@ import dev.capydb.chassis.egress.EgressGate;
 import dev.capydb.chassis.egress.EgressRefusedException;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.paging.Cursor;
+import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.events.EventType;
@@ -87,8 +89,9 @@ public class WebhookService {
     }
 
     public Page<Webhook> list(UUID projectId, String cursor, Integer limit) {
-        return NewestFirst.page(Webhook.class, "e.projectId = :project", Map.of("project", projectId), cursor, limit,
-                w -> w.createdAt, w -> w.id);
+        Keyset k = Keyset.of(cursor, limit);
+        return QuarkusTransaction.requiringNew().call(() -> k.page(Webhook.<Webhook>find(k.query("projectId = :project"),
+                k.params(Map.of("project", projectId))).page(0, k.fetch()).list(), w -> new Cursor(w.createdAt, w.id)));
     }
 
     /** {@code PATCH}: any of url, description, event types; {@code active: true} re-enables a disabled endpoint. */
@@ -162,13 +165,16 @@ public class WebhookService {
         if (status != null && Arrays.stream(DeliveryStatus.values()).noneMatch(s -> s.wire().equals(status))) {
             throw ApiException.invalid("status", "must be pending, delivered or failed");
         }
-        Map<String, Object> params = new java.util.HashMap<>(Map.of("webhook", webhookId));
-        String where = "e.webhookId = :webhook";
+        Keyset k = Keyset.of(cursor, limit);
+        Map<String, Object> params = k.params(Map.of("webhook", webhookId));
+        String where = "webhookId = :webhook";
         if (status != null) {
-            where += " and e.status = :status";
+            where += " and status = :status";
             params.put("status", status);
         }
-        return NewestFirst.page(Delivery.class, where, params, cursor, limit, d -> d.createdAt, d -> d.id);
+        String query = k.query(where);
+        return QuarkusTransaction.requiringNew().call(() -> k.page(Delivery.<Delivery>find(query, params)
+                .page(0, k.fetch()).list(), d -> new Cursor(d.createdAt, d.id)));
     }
 
     public Delivery delivery(UUID projectId, UUID deliveryId) {
