@@ -167,6 +167,7 @@ public class WebhookBench {
             producer.send(new ProducerRecord<>("capydb.webhooks", project, json));
         }
         producer.flush();
+        System.err.printf("==> put %d events on capydb.webhooks in %.1f s%n", n, (System.nanoTime() - start) / 1e9);
     }
 
     static void awaitAll(int n, int timeoutSeconds) throws InterruptedException {

@@ -108,6 +108,9 @@ class OutboxInboxTest {
         assertFalse(inbox.process("retry-test", json, e -> calls.incrementAndGet()));
         assertEquals(3, calls.get());
         assertFalse(inbox.process("retry-test", "{not json", e -> calls.incrementAndGet()), "malformed is skipped");
+        assertFalse(inbox.process("retry-test", "{}", e -> calls.incrementAndGet()), "JSON without an envelope too");
+        assertFalse(inbox.process("retry-test", "{\"type\":\"project.created\"}", e -> calls.incrementAndGet()));
+        assertEquals(3, calls.get());
     }
 
     @Test

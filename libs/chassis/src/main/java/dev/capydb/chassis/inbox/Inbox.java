@@ -96,6 +96,11 @@ public class Inbox {
             LOG.errorf("%s: skipping a malformed event: %s", consumer, e.getMessage());
             return false;
         }
+        if (event.id() == null || event.type() == null) {
+            // JSON, but no envelope ("{}"): it has no id to deduplicate or park it by, and can never succeed.
+            LOG.errorf("%s: skipping a malformed event without id or type: %.200s", consumer, json);
+            return false;
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 return QuarkusTransaction.requiringNew().call(() -> {
