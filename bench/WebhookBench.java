@@ -1,5 +1,12 @@
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,24 +47,23 @@ public class WebhookBench {
         String gateway = a[0], token = a[1], project = a[2], kafka = a[3];
         int rate = Integer.parseInt(a[4]), seconds = Integer.parseInt(a[5]), burst = Integer.parseInt(a[6]);
 
-        HttpServer fast = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        fast.setExecutor(Executors.newFixedThreadPool(16));
-        fast.createContext("/", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            long now = System.nanoTime();
-            Matcher m = MSG.matcher(body);
-            if (m.find()) {
-                Long sent = SENT.remove(m.group(1));
-                if (sent != null) {
-                    LATENCIES.add((now - sent) / 1_000);
-                    RECEIVED.incrementAndGet();
-                    lastReceivedNanos = now;
+        // A minimal keep-alive HTTP/1.1 receiver on plain sockets, a thread per connection: under load the JDK's
+        // HttpServer sometimes left a request unanswered until the sender's timeout, which measured the receiver.
+        ServerSocket fast = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!fast.isClosed()) {
+                try {
+                    Socket conn = fast.accept();
+                    Thread t = new Thread(() -> serve(conn));
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException closed) {
+                    return;
                 }
             }
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
         });
-        fast.start();
+        acceptor.setDaemon(true);
+        acceptor.start();
         HttpServer hang = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hang.setExecutor(Executors.newCachedThreadPool());
         hang.createContext("/", ex -> {
@@ -72,7 +78,7 @@ public class WebhookBench {
 
         HttpClient http = HttpClient.newHttpClient();
         List<String> hooks = new ArrayList<>();
-        hooks.add(createHook(http, gateway, token, project, "http://127.0.0.1:" + fast.getAddress().getPort() + "/hook"));
+        hooks.add(createHook(http, gateway, token, project, "http://127.0.0.1:" + fast.getLocalPort() + "/hook"));
 
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka);
@@ -82,8 +88,8 @@ public class WebhookBench {
         p.put("linger.ms", "0");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             // Warm-up: the service's consumers, pools and JIT.
-            send(producer, project, 200, 400);
-            awaitAll(200, 60);
+            send(producer, project, 1000, 500);
+            awaitAll(1000, 60);
 
             // 1. Latency at a steady rate.
             LATENCIES.clear();
@@ -113,8 +119,60 @@ public class WebhookBench {
                 http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/projects/" + project + "/webhooks/" + h))
                         .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding());
             }
-            fast.stop(0);
+            fast.close();
             hang.stop(0);
+        }
+    }
+
+    /** Reads requests (request line, headers, Content-Length body) and answers each 204, until the peer closes. */
+    static void serve(Socket conn) {
+        try (conn; InputStream in = new BufferedInputStream(conn.getInputStream());
+             OutputStream out = conn.getOutputStream()) {
+            conn.setTcpNoDelay(true);
+            while (true) {
+                int length = 0;
+                String line = readLine(in);
+                if (line == null) {
+                    return;
+                }
+                while (!(line = readLine(in)).isEmpty()) {
+                    if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                        length = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+                String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                received(body);
+                out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        } catch (IOException | NullPointerException closed) {
+            // the sender closed the connection
+        }
+    }
+
+    static String readLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) != -1; ) {
+            if (c == '\n') {
+                return b.toString();
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.length() == 0 ? null : b.toString();
+    }
+
+    static void received(String body) {
+        long now = System.nanoTime();
+        Matcher m = MSG.matcher(body);
+        if (m.find()) {
+            Long sent = SENT.remove(m.group(1));
+            if (sent != null) {
+                LATENCIES.add((now - sent) / 1_000);
+                RECEIVED.incrementAndGet();
+                lastReceivedNanos = now;
+            }
         }
     }
 

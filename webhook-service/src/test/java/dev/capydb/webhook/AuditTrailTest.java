@@ -43,24 +43,24 @@ class AuditTrailTest {
         UUID request = UUID.randomUUID();
         UUID backup = UUID.randomUUID();
         String corr = request.toString();
-        consumers.backups(Events.json(Events.backupCompleted(project)));
+        consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
         Thread.sleep(5);
-        consumers.cutovers(Events.json(Events.envelope(EventType.CUTOVER_REQUESTED, project, corr,
+        consumers.handle("webhook-cutovers", Events.json(Events.envelope(EventType.CUTOVER_REQUESTED, project, corr,
                 cutover(request, project, "open", null))));
         Thread.sleep(5);
-        consumers.cutovers(Events.json(Events.envelope(EventType.CUTOVER_ACKED, project, corr,
+        consumers.handle("webhook-cutovers", Events.json(Events.envelope(EventType.CUTOVER_ACKED, project, corr,
                 cutover(request, project, "acked", null))));
         Thread.sleep(5);
-        consumers.cutovers(Events.json(Events.envelope(EventType.CUTOVER_PROMOTE_STARTED, project, corr,
+        consumers.handle("webhook-cutovers", Events.json(Events.envelope(EventType.CUTOVER_PROMOTE_STARTED, project, corr,
                 cutover(request, project, "in_progress", backup))));
         Thread.sleep(5);
         EventEnvelope overwrite = Events.envelope(EventType.PRODUCTION_OVERWRITE_RESTORE, project, corr,
                 new OverwriteAuditPayload(UUID.randomUUID(), project, "preview", UUID.randomUUID(), backup, corr));
-        consumers.restores(Events.json(overwrite));
-        consumers.restores(Events.json(overwrite));   // redelivered: stored once
+        consumers.handle("webhook-restores", Events.json(overwrite));
+        consumers.handle("webhook-restores", Events.json(overwrite));   // redelivered: stored once
         Thread.sleep(5);
         // A producer that forgot to mask a password: the trail masks it anyway.
-        consumers.imports(Events.json(Events.envelope(EventType.IMPORT_FAILED, project, null, new ImportPayload(
+        consumers.handle("webhook-imports", Events.json(Events.envelope(EventType.IMPORT_FAILED, project, null, new ImportPayload(
                 UUID.randomUUID(), project, "url", "postgres://app:hunter2@db.example.com/shop", true, "failed", null,
                 "could not connect", Instant.now(), Instant.now()))));
 

@@ -75,8 +75,8 @@ class IntegrationSyncTest {
         }
 
         // A restore into a preview does not touch the apps; one into the project does.
-        consumers.restores(Events.json(Events.restoreCompleted(project, "new_preview")));
-        consumers.restores(Events.json(Events.restoreCompleted(project, "project")));
+        consumers.handle("webhook-restores", Events.json(Events.restoreCompleted(project, "new_preview")));
+        consumers.handle("webhook-restores", Events.json(Events.restoreCompleted(project, "project")));
 
         Receiver.Request r = FakeProviders.server.await(path, x -> true, 1, Duration.ofSeconds(15)).get(0);
         assertEquals("POST", r.method());
@@ -110,7 +110,7 @@ class IntegrationSyncTest {
                 .body(Map.of("provider", "netlify", "access_token", "nfp_token", "account_id", account, "site_id", "site-1"))
                 .post("/v1/projects/{p}/integrations", project).then().statusCode(201).extract().path("id");
 
-        consumers.imports(Events.json(Events.envelope(dev.capydb.events.EventType.IMPORT_COMPLETED, project, null,
+        consumers.handle("webhook-imports", Events.json(Events.envelope(dev.capydb.events.EventType.IMPORT_COMPLETED, project, null,
                 new dev.capydb.events.ImportPayload(UUID.randomUUID(), project, "upload", "app.dump", true, "completed",
                         100L, null, java.time.Instant.now(), java.time.Instant.now()))));
 

@@ -100,7 +100,7 @@ class ObservabilityTest {
 
             EventEnvelope event = Events.backupCompleted(project);
             Thread.sleep(300);   // the event happened a little before it is delivered: latency must show it
-            consumers.backups(Events.json(event));
+            consumers.handle("webhook-backups", Events.json(event));
             awaitStatus(ok.getString("id"), "delivered");
             awaitStatus(down.getString("id"), "failed");
 

@@ -17,6 +17,7 @@ import dev.capydb.testing.TestTokens;
 import dev.capydb.webhook.Receiver.Answer;
 import dev.capydb.webhook.delivery.Signer;
 import dev.capydb.webhook.messaging.EventConsumers;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -114,10 +115,10 @@ class WebhookDeliveryTest {
 
         EventEnvelope backup = Events.backupCompleted(project);
         EventEnvelope job = Events.jobCompleted(project);
-        for (int i = 0; i < 2; i++) {   // at-least-once delivery: the same events twice
-            consumers.backups(Events.json(backup));
-            consumers.backups(Events.json(job));
-        }
+        // At-least-once delivery: the same events twice within one polled batch, then again one by one.
+        assertEquals(2, consumers.handle("webhook-backups", records(backup, job, backup, job)));
+        assertFalse(consumers.handle("webhook-backups", Events.json(backup)));
+        assertFalse(consumers.handle("webhook-backups", Events.json(job)));
 
         Receiver.Request a = receiver.await("/backups", r -> true, 1, Duration.ofSeconds(10)).get(0);
         List<Receiver.Request> b = receiver.await("/all", r -> true, 2, Duration.ofSeconds(10));
@@ -156,7 +157,7 @@ class WebhookDeliveryTest {
         String downId = create("/down", List.of("backup.completed")).getString("id");
 
         try (KafkaConsumer<String, String> tail = tail("capydb.webhooks")) {
-            consumers.backups(Events.json(Events.backupCompleted(project)));
+            consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
 
             List<Receiver.Request> f = receiver.await("/flaky", r -> true, 2, Duration.ofSeconds(10));
             assertEquals(f.get(0).header("webhook-id"), f.get(1).header("webhook-id"), "same webhook-id on retries");
@@ -189,7 +190,7 @@ class WebhookDeliveryTest {
         String goneId = create("/gone", List.of("backup.completed")).getString("id");
         String movedId = create("/moved", List.of("backup.completed")).getString("id");
 
-        consumers.backups(Events.json(Events.backupCompleted(project)));
+        consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
         JsonPath gone = awaitDelivery(goneId, "backup.completed", "failed", Duration.ofSeconds(10));
         assertEquals(410, gone.getInt("last_status_code"));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/webhooks/{w}", project, goneId).then()
@@ -198,7 +199,7 @@ class WebhookDeliveryTest {
                 gone.getString("id")).then().statusCode(409).body("code", equalTo("webhook_disabled"));
 
         // A later event is not sent to the disabled endpoint.
-        consumers.backups(Events.json(Events.backupCompleted(project)));
+        consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
         JsonPath moved = awaitDelivery(movedId, "backup.completed", "pending", Duration.ofSeconds(5));
         receiver.await("/moved", r -> true, 2, Duration.ofSeconds(10));
         assertEquals(1, receiver.requests("/gone").size());
@@ -224,7 +225,7 @@ class WebhookDeliveryTest {
         String hang = create("/hang", List.of("backup.completed")).getString("id");
         create("/fast", List.of("backup.completed"));
         for (int i = 0; i < 10; i++) {
-            consumers.backups(Events.json(Events.backupCompleted(project)));
+            consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
         }
         // The hanging endpoint holds its two slots for the 2 s timeout each; the fast one gets all ten meanwhile.
         receiver.await("/fast", r -> true, 10, Duration.ofSeconds(6));
@@ -273,7 +274,7 @@ class WebhookDeliveryTest {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE webhook SET url = 'https://10.1.2.3/hook' WHERE id = '" + id + "'");
         }
-        consumers.backups(Events.json(Events.backupCompleted(project)));
+        consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         JsonPath d = delivery(id, "backup.completed");
         while ((d.get("last_error") == null) && System.nanoTime() < deadline) {
@@ -300,7 +301,7 @@ class WebhookDeliveryTest {
                 project, id).then().statusCode(200).body("previous_secret_expires_at", org.hamcrest.Matchers.notNullValue())
                 .extract().path("secret");
         assertFalse(newSecret.equals(oldSecret));
-        consumers.backups(Events.json(Events.backupCompleted(project)));
+        consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
         Receiver.Request after = receiver.await("/hook", r -> r.body().contains("backup.completed"), 1,
                 Duration.ofSeconds(10)).get(0);
         assertEquals(2, after.header("webhook-signature").split(" ").length);
@@ -355,5 +356,13 @@ class WebhookDeliveryTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static List<ConsumerRecord<String, String>> records(EventEnvelope... events) {
+        List<ConsumerRecord<String, String>> out = new java.util.ArrayList<>();
+        for (EventEnvelope e : events) {
+            out.add(new ConsumerRecord<>("capydb.backups", 0, out.size(), e.id().toString(), Events.json(e)));
+        }
+        return out;
     }
 }

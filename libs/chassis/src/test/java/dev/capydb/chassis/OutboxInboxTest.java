@@ -140,6 +140,38 @@ class OutboxInboxTest {
     }
 
     @Test
+    void aBatchIsHandledOncePerEventAndAPoisonEventInItDoesNotSinkItsNeighbours() {
+        EventEnvelope a = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        EventEnvelope poison = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        EventEnvelope b = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        List<UUID> handled = new ArrayList<>();
+        java.util.function.Consumer<EventEnvelope> handler = e -> {
+            if (e.id().equals(poison.id())) {
+                throw new IllegalStateException("insert failed", new java.sql.SQLException("bad value", "22P02"));
+            }
+            QuarkusTransaction.joiningExisting().run(() -> handled.add(e.id()));
+        };
+        // Duplicates in one poll, a malformed record, and one event the database refuses.
+        assertEquals(2, inbox.processBatch("batch-test", records(EventJson.write(a), EventJson.write(a), "{not json",
+                EventJson.write(poison), EventJson.write(b)), handler));
+        assertTrue(handled.containsAll(List.of(a.id(), b.id())), "the neighbours were handled: " + handled);
+        assertEquals(0, inbox.processBatch("batch-test", records(EventJson.write(a), EventJson.write(poison),
+                EventJson.write(b)), handler), "a redelivered batch changes nothing");
+        handled.clear();
+        EventEnvelope c = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        assertEquals(1, inbox.processBatch("batch-test", records(EventJson.write(c), EventJson.write(c)), handler));
+        assertEquals(List.of(c.id()), handled, "handled once, in the batch's own transaction");
+    }
+
+    private static List<ConsumerRecord<String, String>> records(String... values) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        for (String v : values) {
+            out.add(new ConsumerRecord<>("capydb.projects", 0, out.size(), null, v));
+        }
+        return out;
+    }
+
+    @Test
     void dataTheDatabaseRefusesIsParkedAtOnceWithoutRetries() {
         EventEnvelope poison = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
         AtomicInteger calls = new AtomicInteger();

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,10 +23,9 @@ import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -63,23 +61,28 @@ public class DeliveryStore {
     }
 
     /**
-     * Leases up to {@code limit} due deliveries of active endpoints, at most {@code perEndpoint} per endpoint and none
-     * of {@code fullEndpoints}, counting each as a started attempt.
+     * Leases up to {@code limit} due deliveries of active endpoints, oldest first, at most {@code perEndpoint} minus
+     * the attempts already in flight ({@code busy}) per endpoint, counting each as a started attempt.
      */
-    public List<Attempt> claim(int limit, int perEndpoint, Collection<UUID> fullEndpoints) {
+    public List<Attempt> claim(int limit, int perEndpoint, Map<UUID, Integer> busy) {
         long leaseSeconds = config.requestTimeout().toSeconds() + 30;
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection();
                  PreparedStatement st = c.prepareStatement("""
-                         WITH ranked AS (
-                           SELECT d.id, row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.next_attempt_at) AS rn
-                             FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id
-                            WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-                              AND (d.leased_until IS NULL OR d.leased_until < now())
-                              AND w.status = 'active' AND NOT (d.webhook_id = ANY (?))),
+                         WITH candidate AS (
+                           SELECT x.id, x.rn, w.id AS webhook_id
+                             FROM webhook w CROSS JOIN LATERAL (
+                                  SELECT d.id, row_number() OVER (ORDER BY d.next_attempt_at) AS rn
+                                    FROM webhook_delivery d
+                                   WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+                                     AND (d.leased_until IS NULL OR d.leased_until < now())
+                                   ORDER BY d.next_attempt_at LIMIT ?) x
+                            WHERE w.status = 'active'),
+                         busy AS (SELECT * FROM unnest(?::uuid[], ?::int[]) AS b(webhook_id, n)),
                          due AS (
-                           SELECT d.id FROM webhook_delivery d JOIN ranked r ON r.id = d.id
-                            WHERE r.rn <= ? AND d.status = 'pending'
+                           SELECT d.id FROM webhook_delivery d JOIN candidate k ON k.id = d.id
+                                  LEFT JOIN busy b ON b.webhook_id = k.webhook_id
+                            WHERE k.rn <= ? - coalesce(b.n, 0) AND d.status = 'pending'
                               AND (d.leased_until IS NULL OR d.leased_until < now())
                             ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED)
                          UPDATE webhook_delivery d
@@ -90,11 +93,12 @@ public class DeliveryStore {
                          RETURNING d.id, d.webhook_id, w.url, d.message_id, d.body, d.attempts, w.secret_sealed,
                                    w.previous_secret_sealed, w.previous_secret_expires_at, now()
                          """)) {
-                Array full = c.createArrayOf("uuid", fullEndpoints.toArray());
-                st.setArray(1, full);
-                st.setInt(2, perEndpoint);
-                st.setInt(3, limit);
-                st.setLong(4, leaseSeconds);
+                st.setInt(1, perEndpoint);
+                st.setArray(2, c.createArrayOf("uuid", busy.keySet().toArray()));
+                st.setArray(3, c.createArrayOf("int4", busy.values().toArray()));
+                st.setInt(4, perEndpoint);
+                st.setInt(5, limit);
+                st.setLong(6, leaseSeconds);
                 List<Attempt> out = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -122,20 +126,63 @@ public class DeliveryStore {
                 + " attempts = attempts - 1 WHERE id = ? AND attempts = ?", a.deliveryId(), a.attempt()));
     }
 
+    /** One finished attempt waiting to be recorded. */
+    public record Outcome(Attempt attempt, AttemptResult result, Instant at) {
+    }
+
     /**
      * Records one attempt: delivered; or the endpoint answered 410 (endpoint disabled); or a failure scheduled for
      * retry; or the last failure (delivery failed, {@code webhook.delivery_exhausted} published).
      */
     public void record(Attempt a, AttemptResult r, Instant now) {
-        AtomicReference<String> outcome = new AtomicReference<>();
-        QuarkusTransaction.requiringNew().run(() -> outcome.set(recordInTransaction(a, r, now)));
-        // Counted once committed: an attempt whose bookkeeping rolled back is attempted again.
-        Counter.builder("capydb.webhook.deliveries").description("Webhook delivery attempts by outcome")
-                .tag("outcome", outcome.get()).register(metrics).increment();
-        if (r.delivered()) {
-            eventTime(a).ifPresent(t -> latency.record(Duration.between(t, now).isNegative() ? Duration.ZERO
-                    : Duration.between(t, now)));
+        recordAll(List.of(new Outcome(a, r, now)));
+    }
+
+    /**
+     * Records several attempts in one transaction (one commit for a whole busy moment instead of one per request).
+     * If that fails, each is recorded on its own so one bad row cannot hold back the others; one that still fails
+     * keeps its lease, which expires, and the attempt is made again (same {@code webhook-id}).
+     *
+     * @return how many were recorded
+     */
+    public int recordAll(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return 0;
         }
+        List<String> tags = new ArrayList<>();
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                tags.clear();
+                for (Outcome o : outcomes) {
+                    tags.add(recordInTransaction(o.attempt(), o.result(), o.at()));
+                }
+            });
+        } catch (RuntimeException batchFailed) {
+            if (outcomes.size() == 1) {
+                throw batchFailed;
+            }
+            int recorded = 0;
+            for (Outcome o : outcomes) {
+                try {
+                    recorded += recordAll(List.of(o));
+                } catch (RuntimeException e) {
+                    LOG.warnf("cannot record webhook attempt %d of %s: %s", o.attempt().attempt(),
+                            o.attempt().deliveryId(), e.getMessage());
+                }
+            }
+            return recorded;
+        }
+        // Counted once committed: an attempt whose bookkeeping rolled back is attempted again.
+        for (int i = 0; i < outcomes.size(); i++) {
+            Outcome o = outcomes.get(i);
+            Counter.builder("capydb.webhook.deliveries").description("Webhook delivery attempts by outcome")
+                    .tag("outcome", tags.get(i)).register(metrics).increment();
+            if (o.result().delivered()) {
+                eventTime(o.attempt()).ifPresent(t -> latency.record(Duration.between(t, o.at()).isNegative()
+                        ? Duration.ZERO : Duration.between(t, o.at())));
+            }
+        }
+        return outcomes.size();
     }
 
     /** The {@code timestamp} of the Standard Webhooks body: when the event happened. */

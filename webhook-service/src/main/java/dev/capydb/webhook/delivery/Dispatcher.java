@@ -5,9 +5,11 @@ import dev.capydb.chassis.egress.EgressRefusedException;
 import dev.capydb.webhook.config.WebhookConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -17,30 +19,33 @@ import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
  * Sends due deliveries: one loop thread claims them, Vert.x sends them without blocking a thread per request, and a
- * small pool records outcomes. Each endpoint has its own bounded number of attempts in flight and every request has
- * a timeout, so a hanging endpoint only ever ties up its own slots. The target is re-vetted on every attempt and
+ * recorder thread records outcomes in groups. Each endpoint has its own bounded number of attempts in flight and
+ * every attempt has a deadline, so a hanging endpoint only ever ties up its own slots. The target is re-vetted on every attempt and
  * the request goes to the address that was checked.
  */
 @ApplicationScoped
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    private static final int RECORD_GROUP = 256;
 
     private final DeliveryStore store;
     private final EgressGate gate;
@@ -51,8 +56,10 @@ public class Dispatcher {
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private HttpClient http;
-    private ExecutorService recorders;
+    private Context sender;
+    private final BlockingQueue<DeliveryStore.Outcome> outcomes = new LinkedBlockingQueue<>();
     private Thread loop;
+    private Thread recorder;
 
     public Dispatcher(DeliveryStore store, EgressGate gate, WebhookConfig config, Vertx vertx) {
         this.store = store;
@@ -66,6 +73,9 @@ public class Dispatcher {
             return;
         }
         int timeoutMs = (int) config.requestTimeout().toMillis();
+        // All requests are made on one event-loop context: issued from the dispatcher thread instead, a few of them
+        // were occasionally never answered under load (the client's timeouts did not fire either).
+        sender = vertx.getOrCreateContext();
         http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout(timeoutMs)
                 .setForceSni(true)
@@ -73,15 +83,13 @@ public class Dispatcher {
                 .setKeepAlive(true)
                 .setMaxPoolSize(config.perEndpointConcurrency())
                 .setMaxRedirects(0));
-        recorders = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "webhook-recorder");
-            t.setDaemon(true);
-            return t;
-        });
         running = true;
         loop = new Thread(this::run, "webhook-dispatcher");
         loop.setDaemon(true);
         loop.start();
+        recorder = new Thread(this::recordOutcomes, "webhook-recorder");
+        recorder.setDaemon(true);
+        recorder.start();
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -89,10 +97,9 @@ public class Dispatcher {
         if (loop != null) {
             loop.interrupt();
         }
-        if (recorders != null) {
-            recorders.shutdown();
+        if (recorder != null) {
             try {
-                recorders.awaitTermination(5, TimeUnit.SECONDS);
+                recorder.join(5_000);   // what already finished is recorded; the rest is re-sent after its lease
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -131,9 +138,14 @@ public class Dispatcher {
             return 0;
         }
         int perEndpoint = config.perEndpointConcurrency();
-        Set<UUID> full = inFlight.entrySet().stream().filter(e -> e.getValue().get() >= perEndpoint)
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
-        List<Attempt> claimed = store.claim(room, perEndpoint, full);
+        // Only this thread adds to the counts, so a snapshot can only overstate what is in flight.
+        Map<UUID, Integer> busy = new HashMap<>();
+        inFlight.forEach((endpoint, n) -> {
+            if (n.get() > 0) {
+                busy.put(endpoint, n.get());
+            }
+        });
+        List<Attempt> claimed = store.claim(room, perEndpoint, busy);
         int started = 0;
         for (Attempt a : claimed) {
             AtomicInteger slots = inFlight.computeIfAbsent(a.webhookId(), k -> new AtomicInteger());
@@ -144,7 +156,7 @@ public class Dispatcher {
             }
             total.incrementAndGet();
             started++;
-            send(a);
+            sender.runOnContext(ignored -> send(a));
         }
         return started;
     }
@@ -176,16 +188,41 @@ public class Dispatcher {
                 .setURI(path)
                 .setServer(SocketAddress.inetSocketAddress(port, target.addressLiteral()))
                 .setFollowRedirects(false)
-                .setTimeout(config.requestTimeout().toMillis())
+                .setConnectTimeout(config.requestTimeout().toMillis())
+                .setIdleTimeout(config.requestTimeout().toMillis())
                 .putHeader("content-type", "application/json")
                 .putHeader("user-agent", "CapyDB-Webhooks/1.0")
                 .putHeader("webhook-id", a.messageId())
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
                 .putHeader("webhook-signature", Signer.header(a.secrets(), a.messageId(), timestamp, a.body()));
+        // The whole attempt has one deadline of our own. Vert.x's timeouts cover connecting and silences, but an
+        // attempt whose future never completes (seen under load: the request waited for a pooled connection that
+        // never came back) would hold its endpoint's slot for ever; the watchdog frees it and resets the request.
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<HttpClientRequest> request = new AtomicReference<>();
+        long watchdog = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
+            if (done.compareAndSet(false, true)) {
+                HttpClientRequest req = request.get();
+                if (req != null) {
+                    req.reset();
+                }
+                LOG.debugf("webhook attempt %d of %s hit the deadline (request %s)", a.attempt(), a.deliveryId(),
+                        req == null ? "never got a connection" : "sent");
+                finish(a, AttemptResult.failure("no response within the timeout of "
+                        + config.requestTimeout().toSeconds() + " s", elapsedMs(t0)));
+            }
+        });
         http.request(options)
-                .compose(req -> req.send(a.body()))
+                .compose(req -> {
+                    request.set(req);
+                    return req.send(a.body());
+                })
                 .compose(resp -> resp.body().map(ignored -> resp))
                 .onComplete(ar -> {
+                    if (!done.compareAndSet(false, true)) {
+                        return;
+                    }
+                    vertx.cancelTimer(watchdog);
                     long ms = elapsedMs(t0);
                     if (ar.succeeded()) {
                         HttpClientResponse resp = ar.result();
@@ -201,19 +238,44 @@ public class Dispatcher {
                 });
     }
 
+    /**
+     * The endpoint's slot is free as soon as its request ended (the lease keeps the delivery from being claimed
+     * again until it is recorded); the replica-wide count stays taken until the outcome is recorded, which bounds
+     * the outcomes waiting for the recorder.
+     */
     private void finish(Attempt a, AttemptResult result) {
-        recorders.execute(() -> {
+        inFlight.get(a.webhookId()).decrementAndGet();
+        outcomes.add(new DeliveryStore.Outcome(a, result, Instant.now()));
+        wake();
+    }
+
+    /** Records finished attempts in groups: whatever finished while the previous group was being committed. */
+    private void recordOutcomes() {
+        List<DeliveryStore.Outcome> group = new ArrayList<>();
+        while (running || !outcomes.isEmpty()) {
             try {
-                store.record(a, result, Instant.now());
+                DeliveryStore.Outcome first = outcomes.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                outcomes.drainTo(group, RECORD_GROUP - 1);
+                store.recordAll(group);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    Thread.currentThread().interrupt();
+                }
             } catch (RuntimeException e) {
-                // The lease expires and the attempt is retried: at-least-once, same webhook-id.
-                LOG.warnf("cannot record webhook attempt %d of %s: %s", a.attempt(), a.deliveryId(), e.getMessage());
+                // The leases expire and the attempts are made again: at-least-once, same webhook-id.
+                LOG.warnf("cannot record %d webhook attempts: %s", group.size(), e.getMessage());
             } finally {
-                inFlight.get(a.webhookId()).decrementAndGet();
-                total.decrementAndGet();
-                wake();
+                total.addAndGet(-group.size());
+                if (!group.isEmpty()) {
+                    wake();
+                }
+                group.clear();
             }
-        });
+        }
     }
 
     private static String describe(Throwable t) {

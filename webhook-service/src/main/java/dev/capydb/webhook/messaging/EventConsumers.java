@@ -1,12 +1,15 @@
 package dev.capydb.webhook.messaging;
 
 import dev.capydb.chassis.inbox.Inbox;
+import dev.capydb.events.EventEnvelope;
 import dev.capydb.webhook.delivery.Dispatcher;
 import dev.capydb.webhook.integration.EnvSync;
 import dev.capydb.webhook.service.AuditTrail;
 import dev.capydb.webhook.service.FanOut;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -34,50 +37,67 @@ public class EventConsumers {
     /** Handles one event as consumer {@code consumer}; returns whether it was new. */
     public boolean handle(String consumer, String json) {
         int[] deliveries = {0};
-        boolean ran = inbox.process(consumer, json, e -> {
-            audit.record(e);
-            deliveries[0] = fanOut.enqueue(e);
-            envSync.enqueue(e);
-        });
-        if (deliveries[0] > 0) {
-            dispatcher.wake();
-        }
+        boolean ran = inbox.process(consumer, json, e -> deliveries[0] += handleInTransaction(e));
+        wakeIfQueued(deliveries[0]);
         return ran;
     }
 
+    /** Handles a poll's worth of events in one transaction (see {@link Inbox#processBatch}); returns how many were new. */
+    public int handle(String consumer, Iterable<ConsumerRecord<String, String>> records) {
+        int[] deliveries = {0};
+        int fresh = inbox.processBatch(consumer, records, e -> deliveries[0] += handleInTransaction(e));
+        wakeIfQueued(deliveries[0]);
+        return fresh;
+    }
+
+    /** @return how many webhook deliveries the event queued */
+    private int handleInTransaction(EventEnvelope e) {
+        audit.record(e);
+        envSync.enqueue(e);
+        return fanOut.enqueue(e);
+    }
+
+    private void wakeIfQueued(int deliveries) {
+        if (deliveries > 0) {
+            dispatcher.wake();
+        }
+    }
+
+    // Batches: a busy topic is handled a poll at a time in one transaction, not one commit per event.
+
     @Incoming("events-projects")
     @Blocking(ordered = true)
-    public void projects(String json) {
-        handle("webhook-projects", json);
+    public void projects(ConsumerRecords<String, String> records) {
+        handle("webhook-projects", records);
     }
 
     @Incoming("events-backups")
     @Blocking(ordered = true)
-    public void backups(String json) {
-        handle("webhook-backups", json);
+    public void backups(ConsumerRecords<String, String> records) {
+        handle("webhook-backups", records);
     }
 
     @Incoming("events-restores")
     @Blocking(ordered = true)
-    public void restores(String json) {
-        handle("webhook-restores", json);
+    public void restores(ConsumerRecords<String, String> records) {
+        handle("webhook-restores", records);
     }
 
     @Incoming("events-imports")
     @Blocking(ordered = true)
-    public void imports(String json) {
-        handle("webhook-imports", json);
+    public void imports(ConsumerRecords<String, String> records) {
+        handle("webhook-imports", records);
     }
 
     @Incoming("events-cutovers")
     @Blocking(ordered = true)
-    public void cutovers(String json) {
-        handle("webhook-cutovers", json);
+    public void cutovers(ConsumerRecords<String, String> records) {
+        handle("webhook-cutovers", records);
     }
 
     @Incoming("events-webhooks")
     @Blocking(ordered = true)
-    public void webhooks(String json) {
-        handle("webhook-webhooks", json);
+    public void webhooks(ConsumerRecords<String, String> records) {
+        handle("webhook-webhooks", records);
     }
 }

@@ -18,8 +18,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
@@ -60,19 +63,62 @@ public class Inbox {
      * request that produced the event ({@code traceparent} header, written by the outbox relay).
      */
     public boolean process(String consumer, ConsumerRecord<String, String> record, Consumer<EventEnvelope> handler) {
-        Header header = record.headers().lastHeader(TraceContext.HEADER);
-        Optional<String> traceparent = header == null ? Optional.empty()
-                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
-        return process(consumer, record.value(), traceparent, handler);
+        return process(consumer, record.value(), traceparent(record), handler);
     }
 
     /** Handles the event in a consumer span whose parent is the producer's trace, when one came with it. */
     public boolean process(String consumer, String json, Optional<String> traceparent, Consumer<EventEnvelope> handler) {
+        return traced(consumer, traceparent, () -> process(consumer, json, handler));
+    }
+
+    /**
+     * Handles a poll's worth of records in one transaction: one commit instead of one per event, which is what
+     * bounds a busy consumer's rate. Each event still gets its own dedupe row and its own consumer span. If the
+     * batch fails as a whole it is rolled back and every record is handled on its own by
+     * {@link #process(String, ConsumerRecord, Consumer)}, so retries and parking stay per event.
+     *
+     * @return how many events were new
+     */
+    public int processBatch(String consumer, Iterable<ConsumerRecord<String, String>> records,
+                            Consumer<EventEnvelope> handler) {
+        record Parsed(ConsumerRecord<String, String> record, EventEnvelope event) {
+        }
+        List<Parsed> batch = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : records) {
+            parse(consumer, r.value()).ifPresent(e -> batch.add(new Parsed(r, e)));
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                int fresh = 0;
+                for (Parsed p : batch) {
+                    if (traced(consumer, traceparent(p.record()), () -> handleOnce(consumer, p.event(), handler))) {
+                        fresh++;
+                    }
+                }
+                return fresh;
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: a batch of %d events failed, handling them one by one: %s", consumer, batch.size(),
+                    e.getMessage());
+            int fresh = 0;
+            for (Parsed p : batch) {
+                if (process(consumer, p.record(), handler)) {
+                    fresh++;
+                }
+            }
+            return fresh;
+        }
+    }
+
+    private <T> T traced(String consumer, Optional<String> traceparent, Supplier<T> work) {
         Span span = tracer.spanBuilder(consumer + " process").setSpanKind(SpanKind.CONSUMER)
                 .setParent(TraceContext.parentOf(traceparent)).setAttribute("messaging.system", "kafka")
                 .setAttribute("messaging.consumer.group.name", consumer).startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            return process(consumer, json, handler);
+            return work.get();
         } catch (RuntimeException e) {
             span.setStatus(StatusCode.ERROR, e.getMessage());
             throw e;
@@ -81,36 +127,54 @@ public class Inbox {
         }
     }
 
-    /**
-     * Parses and handles one delivered event exactly once per consumer. A malformed message is logged and skipped
-     * (it can never succeed); a failing handler is retried with back-off, then the failure propagates so the
-     * message is not acknowledged and the channel stops rather than losing it.
-     *
-     * @return whether the handler ran (false for a duplicate or a malformed message)
-     */
-    public boolean process(String consumer, String json, Consumer<EventEnvelope> handler) {
+    private static Optional<String> traceparent(ConsumerRecord<String, String> record) {
+        Header header = record.headers().lastHeader(TraceContext.HEADER);
+        return header == null ? Optional.empty() : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    /** In the caller's transaction: runs the handler unless this consumer has seen the event. */
+    private boolean handleOnce(String consumer, EventEnvelope event, Consumer<EventEnvelope> handler) {
+        if (!recordFirstDelivery(consumer, event)) {
+            LOG.debugf("%s: event %s (%s) already processed", consumer, event.id(), event.type());
+            return false;
+        }
+        handler.accept(event);
+        return true;
+    }
+
+    /** The envelope, or empty (logged) for a message that can never succeed: not JSON, or no id/type. */
+    private static Optional<EventEnvelope> parse(String consumer, String json) {
         EventEnvelope event;
         try {
             event = EventJson.read(json);
         } catch (IllegalArgumentException e) {
             LOG.errorf("%s: skipping a malformed event: %s", consumer, e.getMessage());
-            return false;
+            return Optional.empty();
         }
         if (event.id() == null || event.type() == null) {
-            // JSON, but no envelope ("{}"): it has no id to deduplicate or park it by, and can never succeed.
+            // JSON, but no envelope ("{}"): it has no id to deduplicate or park it by.
             LOG.errorf("%s: skipping a malformed event without id or type: %.200s", consumer, json);
+            return Optional.empty();
+        }
+        return Optional.of(event);
+    }
+
+    /**
+     * Parses and handles one delivered event exactly once per consumer. A malformed message is logged and skipped
+     * (it can never succeed); a failing handler is retried with back-off, then the event is parked; only when
+     * parking fails too does the failure propagate, so the message is not acknowledged and nothing is lost.
+     *
+     * @return whether the handler ran (false for a duplicate, a malformed or a parked message)
+     */
+    public boolean process(String consumer, String json, Consumer<EventEnvelope> handler) {
+        Optional<EventEnvelope> parsed = parse(consumer, json);
+        if (parsed.isEmpty()) {
             return false;
         }
+        EventEnvelope event = parsed.get();
         for (int attempt = 1; ; attempt++) {
             try {
-                return QuarkusTransaction.requiringNew().call(() -> {
-                    if (!recordFirstDelivery(consumer, event)) {
-                        LOG.debugf("%s: event %s (%s) already processed", consumer, event.id(), event.type());
-                        return false;
-                    }
-                    handler.accept(event);
-                    return true;
-                });
+                return QuarkusTransaction.requiringNew().call(() -> handleOnce(consumer, event, handler));
             } catch (RuntimeException e) {
                 if (attempt >= config.maxAttempts() || isPermanent(e)) {
                     park(consumer, event, json, e, attempt);
