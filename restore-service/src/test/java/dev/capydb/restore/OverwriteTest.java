@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capydb.dataplane.DatabaseProvisioner;
 import dev.capydb.dataplane.ObjectStore;
+import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolRunner;
 import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.restore.repository.Restore;
@@ -142,6 +143,41 @@ class OverwriteTest {
         assertFalse(provisioner.exists(p.host(), "rs_" + restoreId.replace("-", "")), "the scratch database is dropped");
         // Keep the host small: later base backups copy every database on it.
         provisioner.drop(p.host(), p.database(), "nobody_at_all");
+    }
+
+    @Test
+    void aBackupChangedInStorageIsRefusedAndProductionIsUntouched() throws Exception {
+        TestProject p = projects.withData(100);
+        // An uncompressed dump, so a one-byte change ('grace' -> 'Grace') still restores cleanly: only the
+        // checksum recorded at backup time can tell.
+        UUID backupId = UUID.randomUUID();
+        String key = "projects/" + p.id() + "/backups/" + backupId + ".dump";
+        java.io.ByteArrayOutputStream dump = new java.io.ByteArrayOutputStream();
+        var result = tools.run(ToolInvocation.of("pg_dump").args("--format=custom", "--compress=0", "--no-owner",
+                "--no-acl", "--dbname=" + p.database()).env(p.host().adminToolEnv())
+                .stdout(out -> out.transferTo(dump)).build());
+        assertTrue(result.succeeded(), result.describeFailure("pg_dump"));
+        byte[] bytes = dump.toByteArray();
+        var stored = store.upload("capydb-backups", key, new java.io.ByteArrayInputStream(bytes));
+        RestoreToNewPreviewTest.announce(backupEvents, p, backupId, key, stored.sizeBytes(), stored.sha256());
+        int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("grace");
+        assertTrue(at > 0, "the dump holds the row text");
+        bytes[at] = 'G';
+        store.upload("capydb-backups", key, new java.io.ByteArrayInputStream(bytes));
+        String before = digest(p);
+
+        String restoreId = overwrite(p, key);
+        JsonPath done = RestoreToNewPreviewTest.awaitRestore(p.id(), restoreId);
+        assertEquals("failed", done.getString("status"), done.prettify());
+        assertTrue(done.getString("error").contains("SHA-256"), done.getString("error"));
+        assertTrue(done.getString("error").contains("the target was not changed"), done.getString("error"));
+        assertEquals(before, digest(p), "production must be byte-identical");
+        try (Connection c = p.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 2")) {
+            rs.next();
+            assertEquals("grace", rs.getString(1));
+        }
+        assertFalse(provisioner.exists(p.host(), "rs_" + restoreId.replace("-", "")), "the scratch database is dropped");
     }
 
     @Test

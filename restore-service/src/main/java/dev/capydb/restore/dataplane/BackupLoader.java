@@ -8,7 +8,14 @@ import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
 import dev.capydb.restore.config.RestoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.capydb.restore.repository.KnownBackups;
 import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,17 +29,47 @@ public class BackupLoader {
     private final ObjectStore store;
     private final StorageConfig storage;
     private final RestoreConfig config;
+    private final KnownBackups known;
 
-    public BackupLoader(ToolRunner tools, ObjectStore store, StorageConfig storage, RestoreConfig config) {
+    public BackupLoader(ToolRunner tools, ObjectStore store, StorageConfig storage, RestoreConfig config,
+                        KnownBackups known) {
         this.tools = tools;
         this.store = store;
         this.storage = storage;
         this.config = config;
+        this.known = known;
     }
 
-    /** Loads the backup into {@code database} as {@code owner}; {@code bytes} counts what was streamed so far. */
-    public ToolResult load(DatabaseHost host, String backupKey, String database, String owner, AtomicLong bytes) {
-        return loadDump(host, database, owner, () -> store.open(storage.backupsBucket(), backupKey), bytes);
+    /**
+     * Loads the project's backup into {@code database} as {@code owner}; {@code bytes} counts what was streamed so
+     * far. The object's SHA-256 is computed on the way and must equal the one recorded when the backup was taken:
+     * a stored object that was changed or damaged is refused even when {@code pg_restore} happened to accept it,
+     * before anything is swapped.
+     */
+    public ToolResult load(DatabaseHost host, UUID projectId, String backupKey, String database, String owner,
+                           AtomicLong bytes) throws RestoreFailure {
+        Optional<String> expected = known.find(projectId, backupKey).map(KnownBackups.KnownBackup::sha256)
+                .filter(s -> !s.isBlank());
+        MessageDigest sha256 = sha256();
+        ToolResult result = loadDump(host, database, owner,
+                () -> new DigestInputStream(store.open(storage.backupsBucket(), backupKey), sha256), bytes);
+        if (result.succeeded() && expected.isPresent()) {
+            String actual = HexFormat.of().formatHex(sha256.digest());
+            if (!actual.equalsIgnoreCase(expected.get())) {
+                throw new RestoreFailure("the backup object's SHA-256 (" + actual + ") is not the one recorded when it"
+                        + " was taken (" + expected.get() + "): the stored object was changed or damaged, so it was"
+                        + " not used");
+            }
+        }
+        return result;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
