@@ -29,6 +29,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -197,6 +198,40 @@ class OverwriteTest {
     }
 
     @Test
+    void ofConcurrentOverwritesExactlyOneIsAccepted() throws Exception {
+        TestProject p = projects.withData(1);
+        String key = backupOf(p);
+        int n = 12;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        var go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<io.restassured.response.Response>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            calls.add(pool.submit(() -> {
+                go.await();
+                return given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                        .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true))
+                        .post("/v1/projects/{p}/restores", p.id());
+            }));
+        }
+        go.countDown();
+        int accepted = 0;
+        String acceptedId = null;
+        for (var f : calls) {
+            var r = f.get();
+            if (r.statusCode() == 202) {
+                accepted++;
+                acceptedId = r.path("id");
+            } else {
+                assertEquals(409, r.statusCode(), r.asString());
+                assertEquals("project_busy", r.path("code"));
+            }
+        }
+        pool.shutdown();
+        assertEquals(1, accepted, "exactly one of the concurrent overwrites is accepted");
+        assertEquals("completed", RestoreToNewPreviewTest.awaitRestore(p.id(), acceptedId).getString("status"));
+    }
+
+    @Test
     void anExistingPreviewIsOverwrittenAndKeepsItsConnectionString() throws Exception {
         TestProject p = projects.withData(10);
         String first = backupOf(p);
@@ -227,8 +262,8 @@ class OverwriteTest {
         TestProject p = projects.withData(1);
         // Died while loading: the scratch database is still there, so production was not touched.
         UUID loading = deadOverwrite(p, "loading", true);
-        // Died right after the swap committed: the scratch database is gone.
-        UUID swapped = deadOverwrite(p, "swapping", false);
+        // Died right after the swap committed: the scratch database is gone (another project: one overwrite at a time).
+        UUID swapped = deadOverwrite(projects.withData(1), "swapping", false);
         worker.reapExpiredLeases();
         Restore a = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(loading));
         assertEquals(RestoreStatus.FAILED, a.status);

@@ -108,8 +108,33 @@ public class RestoreService {
         if ("project".equals(target) && !"active".equals(project.status())) {
             throw ApiException.projectBusy("project is " + project.status() + "; wait for that to finish");
         }
+        try {
+            return insert(r, caller, idempotencyKey, project, target, sourceKind, resolvedKey, resolvedTime, existing);
+        } catch (RuntimeException e) {
+            if (violates(e, "restore_one_overwrite")) {
+                // Another request won the race between the check below and its insert.
+                throw ApiException.projectBusy("another restore is overwriting this project or one of its previews");
+            }
+            throw e;
+        }
+    }
+
+    /** True when {@code e} comes from a unique violation of {@code index}. */
+    private static boolean violates(Throwable e, String index) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())
+                    && String.valueOf(sql.getMessage()).contains(index)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Restore insert(Request r, Principal caller, String idempotencyKey, ProjectView project, String target,
+                           String sourceKind, String resolvedKey, Instant resolvedTime, Preview existing) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            // The API's early answer; the exclusive project lock taken by the worker is the real guard.
+            // The API's early answer (the unique index restore_one_overwrite settles races); the exclusive project
+            // lock taken by the worker is the guard against everything else.
             if (!"new_preview".equals(target) && Restore.count("projectId = ?1 and targetKind <> 'new_preview' "
                     + "and status in (?2)", project.projectId(), List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING)) > 0) {
                 throw ApiException.projectBusy("another restore is overwriting this project or one of its previews");
@@ -139,7 +164,7 @@ public class RestoreService {
             x.idempotencyKey = idempotencyKey;
             x.createdBy = caller.subject();
             x.createdAt = now;
-            x.persist();
+            x.persistAndFlush();
             return x;
         });
     }
