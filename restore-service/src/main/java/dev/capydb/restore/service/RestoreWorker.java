@@ -38,6 +38,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -52,6 +56,12 @@ public class RestoreWorker {
 
     private static final Logger LOG = Logger.getLogger(RestoreWorker.class);
     private static final int NEW_PREVIEW_ATTEMPTS = 2;
+
+    private static final ScheduledExecutorService PROGRESS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "restore-progress");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final RestoreService restores;
     private final PreviewService previews;
@@ -226,6 +236,29 @@ public class RestoreWorker {
      */
     private ToolResult load(Restore x, ProjectView project, dev.capydb.dataplane.DatabaseHost host, String database,
                             String owner, AtomicLong bytes) throws RestoreFailure {
+        // bytes_done is written as the load goes, so GET …/restores/{id} shows progress, not only the total.
+        ScheduledFuture<?> ticker = PROGRESS.scheduleWithFixedDelay(() -> recordBytes(x.id, bytes.get()), 500, 500,
+                TimeUnit.MILLISECONDS);
+        try {
+            return loadSource(x, project, host, database, owner, bytes);
+        } finally {
+            ticker.cancel(false);
+        }
+    }
+
+    private void recordBytes(UUID id, long bytes) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("UPDATE restore SET bytes_done = ? WHERE id = ? AND status = 'RUNNING'")) {
+            st.setLong(1, bytes);
+            st.setObject(2, id);
+            st.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("cannot record the progress of restore %s: %s", id, e.getMessage());
+        }
+    }
+
+    private ToolResult loadSource(Restore x, ProjectView project, dev.capydb.dataplane.DatabaseHost host, String database,
+                                  String owner, AtomicLong bytes) throws RestoreFailure {
         if (x.backupKey != null) {
             return loader.load(host, x.projectId, x.backupKey, database, owner, bytes);
         }

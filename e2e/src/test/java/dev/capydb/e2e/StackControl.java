@@ -1,0 +1,121 @@
+package dev.capydb.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Breaks and mends the local stack for the fault suite: kills a component by its pid file, starts it again. */
+final class StackControl {
+
+    /** The services dev/stack starts, with their port variables: all must be ready again after a fault. */
+    private static final List<String[]> SERVICES = List.of(
+            new String[] {"project-service", "CAPYDB_PROJECT_PORT", "8081"},
+            new String[] {"backup-service", "CAPYDB_BACKUP_PORT", "8082"},
+            new String[] {"restore-service", "CAPYDB_RESTORE_PORT", "8083"},
+            new String[] {"import-service", "CAPYDB_IMPORT_PORT", "8084"},
+            new String[] {"cutover-service", "CAPYDB_CUTOVER_PORT", "8085"},
+            new String[] {"webhook-service", "CAPYDB_WEBHOOK_PORT", "8086"},
+            new String[] {"gateway", "CAPYDB_GATEWAY_PORT", "8080"});
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private StackControl() {
+    }
+
+    /** The repository root (the suite runs in {@code e2e/}). */
+    static Path repo() {
+        Path here = Path.of("").toAbsolutePath();
+        return Files.exists(here.resolve("dev/stack")) ? here : here.getParent();
+    }
+
+    static Path home() {
+        return Path.of(Stack.env("CAPYDB_HOME", repo().resolve(".stack").toString()));
+    }
+
+    /** Where s3proxy keeps the objects of {@code bucket} (its filesystem backend). */
+    static Path objectFile(String bucket, String key) {
+        return home().resolve("state/s3proxy/data").resolve(bucket).resolve(key);
+    }
+
+    static long pid(String component) throws IOException {
+        return Long.parseLong(Files.readString(home().resolve("state/pids/" + component + ".pid")).strip());
+    }
+
+    /** Kills {@code component} with SIGKILL (a crash: no shutdown hooks) and waits until it is gone. */
+    static void crash(String component) throws Exception {
+        signal(component, "KILL");
+    }
+
+    /** Stops {@code component} with SIGTERM and waits until it is gone. */
+    static void stop(String component) throws Exception {
+        signal(component, "TERM");
+    }
+
+    private static void signal(String component, String signal) throws Exception {
+        long pid = pid(component);
+        run(List.of("kill", "-" + signal, Long.toString(pid)), Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(component + " (pid " + pid + ") did not stop");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Starts whatever is stopped ({@code dev/stack up} keeps the running services' egress mode) and waits for all. */
+    static void up() throws Exception {
+        // What counts is that every service is ready again; dev/stack's own words go into the failure if not.
+        Process p = new ProcessBuilder("bash", repo().resolve("dev/stack").toString(), "up").directory(repo().toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+        }
+        awaitServicesReady(out);
+    }
+
+    /** Every service answers ready: a fault test leaves the stack as it found it. */
+    static void awaitServicesReady(String context) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        for (String[] s : SERVICES) {
+            URI ready = URI.create("http://127.0.0.1:" + Stack.env(s[1], s[2]) + "/q/health/ready");
+            while (true) {
+                try {
+                    if (HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // starting
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(s[0] + " is not ready again; dev/stack said: " + context);
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    static String run(List<String> command, Duration timeout) throws Exception {
+        Process p = new ProcessBuilder(command).directory(repo().toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(command + " did not finish in " + timeout);
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new AssertionError(command + " failed (" + p.exitValue() + "): " + text);
+        }
+        return text;
+    }
+}
