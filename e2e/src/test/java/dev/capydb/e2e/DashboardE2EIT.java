@@ -2,17 +2,11 @@ package dev.capydb.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -27,32 +21,17 @@ import org.junit.jupiter.api.Test;
 class DashboardE2EIT {
 
     private static final double LONG = 300_000;
-    private static Playwright playwright;
-    private static Browser browser;
-    private static Path shots;
+    private static Dashboard dashboard;
 
     @BeforeAll
     static void launch() throws Exception {
-        shots = Paths.get(System.getProperty("capydb.screenshots", "target/screenshots"));
-        Files.createDirectories(shots);
-        String chromium = Stack.env("CAPYDB_CHROMIUM", "/usr/bin/chromium");
-        if (!Files.isExecutable(Paths.get(chromium))) {
-            throw new AssertionError(chromium + " is missing: run dev/ensure-chromium (apt-get install chromium)");
-        }
-        // The driver would otherwise fetch Playwright's own browsers; we bring the system one.
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get(chromium)).setHeadless(true));
+        dashboard = Dashboard.launch();
     }
 
     @AfterAll
     static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
+        if (dashboard != null) {
+            dashboard.close();
         }
     }
 
@@ -63,7 +42,7 @@ class DashboardE2EIT {
                 .post("/v1/projects").then().statusCode(201).extract().path("id");
         String ticket = "SUP-" + UUID.randomUUID().toString().substring(0, 6);
 
-        try (BrowserContext aliceCtx = browser.newContext(); BrowserContext olgaCtx = browser.newContext()) {
+        try (BrowserContext aliceCtx = dashboard.newContext(); BrowserContext olgaCtx = dashboard.newContext()) {
             Page alice = signIn(aliceCtx, "alice", "/#/" + project + "/backups");
 
             // Backups tab: create a backup and watch it complete.
@@ -113,19 +92,11 @@ class DashboardE2EIT {
         }
     }
 
-    /** Opens the dashboard, clicks Sign in and logs in on Keycloak's own page (authorization code + PKCE). */
     private static Page signIn(BrowserContext context, String user, String path) {
-        Page page = context.newPage();
-        page.navigate(Stack.gateway() + path);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.locator("#username").fill(user);
-        page.locator("#password").fill(user);
-        page.locator("#kc-login").click();
-        assertThat(page.getByText("Signed in as " + user)).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
-        return page;
+        return dashboard.signIn(context, user, path);
     }
 
     private static void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve(name + ".png")).setFullPage(true));
+        dashboard.shot(page, name);
     }
 }
