@@ -32,6 +32,7 @@ final class Dashboard implements AutoCloseable {
     private final Playwright playwright;
     private final Browser chromium;
     private final Path shots;
+    private final List<Page> pages = new ArrayList<>();
 
     private Dashboard(Playwright playwright, Browser chromium, Path shots) {
         this.playwright = playwright;
@@ -66,7 +67,18 @@ final class Dashboard implements AutoCloseable {
         page.locator("#password").fill(user);
         page.locator("#kc-login").click();
         assertThat(page.getByText("Signed in as " + user)).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+        pages.add(page);
         return page;
+    }
+
+    /** Photographs every signed-in page still open, so a failed step leaves a picture of what the user saw. */
+    void shootOpenPages(String test) {
+        for (int i = 0; i < pages.size(); i++) {
+            if (!pages.get(i).isClosed()) {
+                shot(pages.get(i), "FAILED-" + test + "-" + i);
+            }
+        }
+        pages.clear();
     }
 
     void shot(Page page, String name) {

@@ -23,15 +23,17 @@ export async function importTab(panel, scope) {
       h('button', { type: 'button', onClick: async (e) => {
         const url = urlForm.elements.source_url.value;
         if (!url) { urlForm.elements.source_url.focus(); return; }
-        e.currentTarget.disabled = true;
+        // currentTarget is gone once the handler awaits: keep the button itself.
+        const b = e.currentTarget;
+        b.disabled = true;
         checks.replaceChildren(h('li', null, 'Checking the source…'));
         try {
           const r = await post(`${base}/imports/preflight`, { source_url: url });
           checks.replaceChildren(h('li', { 'data-preflight': r.status }, 'Preflight overall: ', badge(r.status)),
-            r.checks.map((c) => h('li', { 'data-check': c.name }, badge(c.status), ' ', h('code', null, c.name), ' — ', c.detail)));
+            ...r.checks.map((c) => h('li', { 'data-check': c.name }, badge(c.status), ' ', h('code', null, c.name), ' — ', c.detail)));
         } catch (err) {
           checks.replaceChildren(h('li', { class: 'error', role: 'alert' }, err.message));
-        } finally { e.currentTarget.disabled = false; }
+        } finally { b.disabled = false; }
       } }, 'Run preflight'),
       h('button', { type: 'submit', class: 'primary' }, 'Import')),
     checks,
