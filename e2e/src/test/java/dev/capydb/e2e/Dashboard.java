@@ -33,6 +33,7 @@ final class Dashboard implements AutoCloseable {
     private final Browser chromium;
     private final Path shots;
     private final List<Page> pages = new ArrayList<>();
+    private final List<BrowserContext> contexts = new ArrayList<>();
 
     private Dashboard(Playwright playwright, Browser chromium, Path shots) {
         this.playwright = playwright;
@@ -54,8 +55,17 @@ final class Dashboard implements AutoCloseable {
                 .setExecutablePath(Paths.get(exe)).setHeadless(true)), shots);
     }
 
+    /** A fresh browser profile (its own cookies and storage), closed by {@link #closeContexts()}. */
     BrowserContext newContext() {
-        return chromium.newContext();
+        BrowserContext context = chromium.newContext();
+        contexts.add(context);
+        return context;
+    }
+
+    void closeContexts() {
+        contexts.forEach(BrowserContext::close);
+        contexts.clear();
+        pages.clear();
     }
 
     /** Opens the dashboard, clicks Sign in and logs in on Keycloak's own page (authorization code + PKCE). */
@@ -78,7 +88,6 @@ final class Dashboard implements AutoCloseable {
                 shot(pages.get(i), "FAILED-" + test + "-" + i);
             }
         }
-        pages.clear();
     }
 
     void shot(Page page, String name) {
