@@ -78,6 +78,8 @@ final class Dashboard implements AutoCloseable {
         page.locator("#kc-login").click();
         assertThat(page.getByText("Signed in as " + user)).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
         pages.add(page);
+        // The shell renders once the project list has loaded (slow while the machine is busy).
+        assertThat(page.locator("#project-picker")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
         return page;
     }
 
