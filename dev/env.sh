@@ -55,6 +55,9 @@ export CAPYDB_SERVICES_CLIENT_ID="${CAPYDB_SERVICES_CLIENT_ID:-capydb-services}"
 export CAPYDB_SERVICES_CLIENT_SECRET="${CAPYDB_SERVICES_CLIENT_SECRET:-capydb-services-secret}" # must match dev/keycloak/capydb-realm.json
 export CAPYDB_CLI_CLIENT_ID="${CAPYDB_CLI_CLIENT_ID:-capydb-cli}"
 
+# Origins the dashboard is opened from (space-separated): s3proxy allows them to PUT uploads (CORS).
+export CAPYDB_UI_ORIGINS="${CAPYDB_UI_ORIGINS:-http://127.0.0.1:$CAPYDB_GATEWAY_PORT http://localhost:$CAPYDB_GATEWAY_PORT}"
+
 # Development-only egress switch (DESIGN.md §6): 1 admits loopback targets for
 # imports/webhooks. Anything else means strict.
 export CAPYDB_ALLOW_LOOPBACK="${CAPYDB_ALLOW_LOOPBACK:-0}"

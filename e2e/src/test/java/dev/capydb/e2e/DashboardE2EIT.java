@@ -2,21 +2,13 @@ package dev.capydb.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,37 +16,9 @@ import org.junit.jupiter.api.Test;
  * Keycloak, backs up, restores into a preview and asks for its promotion from the Previews tab; olga acks and
  * executes it in the operator view; alice sees it complete. Screenshots go to target/screenshots.
  */
-class DashboardE2EIT {
+class DashboardE2EIT extends BrowserIT {
 
     private static final double LONG = 300_000;
-    private static Playwright playwright;
-    private static Browser browser;
-    private static Path shots;
-
-    @BeforeAll
-    static void launch() throws Exception {
-        shots = Paths.get(System.getProperty("capydb.screenshots", "target/screenshots"));
-        Files.createDirectories(shots);
-        String chromium = Stack.env("CAPYDB_CHROMIUM", "/usr/bin/chromium");
-        if (!Files.isExecutable(Paths.get(chromium))) {
-            throw new AssertionError(chromium + " is missing: run dev/ensure-chromium (apt-get install chromium)");
-        }
-        // The driver would otherwise fetch Playwright's own browsers; we bring the system one.
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get(chromium)).setHeadless(true));
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
 
     @Test
     void backupRestorePromoteAndOperatorExecute() {
@@ -63,69 +27,61 @@ class DashboardE2EIT {
                 .post("/v1/projects").then().statusCode(201).extract().path("id");
         String ticket = "SUP-" + UUID.randomUUID().toString().substring(0, 6);
 
-        try (BrowserContext aliceCtx = browser.newContext(); BrowserContext olgaCtx = browser.newContext()) {
-            Page alice = signIn(aliceCtx, "alice", "/#/" + project + "/backups");
+        BrowserContext aliceCtx = dashboard.newContext();
+        BrowserContext olgaCtx = dashboard.newContext();
+        Page alice = signIn(aliceCtx, "alice", "/#/" + project + "/backups");
 
-            // Backups tab: create a backup and watch it complete.
-            alice.getByLabel("Label").fill("ui-first");
-            alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create backup")).click();
-            Locator backup = alice.locator("tr[data-backup='ui-first']");
-            assertThat(backup).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
-            shot(alice, "01-backup-completed");
+        // Backups tab: create a backup and watch it complete.
+        alice.getByLabel("Label").fill("ui-first");
+        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create backup")).click();
+        Locator backup = alice.locator("tr[data-backup='ui-first']");
+        assertThat(backup).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
+        shot(alice, "01-backup-completed");
 
-            // Restore it into a new preview and watch the job.
-            backup.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Restore…")).click();
-            alice.getByLabel("Preview name").fill("ui-preview");
-            alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start restore")).click();
-            assertThat(alice.locator(".jobs li", new Page.LocatorOptions().setHasText("Restore of ui-first")))
-                    .containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
-            shot(alice, "02-restored-into-preview");
+        // Restore it into a new preview and watch the job.
+        backup.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Restore…")).click();
+        alice.getByLabel("Preview name").fill("ui-preview");
+        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start restore")).click();
+        assertThat(alice.locator(".jobs li", new Page.LocatorOptions().setHasText("Restore of ui-first")))
+                .containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
+        shot(alice, "02-restored-into-preview");
 
-            // Previews tab: the preview is ready; Promote opens a cutover request with note and ticket ref.
-            alice.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Previews")).click();
-            Locator preview = alice.locator("tr[data-preview='ui-preview']");
-            assertThat(preview).containsText("ready", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
-            assertThat(preview).containsText("left");
-            preview.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Promote ui-preview to production")).click();
-            alice.getByLabel("Ticket reference (required before execution)").fill(ticket);
-            alice.getByLabel("Note for the operator").fill("promote the rehearsed migration");
-            alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Request cutover")).click();
-            Locator request = alice.locator("tr[data-cutover]", new Page.LocatorOptions().setHasText(ticket));
-            assertThat(request).containsText("open", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
-            String requestId = request.getAttribute("data-cutover");
-            shot(alice, "03-cutover-requested");
+        // Previews tab: the preview is ready; Promote opens a cutover request with note and ticket ref.
+        alice.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Previews")).click();
+        Locator preview = alice.locator("tr[data-preview='ui-preview']");
+        assertThat(preview).containsText("ready", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
+        assertThat(preview).containsText("left");
+        preview.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Promote ui-preview to production")).click();
+        alice.getByLabel("Ticket reference (required before execution)").fill(ticket);
+        alice.getByLabel("Note for the operator").fill("promote the rehearsed migration");
+        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Request cutover")).click();
+        Locator request = alice.locator("tr[data-cutover]", new Page.LocatorOptions().setHasText(ticket));
+        assertThat(request).containsText("open", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        String requestId = request.getAttribute("data-cutover");
+        shot(alice, "03-cutover-requested");
 
-            // Operator view: olga acks and executes; the state updates live until completed.
-            Page olga = signIn(olgaCtx, "olga", "/#/operator");
-            Locator row = olga.locator("tr[data-cutover='" + requestId + "']");
-            assertThat(row).containsText("open", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
-            shot(olga, "04-operator-open");
-            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ack request " + ticket)).click();
-            assertThat(row).containsText("acked", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
-            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Execute request " + ticket)).click();
-            assertThat(row).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
-            assertThat(row).containsText("pre-cutover-" + requestId);
-            shot(olga, "05-operator-completed");
+        // Operator view: olga acks and executes; the state updates live until completed.
+        Page olga = signIn(olgaCtx, "olga", "/#/operator");
+        Locator row = olga.locator("tr[data-cutover='" + requestId + "']");
+        assertThat(row).containsText("open", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        shot(olga, "04-operator-open");
+        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ack request " + ticket)).click();
+        assertThat(row).containsText("acked", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Execute request " + ticket)).click();
+        assertThat(row).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
+        assertThat(row).containsText("pre-cutover-" + requestId);
+        shot(olga, "05-operator-completed");
 
-            // Alice's Previews tab follows the request to its end without a reload.
-            assertThat(request).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
-            shot(alice, "06-customer-sees-completed");
-        }
+        // Alice's Previews tab follows the request to its end without a reload.
+        assertThat(request).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        shot(alice, "06-customer-sees-completed");
     }
 
-    /** Opens the dashboard, clicks Sign in and logs in on Keycloak's own page (authorization code + PKCE). */
     private static Page signIn(BrowserContext context, String user, String path) {
-        Page page = context.newPage();
-        page.navigate(Stack.gateway() + path);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        page.locator("#username").fill(user);
-        page.locator("#password").fill(user);
-        page.locator("#kc-login").click();
-        assertThat(page.getByText("Signed in as " + user)).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
-        return page;
+        return dashboard.signIn(context, user, path);
     }
 
     private static void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve(name + ".png")).setFullPage(true));
+        dashboard.shot(page, name);
     }
 }

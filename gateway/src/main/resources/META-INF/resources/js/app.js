@@ -70,6 +70,8 @@ async function start() {
 
 async function show(me) {
   const r = route();
+  // A tab chosen with the arrow keys keeps the keyboard focus across the re-render below.
+  const tabHadFocus = document.activeElement?.getAttribute('role') === 'tab';
   let projects = [];
   try {
     projects = (await get('/projects?limit=100')).items;
@@ -110,7 +112,7 @@ async function show(me) {
   const scope = newScope(project, me);
   if (current) {
     try { await current.render(panel, scope); } catch (e) { scope.error(e); }
-    if (document.activeElement?.getAttribute('role') === 'tab') document.getElementById(`tab-${current.id}`).focus();
+    if (tabHadFocus) document.getElementById(`tab-${current.id}`).focus();
   }
 }
 

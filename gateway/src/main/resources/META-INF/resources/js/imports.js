@@ -23,30 +23,34 @@ export async function importTab(panel, scope) {
       h('button', { type: 'button', onClick: async (e) => {
         const url = urlForm.elements.source_url.value;
         if (!url) { urlForm.elements.source_url.focus(); return; }
-        e.currentTarget.disabled = true;
+        // currentTarget is gone once the handler awaits: keep the button itself.
+        const b = e.currentTarget;
+        b.disabled = true;
         checks.replaceChildren(h('li', null, 'Checking the source…'));
         try {
           const r = await post(`${base}/imports/preflight`, { source_url: url });
-          checks.replaceChildren(h('li', null, 'Preflight: ', badge(r.status)),
-            r.checks.map((c) => h('li', null, badge(c.status), ' ', h('code', null, c.name), ' — ', c.detail)));
+          checks.replaceChildren(h('li', { 'data-preflight': r.status }, 'Preflight overall: ', badge(r.status)),
+            ...r.checks.map((c) => h('li', { 'data-check': c.name }, badge(c.status), ' ', h('code', null, c.name), ' — ', c.detail)));
         } catch (err) {
-          checks.replaceChildren(h('li', { class: 'error' }, err.message));
-        } finally { e.currentTarget.disabled = false; }
+          checks.replaceChildren(h('li', { class: 'error', role: 'alert' }, err.message));
+        } finally { b.disabled = false; }
       } }, 'Run preflight'),
       h('button', { type: 'submit', class: 'primary' }, 'Import')),
     checks,
   ], (v) => start({ source_url: v.source_url, recreate: !!v.recreate }, 'Import from URL'));
 
   // Upload mode: ask for a presigned PUT, send the file straight to object storage, then import it.
-  const progress = h('progress', { max: 100, value: 0, 'aria-label': 'Upload progress' });
+  const progress = h('progress', { max: 100, value: 0, id: 'upload-progress' });
+  const progressText = h('span', { 'aria-live': 'polite' }, '');
   const uploadForm = form({ 'aria-label': 'Import a dump file', hidden: true }, [
     h('label', null, 'Dump file (pg_dump -Fc or plain SQL)', h('input', { name: 'file', type: 'file', required: true, accept: '.dump,.sql,.backup,*/*' })),
     h('div', { class: 'row' }, recreate(), h('button', { type: 'submit', class: 'primary' }, 'Upload and import')),
-    progress,
+    h('div', { class: 'row' }, h('label', { for: 'upload-progress', class: 'inline' }, 'Upload progress'), progress, progressText),
   ], async (v, f) => {
     const file = f.elements.file.files[0];
+    progress.value = 0;
     const slot = await post(`${base}/imports/uploads`, { filename: file.name, size_bytes: file.size });
-    await upload(slot.upload_url, file, progress);
+    await upload(slot.upload_url, file, (pct) => { progress.value = pct; progressText.textContent = `${pct}%`; });
     await start({ upload_id: slot.upload_id, recreate: !!v.recreate }, `Import of ${file.name} (${bytes(file.size)})`);
   });
 
@@ -62,20 +66,20 @@ export async function importTab(panel, scope) {
 
   every(scope, 3000, async () => {
     const { items } = await get(`${base}/imports?limit=20`);
-    refill(history, items, (list) => list.length ? list.map((i) => h('tr', null,
-      h('td', null, when(i.created_at)), h('td', null, h('code', null, i.source_url || i.filename || i.upload_id || 'upload')),
+    refill(history, items, (list) => list.length ? list.map((i) => h('tr', { 'data-import': i.id },
+      h('td', null, when(i.created_at)), h('td', null, `${i.source_kind} `, h('code', null, i.source || i.upload_id || '')),
       h('td', null, badge(i.status), i.error ? h('div', { class: 'error' }, i.error) : null),
       h('td', null, i.phase || '—'), h('td', null, bytes(i.size_bytes)))) : h('tr', null, h('td', { colspan: 5, class: 'muted' }, 'No imports yet.')));
   });
 }
 
 /** PUT with upload progress (fetch cannot report it), straight to the presigned URL: no token goes there. */
-function upload(url, file, progress) {
+function upload(url, file, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) progress.value = Math.round((100 * e.loaded) / e.total); };
-    xhr.onload = () => (xhr.status < 300 ? (progress.value = 100, resolve())
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(Math.round((100 * e.loaded) / e.total)); };
+    xhr.onload = () => (xhr.status < 300 ? (onProgress(100), resolve())
       : reject(new Error(`the upload was refused (HTTP ${xhr.status})`)));
     xhr.onerror = () => reject(new Error('the upload failed: object storage is not reachable from this browser'));
     xhr.send(file);

@@ -37,17 +37,17 @@ export async function restorePointsTab(panel, scope) {
 
   every(scope, 5000, async () => {
     const { items } = await get(`${base}/restore-points?limit=100`);
-    refill(rows, items, (list) => list.length ? list.map((rp) => h('tr', null,
+    refill(rows, items, (list) => list.length ? list.map((rp) => h('tr', { 'data-rp': rp.label },
       h('td', null, rp.label), h('td', null, rp.kind),
       h('td', null, rp.kind === 'pitr' ? when(rp.timestamp) : h('code', null, (rp.backup_key || '').split('/').pop())),
       h('td', null, when(rp.created_at)),
       h('td', null, button('Restore into new preview', scope, async () => {
         const r = await post(`${base}/restores`, { restore_point_id: rp.id, target_kind: 'new_preview' });
         track(scope, jobs, `Restore of ${rp.label} into a preview`, `${base}/restores/${r.id}`, get);
-      }), ' ', button('Delete', scope, async () => {
+      }, { 'aria-label': `Restore ${rp.label} into a new preview` }), ' ', button('Delete', scope, async () => {
         if (!confirm(`Delete restore point ${rp.label}?`)) return;
         await api('DELETE', `${base}/restore-points/${rp.id}`);
         rows.dataset.key = '';
-      }, { class: 'danger' })))) : h('tr', null, h('td', { colspan: 5, class: 'muted' }, 'No restore points.')));
+      }, { class: 'danger', 'aria-label': `Delete restore point ${rp.label}` })))) : h('tr', null, h('td', { colspan: 5, class: 'muted' }, 'No restore points.')));
   });
 }
