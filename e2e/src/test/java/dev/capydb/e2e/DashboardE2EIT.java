@@ -54,6 +54,7 @@ class DashboardE2EIT extends BrowserIT {
         preview.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Promote ui-preview to production")).click();
         alice.getByLabel("Ticket reference (required before execution)").fill(ticket);
         alice.getByLabel("Note for the operator").fill("promote the rehearsed migration");
+        Dashboard.assertEveryControlNamed(alice);
         alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Request cutover")).click();
         Locator request = alice.locator("tr[data-cutover]", new Page.LocatorOptions().setHasText(ticket));
         assertThat(request).containsText("open", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
@@ -65,6 +66,7 @@ class DashboardE2EIT extends BrowserIT {
         Locator row = olga.locator("tr[data-cutover='" + requestId + "']");
         assertThat(row).containsText("open", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         shot(olga, "04-operator-open");
+        Dashboard.assertEveryControlNamed(olga);
         row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ack request " + ticket)).click();
         assertThat(row).containsText("acked", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Execute request " + ticket)).click();
