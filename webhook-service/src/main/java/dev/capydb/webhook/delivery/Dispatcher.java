@@ -156,11 +156,15 @@ public class Dispatcher {
             }
             total.incrementAndGet();
             started++;
-            sender.runOnContext(ignored -> send(a));
+            send(a);
         }
         return started;
     }
 
+    /**
+     * Vets the target (a DNS lookup, so here on the dispatcher thread, never on the event loop), signs, then hands
+     * the request to the sender context.
+     */
     private void send(Attempt a) {
         long t0 = System.nanoTime();
         URI uri;
@@ -195,9 +199,14 @@ public class Dispatcher {
                 .putHeader("webhook-id", a.messageId())
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
                 .putHeader("webhook-signature", Signer.header(a.secrets(), a.messageId(), timestamp, a.body()));
-        // The whole attempt has one deadline of our own. Vert.x's timeouts cover connecting and silences, but an
-        // attempt whose future never completes (seen under load: the request waited for a pooled connection that
-        // never came back) would hold its endpoint's slot for ever; the watchdog frees it and resets the request.
+        sender.runOnContext(ignored -> request(a, options, t0));
+    }
+
+    /** On the sender context: the request, with one deadline of its own for the whole attempt. */
+    private void request(Attempt a, RequestOptions options, long t0) {
+        // Vert.x's timeouts cover connecting and silences, but an attempt whose future never completes (seen under
+        // load when requests were issued from the dispatcher thread) would hold its endpoint's slot for ever; this
+        // watchdog frees the slot, resets the request and records the attempt as timed out.
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<HttpClientRequest> request = new AtomicReference<>();
         long watchdog = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
