@@ -15,7 +15,14 @@
 # --- locations ---------------------------------------------------------------
 # The repository root = the parent of the directory holding this file.
 # (BASH_SOURCE works whether this file is sourced or run.)
-CAPYDB_REPO="${CAPYDB_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+# Always this checkout's: a value inherited from a shell that sourced another checkout's env.sh would make
+# this checkout's scripts run that one's stack and jars (a "clean clone" CI run would silently reuse old state).
+_capydb_inherited_repo="${CAPYDB_REPO:-}"
+CAPYDB_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ -n "$_capydb_inherited_repo" && "${CAPYDB_HOME:-}" == "$_capydb_inherited_repo/.stack" ]]; then
+  unset CAPYDB_HOME   # the other checkout's default, not a deliberate choice
+fi
+unset _capydb_inherited_repo
 # All state of the local stack (downloaded runtimes, data dirs, logs, pid files).
 CAPYDB_HOME="${CAPYDB_HOME:-$CAPYDB_REPO/.stack}"
 export CAPYDB_REPO CAPYDB_HOME

@@ -48,6 +48,8 @@ class PitrRestoreTest {
     ObjectStore store;
     @Inject
     BackupEventsConsumer backupEvents;
+    @Inject
+    dev.capydb.restore.dataplane.PitrRecovery recovery;
 
     /** A base backup of local-1 in storage, announced as backup-service would. */
     private void baseBackup(TestProject p) {
@@ -71,6 +73,32 @@ class PitrRestoreTest {
         }
     }
 
+    private static java.util.Set<Path> scratchDirs() throws Exception {
+        try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return dirs.filter(f -> f.getFileName().toString().startsWith("capydb-pitr-"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
+    void scratchClustersOfAKilledServiceAreSweptButLiveOnesAreKept() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path abandoned = Files.createTempDirectory(tmp, "capydb-pitr-");
+        Files.writeString(abandoned.resolve("PG_VERSION"), "15\n");
+        Path live = Files.createTempDirectory(tmp, "capydb-pitr-");
+        try (var channel = java.nio.channels.FileChannel.open(live.resolve("capydb-restore.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             var held = channel.lock()) {
+            assertTrue(recovery.sweepAbandoned() >= 1);
+            assertFalse(Files.exists(abandoned), "nobody held it: removed");
+            assertTrue(Files.exists(live.resolve("capydb-restore.lock")), "a running restore's directory is kept");
+        } finally {
+            try (Stream<Path> files = Files.walk(live)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     @Test
     void restoringToATimeKeepsOnlyWhatWasCommittedBeforeIt() throws Exception {
         TestProject p = projects.withData(10);
@@ -86,6 +114,7 @@ class PitrRestoreTest {
             st.execute("INSERT INTO orders (customer, total) SELECT 1, 1 FROM generate_series(1, 5)");
         }
         assertEquals(15, orders(p.connect()));
+        java.util.Set<Path> scratchBefore = scratchDirs();
 
         String restoreId = given().auth().oauth2(TestTokens.bob()).contentType("application/json")
                 .body(Map.of("restore_time", t.toString(), "preview_name", "before-the-bad-insert"))
@@ -98,10 +127,7 @@ class PitrRestoreTest {
                 .then().statusCode(200).extract().path("database_url");
         assertEquals(10, orders(RestoreToNewPreviewTest.connect(url)), "only the rows committed before T");
         assertEquals(15, orders(p.connect()), "production untouched");
-        try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertFalse(left.anyMatch(f -> f.getFileName().toString().startsWith("capydb-pitr-")),
-                    "the scratch cluster is deleted");
-        }
+        assertEquals(scratchBefore, scratchDirs(), "the scratch cluster is deleted");
 
         // Before the oldest base backup there is nothing to replay from.
         given().auth().oauth2(TestTokens.bob()).contentType("application/json")

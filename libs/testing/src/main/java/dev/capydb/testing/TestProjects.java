@@ -15,7 +15,10 @@ import java.util.function.Consumer;
 
 /**
  * Real project databases on host local-1 for a service's tests, announced to its read model the way
- * project-service would ({@code project.*} events handed to {@code announce}).
+ * project-service would ({@code project.*} events handed to {@code announce}). The databases it made, and the copies
+ * the tests' restores and imports kept of them ({@code <name>_old_*}), are dropped when the test JVM exits: left
+ * behind, they pile up on the shared host over many runs and make every point-in-time recovery (which copies the
+ * whole cluster) slower.
  */
 public final class TestProjects {
 
@@ -28,6 +31,10 @@ public final class TestProjects {
                     + database, database, password);
         }
     }
+
+    private static final java.util.Set<String> CREATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean CLEANUP_REGISTERED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private final Consumer<EventEnvelope> announce;
     private final DatabaseProvisioner provisioner;
@@ -47,6 +54,7 @@ public final class TestProjects {
         DatabaseHost host = hosts.host("local-1");
         String password = Passwords.generate();
         provisioner.create(host, db, db, password);
+        dropAtExit(host, db);
         try (Connection c = host.adminConnection(db); Statement st = c.createStatement()) {
             st.execute("SET ROLE " + db);
             st.execute("CREATE TABLE customers (id int primary key, name text not null)");
@@ -56,6 +64,38 @@ public final class TestProjects {
         }
         announce(id, db, "active", 1);
         return new TestProject(id, db, host, password);
+    }
+
+    private static void dropAtExit(DatabaseHost host, String db) {
+        CREATED.add(db);
+        if (CLEANUP_REGISTERED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> dropCreated(host), "test-projects-cleanup"));
+        }
+    }
+
+    private static void dropCreated(DatabaseHost host) {
+        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'prj\\_%'")) {
+            java.util.List<String> drop = new java.util.ArrayList<>();
+            while (rs.next()) {
+                String name = rs.getString(1);
+                if (CREATED.contains(name) || CREATED.stream().anyMatch(made -> name.startsWith(made + "_old_"))) {
+                    drop.add(name);
+                }
+            }
+            for (String name : drop) {
+                st.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+            }
+            for (String role : CREATED) {
+                try {
+                    st.execute("DROP ROLE IF EXISTS \"" + role + "\"");
+                } catch (java.sql.SQLException e) {
+                    // still owns something elsewhere (a preview the test left); the role is harmless
+                }
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            System.err.println("could not drop the test databases: " + e.getMessage());
+        }
     }
 
     /** A project the read model knows but whose database does not exist: every dump of it fails. */

@@ -8,12 +8,19 @@ import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
 import dev.capydb.restore.config.RestoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -31,21 +38,27 @@ import org.jboss.logging.Logger;
  * Point-in-time recovery in a private scratch cluster: the base backup is unpacked into a scratch directory, WAL
  * is fetched from object storage by {@code restore_command} up to {@code recovery_target_time}, the cluster is
  * promoted on a free loopback port, and the caller dumps the project's database out of it. The scratch cluster is
- * stopped and deleted by {@link Cluster#close()}, also after a failure.
+ * stopped and deleted by {@link Cluster#close()}, also after a failure. Each scratch directory holds a file lock for
+ * as long as its restore runs, so the directories of a killed service (a cluster may even still be running there)
+ * are told apart from live ones and swept at start and every few minutes.
  */
 @ApplicationScoped
 public class PitrRecovery {
 
     private static final Logger LOG = Logger.getLogger(PitrRecovery.class);
+    private static final String SCRATCH_PREFIX = "capydb-pitr-";
+    private static final String LOCK_FILE = "capydb-restore.lock";
 
     /** A recovered scratch cluster, reachable like a host; closing it stops and deletes it. */
     public final class Cluster implements AutoCloseable {
         private final Path dir;
         private final DatabaseHost host;
+        private final FileLock owner;
 
-        Cluster(Path dir, DatabaseHost host) {
+        Cluster(Path dir, DatabaseHost host, FileLock owner) {
             this.dir = dir;
             this.host = host;
+            this.owner = owner;
         }
 
         public DatabaseHost host() {
@@ -54,8 +67,7 @@ public class PitrRecovery {
 
         @Override
         public void close() {
-            tools.run(asClusterUser("pg_ctl", "--pgdata=" + dir, "--mode=immediate", "--wait", "stop").build());
-            deleteTree(dir);
+            discard(dir, owner);
         }
     }
 
@@ -77,14 +89,17 @@ public class PitrRecovery {
     /** Recovers {@code source}'s cluster to {@code target} from the base backup at {@code baseBackupKey}. */
     public Cluster recover(DatabaseHost source, String baseBackupKey, Instant target) throws RestoreFailure {
         Path dir;
+        FileLock owner;
         try {
-            Path root = Path.of(config.pitr().scratchDir().orElse(System.getProperty("java.io.tmpdir")));
-            dir = Files.createTempDirectory(root, "capydb-pitr-");
+            dir = Files.createTempDirectory(scratchRoot(), SCRATCH_PREFIX);
+            owner = lock(dir);
+            if (owner == null) {
+                throw new IOException("its lock is taken");
+            }
             chownToClusterUser(dir);
         } catch (IOException e) {
             throw new RestoreFailure("cannot create a scratch directory: " + e.getMessage());
         }
-        Cluster cluster = null;
         try {
             unpack(baseBackupKey, dir);
             int port = freePort();
@@ -94,20 +109,84 @@ public class PitrRecovery {
                     .timeout(config.pitr().recoveryTimeout().plusMinutes(1)).build());
             DatabaseHost scratch = new DatabaseHost("pitr-scratch", source.region(), "127.0.0.1", port, source.adminUser(),
                     source.adminPassword(), false, "127.0.0.1", port, "postgres");
-            cluster = new Cluster(dir, scratch);
+            Cluster cluster = new Cluster(dir, scratch, owner);
             if (!started.succeeded()) {
                 throw new RestoreFailure(recoveryError(dir, started.describeFailure("pg_ctl start")));
             }
             awaitPromotion(cluster, dir);
             return cluster;
         } catch (RestoreFailure | RuntimeException e) {
-            if (cluster != null) {
-                cluster.close();
-            } else {
-                deleteTree(dir);
-            }
+            discard(dir, owner);
             throw e;
         }
+    }
+
+    /** Stops whatever cluster runs in {@code dir}, deletes it, then lets its lock go. */
+    private void discard(Path dir, FileLock owner) {
+        if (Files.exists(dir.resolve("postmaster.pid"))) {
+            tools.run(asClusterUser("pg_ctl", "--pgdata=" + dir, "--mode=immediate", "--wait", "stop").build());
+        }
+        deleteTree(dir);
+        try {
+            owner.channel().close();
+        } catch (IOException e) {
+            LOG.debugf("closing the lock of %s: %s", dir, e.getMessage());
+        }
+    }
+
+    /**
+     * Stops and deletes scratch clusters nobody holds any more (their service was killed mid-restore). A directory
+     * whose lock another process (or a restore of this one) holds is left alone.
+     */
+    @Scheduled(every = "5m", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweepTick() {
+        sweepAbandoned();
+    }
+
+    void sweepAtStart(@Observes StartupEvent start) {
+        sweepAbandoned();
+    }
+
+    /** Returns how many abandoned scratch directories were removed. */
+    public int sweepAbandoned() {
+        List<Path> candidates;
+        try (Stream<Path> dirs = Files.list(scratchRoot())) {
+            candidates = dirs.filter(d -> d.getFileName().toString().startsWith(SCRATCH_PREFIX) && Files.isDirectory(d))
+                    .toList();
+        } catch (IOException e) {
+            LOG.warnf("cannot look for abandoned scratch clusters: %s", e.getMessage());
+            return 0;
+        }
+        int removed = 0;
+        for (Path dir : candidates) {
+            FileLock owner;
+            try {
+                owner = lock(dir);
+            } catch (IOException | OverlappingFileLockException e) {
+                continue;
+            }
+            if (owner == null) {
+                continue;
+            }
+            LOG.infof("removing the abandoned scratch cluster %s", dir);
+            discard(dir, owner);
+            removed++;
+        }
+        return removed;
+    }
+
+    private Path scratchRoot() {
+        return Path.of(config.pitr().scratchDir().orElse(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** This process's hold on {@code dir}; null when another process holds it. */
+    private static FileLock lock(Path dir) throws IOException {
+        FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+        }
+        return lock;
     }
 
     private void unpack(String key, Path dir) throws RestoreFailure {
@@ -141,7 +220,7 @@ public class PitrRecovery {
                     "recovery_target_time = '" + pgTimestamp(target) + "'",
                     "recovery_target_action = 'promote'"));
             Files.writeString(dir.resolve("postgresql.auto.conf"), String.join("\n", conf) + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.CREATE);
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE);
             write(dir.resolve("recovery.signal"), "");
             Files.deleteIfExists(dir.resolve("postmaster.pid"));
             chownTree(dir);
