@@ -73,14 +73,14 @@ class FaultsIT {
         int events = LONG ? 2000 : 300;
         int restarts = LONG ? 3 : 1;
         String project = project("faults-kafka");
-        try (Receiver receiver = new Receiver()) {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
             // webhook-service learns of the new project from capydb.projects: give it a moment.
             long known = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (Stack.api("alice").contentType("application/json").body(Map.of("url", "http://127.0.0.1:"
                     + receiver.port() + "/hook", "event_types", List.of("job.completed")))
                     .post("/v1/projects/{id}/webhooks", project).statusCode() != 201) {
                 assertTrue(System.nanoTime() < known, "webhook-service never learned of the project");
-                sleep(250);
+                Jobs.sleep(250);
             }
 
             Properties props = new Properties();
@@ -100,7 +100,7 @@ class FaultsIT {
                 Duration spread = Duration.ofSeconds(LONG ? 60 : 20);
                 Future<?> killer = chaos.submit(() -> {
                     for (int i = 0; i < restarts; i++) {
-                        sleep(spread.toMillis() / (restarts + 1));
+                        Jobs.sleep(spread.toMillis() / (restarts + 1));
                         StackControl.crash("kafka");
                         StackControl.up();
                         restarted.incrementAndGet();
@@ -110,7 +110,7 @@ class FaultsIT {
                 long start = System.nanoTime();
                 for (int i = 0; i < events; i++) {
                     long due = start + spread.toNanos() * i / events;
-                    sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+                    Jobs.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
                     String job = UUID.randomUUID().toString();
                     sent.add(job);
                     producer.send(new ProducerRecord<>("capydb.webhooks", project, jobCompleted(project, job)));
@@ -122,7 +122,7 @@ class FaultsIT {
             }
 
             receiver.await(r -> r.distinct() >= events, Duration.ofMinutes(LONG ? 6 : 3));
-            sleep(3000);   // a late duplicate would arrive now
+            Jobs.sleep(3000);   // a late duplicate would arrive now
             Set<String> received = receiver.jobs();
             long lost = sent.stream().filter(j -> !received.contains(j)).count();
             int duplicated = receiver.requests() - receiver.distinct();
@@ -142,15 +142,15 @@ class FaultsIT {
     @Test
     void aKilledRestoreWorkerLeavesProductionByteIdentical() throws Exception {
         String project = project("faults-restore");
-        String url = databaseUrl(project);
+        String url = Jobs.databaseUrl(project);
         Stack.psql(url, "CREATE TABLE items (id int primary key, v text);"
                 + " INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1500000) g;"
                 + " CREATE TABLE notes (id int primary key, body text); INSERT INTO notes VALUES (1, 'first')");
-        JsonPath backup = completedBackup(project);
+        JsonPath backup = Jobs.completedBackup(project);
         Stack.psql(url, "INSERT INTO notes VALUES (2, 'written after the backup')");
         List<Integer> percents = LONG ? List.of(25, 50, 75) : List.of(50);
         for (int percent : percents) {
-            String before = rowHashes(url, "items", "notes");
+            String before = Jobs.rowHashes(url, "items", "notes");
             Response started = Stack.api("alice").contentType("application/json")
                     .body(Map.of("backup_key", backup.getString("backup_key"), "target_kind", "project",
                             "confirm_project_overwrite", true))
@@ -158,15 +158,15 @@ class FaultsIT {
             started.then().statusCode(202);
             String restore = started.path("id");
             long size = backup.getLong("size_bytes");
-            JsonPath at = awaitRestore(project, restore, r -> "loading".equals(r.getString("phase"))
+            JsonPath at = Jobs.awaitRestore(project, restore, r -> "loading".equals(r.getString("phase"))
                     && r.getLong("bytes_done") >= size * percent / 100, Duration.ofMinutes(2));
             StackControl.crash("restore-service");
             StackControl.up();
-            JsonPath done = awaitRestore(project, restore, r -> r.getString("status").matches("completed|failed"),
+            JsonPath done = Jobs.awaitRestore(project, restore, r -> r.getString("status").matches("completed|failed"),
                     Duration.ofMinutes(2));
-            String after = rowHashes(url, "items", "notes");
+            String after = Jobs.rowHashes(url, "items", "notes");
             String scratch = "rs_" + restore.replace("-", "");
-            boolean orphan = !Stack.psql(hostAdminUrl(), "SELECT count(*) FROM pg_database WHERE datname = '"
+            boolean orphan = !Stack.psql(Jobs.hostAdminUrl(), "SELECT count(*) FROM pg_database WHERE datname = '"
                     + scratch + "'").equals("0");
             // The project is usable again once restore.failed has reached the other services (events: a moment).
             long failedAt = System.nanoTime();
@@ -174,7 +174,7 @@ class FaultsIT {
             while ((lockProbe = Stack.api("alice").contentType("application/json").body(Map.of("label", "after-kill"))
                     .post("/v1/projects/{id}/backups", project).statusCode()) == 409
                     && System.nanoTime() - failedAt < Duration.ofSeconds(30).toNanos()) {
-                sleep(200);
+                Jobs.sleep(200);
             }
             long usableAfterMs = (System.nanoTime() - failedAt) / 1_000_000;
             System.out.printf("faults: restore_killed_at_pct=%d bytes_done=%d of %d status=%s production_identical=%b"
@@ -185,7 +185,7 @@ class FaultsIT {
             assertEquals(before, after, "production is byte-identical");
             assertFalse(orphan, "no scratch database is left behind");
             assertEquals(202, lockProbe, "the project lock was released");
-            awaitBackup(project, null);
+            Jobs.awaitBackup(project, null);
         }
     }
 
@@ -196,24 +196,24 @@ class FaultsIT {
     void s3DownDuringABackupFailsItCleanlyAndALaterBackupSucceeds() throws Exception {
         String project = project("faults-s3");
         // Incompressible rows, so the dump is large enough to be caught while it uploads.
-        Stack.psql(databaseUrl(project), "CREATE TABLE blobs AS SELECT g AS id,"
+        Stack.psql(Jobs.databaseUrl(project), "CREATE TABLE blobs AS SELECT g AS id,"
                 + " (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 8)) || g AS v"
                 + " FROM generate_series(1, 300000) g");
-        String backupId = postBackup(project, "s3-down");
-        JsonPath running = awaitBackupWhere(project, backupId, b -> !"pending".equals(b.getString("status")),
+        String backupId = Jobs.postBackup(project, "s3-down");
+        JsonPath running = Jobs.awaitBackupWhere(project, backupId, b -> !"pending".equals(b.getString("status")),
                 Duration.ofMinutes(1));
-        sleep(300);
+        Jobs.sleep(300);
         StackControl.stop("s3proxy");
         JsonPath failed;
         try {
-            failed = awaitBackupWhere(project, backupId, b -> !b.getString("status").matches("pending|running"),
+            failed = Jobs.awaitBackupWhere(project, backupId, b -> !b.getString("status").matches("pending|running"),
                     Duration.ofMinutes(3));
         } finally {
             StackControl.up();
         }
         String key = failed.getString("backup_key");
         boolean objectLeft = key != null && Files.exists(StackControl.objectFile("capydb-backups", key));
-        JsonPath later = awaitBackup(project, postBackup(project, "after-s3-came-back"));
+        JsonPath later = Jobs.awaitBackup(project, Jobs.postBackup(project, "after-s3-came-back"));
         System.out.printf("faults: s3_stopped_during=%s backup_status=%s completed_object_left=%b later_backup=%s%n",
                 running.getString("status"), failed.getString("status"), objectLeft, later.getString("status"));
         assertEquals("failed", failed.getString("status"), failed.prettify());
@@ -229,12 +229,12 @@ class FaultsIT {
     @Test
     void aBackupCorruptedInStorageNeverOverwritesProduction() throws Exception {
         String project = project("faults-corrupt");
-        String url = databaseUrl(project);
+        String url = Jobs.databaseUrl(project);
         Stack.psql(url, "CREATE TABLE items (id int primary key, v text);"
                 + " INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 20000) g");
-        JsonPath backup = completedBackup(project);
+        JsonPath backup = Jobs.completedBackup(project);
         Stack.psql(url, "INSERT INTO items VALUES (0, 'production moved on')");
-        String before = rowHashes(url, "items");
+        String before = Jobs.rowHashes(url, "items");
         Path object = StackControl.objectFile("capydb-backups", backup.getString("backup_key"));
         try (RandomAccessFile f = new RandomAccessFile(object.toFile(), "rw")) {
             long at = f.length() / 2;
@@ -248,9 +248,9 @@ class FaultsIT {
                         "confirm_project_overwrite", true))
                 .post("/v1/projects/{id}/restores", project);
         started.then().statusCode(202);
-        JsonPath done = awaitRestore(project, started.path("id"),
+        JsonPath done = Jobs.awaitRestore(project, started.path("id"),
                 r -> r.getString("status").matches("completed|failed"), Duration.ofMinutes(2));
-        String after = rowHashes(url, "items");
+        String after = Jobs.rowHashes(url, "items");
         System.out.printf("faults: corrupted_byte=1 restore_status=%s production_identical=%b error=\"%s\"%n",
                 done.getString("status"), before.equals(after), done.getString("error"));
         assertEquals("failed", done.getString("status"));
@@ -264,9 +264,9 @@ class FaultsIT {
     void ofFiftyConcurrentOverwritesExactlyOneRuns() throws Exception {
         String project = project("faults-busy");
         // Enough rows that the one accepted overwrite is still running when the last request arrives.
-        Stack.psql(databaseUrl(project), "CREATE TABLE items (id int primary key, v text);"
+        Stack.psql(Jobs.databaseUrl(project), "CREATE TABLE items (id int primary key, v text);"
                 + " INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 300000) g");
-        String key = completedBackup(project).getString("backup_key");
+        String key = Jobs.completedBackup(project).getString("backup_key");
         Stack.token("alice");
         int n = 50;
         ExecutorService pool = Executors.newFixedThreadPool(n);
@@ -301,7 +301,7 @@ class FaultsIT {
                 other.size());
         assertEquals(1, accepted, "exactly one overwrite runs; others: " + other);
         assertEquals(n - 1, busy, "the rest are refused as project_busy: " + other);
-        JsonPath done = awaitRestore(project, acceptedId, r -> r.getString("status").matches("completed|failed"),
+        JsonPath done = Jobs.awaitRestore(project, acceptedId, r -> r.getString("status").matches("completed|failed"),
                 Duration.ofMinutes(2));
         assertEquals("completed", done.getString("status"), done.prettify());
     }
@@ -314,108 +314,6 @@ class FaultsIT {
                 .post("/v1/projects").then().statusCode(201).extract().path("id");
         projects.add(id);
         return id;
-    }
-
-    private static String databaseUrl(String project) {
-        return Stack.api("alice").get("/v1/projects/{id}/connection", project).then().statusCode(200)
-                .extract().path("database_url");
-    }
-
-    private static String hostAdminUrl() {
-        return "postgresql://postgres:" + Stack.env("CAPYDB_HOST_ADMIN_PASSWORD", "capydb-admin") + "@127.0.0.1:"
-                + Stack.env("CAPYDB_HOST1_PORT", "15433") + "/postgres";
-    }
-
-    /** One hash per table over its rows in key order: equal output means byte-identical contents. */
-    private static String rowHashes(String url, String... tables) throws Exception {
-        StringBuilder sql = new StringBuilder("SELECT ''");
-        for (String t : tables) {
-            sql.append(" || ' ").append(t).append(":' || coalesce((SELECT md5(string_agg(x::text, ',' ORDER BY id)) FROM ")
-                    .append(t).append(" x), '-')");
-        }
-        return Stack.psql(url, sql.toString());
-    }
-
-    private static String postBackup(String project, String label) throws InterruptedException {
-        // backup-service learns of a new project from capydb.projects: give it a moment.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            Response r = Stack.api("alice").contentType("application/json").body(Map.of("label", label))
-                    .post("/v1/projects/{id}/backups", project);
-            if (r.statusCode() == 202) {
-                return r.path("id");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("backup not accepted: " + r.statusCode() + " " + r.asString());
-            }
-            sleep(250);
-        }
-    }
-
-    /** A completed backup that restore-service knows of too (it learns of backups from capydb.backups). */
-    private static JsonPath completedBackup(String project) throws InterruptedException {
-        JsonPath b = awaitBackup(project, postBackup(project, "faults"));
-        assertEquals("completed", b.getString("status"), b.prettify());
-        // A restore point naming the backup is accepted once restore-service has the backup: a harmless probe.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (Stack.api("alice").contentType("application/json").body(Map.of("label", "known-" + b.getString("id"),
-                "kind", "backup", "backup_key", b.getString("backup_key")))
-                .post("/v1/projects/{id}/restore-points", project).statusCode() != 201) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("restore-service never learned of backup " + b.getString("id"));
-            }
-            sleep(200);
-        }
-        return b;
-    }
-
-    /** Waits for {@code backupId} (or, when null, for every backup of the project) to finish. */
-    private static JsonPath awaitBackup(String project, String backupId) throws InterruptedException {
-        if (backupId == null) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (System.nanoTime() < deadline && Stack.api("alice").get("/v1/projects/{id}/backups", project)
-                    .then().statusCode(200).extract().jsonPath().getList("items.status").stream()
-                    .anyMatch(s -> "pending".equals(s) || "running".equals(s))) {
-                sleep(300);
-            }
-            return null;
-        }
-        return awaitBackupWhere(project, backupId, b -> !b.getString("status").matches("pending|running"),
-                Duration.ofMinutes(3));
-    }
-
-    private static JsonPath awaitBackupWhere(String project, String backupId, Predicate<JsonPath> done,
-                                             Duration timeout) throws InterruptedException {
-        return await(() -> Stack.api("alice").get("/v1/projects/{id}/backups/{b}", project, backupId), done, timeout);
-    }
-
-    private static JsonPath awaitRestore(String project, String restoreId, Predicate<JsonPath> done, Duration timeout)
-            throws InterruptedException {
-        return await(() -> Stack.api("alice").get("/v1/projects/{id}/restores/{r}", project, restoreId), done, timeout);
-    }
-
-    private static JsonPath await(java.util.function.Supplier<Response> get, Predicate<JsonPath> done,
-                                  Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
-            Response r;
-            try {
-                r = get.get();
-            } catch (RuntimeException unreachable) {
-                sleep(200);   // the gateway or the service is restarting
-                continue;
-            }
-            if (r.statusCode() == 200) {
-                last = r.jsonPath();
-                if (done.test(last)) {
-                    return last;
-                }
-            }
-            sleep(20);
-        }
-        throw new AssertionError("not reached within " + timeout + "; last seen: "
-                + (last == null ? "nothing" : last.prettify()));
     }
 
     private static int countAudit(String project, String type) throws InterruptedException {
@@ -442,110 +340,4 @@ class FaultsIT {
                 + job + "\",\"error\":null,\"started_at\":\"" + now + "\",\"completed_at\":\"" + now + "\"}}";
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * A webhook receiver on plain sockets (keep-alive HTTP/1.1, a thread per connection) that answers 204 and
-     * counts requests per job: the side effects of the events.
-     */
-    static final class Receiver implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
-        private final Map<String, AtomicInteger> perJob = new ConcurrentHashMap<>();
-        private final AtomicInteger requests = new AtomicInteger();
-
-        Receiver() throws IOException {
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket conn = server.accept();
-                        Thread t = new Thread(() -> serve(conn));
-                        t.setDaemon(true);
-                        t.start();
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int requests() {
-            return requests.get();
-        }
-
-        int distinct() {
-            return perJob.size();
-        }
-
-        Set<String> jobs() {
-            return Set.copyOf(perJob.keySet());
-        }
-
-        void await(Predicate<Receiver> done, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!done.test(this)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the receiver got " + distinct() + " distinct events within " + timeout);
-                }
-                sleep(100);
-            }
-        }
-
-        private void serve(Socket conn) {
-            try (conn; InputStream in = new BufferedInputStream(conn.getInputStream());
-                 OutputStream out = conn.getOutputStream()) {
-                while (true) {
-                    String line = readLine(in);
-                    if (line == null) {
-                        return;
-                    }
-                    int length = 0;
-                    while (!(line = readLine(in)).isEmpty()) {
-                        if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-                            length = Integer.parseInt(line.substring(15).trim());
-                        }
-                    }
-                    Matcher m = JOB_ID.matcher(new String(in.readNBytes(length), StandardCharsets.UTF_8));
-                    if (m.find()) {
-                        requests.incrementAndGet();
-                        perJob.computeIfAbsent(m.group(1), k -> new AtomicInteger()).incrementAndGet();
-                    }
-                    out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
-            } catch (IOException | NullPointerException closed) {
-                // the sender closed the connection
-            }
-        }
-
-        private static String readLine(InputStream in) throws IOException {
-            StringBuilder b = new StringBuilder();
-            for (int c; (c = in.read()) != -1; ) {
-                if (c == '\n') {
-                    return b.toString();
-                }
-                if (c != '\r') {
-                    b.append((char) c);
-                }
-            }
-            return b.length() == 0 ? null : b.toString();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
-    }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class StackControl {
 
     /** The services dev/stack starts, with their port variables: all must be ready again after a fault. */
-    private static final List<String[]> SERVICES = List.of(
+    static final List<String[]> SERVICES = List.of(
             new String[] {"project-service", "CAPYDB_PROJECT_PORT", "8081"},
             new String[] {"backup-service", "CAPYDB_BACKUP_PORT", "8082"},
             new String[] {"restore-service", "CAPYDB_RESTORE_PORT", "8083"},
@@ -87,22 +87,47 @@ final class StackControl {
     static void awaitServicesReady(String context) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         for (String[] s : SERVICES) {
-            URI ready = URI.create("http://127.0.0.1:" + Stack.env(s[1], s[2]) + "/q/health/ready");
-            while (true) {
-                try {
-                    if (HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        break;
-                    }
-                } catch (IOException notYet) {
-                    // starting
+            awaitReady(s[0], Integer.parseInt(Stack.env(s[1], s[2])), deadline, "dev/stack said: " + context);
+        }
+    }
+
+    static void awaitReady(String name, int port, long deadline, String context) throws Exception {
+        URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+        while (true) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(s[0] + " is not ready again; dev/stack said: " + context);
-                }
-                Thread.sleep(500);
+            } catch (IOException notYet) {
+                // starting
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " on port " + port + " is not ready; " + context);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /**
+     * Starts a second instance of {@code service} beside the one dev/stack runs: the same command line and
+     * environment (so the same Kafka, control-plane database and storage), only its HTTP port differs. Its output
+     * goes to {@code log}. Returns at once; {@link #awaitReady} tells when it serves.
+     */
+    static Process second(String service, int port, Path log) throws Exception {
+        Path proc = Path.of("/proc", Long.toString(pid(service)));
+        List<String> command = List.of(Files.readString(proc.resolve("cmdline")).split("\0"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(proc.resolve("cwd").toRealPath().toFile());
+        pb.environment().clear();
+        for (String entry : Files.readString(proc.resolve("environ")).split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                pb.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
             }
         }
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        Files.createDirectories(log.getParent());
+        return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     static String run(List<String> command, Duration timeout) throws Exception {

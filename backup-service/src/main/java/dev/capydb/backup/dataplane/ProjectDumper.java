@@ -1,6 +1,7 @@
 package dev.capydb.backup.dataplane;
 
 import dev.capydb.backup.config.BackupConfig;
+import dev.capydb.chassis.observability.JobPhases;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.StorageConfig;
@@ -38,6 +39,12 @@ public class ProjectDumper {
     }
 
     public DumpResult dump(DatabaseHost host, String database, String key, boolean countRows) throws BackupFailure {
+        return dump(host, database, key, countRows, JobPhases.start("backup"));
+    }
+
+    /** As {@link #dump(DatabaseHost, String, String, boolean)}, marking its phases (snapshot, dump and upload). */
+    public DumpResult dump(DatabaseHost host, String database, String key, boolean countRows, JobPhases phases)
+            throws BackupFailure {
         try (Connection snapshot = host.adminConnection(database)) {
             snapshot.setAutoCommit(false);
             String snapshotId;
@@ -48,6 +55,7 @@ public class ProjectDumper {
                     snapshotId = rs.getString(1);
                 }
             }
+            phases.mark("snapshot");
             Map<String, Long> counts = countRows ? TableCounts.of(snapshot) : Map.of();
             AtomicReference<StoredObject> uploaded = new AtomicReference<>();
             ToolResult result = tools.run(ToolInvocation.of("pg_dump")
@@ -56,6 +64,7 @@ public class ProjectDumper {
                     .stdout(out -> uploaded.set(store.upload(storage.backupsBucket(), key, out)))
                     .timeout(config.dumpTimeout())
                     .build());
+            phases.mark("dump_and_upload");
             snapshot.rollback();
             if (!result.succeeded()) {
                 // pg_dump may have died after writing part of the stream, which was then stored: remove it.

@@ -12,6 +12,7 @@ import dev.capydb.events.EventType;
 import dev.capydb.events.RestorePointPayload;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -36,10 +37,15 @@ public class BackupConsumers {
         this.projects = projects;
     }
 
+    /** {@link #onRestoreEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onRestoreEvent(String json) {
+        onRestoreEvent(new ConsumerRecord<>("restores", 0, 0L, null, json));
+    }
+
     @Incoming("restores")
     @Blocking
-    public void onRestoreEvent(String json) {
-        inbox.process("backup-restore-points", json, this::restorePoint);
+    public void onRestoreEvent(ConsumerRecord<String, String> record) {
+        inbox.process("backup-restore-points", record, this::restorePoint);
     }
 
     /** The restore-point handler itself, for tests that feed events through the inbox by hand. */
@@ -58,10 +64,15 @@ public class BackupConsumers {
         }
     }
 
+    /** {@link #onCutoverEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onCutoverEvent(String json) {
+        onCutoverEvent(new ConsumerRecord<>("cutovers", 0, 0L, null, json));
+    }
+
     @Incoming("cutovers")
     @Blocking
-    public void onCutoverEvent(String json) {
-        inbox.process("backup-pre-cutover", json, this::cutover);
+    public void onCutoverEvent(ConsumerRecord<String, String> record) {
+        inbox.process("backup-pre-cutover", record, this::cutover);
     }
 
     /** cutover.execution_started: take the verified pre-cutover backup; its outcome carries the request id. */
@@ -79,10 +90,15 @@ public class BackupConsumers {
                 true, c.requestId().toString(), null, null, "cutover:" + c.requestId()));
     }
 
+    /** {@link #onProjectEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onProjectEvent(String json) {
+        onProjectEvent(new ConsumerRecord<>("project-lifecycle", 0, 0L, null, json));
+    }
+
     @Incoming("project-lifecycle")
     @Blocking
-    public void onProjectEvent(String json) {
-        inbox.process("backup-project-lifecycle", json, e -> {
+    public void onProjectEvent(ConsumerRecord<String, String> record) {
+        inbox.process("backup-project-lifecycle", record, e -> {
             if (EventType.PROJECT_DELETED.wireName().equals(e.type())) {
                 schedules.projectDeleted(e.projectId());
             }

@@ -14,6 +14,7 @@ import dev.capydb.chassis.jobs.JobLeases;
 import dev.capydb.chassis.jobs.JobRunner;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.observability.JobPhases;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.HostRegistry;
 import dev.capydb.dataplane.LockMode;
@@ -151,6 +152,7 @@ public class BackupWorker {
     }
 
     void run(UUID id) {
+        JobPhases phases = JobPhases.start("backup");
         Backup b = QuarkusTransaction.requiringNew().call(() -> backups.findById(id));
         Optional<ProjectView> project = projects.find(b.projectId).filter(p -> !p.isDeleted());
         if (project.isEmpty()) {
@@ -159,9 +161,13 @@ public class BackupWorker {
         }
         DatabaseHost host = hosts.host(project.get().hostId());
         try (var lock = locks.acquire(host, b.projectId, LockMode.SHARED)) {
-            DumpResult dump = dumper.dump(host, project.get().databaseName(), b.backupKey, b.verify);
+            phases.mark("lock");
+            DumpResult dump = dumper.dump(host, project.get().databaseName(), b.backupKey, b.verify, phases);
             Verification verification = b.verify
                     ? verifier.verify(host, b.id, b.backupKey, dump.object().sha256(), dump.rowCounts()) : null;
+            if (b.verify) {
+                phases.mark("verify");
+            }
             if (verification != null && !verification.verified()) {
                 store.delete(storage.backupsBucket(), b.backupKey);
                 recordVerification(id, verification);
@@ -169,6 +175,8 @@ public class BackupWorker {
                 return;
             }
             complete(id, dump, verification);
+            phases.mark("complete");
+            LOG.infof("backup %s completed, %d bytes: %s", id, dump.object().sizeBytes(), phases);
         } catch (ProjectBusyException e) {
             if (b.createdAt.plus(config.busyGiveUp()).isBefore(Instant.now())) {
                 service.fail(id, "project_busy: another operation held the project for over " + config.busyGiveUp());

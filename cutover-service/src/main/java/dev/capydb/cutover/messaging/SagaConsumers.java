@@ -8,6 +8,7 @@ import dev.capydb.events.EventType;
 import dev.capydb.events.PreviewPayload;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -27,16 +28,26 @@ public class SagaConsumers {
         this.previews = previews;
     }
 
+    /** {@link #onBackupEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onBackupEvent(String json) {
+        onBackupEvent(new ConsumerRecord<>("backups", 0, 0L, null, json));
+    }
+
     @Incoming("backups")
     @Blocking
-    public void onBackupEvent(String json) {
-        inbox.process("cutover-saga-backups", json, saga::onBackupOutcome);
+    public void onBackupEvent(ConsumerRecord<String, String> record) {
+        inbox.process("cutover-saga-backups", record, saga::onBackupOutcome);
+    }
+
+    /** {@link #onRestoreEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onRestoreEvent(String json) {
+        onRestoreEvent(new ConsumerRecord<>("restores", 0, 0L, null, json));
     }
 
     @Incoming("restores")
     @Blocking
-    public void onRestoreEvent(String json) {
-        inbox.process("cutover-saga-restores", json, this::restoreDomain);
+    public void onRestoreEvent(ConsumerRecord<String, String> record) {
+        inbox.process("cutover-saga-restores", record, this::restoreDomain);
     }
 
     private void restoreDomain(EventEnvelope e) {

@@ -8,6 +8,7 @@ import dev.capydb.project.service.ProjectService;
 import dev.capydb.project.repository.ProjectStatus;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -27,10 +28,15 @@ public class LifecycleConsumer {
         this.windows = windows;
     }
 
+    /** {@link #onBackupEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onBackupEvent(String json) {
+        onBackupEvent(new ConsumerRecord<>("backups", 0, 0L, null, json));
+    }
+
     @Incoming("backups")
     @Blocking
-    public void onBackupEvent(String json) {
-        inbox.process("project-pitr-window", json, e -> {
+    public void onBackupEvent(ConsumerRecord<String, String> record) {
+        inbox.process("project-pitr-window", record, e -> {
             if (EventType.BASE_BACKUP_COMPLETED.wireName().equals(e.type())) {
                 var b = e.dataAs(dev.capydb.events.BaseBackupPayload.class);
                 windows.baseBackupSeen(b.baseBackupId(), b.hostId(), b.startTime());
@@ -38,16 +44,26 @@ public class LifecycleConsumer {
         });
     }
 
+    /** {@link #onRestoreEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onRestoreEvent(String json) {
+        onRestoreEvent(new ConsumerRecord<>("restores", 0, 0L, null, json));
+    }
+
     @Incoming("restores")
     @Blocking
-    public void onRestoreEvent(String json) {
-        inbox.process("project-status-restores", json, this::apply);
+    public void onRestoreEvent(ConsumerRecord<String, String> record) {
+        inbox.process("project-status-restores", record, this::apply);
+    }
+
+    /** {@link #onImportEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onImportEvent(String json) {
+        onImportEvent(new ConsumerRecord<>("imports", 0, 0L, null, json));
     }
 
     @Incoming("imports")
     @Blocking
-    public void onImportEvent(String json) {
-        inbox.process("project-status-imports", json, this::applyImport);
+    public void onImportEvent(ConsumerRecord<String, String> record) {
+        inbox.process("project-status-imports", record, this::applyImport);
     }
 
     void applyImport(EventEnvelope e) {

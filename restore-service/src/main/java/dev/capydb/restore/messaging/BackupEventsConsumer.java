@@ -6,6 +6,7 @@ import dev.capydb.events.EventType;
 import dev.capydb.restore.repository.KnownBackups;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Learns completed backups and PITR base backups from {@code capydb.backups}: what restores may name or reach. */
@@ -22,10 +23,15 @@ public class BackupEventsConsumer {
         this.pitr = pitr;
     }
 
+    /** {@link #onBackupEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onBackupEvent(String json) {
+        onBackupEvent(new ConsumerRecord<>("backups", 0, 0L, null, json));
+    }
+
     @Incoming("backups")
     @Blocking
-    public void onBackupEvent(String json) {
-        inbox.process("restore-known-backups", json, e -> {
+    public void onBackupEvent(ConsumerRecord<String, String> record) {
+        inbox.process("restore-known-backups", record, e -> {
             if (EventType.BACKUP_COMPLETED.wireName().equals(e.type())) {
                 BackupPayload b = e.dataAs(BackupPayload.class);
                 known.remember(b.backupKey(), b.backupId(), b.projectId(), b.sizeBytes(), b.sha256(), b.completedAt());

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -33,10 +34,15 @@ public class CutoverConsumer {
         this.worker = worker;
     }
 
+    /** {@link #onCutoverEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
+    public void onCutoverEvent(String json) {
+        onCutoverEvent(new ConsumerRecord<>("cutovers", 0, 0L, null, json));
+    }
+
     @Incoming("cutovers")
     @Blocking
-    public void onCutoverEvent(String json) {
-        boolean queued = inbox.process("restore-cutover-promotion", json, e -> {
+    public void onCutoverEvent(ConsumerRecord<String, String> record) {
+        boolean queued = inbox.process("restore-cutover-promotion", record, e -> {
             if (!EventType.CUTOVER_PROMOTE_STARTED.wireName().equals(e.type())) {
                 return;
             }

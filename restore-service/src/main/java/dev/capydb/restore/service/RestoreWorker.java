@@ -2,6 +2,7 @@ package dev.capydb.restore.service;
 
 import dev.capydb.chassis.jobs.JobLeases;
 import dev.capydb.chassis.jobs.JobRunner;
+import dev.capydb.chassis.observability.JobPhases;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseSwap;
@@ -191,7 +192,9 @@ public class RestoreWorker {
         String owner = "project".equals(x.targetKind) ? project.get().roleName() : target;
         var host = hosts.host(hostOf(x));
         String scratch = "rs_" + id.toString().replace("-", "");
+        JobPhases phases = JobPhases.start("restore");
         try (var lock = locks.acquire(host, x.projectId, LockMode.EXCLUSIVE)) {
+            phases.mark("lock");
             QuarkusTransaction.requiringNew().run(() -> {
                 Restore row = Restore.findById(id);
                 row.scratchDatabase = scratch;
@@ -199,8 +202,10 @@ public class RestoreWorker {
                 events.started(row);
             });
             swap.createScratch(host, scratch, owner);
+            phases.mark("create_scratch");
             AtomicLong bytes = new AtomicLong();
             ToolResult result = load(x, project.get(), host, scratch, owner, bytes);
+            phases.mark("load");
             if (!result.succeeded()) {
                 dropQuietly(host, scratch);
                 restores.fail(id, result.describeFailure("pg_restore") + "; the target was not changed");
@@ -216,9 +221,11 @@ public class RestoreWorker {
             phase(id, "swapping");
             String retired = target + "_old_" + id.toString().substring(0, 8);
             DatabaseSwap.Result swapped = swap.swap(host, target, scratch, retired);
-            LOG.infof("restore %s swapped %s in; it refused connections for %d ms; old data kept as %s", id, target,
-                    swapped.unavailableMillis(), retired);
+            phases.mark("swap");
             complete(id, bytes.get(), retired);
+            phases.mark("complete");
+            LOG.infof("restore %s swapped %s in; it refused connections for %d ms; old data kept as %s; %s", id, target,
+                    swapped.unavailableMillis(), retired, phases);
         } catch (RestoreFailure e) {
             dropQuietly(host, scratch);
             restores.fail(id, e.getMessage() + "; the target was not changed");
@@ -412,6 +419,7 @@ public class RestoreWorker {
     }
 
     void runNewPreview(UUID id, Restore x) {
+        JobPhases phases = JobPhases.start("restore");
         Preview preview = QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId));
         var host = hosts.host(preview.hostId);
         phase(id, "creating_preview");
@@ -421,6 +429,7 @@ public class RestoreWorker {
             failAndDropPreview(id, "cannot create the preview database: " + e.getMessage());
             return;
         }
+        phases.mark("create_preview");
         phase(id, "loading");
         AtomicLong bytes = new AtomicLong();
         ToolResult result;
@@ -434,6 +443,7 @@ public class RestoreWorker {
             failAndDropPreview(id, result.describeFailure("pg_restore"));
             return;
         }
+        phases.mark("load");
         QuarkusTransaction.requiringNew().run(() -> {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             Preview p = Preview.findById(preview.id);
@@ -450,6 +460,9 @@ public class RestoreWorker {
             events.finished(row);
             events.preview(EventType.PREVIEW_READY, p);
         });
+        phases.mark("complete");
+        LOG.infof("restore %s into the new preview %s completed, %d bytes: %s", id, preview.databaseName, bytes.get(),
+                phases);
     }
 
     private void phase(UUID id, String phase) {

@@ -1,0 +1,127 @@
+package dev.capydb.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** Backups and restores through the gateway as alice, waited for; the project's and host's connection URLs. */
+final class Jobs {
+
+    private Jobs() {
+    }
+
+    static String databaseUrl(String project) {
+        return Stack.api("alice").get("/v1/projects/{id}/connection", project).then().statusCode(200)
+                .extract().path("database_url");
+    }
+
+    static String hostAdminUrl() {
+        return "postgresql://postgres:" + Stack.env("CAPYDB_HOST_ADMIN_PASSWORD", "capydb-admin") + "@127.0.0.1:"
+                + Stack.env("CAPYDB_HOST1_PORT", "15433") + "/postgres";
+    }
+
+    /** One hash per table over its rows in key order: equal output means byte-identical contents. */
+    static String rowHashes(String url, String... tables) throws Exception {
+        StringBuilder sql = new StringBuilder("SELECT ''");
+        for (String t : tables) {
+            sql.append(" || ' ").append(t).append(":' || coalesce((SELECT md5(string_agg(x::text, ',' ORDER BY id)) FROM ")
+                    .append(t).append(" x), '-')");
+        }
+        return Stack.psql(url, sql.toString());
+    }
+
+    static String postBackup(String project, String label) throws InterruptedException {
+        // backup-service learns of a new project from capydb.projects: give it a moment.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Response r = Stack.api("alice").contentType("application/json").body(Map.of("label", label))
+                    .post("/v1/projects/{id}/backups", project);
+            if (r.statusCode() == 202) {
+                return r.path("id");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("backup not accepted: " + r.statusCode() + " " + r.asString());
+            }
+            sleep(250);
+        }
+    }
+
+    /** A completed backup that restore-service knows of too (it learns of backups from capydb.backups). */
+    static JsonPath completedBackup(String project) throws InterruptedException {
+        JsonPath b = awaitBackup(project, postBackup(project, "faults"));
+        assertEquals("completed", b.getString("status"), b.prettify());
+        // A restore point naming the backup is accepted once restore-service has the backup: a harmless probe.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Stack.api("alice").contentType("application/json").body(Map.of("label", "known-" + b.getString("id"),
+                "kind", "backup", "backup_key", b.getString("backup_key")))
+                .post("/v1/projects/{id}/restore-points", project).statusCode() != 201) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("restore-service never learned of backup " + b.getString("id"));
+            }
+            sleep(200);
+        }
+        return b;
+    }
+
+    /** Waits for {@code backupId} (or, when null, for every backup of the project) to finish. */
+    static JsonPath awaitBackup(String project, String backupId) throws InterruptedException {
+        if (backupId == null) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline && Stack.api("alice").get("/v1/projects/{id}/backups", project)
+                    .then().statusCode(200).extract().jsonPath().getList("items.status").stream()
+                    .anyMatch(s -> "pending".equals(s) || "running".equals(s))) {
+                sleep(300);
+            }
+            return null;
+        }
+        return awaitBackupWhere(project, backupId, b -> !b.getString("status").matches("pending|running"),
+                Duration.ofMinutes(3));
+    }
+
+    static JsonPath awaitBackupWhere(String project, String backupId, Predicate<JsonPath> done,
+                                             Duration timeout) throws InterruptedException {
+        return await(() -> Stack.api("alice").get("/v1/projects/{id}/backups/{b}", project, backupId), done, timeout);
+    }
+
+    static JsonPath awaitRestore(String project, String restoreId, Predicate<JsonPath> done, Duration timeout)
+            throws InterruptedException {
+        return await(() -> Stack.api("alice").get("/v1/projects/{id}/restores/{r}", project, restoreId), done, timeout);
+    }
+
+    static JsonPath await(java.util.function.Supplier<Response> get, Predicate<JsonPath> done,
+                                  Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonPath last = null;
+        while (System.nanoTime() < deadline) {
+            Response r;
+            try {
+                r = get.get();
+            } catch (RuntimeException unreachable) {
+                sleep(200);   // the gateway or the service is restarting
+                continue;
+            }
+            if (r.statusCode() == 200) {
+                last = r.jsonPath();
+                if (done.test(last)) {
+                    return last;
+                }
+            }
+            sleep(20);
+        }
+        throw new AssertionError("not reached within " + timeout + "; last seen: "
+                + (last == null ? "nothing" : last.prettify()));
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
