@@ -31,6 +31,13 @@ public interface BackupConfig {
     @WithDefault("PT6H")
     Duration dumpTimeout();
 
+    /**
+     * gzip level of {@code pg_dump --format=custom} (0–9; PostgreSQL 15's pg_dump has no lz4/zstd). pg_dump's own
+     * default is 6; see bench/RESULTS.md for what each level costs in time and size.
+     */
+    @WithDefault("6")
+    int compressionLevel();
+
     @WithDefault("PT6H")
     Duration verifyTimeout();
 

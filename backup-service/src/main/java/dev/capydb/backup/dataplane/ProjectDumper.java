@@ -15,6 +15,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,9 +44,16 @@ public class ProjectDumper {
         return dump(host, database, key, countRows, JobPhases.start("backup"));
     }
 
-    /** As {@link #dump(DatabaseHost, String, String, boolean)}, marking its phases (snapshot, dump and upload). */
+    /**
+     * As {@link #dump(DatabaseHost, String, String, boolean)}, marking its phases (snapshot, dump and upload). Row
+     * counts come from a snapshot exported for the purpose and handed to {@code pg_dump}, so both see the same
+     * data; without counts {@code pg_dump} takes its own snapshot and that extra connection is skipped.
+     */
     public DumpResult dump(DatabaseHost host, String database, String key, boolean countRows, JobPhases phases)
             throws BackupFailure {
+        if (!countRows) {
+            return new DumpResult(runDump(host, database, key, List.of(), phases), Map.of());
+        }
         try (Connection snapshot = host.adminConnection(database)) {
             snapshot.setAutoCommit(false);
             String snapshotId;
@@ -56,26 +65,35 @@ public class ProjectDumper {
                 }
             }
             phases.mark("snapshot");
-            Map<String, Long> counts = countRows ? TableCounts.of(snapshot) : Map.of();
-            AtomicReference<StoredObject> uploaded = new AtomicReference<>();
-            ToolResult result = tools.run(ToolInvocation.of("pg_dump")
-                    .args("--format=custom", "--no-owner", "--no-acl", "--snapshot=" + snapshotId, "--dbname=" + database)
-                    .env(host.adminToolEnv())
-                    .stdout(out -> uploaded.set(store.upload(storage.backupsBucket(), key, out)))
-                    .timeout(config.dumpTimeout())
-                    .build());
-            phases.mark("dump_and_upload");
+            Map<String, Long> counts = TableCounts.of(snapshot);
+            StoredObject stored = runDump(host, database, key, List.of("--snapshot=" + snapshotId), phases);
             snapshot.rollback();
-            if (!result.succeeded()) {
-                // pg_dump may have died after writing part of the stream, which was then stored: remove it.
-                deleteQuietly(key);
-                throw new BackupFailure(result.describeFailure("pg_dump"));
-            }
-            return new DumpResult(uploaded.get(), counts);
+            return new DumpResult(stored, counts);
         } catch (SQLException e) {
             deleteQuietly(key);
             throw new BackupFailure("cannot read the project database: " + e.getMessage(), e);
         }
+    }
+
+    private StoredObject runDump(DatabaseHost host, String database, String key, List<String> extraArgs,
+                                 JobPhases phases) throws BackupFailure {
+        List<String> args = new ArrayList<>(List.of("--format=custom", "--compress=" + config.compressionLevel(),
+                "--no-owner", "--no-acl"));
+        args.addAll(extraArgs);
+        args.add("--dbname=" + database);
+        AtomicReference<StoredObject> uploaded = new AtomicReference<>();
+        ToolResult result = tools.run(ToolInvocation.of("pg_dump").args(args.toArray(String[]::new))
+                .env(host.adminToolEnv())
+                .stdout(out -> uploaded.set(store.upload(storage.backupsBucket(), key, out)))
+                .timeout(config.dumpTimeout())
+                .build());
+        phases.mark("dump_and_upload");
+        if (!result.succeeded()) {
+            // pg_dump may have died after writing part of the stream, which was then stored: remove it.
+            deleteQuietly(key);
+            throw new BackupFailure(result.describeFailure("pg_dump"));
+        }
+        return uploaded.get();
     }
 
     private void deleteQuietly(String key) {

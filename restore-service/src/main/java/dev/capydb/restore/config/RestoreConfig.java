@@ -33,6 +33,14 @@ public interface RestoreConfig {
     @WithDefault("PT24H")
     Duration safetyWindow();
 
+    /**
+     * Session settings of every {@code pg_restore} ({@code PGOPTIONS}): more memory for index builds, and commits
+     * that do not wait for the WAL flush one by one. A restore's result is only used after one synchronous commit
+     * on the host has flushed all of it (see BackupLoader), so a host crash cannot lose part of a completed restore.
+     */
+    @WithDefault("-c maintenance_work_mem=256MB -c synchronous_commit=off")
+    String pgRestoreOptions();
+
     /** Point-in-time recovery in scratch clusters. */
     Pitr pitr();
 

@@ -10,10 +10,14 @@ import dev.capydb.restore.config.RestoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import dev.capydb.restore.repository.KnownBackups;
 import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -104,9 +108,10 @@ public class BackupLoader {
     }
 
     private ToolResult loadDump(DatabaseHost host, String database, String owner, DumpStream source, AtomicLong bytes) {
-        return tools.run(ToolInvocation.of("pg_restore")
+        ToolResult result = tools.run(ToolInvocation.of("pg_restore")
                 .args("--no-owner", "--no-acl", "--exit-on-error", "--role=" + owner, "--dbname=" + database)
                 .env(host.adminToolEnv())
+                .env(Map.of("PGOPTIONS", config.pgRestoreOptions()))
                 .stdin(in -> {
                     try (InputStream dump = source.open()) {
                         byte[] buf = new byte[1 << 16];
@@ -118,5 +123,21 @@ public class BackupLoader {
                 })
                 .timeout(config.restoreTimeout())
                 .build());
+        return result.succeeded() ? flushed(host, result) : result;
+    }
+
+    /**
+     * pg_restore committed without waiting for each flush (synchronous_commit=off): one synchronous commit now
+     * flushes the WAL up to here, so the restored data is durable before anyone uses it.
+     */
+    private static ToolResult flushed(DatabaseHost host, ToolResult result) {
+        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+            st.execute("SET synchronous_commit = on");
+            st.execute("SELECT txid_current()");
+            return result;
+        } catch (SQLException e) {
+            return new ToolResult(result.exitCode(), false, result.stderr(),
+                    "the host did not confirm the restored data is on disk: " + e.getMessage());
+        }
     }
 }
