@@ -81,7 +81,10 @@ public class Dispatcher {
                 .setForceSni(true)
                 .setVerifyHost(true)
                 .setKeepAlive(true)
-                .setMaxPoolSize(config.perEndpointConcurrency())
+                // Vert.x pools connections per server address, not per webhook endpoint: sized per endpoint, two
+                // endpoints on one host (one hanging) shared its slots and the fast one queued behind the hanging
+                // one. The dispatcher already bounds each endpoint and the replica; the pool must never be tighter.
+                .setMaxPoolSize(config.maxInFlight())
                 .setMaxRedirects(0));
         running = true;
         loop = new Thread(this::run, "webhook-dispatcher");
