@@ -149,7 +149,7 @@ class CutoverE2EIT {
     /** A completed backup of the project restored into a new preview; returns the preview id. */
     private static String previewFromBackup(String project) throws Exception {
         // backup-service learns new projects through Kafka: retry its 404 for a moment.
-        Response created = retryWhile404(() -> Stack.api("alice").contentType("application/json")
+        Response created = Jobs.whenKnown(() -> Stack.api("alice").contentType("application/json")
                 .body(Map.of("label", "before-cutover")).post("/v1/projects/{id}/backups", project));
         created.then().statusCode(202);
         JsonPath backup = await(() -> Stack.api("alice").get("/v1/projects/{id}/backups/{b}", project,
@@ -159,7 +159,7 @@ class CutoverE2EIT {
     }
 
     private static String restoreIntoPreview(String project, String key) throws Exception {
-        Response restore = retryWhile404(() -> Stack.api("alice").contentType("application/json")
+        Response restore = Jobs.whenKnown(() -> Stack.api("alice").contentType("application/json")
                 .body(Map.of("backup_key", key, "ttl_hours", 2)).post("/v1/projects/{id}/restores", project));
         restore.then().statusCode(202);
         String restoreId = restore.path("id");
@@ -171,7 +171,7 @@ class CutoverE2EIT {
 
     /** Opens the request; cutover-service learns of the preview through Kafka, so its 404 is retried briefly. */
     private static String requestCutover(String project, String preview, String ticket) throws Exception {
-        Response created = retryWhile404(() -> Stack.api("alice").contentType("application/json")
+        Response created = Jobs.whenKnown(() -> Stack.api("alice").contentType("application/json")
                 .body(Map.of("preview_id", preview, "external_ticket_ref", ticket, "customer_note", "e2e promotion"))
                 .post("/v1/projects/{id}/cutover-requests", project));
         created.then().statusCode(201);
@@ -181,16 +181,6 @@ class CutoverE2EIT {
     private static JsonPath awaitCutover(String project, String id) throws Exception {
         return await(() -> Stack.api("alice").get("/v1/projects/{id}/cutover-requests/{r}", project, id).then()
                 .statusCode(200).extract().jsonPath(), Duration.ofSeconds(240));
-    }
-
-    private static Response retryWhile404(Supplier<Response> call) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Response r = call.get();
-        while (r.statusCode() == 404 && System.nanoTime() < deadline) {
-            Thread.sleep(300);
-            r = call.get();
-        }
-        return r;
     }
 
     /** Polls until {@code status} is final (completed, failed, or rejected). */

@@ -116,6 +116,17 @@ final class Jobs {
                 + (last == null ? "nothing" : last.prettify()));
     }
 
+    /** Repeats {@code call} while the service has not learned of a new project or backup yet (404), up to 30 s. */
+    static Response whenKnown(java.util.function.Supplier<Response> call) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Response r = call.get();
+        while (r.statusCode() == 404 && System.nanoTime() < deadline) {
+            sleep(250);
+            r = call.get();
+        }
+        return r;
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -81,8 +81,10 @@ class ScaleOutIT {
         // A schedule slot a little ahead, checked by the last test: both backup-service instances see it come due.
         scheduled = project("scale-sched");
         slot = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(90).withSecond(0).withNano(0).plusMinutes(1);
-        Response r = putWhenKnown("/v1/projects/{id}/scheduled-backups/default", Map.of("hour", slot.getHour(),
-                "minute", slot.getMinute(), "active", true, "retention_days", 7), scheduled);
+        Map<String, Object> schedule = Map.of("hour", slot.getHour(), "minute", slot.getMinute(), "active", true,
+                "retention_days", 7);
+        Response r = Jobs.whenKnown(() -> Stack.api("alice").contentType("application/json").body(schedule)
+                .put("/v1/projects/{id}/scheduled-backups/default", scheduled));
         assertEquals(200, r.statusCode(), r.asString());
     }
 
@@ -108,7 +110,7 @@ class ScaleOutIT {
         // Enough rows that a backup takes a moment, so the second instance's worker claims some.
         String project = projectWithItems("scale-backups", 300_000, "md5(g::text)");
         try (WebhookReceiver receiver = new WebhookReceiver()) {
-            Response hook = postWhenKnown("/v1/projects/{id}/webhooks", Map.of("url",
+            Response hook = WebhooksE2EIT.postWhenKnown("alice", "/v1/projects/{id}/webhooks", Map.of("url",
                     "http://127.0.0.1:" + receiver.port() + "/hooks", "event_types", List.of("backup.completed")), project);
             assertEquals(201, hook.statusCode(), hook.asString());
             Jobs.postBackup(project, "warm-up");   // also waits until backup-service knows the project
@@ -305,25 +307,6 @@ class ScaleOutIT {
         Stack.psql(Jobs.databaseUrl(project), "CREATE TABLE items AS SELECT g AS id, " + value + " AS v "
                 + "FROM generate_series(1, " + rows + ") g");
         return project;
-    }
-
-    /** The request, repeated while the service has not learned of the new project yet (404). */
-    private static Response postWhenKnown(String path, Object body, String project) {
-        return whenKnown(() -> Stack.api("alice").contentType("application/json").body(body).post(path, project));
-    }
-
-    private static Response putWhenKnown(String path, Object body, String project) {
-        return whenKnown(() -> Stack.api("alice").contentType("application/json").body(body).put(path, project));
-    }
-
-    private static Response whenKnown(java.util.function.Supplier<Response> call) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Response r = call.get();
-        while (r.statusCode() == 404 && System.nanoTime() < deadline) {
-            Jobs.sleep(250);
-            r = call.get();
-        }
-        return r;
     }
 
     private static String controlPlane(String database) {

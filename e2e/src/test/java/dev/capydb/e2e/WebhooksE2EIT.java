@@ -96,17 +96,8 @@ class WebhooksE2EIT {
     }
 
     /** Retries while the service has not yet learned of the project or backup from Kafka (404). */
-    static Response postWhenKnown(String user, String path, Object body, Object... params) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Response r;
-        do {
-            r = Stack.api(user).contentType("application/json").body(body).post(path, params);
-            if (r.statusCode() != 404) {
-                return r;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < deadline);
-        return r;
+    static Response postWhenKnown(String user, String path, Object body, Object... params) {
+        return Jobs.whenKnown(() -> Stack.api(user).contentType("application/json").body(body).post(path, params));
     }
 
     static JsonPath awaitStatus(String path, String done, Object... params) throws InterruptedException {
