@@ -24,8 +24,6 @@ source "$REPO_ROOT/dev/env.sh"
 
 SCALE="${BENCH_SCALE:-5}"
 ROUNDS="${BENCH_ROUNDS:-3}"
-POLL_INTERVAL=${BENCH_POLL:-0.05}
-KNOWN_TIMEOUT=30
 JOB_TIMEOUT=1800
 
 WORK="$(mktemp -d)"
@@ -58,30 +56,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # --- api ---------------------------------------------------------------------------------------------
 time_api() {
-  local t0 code id deadline status
   refresh_token
-  t0=$(now)
-  deadline=$(( SECONDS + KNOWN_TIMEOUT ))
-  while true; do
-    code=$(call POST "/v1/projects/$PROJECT_ID/restores" "{\"restore_time\":\"$TARGET_TIME\"}")
-    [[ $code == 404 && $SECONDS -lt $deadline ]] || break
-    sleep 0.2
-  done
-  expect 202 "$code" "POST restores {restore_time: $TARGET_TIME}"
-  id=$(jq -er .id "$BODY")
-  deadline=$(( SECONDS + JOB_TIMEOUT ))
-  while true; do
-    code=$(call GET "/v1/projects/$PROJECT_ID/restores/$id")
-    expect 200 "$code" "GET restore $id"
-    status=$(jq -er .status "$BODY")
-    [[ $status == completed ]] && break
-    [[ $status == failed ]] && die "PITR restore $id failed: $(cat "$BODY")"
-    (( SECONDS < deadline )) || die "PITR restore $id still $status"
-    sleep "$POLL_INTERVAL"
-  done
-  ELAPSED=$(elapsed "$t0" "$(now)")
-  local preview url
-  preview=$(jq -er .preview_id "$BODY")
+  run_job "/v1/projects/$PROJECT_ID/restores" "{\"restore_time\":\"$TARGET_TIME\"}" 1
+  local preview url code
+  preview=$(jq -er .preview_id "$BODY.post")
   PREVIEW_IDS+=("$preview")
   code=$(call GET "/v1/projects/$PROJECT_ID/previews/$preview/connection")
   expect 200 "$code" "GET preview connection"
