@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +37,7 @@ class CutoverE2EIT {
 
         try (Stack.EventTail cutovers = Stack.tail("capydb.cutovers"); Stack.EventTail restores = Stack.tail("capydb.restores")) {
             String ticket = "SUP-" + UUID.randomUUID().toString().substring(0, 6);
-            String id = requestCutover(project, preview, ticket);
+            String id = Jobs.requestCutover(project, preview, ticket);
             Stack.api("bob").post("/v1/operator/cutover-requests/{r}/ack", id).then().statusCode(403);
             Stack.api("alice").post("/v1/operator/cutover-requests/{r}/execute", id).then().statusCode(403);
             Stack.api("olga").post("/v1/operator/cutover-requests/{r}/execute", id).then().statusCode(409);
@@ -47,7 +46,7 @@ class CutoverE2EIT {
                     .body("items.id", org.hamcrest.Matchers.hasItem(id));
             Stack.api("olga").post("/v1/operator/cutover-requests/{r}/execute", id).then().statusCode(202);
 
-            JsonPath done = awaitCutover(project, id);
+            JsonPath done = Jobs.awaitCutover(project, id);
             assertEquals("completed", done.getString("status"), done.prettify());
             String backupId = done.getString("pre_cutover_backup_id");
             assertNotNull(backupId);
@@ -81,7 +80,7 @@ class CutoverE2EIT {
 
             // Restoring the pre-cutover backup into a new preview gives the old production data back.
             String key = (String) pre.get("backup_key");
-            String rollback = restoreIntoPreview(project, key);
+            String rollback = Jobs.previewOf(project, key);
             String rollbackUrl = Stack.api("alice").get("/v1/projects/{id}/previews/{p}/connection", project, rollback)
                     .then().statusCode(200).extract().path("database_url");
             assertEquals("50|prod", Stack.psql(rollbackUrl, "SELECT count(*) || '|' || max(note) FILTER (WHERE id = 1) FROM orders"));
@@ -109,10 +108,10 @@ class CutoverE2EIT {
         String before = Stack.psql(prodUrl, fingerprint);
 
         try (Stack.EventTail cutovers = Stack.tail("capydb.cutovers")) {
-            String id = requestCutover(project, preview, "SUP-FAIL");
+            String id = Jobs.requestCutover(project, preview, "SUP-FAIL");
             Stack.api("olga").post("/v1/operator/cutover-requests/{r}/ack", id).then().statusCode(200);
             Stack.api("olga").post("/v1/operator/cutover-requests/{r}/execute", id).then().statusCode(202);
-            JsonPath failed = awaitCutover(project, id);
+            JsonPath failed = Jobs.awaitCutover(project, id);
             assertEquals("failed", failed.getString("status"), failed.prettify());
             assertTrue(failed.getString("reason").contains("the promotion failed"), failed.getString("reason"));
             assertTrue(failed.getString("reason").contains("lookup"), failed.getString("reason"));
@@ -148,49 +147,8 @@ class CutoverE2EIT {
 
     /** A completed backup of the project restored into a new preview; returns the preview id. */
     private static String previewFromBackup(String project) throws Exception {
-        // backup-service learns new projects through Kafka: retry its 404 for a moment.
-        Response created = Jobs.whenKnown(() -> Stack.api("alice").contentType("application/json")
-                .body(Map.of("label", "before-cutover")).post("/v1/projects/{id}/backups", project));
-        created.then().statusCode(202);
-        JsonPath backup = await(() -> Stack.api("alice").get("/v1/projects/{id}/backups/{b}", project,
-                created.path("id").toString()).then().statusCode(200).extract().jsonPath(), Duration.ofSeconds(120));
+        JsonPath backup = Jobs.awaitBackup(project, Jobs.postBackup(project, "before-cutover"));
         assertEquals("completed", backup.getString("status"), backup.prettify());
-        return restoreIntoPreview(project, backup.getString("backup_key"));
-    }
-
-    private static String restoreIntoPreview(String project, String key) throws Exception {
-        Response restore = Jobs.whenKnown(() -> Stack.api("alice").contentType("application/json")
-                .body(Map.of("backup_key", key, "ttl_hours", 2)).post("/v1/projects/{id}/restores", project));
-        restore.then().statusCode(202);
-        String restoreId = restore.path("id");
-        JsonPath r = await(() -> Stack.api("alice").get("/v1/projects/{id}/restores/{r}", project, restoreId).then()
-                .statusCode(200).extract().jsonPath(), Duration.ofSeconds(120));
-        assertEquals("completed", r.getString("status"), r.prettify());
-        return r.getString("preview_id");
-    }
-
-    /** Opens the request; cutover-service learns of the preview through Kafka, so its 404 is retried briefly. */
-    private static String requestCutover(String project, String preview, String ticket) throws Exception {
-        Response created = Jobs.whenKnown(() -> Stack.api("alice").contentType("application/json")
-                .body(Map.of("preview_id", preview, "external_ticket_ref", ticket, "customer_note", "e2e promotion"))
-                .post("/v1/projects/{id}/cutover-requests", project));
-        created.then().statusCode(201);
-        return created.path("id");
-    }
-
-    private static JsonPath awaitCutover(String project, String id) throws Exception {
-        return await(() -> Stack.api("alice").get("/v1/projects/{id}/cutover-requests/{r}", project, id).then()
-                .statusCode(200).extract().jsonPath(), Duration.ofSeconds(240));
-    }
-
-    /** Polls until {@code status} is final (completed, failed, or rejected). */
-    private static JsonPath await(Supplier<JsonPath> poll, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonPath p = poll.get();
-        while (!p.getString("status").matches("completed|failed|rejected") && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            p = poll.get();
-        }
-        return p;
+        return Jobs.previewOf(project, backup.getString("backup_key"));
     }
 }

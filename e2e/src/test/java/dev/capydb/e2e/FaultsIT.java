@@ -228,21 +228,12 @@ class FaultsIT {
 
     @Test
     void aBackupCorruptedInStorageNeverOverwritesProduction() throws Exception {
-        String project = project("faults-corrupt");
+        String project = projectWithItems("faults-corrupt");
         String url = Jobs.databaseUrl(project);
-        Stack.psql(url, "CREATE TABLE items (id int primary key, v text);"
-                + " INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 20000) g");
         JsonPath backup = Jobs.completedBackup(project);
         Stack.psql(url, "INSERT INTO items VALUES (0, 'production moved on')");
         String before = Jobs.rowHashes(url, "items");
-        Path object = StackControl.objectFile("capydb-backups", backup.getString("backup_key"));
-        try (RandomAccessFile f = new RandomAccessFile(object.toFile(), "rw")) {
-            long at = f.length() / 2;
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 0x01);
-        }
+        flipOneByte(StackControl.objectFile("capydb-backups", backup.getString("backup_key")));
         Response started = Stack.api("alice").contentType("application/json")
                 .body(Map.of("backup_key", backup.getString("backup_key"), "target_kind", "project",
                         "confirm_project_overwrite", true))
@@ -255,6 +246,96 @@ class FaultsIT {
                 done.getString("status"), before.equals(after), done.getString("error"));
         assertEquals("failed", done.getString("status"));
         assertEquals(before, after, "production is byte-identical");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // A cutover whose pre-cutover backup is changed in storage before it is verified.
+
+    @Test
+    void aCutoverWhosePreCutoverBackupIsCorruptedNeverOverwritesProduction() throws Exception {
+        String project = projectWithItems("faults-cutcorrupt");
+        String url = Jobs.databaseUrl(project);
+        String preview = Jobs.previewOf(project, Jobs.completedBackup(project).getString("backup_key"));
+        String previewUrl = Stack.api("alice").get("/v1/projects/{id}/previews/{p}/connection", project, preview)
+                .then().statusCode(200).extract().path("database_url");
+        Stack.psql(previewUrl, "UPDATE items SET v = 'from the preview'");
+        // The same database (oid) with the same rows: a promotion would change both.
+        String fingerprint = "SELECT (SELECT oid FROM pg_database WHERE datname = current_database()) || '|' || "
+                + "md5(string_agg(i::text, ',' ORDER BY id)) FROM items i";
+        String before = Stack.psql(url, fingerprint);
+        Path backups = StackControl.objectFile("capydb-backups", "projects/" + project + "/backups");
+        Set<Path> earlier = listFiles(backups);
+
+        // The pre-cutover backup is verified right after its upload, in the same worker step. Reads from storage are
+        // held back 10 s, so the object can be changed on disk after the upload and before the verification reads it.
+        Path latency = Files.createTempFile("s3proxy-latency", ".properties");
+        Files.writeString(latency, "s3proxy.latency-blobstore.get.latency=10000\n");
+        String status;
+        JsonPath cutover;
+        try {
+            StackControl.restart("s3proxy", Map.of("CAPYDB_S3PROXY_EXTRA_PROPERTIES", latency.toString()));
+            String id = Jobs.requestCutover(project, preview, "SUP-CORRUPT");
+            Stack.api("olga").post("/v1/operator/cutover-requests/{r}/ack", id).then().statusCode(200);
+            Stack.api("olga").post("/v1/operator/cutover-requests/{r}/execute", id).then().statusCode(202);
+            Path object = awaitNewStableFile(backups, earlier, Duration.ofMinutes(2));
+            flipOneByte(object);
+            cutover = Jobs.awaitCutover(project, id);
+            status = cutover.getString("status");
+        } finally {
+            StackControl.restart("s3proxy", Map.of());
+            Files.deleteIfExists(latency);
+        }
+        JsonPath pre = Jobs.awaitBackupWhere(project, cutover.getString("pre_cutover_backup_id"),
+                b -> !b.getString("status").matches("pending|running"), Duration.ofMinutes(1));
+        String after = Stack.psql(url, fingerprint);
+        List<Object> overwrites = Stack.api("alice").get("/v1/projects/{id}/restores?limit=100", project).then()
+                .statusCode(200).extract().jsonPath().getList("items.findAll { it.target_kind == 'project' }");
+        System.out.printf("faults: pre_cutover_backup_corrupted=1 backup_status=%s cutover_status=%s overwrites=%d"
+                + " production_identical=%b reason=\"%s\"%n", pre.getString("status"), status, overwrites.size(),
+                before.equals(after), cutover.getString("reason"));
+        assertEquals("failed", pre.getString("status"), pre.prettify());
+        assertTrue(pre.getString("error").contains("verification failed"), pre.getString("error"));
+        assertEquals("failed", status, cutover.prettify());
+        assertEquals(List.of(), overwrites, "no overwrite of production was even started");
+        assertEquals(before, after, "production is the same database with the same rows");
+    }
+
+    /** Files directly in {@code dir} (none when it does not exist yet). */
+    private static Set<Path> listFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Set.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    /** A file in {@code dir} not in {@code earlier} whose size stayed the same for 300 ms (its upload is over). */
+    private static Path awaitNewStableFile(Path dir, Set<Path> earlier, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Path f : listFiles(dir)) {
+                if (!earlier.contains(f) && f.toString().endsWith(".dump")) {
+                    long size = Files.size(f);
+                    Thread.sleep(300);
+                    if (size > 0 && Files.size(f) == size) {
+                        return f;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no new backup object appeared in " + dir);
+    }
+
+    private static void flipOneByte(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x01);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -314,6 +395,14 @@ class FaultsIT {
                 .body(Map.of("name", prefix + "-" + UUID.randomUUID().toString().substring(0, 8)))
                 .post("/v1/projects").then().statusCode(201).extract().path("id");
         projects.add(id);
+        return id;
+    }
+
+    /** A project whose database holds a table {@code items} of 20,000 rows. */
+    private String projectWithItems(String prefix) throws Exception {
+        String id = project(prefix);
+        Stack.psql(Jobs.databaseUrl(id), "CREATE TABLE items (id int primary key, v text);"
+                + " INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 20000) g");
         return id;
     }
 

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** Backups and restores through the gateway as alice, waited for; the project's and host's connection URLs. */
+/**
+ * Backups, restores and cutover requests through the gateway as alice, waited for; the project's and host's
+ * connection URLs.
+ */
 final class Jobs {
 
     private Jobs() {
@@ -114,6 +117,32 @@ final class Jobs {
         }
         throw new AssertionError("not reached within " + timeout + "; last seen: "
                 + (last == null ? "nothing" : last.prettify()));
+    }
+
+    /** Restores {@code backupKey} into a new preview (2 h TTL) and waits for it; returns the preview's id. */
+    static String previewOf(String project, String backupKey) throws InterruptedException {
+        Response restore = whenKnown(() -> Stack.api("alice").contentType("application/json")
+                .body(Map.of("backup_key", backupKey, "ttl_hours", 2)).post("/v1/projects/{id}/restores", project));
+        restore.then().statusCode(202);
+        JsonPath r = awaitRestore(project, restore.path("id"), j -> !j.getString("status").matches("pending|running"),
+                Duration.ofMinutes(2));
+        assertEquals("completed", r.getString("status"), r.prettify());
+        return r.getString("preview_id");
+    }
+
+    /** alice asks for {@code preview} to become production; cutover-service learns of previews through Kafka. */
+    static String requestCutover(String project, String preview, String ticket) {
+        Response created = whenKnown(() -> Stack.api("alice").contentType("application/json")
+                .body(Map.of("preview_id", preview, "external_ticket_ref", ticket, "customer_note", "e2e promotion"))
+                .post("/v1/projects/{id}/cutover-requests", project));
+        created.then().statusCode(201);
+        return created.path("id");
+    }
+
+    /** Waits until the cutover request is completed, failed or rejected. */
+    static JsonPath awaitCutover(String project, String id) throws InterruptedException {
+        return await(() -> Stack.api("alice").get("/v1/projects/{id}/cutover-requests/{r}", project, id),
+                c -> c.getString("status").matches("completed|failed|rejected"), Duration.ofMinutes(4));
     }
 
     /** Repeats {@code call} while the service has not learned of a new project or backup yet (404), up to 30 s. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Breaks and mends the local stack for the fault suite: kills a component by its pid file, starts it again. */
@@ -73,9 +74,24 @@ final class StackControl {
 
     /** Starts whatever is stopped ({@code dev/stack up} keeps the running services' egress mode) and waits for all. */
     static void up() throws Exception {
+        up(Map.of());
+    }
+
+    /**
+     * Stops {@code component} and starts it again through {@code dev/stack up} with {@code env} added, e.g. the
+     * object store with injected latency ({@code CAPYDB_S3PROXY_EXTRA_PROPERTIES}); an empty map restores it.
+     */
+    static void restart(String component, Map<String, String> env) throws Exception {
+        stop(component);
+        up(env);
+    }
+
+    private static void up(Map<String, String> env) throws Exception {
         // What counts is that every service is ready again; dev/stack's own words go into the failure if not.
-        Process p = new ProcessBuilder("bash", repo().resolve("dev/stack").toString(), "up").directory(repo().toFile())
-                .redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("bash", repo().resolve("dev/stack").toString(), "up")
+                .directory(repo().toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
