@@ -159,6 +159,42 @@ class RestoreToNewPreviewTest {
     }
 
     @Test
+    void requestsRacingWithOneIdempotencyKeyStartOneRestore() throws Exception {
+        TestProject p = projects.withData(10);
+        String key = backupOf(p);
+        int racers = 8;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        List<java.util.concurrent.Future<io.restassured.response.Response>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < racers; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+                            .header("Idempotency-Key", "race-" + p.id()).body(Map.of("backup_key", key))
+                            .post("/v1/projects/{p}/restores", p.id());
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var answer : answers) {
+                io.restassured.response.Response r = answer.get();
+                assertEquals(202, r.statusCode(), r.asString());
+                ids.add(r.path("id"));
+            }
+            assertEquals(1, ids.size(), "every racer got the one restore: " + ids);
+            String restoreId = ids.iterator().next();
+            given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/restores", p.id()).then().statusCode(200)
+                    .body("items.id", equalTo(List.of(restoreId)));
+            given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/previews", p.id()).then().statusCode(200)
+                    .body("items.size()", equalTo(1));
+            assertEquals("completed", awaitRestore(p.id(), restoreId).getString("status"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aBrokenBackupFailsTheRestoreAndLeavesNoPreviewDatabase() throws Exception {
         TestProject p = projects.withData(1);
         UUID backupId = UUID.randomUUID();

@@ -53,7 +53,7 @@ public class BackupResource {
         var requested = service.request(new BackupService.Request(project, label, BackupKind.MANUAL,
                 body != null && Boolean.TRUE.equals(body.verify()), null, idempotencyKey, null,
                 caller.principal().subject()));
-        Backup b = requested.backup();
+        Backup b = requested.job();
         if (requested.created()) {
             worker.wake();
         }

@@ -7,6 +7,7 @@ import dev.capydb.backup.repository.BackupRepository;
 import dev.capydb.backup.repository.BackupStatus;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.jobs.Idempotency;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectView;
@@ -46,10 +47,6 @@ public class BackupService {
                           String idempotencyKey, Instant scheduledFor, String createdBy) {
     }
 
-    /** A new or (same idempotency key) earlier backup, and whether it was created now. */
-    public record Requested(Backup backup, boolean created) {
-    }
-
     public static void validateLabel(String label) {
         Validation.start()
                 .check(label == null || (!label.isBlank() && label.length() <= MAX_LABEL), "label",
@@ -66,13 +63,13 @@ public class BackupService {
         }
     }
 
-    public Requested request(Request r) {
-        if (r.idempotencyKey() != null) {
-            Optional<Backup> earlier = backups.findByIdempotencyKey(r.project().projectId(), r.idempotencyKey());
-            if (earlier.isPresent()) {
-                return new Requested(earlier.get(), false);
-            }
-        }
+    /** A new backup, or the earlier one of the same idempotency key (also when both requests raced). */
+    public Idempotency.Outcome<Backup> request(Request r) {
+        return Idempotency.once(r.idempotencyKey(), key -> backups.findByIdempotencyKey(r.project().projectId(), key),
+                () -> insert(r));
+    }
+
+    private Backup insert(Request r) {
         Backup b = new Backup();
         b.id = UUID.randomUUID();
         b.projectId = r.project().projectId();
@@ -89,7 +86,7 @@ public class BackupService {
         b.backupKey = "projects/" + b.projectId + "/backups/" + b.id + ".dump";
         // Joins the caller's transaction when there is one (the scheduler's slot claim), so both commit together.
         QuarkusTransaction.joiningExisting().run(() -> backups.persist(b));
-        return new Requested(b, true);
+        return b;
     }
 
     public Page<Backup> list(UUID projectId, boolean includeExpired, String cursor, Integer limit) {

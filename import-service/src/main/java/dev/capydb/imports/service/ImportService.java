@@ -3,6 +3,7 @@ package dev.capydb.imports.service;
 import dev.capydb.chassis.crypto.SecretBox;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.jobs.Idempotency;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
@@ -51,13 +52,12 @@ public class ImportService {
      * project; the worker's exclusive project lock is the real guard.
      */
     public ImportJob request(ProjectView project, Principal caller, Request r, String idempotencyKey) {
-        if (idempotencyKey != null) {
-            Optional<ImportJob> earlier = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>find(
-                    "projectId = ?1 and idempotencyKey = ?2", project.projectId(), idempotencyKey).firstResultOptional());
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
-        }
+        return Idempotency.once(idempotencyKey, key -> QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>find(
+                "projectId = ?1 and idempotencyKey = ?2", project.projectId(), key).firstResultOptional()),
+                () -> validateAndInsert(project, caller, r, idempotencyKey)).job();
+    }
+
+    private ImportJob validateAndInsert(ProjectView project, Principal caller, Request r, String idempotencyKey) {
         Validation.start()
                 .check((r.sourceUrl() == null) != (r.uploadId() == null), "source", "give exactly one of source_url, upload_id")
                 .check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key", "must be at most 200 characters")

@@ -2,6 +2,7 @@ package dev.capydb.project.service;
 
 import dev.capydb.chassis.crypto.SecretBox;
 import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.errors.UniqueViolation;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Page;
@@ -130,7 +131,7 @@ public class ProjectService {
             });
         } catch (RuntimeException e) {
             undoProvisioning(host, dbName);
-            if (isUniqueViolation(e)) {
+            if (UniqueViolation.in(e)) {
                 throw ApiException.conflict("name_taken", "organisation " + spec.orgId() + " already has a project named "
                         + spec.name());
             }
@@ -231,14 +232,5 @@ public class ProjectService {
         } catch (SQLException e) {
             LOG.errorf(e, "could not undo provisioning of %s on %s; drop it by hand", dbName, host.id());
         }
-    }
-
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

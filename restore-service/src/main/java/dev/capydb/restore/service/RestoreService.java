@@ -1,7 +1,9 @@
 package dev.capydb.restore.service;
 
 import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.errors.UniqueViolation;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.jobs.Idempotency;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
@@ -53,13 +55,12 @@ public class RestoreService {
 
     /** Checks the request in the order a user can act on: shape, confirmation, role, then the source itself. */
     public Restore request(ProjectView project, Principal caller, Request r, String idempotencyKey) {
-        if (idempotencyKey != null) {
-            Optional<Restore> earlier = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>find(
-                    "projectId = ?1 and idempotencyKey = ?2", project.projectId(), idempotencyKey).firstResultOptional());
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
-        }
+        return Idempotency.once(idempotencyKey, key -> QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>find(
+                "projectId = ?1 and idempotencyKey = ?2", project.projectId(), key).firstResultOptional()),
+                () -> validateAndInsert(project, caller, r, idempotencyKey)).job();
+    }
+
+    private Restore validateAndInsert(ProjectView project, Principal caller, Request r, String idempotencyKey) {
         String target = r.targetKind() == null ? "new_preview" : r.targetKind();
         int sources = (r.backupKey() != null ? 1 : 0) + (r.restoreTime() != null ? 1 : 0) + (r.restorePointId() != null ? 1 : 0);
         Validation.start()
@@ -111,23 +112,12 @@ public class RestoreService {
         try {
             return insert(r, caller, idempotencyKey, project, target, sourceKind, resolvedKey, resolvedTime, existing);
         } catch (RuntimeException e) {
-            if (violates(e, "restore_one_overwrite")) {
+            if (UniqueViolation.of(e, "restore_one_overwrite")) {
                 // Another request won the race between the check below and its insert.
                 throw ApiException.projectBusy("another restore is overwriting this project or one of its previews");
             }
             throw e;
         }
-    }
-
-    /** True when {@code e} comes from a unique violation of {@code index}. */
-    private static boolean violates(Throwable e, String index) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())
-                    && String.valueOf(sql.getMessage()).contains(index)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Restore insert(Request r, Principal caller, String idempotencyKey, ProjectView project, String target,
