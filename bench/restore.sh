@@ -46,7 +46,6 @@ BACKUP_ID=""                    # the one backup we made, deleted again in clean
 PREVIEW_IDS=()                  # previews still to delete (normally each is deleted right after its round)
 RAW_DBS=()                      # raw databases that may still exist
 PROBE_PID=""
-PROJECT_DB=""                   # the project's database name (from its connection string)
 LAST_RESTORE_PHASES=""          # where the last restore's time went, by the service's own timestamps
 BENCH_NAME_PREFIX=bench-r
 
@@ -289,19 +288,6 @@ database_size() {
   "$PSQL" -X "$1" -Atc 'SELECT pg_size_pretty(pg_database_size(current_database()))'
 }
 
-# The databases an overwrite keeps for the safety window (<db>_old_<restore>); dropped only in cleanup.
-drop_old_databases() {
-  local db found=1
-  while read -r db; do
-    [[ -n $db ]] || continue
-    printf 'WARNING: DELETE of the project failed; dropping the kept pre-overwrite database %s as admin\n' "$db" >&2
-    env "${ADMIN_ENV[@]}" "$DROPDB" --if-exists "$db" || return 1
-    found=0
-  done < <(env "${ADMIN_ENV[@]}" "$PSQL" -X -d postgres -Atc \
-    "SELECT datname FROM pg_database WHERE datname LIKE '${PROJECT_DB}\\_old\\_%'")
-  return "$found"
-}
-
 # On every exit: stop the poller, drop leftover raw databases, delete previews, the backup and the
 # project, then the scratch directory. Failures here are reported but do not hide the results.
 cleanup() {
@@ -323,16 +309,6 @@ cleanup() {
     fi
     if (delete_project); then
       say "deleted project $PROJECT_ID"
-    elif [[ -n $PROJECT_DB ]] && drop_old_databases; then
-      # Known problem (project-service, not this script): after a production overwrite the replaced
-      # database <db>_old_<restore> is kept for the safety window, still owned by the project's role, so
-      # DELETE /v1/projects fails dropping the role (503 host_unavailable) -- after it dropped the
-      # project's database. The benchmark drops its own leftover as the host's admin and tries again.
-      if (delete_project); then
-        say "deleted project $PROJECT_ID (after dropping the kept pre-overwrite database by hand)"
-      else
-        printf 'WARNING: project %s was not deleted\n' "$PROJECT_ID" >&2
-      fi
     else
       printf 'WARNING: project %s was not deleted\n' "$PROJECT_ID" >&2
     fi
@@ -355,7 +331,6 @@ main() {
 
   create_project
   url=$(database_url)
-  PROJECT_DB=${url##*/}; PROJECT_DB=${PROJECT_DB%%\?*}
   [[ $url == *":$CAPYDB_HOST1_PORT/"* ]] \
     || say "WARNING: the project is not on port $CAPYDB_HOST1_PORT (local-1); the raw side runs there anyway"
   seed "$url"

@@ -247,6 +247,39 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void anAttemptWhoseWebhookWasDeletedMeanwhileIsDroppedWithoutFailingTheOthers() throws Exception {
+        receiver.answer("/slow", r -> new Answer(200, Map.of(), Duration.ofMillis(1500), ""));
+        String slow = create("/slow", List.of("backup.completed")).getString("id");
+        String fast = create("/fast", List.of("backup.completed")).getString("id");
+        double discardedBefore = discardedAttempts();
+        consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
+        receiver.await("/slow", r -> true, 1, Duration.ofSeconds(5));
+        // Deleted while its request is still waiting for an answer: its deliveries go with it.
+        given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{p}/webhooks/{w}", project, slow)
+                .then().statusCode(204);
+        awaitDelivery(fast, "backup.completed", "delivered", Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (discardedAttempts() == discardedBefore && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        assertEquals(discardedBefore + 1, discardedAttempts(), "the late answer is counted as discarded, not lost");
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM webhook_delivery WHERE webhook_id = '" + slow
+                     + "'")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "nothing of the deleted webhook came back");
+        }
+    }
+
+    /** capydb_webhook_deliveries_total{outcome="discarded"} from the service's own metrics. */
+    private static double discardedAttempts() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("capydb_webhook_deliveries_total{")
+                        && l.contains("outcome=\"discarded\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void privateAndMalformedTargetsAreRefusedAtCreationAndAtDelivery() throws Exception {
         for (String url : List.of("https://10.0.0.1/hook", "https://169.254.169.254/latest/meta-data",
                 "https://[fd00::1]/x", "https://192.168.1.20/x", "https://100.64.0.1/x", "https://0x7f000001/x",

@@ -197,9 +197,15 @@ public class DeliveryStore {
 
     /** @return the attempt's outcome for the deliveries counter */
     private String recordInTransaction(Attempt a, AttemptResult r, Instant now) {
-        update("INSERT INTO webhook_attempt (delivery_id, attempt, at, status_code, error, duration_ms)"
-                + " VALUES (?, ?, ?, ?, ?, ?)", a.deliveryId(), a.attempt(), Timestamp.from(a.startedAt()),
-                r.statusCode().orElse(null), r.error(), (int) Math.min(Integer.MAX_VALUE, r.durationMs()));
+        // The webhook (or its whole project) may have been deleted while the request ran, and its deliveries with
+        // it: then there is nothing left to record, and a failed insert would fail the outcomes recorded with it.
+        if (update("INSERT INTO webhook_attempt (delivery_id, attempt, at, status_code, error, duration_ms)"
+                + " SELECT ?::uuid, ?::int, ?::timestamptz, ?::int, ?::text, ?::int"
+                + " WHERE EXISTS (SELECT 1 FROM webhook_delivery WHERE id = ?)",
+                a.deliveryId(), a.attempt(), Timestamp.from(a.startedAt()), r.statusCode().orElse(null), r.error(),
+                (int) Math.min(Integer.MAX_VALUE, r.durationMs()), a.deliveryId()) == 0) {
+            return "discarded";
+        }
         Integer code = r.statusCode().orElse(null);
         if (r.delivered()) {
             update("UPDATE webhook_delivery SET status = ?, delivered_at = ?, leased_until = NULL, next_attempt_at = NULL,"
@@ -249,12 +255,12 @@ public class DeliveryStore {
         }
     }
 
-    private void update(String sql, Object... args) {
+    private int update(String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 st.setObject(i + 1, args[i]);
             }
-            st.executeUpdate();
+            return st.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("webhook delivery bookkeeping failed", e);
         }
