@@ -270,7 +270,6 @@ class FaultsIT {
         // held back 10 s, so the object can be changed on disk after the upload and before the verification reads it.
         Path latency = Files.createTempFile("s3proxy-latency", ".properties");
         Files.writeString(latency, "s3proxy.latency-blobstore.get.latency=10000\n");
-        String status;
         JsonPath cutover;
         try {
             StackControl.restart("s3proxy", Map.of("CAPYDB_S3PROXY_EXTRA_PROPERTIES", latency.toString()));
@@ -280,7 +279,6 @@ class FaultsIT {
             Path object = awaitNewStableFile(backups, earlier, Duration.ofMinutes(2));
             flipOneByte(object);
             cutover = Jobs.awaitCutover(project, id);
-            status = cutover.getString("status");
         } finally {
             StackControl.restart("s3proxy", Map.of());
             Files.deleteIfExists(latency);
@@ -291,11 +289,11 @@ class FaultsIT {
         List<Object> overwrites = Stack.api("alice").get("/v1/projects/{id}/restores?limit=100", project).then()
                 .statusCode(200).extract().jsonPath().getList("items.findAll { it.target_kind == 'project' }");
         System.out.printf("faults: pre_cutover_backup_corrupted=1 backup_status=%s cutover_status=%s overwrites=%d"
-                + " production_identical=%b reason=\"%s\"%n", pre.getString("status"), status, overwrites.size(),
-                before.equals(after), cutover.getString("reason"));
+                + " production_identical=%b reason=\"%s\"%n", pre.getString("status"), cutover.getString("status"),
+                overwrites.size(), before.equals(after), cutover.getString("reason"));
         assertEquals("failed", pre.getString("status"), pre.prettify());
         assertTrue(pre.getString("error").contains("verification failed"), pre.getString("error"));
-        assertEquals("failed", status, cutover.prettify());
+        assertEquals("failed", cutover.getString("status"), cutover.prettify());
         assertEquals(List.of(), overwrites, "no overwrite of production was even started");
         assertEquals(before, after, "production is the same database with the same rows");
     }
