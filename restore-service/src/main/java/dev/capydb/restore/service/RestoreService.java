@@ -106,7 +106,7 @@ public class RestoreService {
         if (existing != null && existing.status != dev.capydb.restore.repository.PreviewStatus.READY) {
             throw ApiException.conflict("preview_not_ready", "preview " + existing.id + " is " + existing.status.wire());
         }
-        if ("project".equals(target) && !"active".equals(project.status())) {
+        if ("project".equals(target) && !"active".equals(project.status()) && !staleEchoOfOurRestore(project)) {
             throw ApiException.projectBusy("project is " + project.status() + "; wait for that to finish");
         }
         try {
@@ -120,13 +120,27 @@ public class RestoreService {
         }
     }
 
+    /**
+     * "restoring" is our own overwrite echoed back by project-service, which lags its end by an event round trip;
+     * once no overwrite of ours is open it is only that lag, not a reason for 409. Real conflicts are still caught
+     * by the open-overwrite check (and its unique index) and by the worker's exclusive lock.
+     */
+    private boolean staleEchoOfOurRestore(ProjectView project) {
+        return "restoring".equals(project.status())
+                && !QuarkusTransaction.requiringNew().call(() -> hasOpenOverwrite(project.projectId()));
+    }
+
+    private static boolean hasOpenOverwrite(UUID projectId) {
+        return Restore.count("projectId = ?1 and targetKind <> 'new_preview' and status in (?2)", projectId,
+                List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING)) > 0;
+    }
+
     private Restore insert(Request r, Principal caller, String idempotencyKey, ProjectView project, String target,
                            String sourceKind, String resolvedKey, Instant resolvedTime, Preview existing) {
         return QuarkusTransaction.requiringNew().call(() -> {
             // The API's early answer (the unique index restore_one_overwrite settles races); the exclusive project
             // lock taken by the worker is the guard against everything else.
-            if (!"new_preview".equals(target) && Restore.count("projectId = ?1 and targetKind <> 'new_preview' "
-                    + "and status in (?2)", project.projectId(), List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING)) > 0) {
+            if (!"new_preview".equals(target) && hasOpenOverwrite(project.projectId())) {
                 throw ApiException.projectBusy("another restore is overwriting this project or one of its previews");
             }
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
