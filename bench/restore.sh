@@ -367,7 +367,7 @@ main() {
   printf 'raw_pg_restore_seconds=%s (createdb + pg_restore, runs: %s)\n' "$raw_median" "${raw_times[*]}"
   printf 'api_restore_seconds=%s (new preview, POST -> completed_at, runs: %s)\n' "$api_median" "${api_times[*]}"
   printf 'client_observed_restore_seconds=%s (POST -> the poll that saw it completed, every %s ms; runs: %s)\n' \
-    "$observed_median" "${BENCH_POLL_MS:-100}" "${observed_times[*]}"
+    "$observed_median" "$BENCH_POLL_MS" "${observed_times[*]}"
   printf 'restore_vs_raw_pg_restore=%s (target <= %s)\n' "$(ratio "$api_median" "$raw_median")" "$TARGET"
   printf 'overwrite_restore_seconds=%s (%s)\n' "$OVERWRITE_SECONDS" "$LAST_RESTORE_PHASES"
   printf 'overwrite_failed_attempts=%s of %s (in %s window(s); median attempt period %s ms)\n' \

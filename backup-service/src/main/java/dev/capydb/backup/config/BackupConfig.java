@@ -32,10 +32,12 @@ public interface BackupConfig {
     Duration dumpTimeout();
 
     /**
-     * gzip level of {@code pg_dump --format=custom} (0–9; PostgreSQL 15's pg_dump has no lz4/zstd). pg_dump's own
-     * default is 6; see bench/RESULTS.md for what each level costs in time and size.
+     * gzip level of {@code pg_dump --format=custom} (0–9; PostgreSQL 15's pg_dump has no lz4/zstd). 1, not pg_dump's
+     * default 6: compression is most of pg_dump's CPU, and a shorter dump holds its snapshot (which keeps VACUUM
+     * from cleaning up the customer's database) for less time; the dump grows by a few percent. bench/RESULTS.md
+     * has what each level costs in time and size.
      */
-    @WithDefault("6")
+    @WithDefault("1")
     int compressionLevel();
 
     @WithDefault("PT6H")
