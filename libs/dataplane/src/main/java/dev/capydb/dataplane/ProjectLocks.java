@@ -4,13 +4,31 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
 
 /**
  * Per-project advisory locks on the host's maintenance database. Each lock owns a dedicated
  * connection, so a worker that dies releases its lock with its connection.
  */
 public class ProjectLocks {
+
+    private static final Logger LOG = Logger.getLogger(ProjectLocks.class);
+
+    /**
+     * One connection per host opened ahead of time: opening one (TCP + SCRAM) takes 10-25 ms, the lock query under 1 ms,
+     * and every backup, restore and import waits for its lock before it starts. A spare holds no lock until handed out.
+     */
+    final Map<String, Connection> spares = new ConcurrentHashMap<>();
+    private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "capydb-lock-spare");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** The advisory lock key of a project: both halves of its UUID folded into one bigint. */
     public static long key(UUID projectId) {
@@ -20,7 +38,37 @@ public class ProjectLocks {
     /** Takes the lock now or fails with {@link ProjectBusyException}; never waits. */
     public ProjectLock acquire(DatabaseHost host, UUID projectId, LockMode mode)
             throws ProjectBusyException, SQLException {
-        Connection connection = host.maintenanceConnection();
+        Connection spare = spares.remove(host.id());
+        openSpareLater(host);
+        if (spare != null) {
+            try {
+                return tryLock(spare, projectId, mode);
+            } catch (SQLException e) {
+                // The spare died while it waited (server restart, idle timeout): take a fresh connection instead.
+                LOG.debugf("spare lock connection to %s was dead: %s", host.id(), e.getMessage());
+            }
+        }
+        return tryLock(host.maintenanceConnection(), projectId, mode);
+    }
+
+    private void openSpareLater(DatabaseHost host) {
+        opener.execute(() -> {
+            if (spares.containsKey(host.id())) {
+                return;
+            }
+            try {
+                Connection fresh = host.maintenanceConnection();
+                if (spares.putIfAbsent(host.id(), fresh) != null) {
+                    fresh.close();
+                }
+            } catch (SQLException e) {
+                LOG.debugf("cannot open a spare lock connection to %s: %s", host.id(), e.getMessage());
+            }
+        });
+    }
+
+    private static ProjectLock tryLock(Connection connection, UUID projectId, LockMode mode)
+            throws ProjectBusyException, SQLException {
         boolean held = false;
         try (PreparedStatement st = connection.prepareStatement("SELECT " + mode.tryFunction + "(?)")) {
             st.setLong(1, key(projectId));

@@ -40,6 +40,29 @@ class ProjectLocksTest {
     }
 
     @Test
+    void aSpareConnectionThatDiedWhileWaitingIsReplacedByAFreshOne() throws Exception {
+        ProjectLocks fresh = new ProjectLocks();
+        fresh.acquire(host, UUID.randomUUID(), LockMode.SHARED).close();   // opens the spare in the background
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!fresh.spares.containsKey(host.id()) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Connection spare = fresh.spares.get(host.id());
+        assertTrue(spare != null, "a spare connection is opened after a lock is taken");
+        int pid = spare.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(" + pid + ")");
+        }
+        Thread.sleep(100);
+        UUID project = UUID.randomUUID();
+        try (var held = fresh.acquire(host, project, LockMode.EXCLUSIVE)) {
+            assertTrue(held.isHeld());
+            assertThrows(ProjectBusyException.class, () -> locks.acquire(host, project, LockMode.SHARED));
+        }
+        locks.acquire(host, project, LockMode.SHARED).close();
+    }
+
+    @Test
     void aDeadWorkersLockDiesWithItsConnection() throws Exception {
         UUID project = UUID.randomUUID();
         var held = locks.acquire(host, project, LockMode.EXCLUSIVE);
