@@ -84,7 +84,8 @@ public class BackupLoader {
                                       String owner, AtomicLong bytes) {
         java.util.concurrent.atomic.AtomicReference<ToolResult> restored = new java.util.concurrent.atomic.AtomicReference<>();
         ToolResult dump = tools.run(ToolInvocation.of("pg_dump")
-                .args("--format=custom", "--no-owner", "--no-acl", "--dbname=" + projectDatabase)
+                // Uncompressed: the archive only crosses a pipe to pg_restore, so gzip would be CPU spent twice for nothing.
+                .args("--format=custom", "--compress=0", "--no-owner", "--no-acl", "--dbname=" + projectDatabase)
                 .env(cluster.adminToolEnv())
                 .stdout(out -> {
                     ToolResult r = loadDump(host, database, owner, () -> out, bytes);
