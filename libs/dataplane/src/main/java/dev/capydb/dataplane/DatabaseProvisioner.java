@@ -12,20 +12,35 @@ public class DatabaseProvisioner {
      * database is closed to other roles. On failure nothing is left behind.
      */
     public void create(DatabaseHost host, String databaseName, String roleName, String password) throws SQLException {
+        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+            create(st, databaseName, roleName, password);
+        }
+    }
+
+    /**
+     * {@link #drop} then {@link #create} on one connection: a job that provisions again after a crash starts from
+     * nothing, without paying for a second connection (TCP + SCRAM) on every run.
+     */
+    public void recreate(DatabaseHost host, String databaseName, String roleName, String password) throws SQLException {
+        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+            drop(c, st, databaseName, roleName);
+            create(st, databaseName, roleName, password);
+        }
+    }
+
+    private static void create(Statement st, String databaseName, String roleName, String password) throws SQLException {
         String db = Identifiers.quote(databaseName);
         String role = Identifiers.quote(roleName);
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE ROLE " + role + " LOGIN PASSWORD " + Identifiers.passwordLiteral(password));
-            try {
-                // CREATE DATABASE cannot run inside a transaction: each statement here autocommits.
-                st.execute("CREATE DATABASE " + db + " OWNER " + role);
-                st.execute("REVOKE ALL ON DATABASE " + db + " FROM PUBLIC");
-                st.execute("GRANT ALL ON DATABASE " + db + " TO " + role);
-            } catch (SQLException e) {
-                dropQuietly(st, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-                dropQuietly(st, "DROP ROLE IF EXISTS " + role);
-                throw e;
-            }
+        st.execute("CREATE ROLE " + role + " LOGIN PASSWORD " + Identifiers.passwordLiteral(password));
+        try {
+            // CREATE DATABASE cannot run inside a transaction: each statement here autocommits.
+            st.execute("CREATE DATABASE " + db + " OWNER " + role);
+            st.execute("REVOKE ALL ON DATABASE " + db + " FROM PUBLIC");
+            st.execute("GRANT ALL ON DATABASE " + db + " TO " + role);
+        } catch (SQLException e) {
+            dropQuietly(st, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            dropQuietly(st, "DROP ROLE IF EXISTS " + role);
+            throw e;
         }
     }
 
@@ -35,22 +50,26 @@ public class DatabaseProvisioner {
      */
     public void drop(DatabaseHost host, String databaseName, String roleName) throws SQLException {
         try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(databaseName) + " WITH (FORCE)");
-            java.util.List<String> owned = new java.util.ArrayList<>();
-            try (var q = c.prepareStatement("SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
-                    + "WHERE r.rolname = ?")) {
-                q.setString(1, roleName);
-                try (var rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        owned.add(rs.getString(1));
-                    }
+            drop(c, st, databaseName, roleName);
+        }
+    }
+
+    private static void drop(Connection c, Statement st, String databaseName, String roleName) throws SQLException {
+        st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(databaseName) + " WITH (FORCE)");
+        java.util.List<String> owned = new java.util.ArrayList<>();
+        try (var q = c.prepareStatement("SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
+                + "WHERE r.rolname = ?")) {
+            q.setString(1, roleName);
+            try (var rs = q.executeQuery()) {
+                while (rs.next()) {
+                    owned.add(rs.getString(1));
                 }
             }
-            for (String other : owned) {
-                st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(other) + " WITH (FORCE)");
-            }
-            st.execute("DROP ROLE IF EXISTS " + Identifiers.quote(roleName));
         }
+        for (String other : owned) {
+            st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(other) + " WITH (FORCE)");
+        }
+        st.execute("DROP ROLE IF EXISTS " + Identifiers.quote(roleName));
     }
 
     /** Whether a database of that name exists on the host. */

@@ -83,6 +83,28 @@ class DatabaseProvisionerTest {
     }
 
     @Test
+    void recreateStartsOverFromNothingWithTheNewPassword() throws Exception {
+        String db = TestHosts.uniqueName("dp_again");
+        String first = Passwords.generate();
+        provisioner.recreate(host, db, db, first);   // nothing to drop the first time
+        try {
+            try (Connection c = connectAs(db, db, first); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE leftover (id int)");
+            }
+            String second = Passwords.generate();
+            provisioner.recreate(host, db, db, second);
+            assertThrows(SQLException.class, () -> connectAs(db, db, first).close());
+            try (Connection c = connectAs(db, db, second); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 'leftover'")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "an attempt's leftovers are gone");
+            }
+        } finally {
+            provisioner.drop(host, db, db);
+        }
+    }
+
+    @Test
     void dropTerminatesOpenSessions() throws Exception {
         String db = TestHosts.uniqueName("dp_busy");
         String password = Passwords.generate();

@@ -86,8 +86,7 @@ public class PreviewService {
     /** Creates the preview's database and role on its host (dropping leftovers of an earlier attempt first). */
     public void provision(Preview p) throws SQLException {
         var host = hosts.host(p.hostId);
-        provisioner.drop(host, p.databaseName, p.roleName);
-        provisioner.create(host, p.databaseName, p.roleName, password(p));
+        provisioner.recreate(host, p.databaseName, p.roleName, password(p));
     }
 
     public String password(Preview p) {
