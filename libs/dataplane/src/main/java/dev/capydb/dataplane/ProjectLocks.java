@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,7 @@ public class ProjectLocks {
      * and every backup, restore and import waits for its lock before it starts. A spare holds no lock until handed out.
      */
     final Map<String, Connection> spares = new ConcurrentHashMap<>();
+    private static final int SPARE_CHECK_SECONDS = 2;
     private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "capydb-lock-spare");
         t.setDaemon(true);
@@ -40,13 +42,16 @@ public class ProjectLocks {
             throws ProjectBusyException, SQLException {
         Connection spare = spares.remove(host.id());
         openSpareLater(host);
-        if (spare != null) {
+        // A spare may have died while it waited (server restart, a network path that dropped it silently): one round
+        // trip, bounded, says so before it is trusted with a lock; then a fresh connection is taken instead.
+        if (spare != null && spare.isValid(SPARE_CHECK_SECONDS)) {
             try {
                 return tryLock(spare, projectId, mode);
             } catch (SQLException e) {
-                // The spare died while it waited (server restart, idle timeout): take a fresh connection instead.
-                LOG.debugf("spare lock connection to %s was dead: %s", host.id(), e.getMessage());
+                LOG.debugf("spare lock connection to %s failed: %s", host.id(), e.getMessage());
             }
+        } else if (spare != null) {
+            closeQuietly(spare);
         }
         return tryLock(host.maintenanceConnection(), projectId, mode);
     }
@@ -65,6 +70,14 @@ public class ProjectLocks {
                 LOG.debugf("cannot open a spare lock connection to %s: %s", host.id(), e.getMessage());
             }
         });
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // It held no lock; nothing to release.
+        }
     }
 
     private static ProjectLock tryLock(Connection connection, UUID projectId, LockMode mode)
@@ -118,11 +131,14 @@ public class ProjectLocks {
 
         @Override
         public void close() {
-            try {
-                connection.close();
+            // Closing alone releases the lock only once the server's backend has exited, a few ms after close()
+            // returns; unlocking first means the next job, which may already hold a spare connection, finds it free.
+            try (Statement st = connection.createStatement()) {
+                st.execute("SELECT pg_advisory_unlock_all()");
             } catch (SQLException ignored) {
-                // The server drops the session's advisory locks with the connection either way.
+                // The connection is gone, and with it the lock.
             }
+            closeQuietly(connection);
         }
     }
 }

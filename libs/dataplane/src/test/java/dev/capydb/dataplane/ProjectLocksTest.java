@@ -47,8 +47,8 @@ class ProjectLocksTest {
         while (!fresh.spares.containsKey(host.id()) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
+        assertTrue(fresh.spares.containsKey(host.id()), "a spare connection is opened after a lock is taken");
         Connection spare = fresh.spares.get(host.id());
-        assertTrue(spare != null, "a spare connection is opened after a lock is taken");
         int pid = spare.unwrap(org.postgresql.PGConnection.class).getBackendPID();
         try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement()) {
             st.execute("SELECT pg_terminate_backend(" + pid + ")");
