@@ -24,7 +24,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$REPO_ROOT/dev/env.sh"
 
 SCALE="${BENCH_SCALE:-20}"      # pgbench scale factor: 1 = 100,000 rows in pgbench_accounts (~15 MB on disk)
-ROUNDS="${BENCH_ROUNDS:-3}"     # timed runs of each kind; the median is reported
+ROUNDS="${BENCH_ROUNDS:-5}"     # timed runs of each kind; the median is reported
 PROBE_INTERVAL=${BENCH_PROBE:-0.01} # pause between two connection attempts of the downtime poller
 JOB_TIMEOUT=3600                # seconds one backup or restore may take before we give up
 TARGET=1.05

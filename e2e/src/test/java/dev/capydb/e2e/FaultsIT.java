@@ -195,9 +195,10 @@ class FaultsIT {
     @Test
     void s3DownDuringABackupFailsItCleanlyAndALaterBackupSucceeds() throws Exception {
         String project = project("faults-s3");
-        // Incompressible rows, so the dump is large enough to be caught while it uploads.
+        // Random rows (~77 MB of hex, which gzip only halves), so the dump is still uploading when storage stops.
+        // The subquery names g, so it runs for every row; without that it ran once and every row was alike.
         Stack.psql(Jobs.databaseUrl(project), "CREATE TABLE blobs AS SELECT g AS id,"
-                + " (SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 8)) || g AS v"
+                + " (SELECT string_agg(md5(random()::text || g || i), '') FROM generate_series(1, 8) i) AS v"
                 + " FROM generate_series(1, 300000) g");
         String backupId = Jobs.postBackup(project, "s3-down");
         JsonPath running = Jobs.awaitBackupWhere(project, backupId, b -> !"pending".equals(b.getString("status")),
