@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * too eager a poll: a curl and a jq per poll, or even a request every 20 ms through the gateway, cost the 2-core
  * machine enough CPU to slow down the very dump or restore being timed.
  *
- * <pre>java bench/JobClock.java GATEWAY TOKEN PATH JSON RETRY_404 POLL_MS TIMEOUT_S OUT</pre>
+ * <pre>java -cp CLASSES JobClock GATEWAY TOKEN PATH JSON RETRY_404 POLL_MS TIMEOUT_S OUT</pre>
  * POSTs JSON to GATEWAY+PATH, polls GATEWAY+PATH/{id}; writes the POST's answer to OUT.post and the completed job to
  * OUT. With RETRY_404=1 a 404 is retried for up to 20 s (a service has not yet learned of a new project or backup
  * from Kafka). Exits 2 on an unexpected HTTP status, 3 when the job failed, 4 on timeout; the body goes to stderr.
@@ -42,6 +42,8 @@ public class JobClock {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         // Untimed: open the connection and load the client's classes, as a running client would have done long ago.
         http.send(get(gateway + path, token), HttpResponse.BodyHandlers.discarding());
+        // ...and let this JVM's compiler threads finish with that before the timed job shares the 2 cores with them.
+        Thread.sleep(300);
 
         HttpRequest post = HttpRequest.newBuilder(URI.create(gateway + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))

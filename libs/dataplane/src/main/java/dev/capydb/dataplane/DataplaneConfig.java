@@ -46,5 +46,12 @@ public interface DataplaneConfig {
 
         @WithDefault("postgres")
         String maintenanceDatabase();
+
+        /**
+         * The host's Unix-socket directory, for services running on the same machine as the host (one-machine
+         * installs, a per-host agent). Client tools then connect through the socket rather than TCP, which moves a
+         * dump's bytes for less CPU; while the socket is absent they use TCP as usual.
+         */
+        Optional<String> socketDirectory();
     }
 }

@@ -14,7 +14,8 @@ final class TestHosts {
     static DatabaseHost local1() {
         int port = Integer.parseInt(env("CAPYDB_HOST1_PORT", "15433"));
         return new DatabaseHost("local-1", "local-1", "127.0.0.1", port, "postgres",
-                env("CAPYDB_HOST_ADMIN_PASSWORD", "capydb-admin"), true, "127.0.0.1", port, "postgres");
+                env("CAPYDB_HOST_ADMIN_PASSWORD", "capydb-admin"), true, "127.0.0.1", port, "postgres",
+                java.util.Optional.empty());
     }
 
     static String uniqueName(String prefix) {

@@ -108,7 +108,9 @@ public class PitrRecovery {
                     "--wait", "--timeout=" + config.pitr().recoveryTimeout().toSeconds(), "start")
                     .timeout(config.pitr().recoveryTimeout().plusMinutes(1)).build());
             DatabaseHost scratch = new DatabaseHost("pitr-scratch", source.region(), "127.0.0.1", port, source.adminUser(),
-                    source.adminPassword(), false, "127.0.0.1", port, "postgres");
+                    source.adminPassword(), false, "127.0.0.1", port, "postgres",
+                    // Its pg_dump then reads through the socket the scratch cluster opens in its own directory.
+                    java.util.Optional.of(dir.toString()));
             Cluster cluster = new Cluster(dir, scratch, owner);
             if (!started.succeeded()) {
                 throw new RestoreFailure(recoveryError(dir, started.describeFailure("pg_ctl start")));
