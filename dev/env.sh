@@ -31,6 +31,10 @@ export CAPYDB_REPO CAPYDB_HOME
 export CAPYDB_PG_PORT="${CAPYDB_PG_PORT:-15432}"                     # control-plane PostgreSQL (one db per service)
 export CAPYDB_HOST1_PORT="${CAPYDB_HOST1_PORT:-15433}"               # data-plane host local-1 (region local-1, PITR)
 export CAPYDB_HOST2_PORT="${CAPYDB_HOST2_PORT:-15434}"               # data-plane host local-2 (region local-2)
+# Where dev/stack's data-plane clusters keep their Unix sockets (unix_socket_directories); the services and tests
+# run on this machine, so their client tools connect through them (capydb.dataplane.hosts.*.socket-directory).
+export CAPYDB_HOST1_SOCKET_DIR="$CAPYDB_HOME/state/pg/local-1"
+export CAPYDB_HOST2_SOCKET_DIR="$CAPYDB_HOME/state/pg/local-2"
 export CAPYDB_KAFKA_PORT="${CAPYDB_KAFKA_PORT:-9092}"
 export CAPYDB_KAFKA_CONTROLLER_PORT="${CAPYDB_KAFKA_CONTROLLER_PORT:-9093}"
 export CAPYDB_S3_PORT="${CAPYDB_S3_PORT:-9000}"

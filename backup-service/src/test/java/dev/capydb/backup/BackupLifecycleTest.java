@@ -289,7 +289,7 @@ class BackupLifecycleTest {
     void pruningRemovesOldBaseBackupsAndTheWalBeforeTheOldestKept() throws Exception {
         // A host of its own, so pruning never touches the real WAL archive of local-1.
         var host = new dev.capydb.dataplane.DatabaseHost("prune-test-" + UUID.randomUUID().toString().substring(0, 8),
-                "local-1", "127.0.0.1", 1, "postgres", "x", true, "127.0.0.1", 1, "postgres");
+                "local-1", "127.0.0.1", 1, "postgres", "x", true, "127.0.0.1", 1, "postgres", java.util.Optional.empty());
         Instant now = Instant.now();
         UUID old = baseBackupRow(host.id(), now.minus(Duration.ofDays(20)), "000000010000000000000002");
         UUID kept = baseBackupRow(host.id(), now.minus(Duration.ofDays(9)), "000000010000000000000005");

@@ -43,7 +43,7 @@ class ToolHostTest {
 
     @Test
     void toolsUseTheHostsSocketWhenItIsThere() {
-        String dir = TestHosts.env("CAPYDB_HOME", Path.of("..", "..", ".stack").toString()) + "/state/pg/local-1";
+        String dir = TestHosts.env("CAPYDB_HOST1_SOCKET_DIR", Path.of("..", "..", ".stack", "state", "pg", "local-1").toString());
         DatabaseHost host = withSocketDirectory(TestHosts.local1(), Optional.of(Path.of(dir).toAbsolutePath().toString()));
         assertTrue(Files.exists(Path.of(dir, ".s.PGSQL." + host.port())), "dev/stack's local-1 has its socket in " + dir);
         assertEquals("socket", serverAddress(host));
