@@ -90,14 +90,6 @@ delete_project() {
 # costs a few ms of CPU through the gateway and the service, taken from the job being timed.
 BENCH_POLL_MS="${BENCH_POLL_MS:-500}"
 
-# run_job PATH JSON RETRY_404: POST a job (backup or restore) and wait until it is completed, with
-# bench/JobClock.java: one JVM polls every BENCH_POLL_MS on a kept-alive connection.
-# ELAPSED = seconds from sending the POST to the job's completed_at (the job's duration as its client started
-# it; client and services share this machine's clock); OBSERVED = seconds until the poll that saw it completed.
-# Polling faster is not free: a request every 20 ms through the gateway took enough of the 2 cores to slow a
-# scale-20 dump by a third. The POST's answer is left in $BODY.post, the completed job in $BODY.done.
-# RETRY_404=1 retries a 404 for 20 s (a service learns of new projects and backups from Kafka).
-# Dies when the job fails or takes longer than JOB_TIMEOUT seconds (default 3600).
 # The client must not compete with what it times: the scale-20 jobs take under a second on 2 cores.
 # `java JobClock.java` compiles the source in the timing JVM, whose JIT then keeps a core busy with javac's
 # methods during the job (≈70 ms more per backup, measured). So: javac once per run into $WORK, then a JVM that
@@ -110,6 +102,14 @@ job_clock_compiled() {
   javac -d "$JOB_CLOCK_CLASSES" "$REPO_ROOT/bench/JobClock.java" || die "cannot compile bench/JobClock.java"
 }
 
+# run_job PATH JSON RETRY_404: POST a job (backup or restore) and wait until it is completed, with
+# bench/JobClock.java: one JVM polls every BENCH_POLL_MS on a kept-alive connection.
+# ELAPSED = seconds from sending the POST to the job's completed_at (the job's duration as its client started
+# it; client and services share this machine's clock); OBSERVED = seconds until the poll that saw it completed.
+# Polling faster is not free: a request every 20 ms through the gateway took enough of the 2 cores to slow a
+# scale-20 dump by a third. The POST's answer is left in $BODY.post, the completed job in $BODY.done.
+# RETRY_404=1 retries a 404 for 20 s (a service learns of new projects and backups from Kafka).
+# Dies when the job fails or takes longer than JOB_TIMEOUT seconds (default 3600).
 run_job() {
   local path=$1 data=$2 retry=$3 out
   job_clock_compiled
