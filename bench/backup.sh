@@ -7,7 +7,7 @@
 # It creates a throw-away project as alice, seeds it with pgbench, then times
 #   raw: pg_dump -Fc of the project database to a local file, and
 #   api: POST /v1/projects/{id}/backups, polled until status=completed
-# alternately, BENCH_ROUNDS times each after one untimed warm-up of each, and prints
+# alternately, BENCH_ROUNDS times each after untimed warm-ups (BENCH_WARMUPS API ones), and prints
 # backup_vs_raw_pg_dump=<API median / raw median>. Each round also times pg_dump -Fc at the
 # compression level backup-service uses (1 by default, against pg_dump's 6), printed as
 # backup_vs_raw_pg_dump_same_level: what the API adds to the very same dump. backup-service reaches a host on its
@@ -120,14 +120,13 @@ cleanup() {
 # The project database's URL through its host's Unix socket (libpq: a host= parameter overrides the URL's host),
 # when the host is one of dev/stack's clusters and its socket is there; empty otherwise.
 socket_url() {
-  local url=$1 port cluster dir
+  local url=$1 port dir
   port=$(sed -E 's|^[^@]*@[^:/]*:([0-9]+)/.*$|\1|' <<<"$url")
   case $port in
-    "$CAPYDB_HOST1_PORT") cluster=local-1 ;;
-    "$CAPYDB_HOST2_PORT") cluster=local-2 ;;
+    "$CAPYDB_HOST1_PORT") dir=$CAPYDB_HOST1_SOCKET_DIR ;;
+    "$CAPYDB_HOST2_PORT") dir=$CAPYDB_HOST2_SOCKET_DIR ;;
     *) return 0 ;;
   esac
-  dir="$CAPYDB_HOME/state/pg/$cluster"
   [[ -S $dir/.s.PGSQL.$port ]] && printf '%s?host=%s\n' "$url" "$dir"
   return 0
 }
