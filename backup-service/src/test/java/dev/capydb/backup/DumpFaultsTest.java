@@ -111,6 +111,10 @@ class DumpFaultsTest {
                 return storage.importsBucket();
             }
 
+            public int singlePutMaxBytes() {
+                return storage.singlePutMaxBytes();
+            }
+
             public int partSizeBytes() {
                 return storage.partSizeBytes();
             }

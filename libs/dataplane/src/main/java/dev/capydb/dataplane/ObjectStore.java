@@ -31,9 +31,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Streams objects to and from S3-compatible storage: uploads read an {@link InputStream} to its end in
- * multipart parts while computing SHA-256 and size (no temp file, bounded memory); a failed upload is aborted so
- * no partial object ever becomes visible.
+ * Streams objects to and from S3-compatible storage: uploads read an {@link InputStream} to its end (one PUT when it
+ * is small, multipart parts otherwise) while computing SHA-256 and size (no temp file, bounded memory); a failed
+ * upload is aborted so no partial object ever becomes visible.
  */
 public class ObjectStore implements AutoCloseable {
 
@@ -46,6 +46,7 @@ public class ObjectStore implements AutoCloseable {
             .description("Bytes streamed to or from object storage").register(Metrics.globalRegistry);
 
     private final S3Client s3;
+    private final int singlePutMax;
     private final int partSize;
     private final int partsInFlight;
     private final ExecutorService uploaders = Executors.newCachedThreadPool(r -> {
@@ -65,14 +66,15 @@ public class ObjectStore implements AutoCloseable {
                 // S3-compatible servers (s3proxy) do not all accept the SDK's default trailing checksums.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build(), config.partSizeBytes(), config.partsInFlight());
+                .build(), config.singlePutMaxBytes(), config.partSizeBytes(), config.partsInFlight());
     }
 
-    ObjectStore(S3Client s3, int partSize, int partsInFlight) {
-        if (partSize < 5 * 1024 * 1024) {
-            throw new IllegalArgumentException("multipart parts must be at least 5 MiB");
+    ObjectStore(S3Client s3, int singlePutMax, int partSize, int partsInFlight) {
+        if (partSize < 5 * 1024 * 1024 || singlePutMax < 5 * 1024 * 1024) {
+            throw new IllegalArgumentException("multipart parts (and so the single-PUT limit) must be at least 5 MiB");
         }
         this.s3 = s3;
+        this.singlePutMax = singlePutMax;
         this.partSize = partSize;
         this.partsInFlight = Math.max(1, partsInFlight);
     }
@@ -84,9 +86,9 @@ public class ObjectStore implements AutoCloseable {
     /** Uploads everything {@code in} yields; on any failure the multipart upload is aborted and the error rethrown. */
     public StoredObject upload(String bucket, String key, InputStream in) throws IOException {
         MessageDigest sha = sha256();
-        byte[] first = in.readNBytes(partSize);
-        if (first.length < partSize) {
-            // Everything fits in one part: a single PUT saves the multipart round trips.
+        byte[] first = in.readNBytes(singlePutMax);
+        if (first.length < singlePutMax) {
+            // The stream ended under the limit: one PUT (see StorageConfig#singlePutMaxBytes).
             sha.update(first);
             s3.putObject(b -> b.bucket(bucket).key(key).contentLength((long) first.length), RequestBody.fromBytes(first));
             UPLOADED.increment(first.length);
@@ -95,6 +97,7 @@ public class ObjectStore implements AutoCloseable {
         return uploadParts(bucket, key, first, in, sha);
     }
 
+    /** Multipart: {@code first} (a full {@code singlePutMax} bytes) is part 1, the rest follows in {@code partSize} parts. */
     private StoredObject uploadParts(String bucket, String key, byte[] first, InputStream in, MessageDigest sha)
             throws IOException {
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
@@ -122,7 +125,7 @@ public class ObjectStore implements AutoCloseable {
                         slots.release();
                     }
                 }));
-                if (buffer.length < partSize) {
+                if (partNumber > 1 && buffer.length < partSize) {   // a short part after the first one is the last
                     break;
                 }
             }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,8 +22,10 @@ public class ProjectLocks {
     private static final Logger LOG = Logger.getLogger(ProjectLocks.class);
 
     /**
-     * One connection per host opened ahead of time: opening one (TCP + SCRAM) takes 10-25 ms, the lock query under 1 ms,
-     * and every backup, restore and import waits for its lock before it starts. A spare holds no lock until handed out.
+     * One connection per host kept ready: opening one (TCP + SCRAM) takes 10-25 ms, the lock query under 1 ms, and every
+     * backup, restore and import waits for its lock before it starts. A spare holds no lock until handed out; a released
+     * lock's connection becomes the next spare, so back-to-back jobs open no connection at all (opening one in the
+     * background meanwhile would take CPU from the very dump or restore that just started).
      */
     final Map<String, Connection> spares = new ConcurrentHashMap<>();
     private static final int SPARE_CHECK_SECONDS = 2;
@@ -41,19 +44,28 @@ public class ProjectLocks {
     public ProjectLock acquire(DatabaseHost host, UUID projectId, LockMode mode)
             throws ProjectBusyException, SQLException {
         Connection spare = spares.remove(host.id());
-        openSpareLater(host);
+        if (spare == null) {
+            openSpareLater(host);   // for the next job; this one's connection comes back only when it is released
+        }
         // A spare may have died while it waited (server restart, a network path that dropped it silently): one round
         // trip, bounded, says so before it is trusted with a lock; then a fresh connection is taken instead.
         if (spare != null && spare.isValid(SPARE_CHECK_SECONDS)) {
             try {
-                return tryLock(spare, projectId, mode);
+                return tryLock(host.id(), spare, projectId, mode);
             } catch (SQLException e) {
                 LOG.debugf("spare lock connection to %s failed: %s", host.id(), e.getMessage());
             }
         } else if (spare != null) {
             closeQuietly(spare);
         }
-        return tryLock(host.maintenanceConnection(), projectId, mode);
+        return tryLock(host.id(), host.maintenanceConnection(), projectId, mode);
+    }
+
+    /** Keeps an unlocked connection as the host's spare, unless it already has one. */
+    private void giveBack(String hostId, Connection connection) {
+        if (spares.putIfAbsent(hostId, connection) != null) {
+            closeQuietly(connection);
+        }
     }
 
     private void openSpareLater(DatabaseHost host) {
@@ -72,6 +84,11 @@ public class ProjectLocks {
         });
     }
 
+    /** Waits until spares being opened in the background are in place (tests). */
+    void awaitSpares() throws Exception {
+        opener.submit(() -> { }).get();
+    }
+
     private static void closeQuietly(Connection c) {
         try {
             c.close();
@@ -80,36 +97,38 @@ public class ProjectLocks {
         }
     }
 
-    private static ProjectLock tryLock(Connection connection, UUID projectId, LockMode mode)
+    private ProjectLock tryLock(String hostId, Connection connection, UUID projectId, LockMode mode)
             throws ProjectBusyException, SQLException {
-        boolean held = false;
+        boolean held;
         try (PreparedStatement st = connection.prepareStatement("SELECT " + mode.tryFunction + "(?)")) {
             st.setLong(1, key(projectId));
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 held = rs.getBoolean(1);
             }
-        } finally {
-            if (!held) {
-                connection.close();
-            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw e;
         }
         if (!held) {
+            giveBack(hostId, connection);   // it took nothing: as good a spare as before
             throw new ProjectBusyException(projectId, mode);
         }
-        return new ProjectLock(projectId, mode, connection);
+        return new ProjectLock(projectId, mode, connection, c -> giveBack(hostId, c));
     }
 
-    /** A held project lock; closing it releases the lock by closing its connection. */
+    /** A held project lock; closing it releases the lock, and its connection goes back to being a spare. */
     public static final class ProjectLock implements AutoCloseable {
         private final UUID projectId;
         private final LockMode mode;
         private final Connection connection;
+        private final Consumer<Connection> released;
 
-        ProjectLock(UUID projectId, LockMode mode, Connection connection) {
+        ProjectLock(UUID projectId, LockMode mode, Connection connection, Consumer<Connection> released) {
             this.projectId = projectId;
             this.mode = mode;
             this.connection = connection;
+            this.released = released;
         }
 
         public UUID projectId() {
@@ -131,14 +150,15 @@ public class ProjectLocks {
 
         @Override
         public void close() {
-            // Closing alone releases the lock only once the server's backend has exited, a few ms after close()
-            // returns; unlocking first means the next job, which may already hold a spare connection, finds it free.
+            // Unlocking explicitly (rather than only closing, which frees the lock once the server's backend has
+            // exited, a few ms later) means the next job finds it free at once, and leaves the connection reusable.
             try (Statement st = connection.createStatement()) {
                 st.execute("SELECT pg_advisory_unlock_all()");
-            } catch (SQLException ignored) {
-                // The connection is gone, and with it the lock.
+            } catch (SQLException e) {
+                closeQuietly(connection);   // the connection is gone, and with it the lock
+                return;
             }
-            closeQuietly(connection);
+            released.accept(connection);
         }
     }
 }

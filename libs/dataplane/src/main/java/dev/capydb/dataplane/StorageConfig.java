@@ -25,6 +25,14 @@ public interface StorageConfig {
     @WithDefault("capydb-imports")
     String importsBucket();
 
+    /**
+     * Objects smaller than this go up in one PUT once their stream ends. Otherwise the first this-many bytes become the
+     * first part of a multipart upload. One PUT is three requests fewer, and s3proxy's filesystem store copies a
+     * multipart upload's parts into one file on completion: at this size the PUT finishes sooner after the last byte.
+     */
+    @WithDefault("16777216")
+    int singlePutMaxBytes();
+
     /** Multipart part size; S3 needs at least 5 MiB for every part but the last. Small parts start uploading early. */
     @WithDefault("5242880")
     int partSizeBytes();

@@ -1,6 +1,7 @@
 package dev.capydb.dataplane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,10 @@ class ObjectStoreTest {
             return "capydb-imports";
         }
 
+        public int singlePutMaxBytes() {
+            return 6 * 1024 * 1024;
+        }
+
         public int partSizeBytes() {
             return 5 * 1024 * 1024;
         }
@@ -67,7 +72,7 @@ class ObjectStoreTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Metrics.globalRegistry.add(registry);
         try {
-            byte[] data = new byte[6 * 1024 * 1024 + 7];   // two multipart parts
+            byte[] data = new byte[6 * 1024 * 1024 + 7];   // two multipart parts: 6 MiB, then 7 bytes
             new Random(7).nextBytes(data);
             String key = "test/object-store/" + UUID.randomUUID();
             double up = registry.counter(ObjectStore.BYTES_MOVED, "direction", "upload").count();
@@ -103,6 +108,28 @@ class ObjectStoreTest {
         assertEquals(expected, STORE.sha256Of(BUCKET, key));
         STORE.delete(BUCKET, key);
         assertEquals(Optional.empty(), STORE.size(BUCKET, key));
+    }
+
+    @Test
+    void smallObjectsGoUpInOnePutLargerOnesInParts() throws Exception {
+        String key = "test/object-store/" + UUID.randomUUID();
+        for (int size : new int[] {5 * 1024 * 1024 + 1, 6 * 1024 * 1024 - 1}) {   // past one part, under the PUT limit
+            StoredObject stored = STORE.upload(BUCKET, key, new ByteArrayInputStream(new byte[size]));
+            assertEquals(size, stored.sizeBytes());
+            assertFalse(eTag(key).contains("-"), size + " bytes: one PUT, a plain MD5 ETag, not " + eTag(key));
+        }
+        // Past the limit: 6 MiB (the part already read), 5 MiB, 1 MiB + 1 byte, as a multipart upload's ETag says.
+        byte[] data = new byte[12 * 1024 * 1024 + 1];
+        new Random(3).nextBytes(data);
+        StoredObject stored = STORE.upload(BUCKET, key, new ByteArrayInputStream(data));
+        assertTrue(eTag(key).endsWith("-3\""), eTag(key));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), stored.sha256());
+        assertEquals(stored.sha256(), STORE.sha256Of(BUCKET, key));
+        STORE.delete(BUCKET, key);
+    }
+
+    private static String eTag(String key) {
+        return STORE.client().headObject(b -> b.bucket(BUCKET).key(key)).eTag();
     }
 
     @Test
