@@ -25,15 +25,16 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$REPO_ROOT/dev/env.sh"
 
 SCALE="${BENCH_SCALE:-20}"      # pgbench scale factor: 1 = 100,000 rows in pgbench_accounts (~15 MB on disk)
-ROUNDS="${BENCH_ROUNDS:-7}"     # timed runs of each kind; the median is reported (run-to-run noise here is ±30 %)
+ROUNDS="${BENCH_ROUNDS:-9}"     # timed runs of each kind; the median is reported (run-to-run noise here is ±30 %)
 JOB_TIMEOUT=3600                # seconds one backup may take before we give up (BENCH_POLL_MS: poll period)
 TARGET=1.05
 # backup-service's pg_dump compression level (capydb.backups.compression-level, default 1); the raw side is timed
 # at pg_dump's default (6, as the target is defined) and at this level.
 SERVICE_LEVEL="${CAPYDB_BACKUPS_COMPRESSION_LEVEL:-1}"
-# Untimed API backups before the rounds: the service's JIT compiles the backup path over the first few (the first
-# timed rounds after a restart ran 10-15 % slower with a single warm-up). A running service is warm.
-WARMUPS="${BENCH_WARMUPS:-3}"
+# Untimed API backups before the rounds. A JVM compiles what a backup runs (gateway, backup-service, s3proxy) over
+# its first backups after a restart: in 36 rounds after one, the API/raw ratio per 6 rounds went 1.11, 1.05, then
+# 0.95-1.04. A running service is warm; BENCH_WARMUPS=1 on a just-started stack shows the cold figure.
+WARMUPS="${BENCH_WARMUPS:-10}"
 
 WORK="$(mktemp -d)"             # response bodies and the raw dump; private to this run
 BODY="$WORK/body.json"          # body of the last API response
@@ -87,13 +88,6 @@ time_api_backup() {
 }
 
 # --- setup and cleanup -------------------------------------------------------------------------
-seed() {
-  local url=$1
-  say "pgbench -i -s $SCALE"
-  # client_min_messages: hide the "table does not exist, skipping" notices of the first drop.
-  PGOPTIONS="-c client_min_messages=warning" "$(pg_tool pgbench)" -i -q -s "$SCALE" "$url" >&2
-}
-
 database_size() {
   "$(pg_tool psql)" "$1" -Atc 'SELECT pg_size_pretty(pg_database_size(current_database()))'
 }
@@ -121,7 +115,7 @@ cleanup() {
 # when the host is one of dev/stack's clusters and its socket is there; empty otherwise.
 socket_url() {
   local url=$1 port dir
-  port=$(sed -E 's|^[^@]*@[^:/]*:([0-9]+)/.*$|\1|' <<<"$url")
+  port=$(url_port "$url")
   case $port in
     "$CAPYDB_HOST1_PORT") dir=$CAPYDB_HOST1_SOCKET_DIR ;;
     "$CAPYDB_HOST2_PORT") dir=$CAPYDB_HOST2_SOCKET_DIR ;;

@@ -1,5 +1,5 @@
 # Helpers shared by the benchmarks: output, tools, arithmetic, and the API through the gateway.
-# Sourced after the caller set REPO_ROOT, BODY (file for the last response body), TOKEN and PROJECT_ID;
+# Sourced after the caller set REPO_ROOT, BODY (file for the last response body), TOKEN, PROJECT_ID and SCALE;
 # BENCH_NAME_PREFIX names the project (default bench).
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -78,6 +78,39 @@ database_url() {
   code=$(call GET "/v1/projects/$PROJECT_ID/connection")
   expect 200 "$code" "GET /v1/projects/$PROJECT_ID/connection"
   jq -er .database_url "$BODY"
+}
+
+# The port of a postgresql:// URL (user:password@host:port/db).
+url_port() { sed -E 's|^[^@]*@[^:/]*:([0-9]+)/.*$|\1|' <<<"$1"; }
+
+# seed URL: pgbench -i -s $SCALE into the project database, then quiesce its host.
+seed() {
+  local url=$1
+  say "pgbench -i -s $SCALE"
+  # client_min_messages: hide the "table does not exist, skipping" notices of the first drop.
+  PGOPTIONS="-c client_min_messages=warning" "$(pg_tool pgbench)" -i -q -s "$SCALE" "$url" >&2
+  quiesce "$(url_port "$url")"
+}
+
+# quiesce PORT: let the host finish what seeding left behind before anything is timed: write its dirty buffers
+# (CHECKPOINT) and archive the WAL it wrote (local-1 uploads every 16 MB segment to S3; scale 20 leaves ~20).
+# Otherwise a checkpoint or a burst of WAL uploads lands in some rounds and not in others. Needs the host's admin,
+# which dev/stack's hosts have; elsewhere it says so and the rounds run anyway.
+quiesce() {
+  local port=$1 psql ready="" i
+  psql=(env PGHOST=127.0.0.1 "PGPORT=$port" PGUSER=postgres "PGPASSWORD=$CAPYDB_HOST_ADMIN_PASSWORD"
+        "$(pg_tool psql)" -X -d postgres -Atq)
+  if ! "${psql[@]}" -c CHECKPOINT 2>/dev/null; then
+    say "cannot CHECKPOINT the host on port $port as its admin; timing without waiting for it"
+    return 0
+  fi
+  for (( i = 0; i < 300; i++ )); do
+    ready=$("${psql[@]}" -c "SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'") || return 0
+    [[ $ready == 0 ]] && return 0
+    (( i % 10 )) || say "waiting for the host to archive $ready WAL segments"
+    sleep 1
+  done
+  say "the host still has $ready WAL segments to archive; timing anyway"
 }
 
 delete_project() {

@@ -281,12 +281,6 @@ measure_overwrite() {
 }
 
 # --- setup and cleanup -------------------------------------------------------------------------
-seed() {
-  local url=$1
-  say "pgbench -i -s $SCALE"
-  PGOPTIONS="-c client_min_messages=warning" "$(pg_tool pgbench)" -i -q -s "$SCALE" "$url" >&2
-}
-
 database_size() {
   "$PSQL" -X "$1" -Atc 'SELECT pg_size_pretty(pg_database_size(current_database()))'
 }

@@ -2,10 +2,12 @@ package dev.capydb.dataplane;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -83,14 +85,15 @@ public class ObjectStore implements AutoCloseable {
         return s3;
     }
 
-    /** Uploads everything {@code in} yields; on any failure the multipart upload is aborted and the error rethrown. */
-    public StoredObject upload(String bucket, String key, InputStream in) throws IOException {
+    /** Uploads everything {@code stream} yields; on any failure the multipart upload is aborted and the error rethrown. */
+    public StoredObject upload(String bucket, String key, InputStream stream) throws IOException {
         MessageDigest sha = sha256();
+        // Hashed as it is read, while the producer is still writing, rather than all at once after its last byte.
+        InputStream in = new DigestInputStream(stream, sha);
         byte[] first = in.readNBytes(singlePutMax);
         if (first.length < singlePutMax) {
             // The stream ended under the limit: one PUT (see StorageConfig#singlePutMaxBytes).
-            sha.update(first);
-            s3.putObject(b -> b.bucket(bucket).key(key).contentLength((long) first.length), RequestBody.fromBytes(first));
+            s3.putObject(b -> b.bucket(bucket).key(key).contentLength((long) first.length), body(first));
             UPLOADED.increment(first.length);
             return new StoredObject(bucket, key, first.length, HexFormat.of().formatHex(sha.digest()));
         }
@@ -111,14 +114,13 @@ public class ObjectStore implements AutoCloseable {
                 if (buffer.length == 0 && partNumber > 0) {
                     break;
                 }
-                sha.update(buffer);
                 size += buffer.length;
                 int number = ++partNumber;
                 slots.acquire();
                 parts.add(uploaders.submit(() -> {
                     try {
                         String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                                .contentLength((long) buffer.length), RequestBody.fromBytes(buffer)).eTag();
+                                .contentLength((long) buffer.length), body(buffer)).eTag();
                         UPLOADED.increment(buffer.length);
                         return CompletedPart.builder().partNumber(number).eTag(etag).build();
                     } finally {
@@ -144,6 +146,12 @@ public class ObjectStore implements AutoCloseable {
             }
             throw e instanceof IOException io ? io : new IOException("upload of " + key + " failed: " + rootMessage(e), e);
         }
+    }
+
+    /** The bytes as a request body without the copy {@code RequestBody.fromBytes} makes: they are not changed after. */
+    private static RequestBody body(byte[] bytes) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), bytes.length,
+                "application/octet-stream");
     }
 
     /** Opens the object for streaming; the caller closes the stream. */
