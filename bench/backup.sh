@@ -25,7 +25,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$REPO_ROOT/dev/env.sh"
 
 SCALE="${BENCH_SCALE:-20}"      # pgbench scale factor: 1 = 100,000 rows in pgbench_accounts (~15 MB on disk)
-ROUNDS="${BENCH_ROUNDS:-9}"     # timed runs of each kind; the median is reported (run-to-run noise here is ±30 %)
+ROUNDS="${BENCH_ROUNDS:-11}"    # timed runs of each kind; the median is reported (single runs vary by ±15 % here)
 JOB_TIMEOUT=3600                # seconds one backup may take before we give up (BENCH_POLL_MS: poll period)
 TARGET=1.05
 # backup-service's pg_dump compression level (capydb.backups.compression-level, default 1); the raw side is timed
