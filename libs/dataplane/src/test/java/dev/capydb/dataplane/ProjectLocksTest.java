@@ -53,6 +53,7 @@ class ProjectLocksTest {
             assertFalse(fresh.spares.containsKey(host.id()), "no spare is opened while the last one is in use");
             // Refused: the connection it tried with holds nothing and is kept as the spare, not closed.
             assertThrows(ProjectBusyException.class, () -> fresh.acquire(host, project, LockMode.SHARED));
+            fresh.awaitSpares();   // that attempt found no spare, so it also asked for one in the background
             Connection refused = fresh.spares.get(host.id());
             assertTrue(refused != null && refused.isValid(2), "a refused attempt leaves a usable spare");
             fresh.spares.remove(host.id()).close();
