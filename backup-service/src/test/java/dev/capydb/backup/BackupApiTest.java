@@ -193,8 +193,8 @@ class BackupApiTest {
 
     static Map<String, Long> rows(Connection c) throws Exception {
         try (c; Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM orders), (SELECT sum(total) FROM orders), "
-                     + "(SELECT count(*) FROM customers)")) {
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM public.orders), (SELECT sum(total) FROM public.orders), "
+                     + "(SELECT count(*) FROM public.customers)")) {
             rs.next();
             return Map.of("orders", rs.getLong(1), "orders_total", rs.getBigDecimal(2).longValue(), "customers", rs.getLong(3));
         }

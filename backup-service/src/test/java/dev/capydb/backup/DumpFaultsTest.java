@@ -48,7 +48,7 @@ class DumpFaultsTest {
         String key = "test/killed/" + UUID.randomUUID() + ".dump";
         CompletableFuture<Throwable> dump = CompletableFuture.supplyAsync(() -> {
             try {
-                dumper.dump(p.host(), p.database(), key, false);
+                dumper.dump(p.host(), p.database(), p.database(), key, false);
                 return null;
             } catch (Throwable t) {
                 return t;
@@ -126,11 +126,11 @@ class DumpFaultsTest {
         String key = "test/s3-down/" + UUID.randomUUID() + ".dump";
         try (ObjectStore unreachable = new ObjectStore(down)) {
             ProjectDumper broken = new ProjectDumper(tools, unreachable, down, config);
-            BackupFailure failure = assertThrows(BackupFailure.class, () -> broken.dump(p.host(), p.database(), key, false));
+            BackupFailure failure = assertThrows(BackupFailure.class, () -> broken.dump(p.host(), p.database(), p.database(), key, false));
             assertTrue(failure.getMessage().contains("pg_dump"), failure.getMessage());
         }
         // The project is untouched and the next attempt, with storage back, works.
-        DumpResult ok = dumper.dump(p.host(), p.database(), key, false);
+        DumpResult ok = dumper.dump(p.host(), p.database(), p.database(), key, false);
         assertEquals(Optional.of(ok.object().sizeBytes()), store.size("capydb-backups", key));
         store.delete("capydb-backups", key);
     }
@@ -139,8 +139,8 @@ class DumpFaultsTest {
     void verificationCatchesACorruptedObject() throws Exception {
         TestProject p = fixtures.withData(2000);
         String key = "test/corrupt/" + UUID.randomUUID() + ".dump";
-        DumpResult dump = dumper.dump(p.host(), p.database(), key, true);
-        assertTrue(verifier.verify(p.host(), UUID.randomUUID(), key, dump.object().sha256(), dump.rowCounts()).verified(),
+        DumpResult dump = dumper.dump(p.host(), p.database(), p.database(), key, true);
+        assertTrue(verifier.verify(p.host(), p.database(), p.database(), UUID.randomUUID(), key, dump.object().sha256(), dump.rowCounts()).verified(),
                 "an intact backup verifies");
 
         byte[] bytes;
@@ -150,7 +150,7 @@ class DumpFaultsTest {
         bytes[bytes.length / 2] ^= 0x5a;
         store.upload("capydb-backups", key, new ByteArrayInputStream(bytes));
 
-        BackupVerifier.Verification v = verifier.verify(p.host(), UUID.randomUUID(), key, dump.object().sha256(),
+        BackupVerifier.Verification v = verifier.verify(p.host(), p.database(), p.database(), UUID.randomUUID(), key, dump.object().sha256(),
                 dump.rowCounts());
         assertFalse(v.verified());
         JsonNode details = new ObjectMapper().readTree(v.details());
@@ -162,10 +162,10 @@ class DumpFaultsTest {
     void verificationNoticesMissingRows() throws Exception {
         TestProject p = fixtures.withData(50);
         String key = "test/rows/" + UUID.randomUUID() + ".dump";
-        DumpResult dump = dumper.dump(p.host(), p.database(), key, true);
+        DumpResult dump = dumper.dump(p.host(), p.database(), p.database(), key, true);
         var expected = new java.util.TreeMap<>(dump.rowCounts());
         expected.put("public.orders", expected.get("public.orders") + 1);
-        BackupVerifier.Verification v = verifier.verify(p.host(), UUID.randomUUID(), key, dump.object().sha256(), expected);
+        BackupVerifier.Verification v = verifier.verify(p.host(), p.database(), p.database(), UUID.randomUUID(), key, dump.object().sha256(), expected);
         assertFalse(v.verified());
         assertTrue(v.details().contains("public.orders: source 51, restored 50"), v.details());
         store.delete("capydb-backups", key);

@@ -112,7 +112,8 @@ class BackupsE2EIT {
         }
         Stack.api("alice").delete("/v1/projects/{id}/backups/{b}", id, backupId).then().statusCode(409)
                 .body("code", equalTo("backup_pinned"));
-        Stack.api("bob").delete("/v1/projects/{id}/restore-points/{r}", id, point).then().statusCode(204);
+        Stack.api("bob").delete("/v1/projects/{id}/restore-points/{r}", id, point).then().statusCode(403);
+        Stack.api("alice").delete("/v1/projects/{id}/restore-points/{r}", id, point).then().statusCode(204);
         Stack.api("alice").delete("/v1/projects/{id}/previews/{p}", id, previewId).then().statusCode(204);
         Stack.api("alice").delete("/v1/projects/{id}", id).then().statusCode(204);
     }

@@ -95,7 +95,7 @@ class ImportTest {
         assertTrue(done.getLong("size_bytes") > 0);
 
         // Through the project's own, unchanged connection string: exactly the source's rows, owned by its role.
-        assertEquals(Sources.itemsDigest(s.admin()), Sources.itemsDigest(p.connect()));
+        assertEquals(Sources.itemsDigest(s.owner()), Sources.itemsDigest(p.connect()));
         assertEquals(List.of("items:" + p.database()), Sources.tables(p.connect()), "recreate drops what was there");
         assertEquals("what the shop sells", Sources.text(p.connect(), "SELECT obj_description('items'::regclass)"));
         assertEquals(p.database(), Sources.text(p.connect(), "SELECT extowner::regrole::text FROM pg_extension WHERE extname = 'pg_trgm'"));
@@ -129,7 +129,7 @@ class ImportTest {
         JsonPath done = Sources.await(p, id);
         assertEquals("completed", done.getString("status"), done.prettify());
         assertFalse(done.getBoolean("recreate"));
-        assertEquals(Sources.itemsDigest(s.admin()), Sources.itemsDigest(p.connect()));
+        assertEquals(Sources.itemsDigest(s.owner()), Sources.itemsDigest(p.connect()));
         assertEquals(List.of("items:" + p.database()), Sources.tables(p.connect()));
         // ANALYZE ran: the planner has statistics for the freshly loaded table.
         assertTrue(Sources.count(p.connect(), "SELECT count(*) FROM pg_stats WHERE tablename = 'items'") > 0);
@@ -139,7 +139,7 @@ class ImportTest {
     void postgisFromTheAllowlistIsCreatedForTheProjectWithoutSuperuserRights() throws Exception {
         TestProject p = sources.emptyProject();
         Source s = sources.create(10, "postgis");
-        try (Connection c = s.admin(); Statement st = c.createStatement()) {
+        try (Connection c = s.owner(); Statement st = c.createStatement()) {
             st.execute("SET ROLE " + s.role());
             st.execute("CREATE TABLE places (id int PRIMARY KEY, at geometry(Point, 4326))");
             st.execute("INSERT INTO places VALUES (1, ST_SetSRID(ST_MakePoint(13.4, 52.5), 4326))");
@@ -164,7 +164,7 @@ class ImportTest {
             assertEquals("completed", done.getString("status"), done.prettify());
             assertEquals(custom ? "custom" : "plain", done.getString("dump_format"));
             assertEquals(file.getFileName().toString(), done.getString("source"));
-            assertEquals(Sources.itemsDigest(s.admin()), Sources.itemsDigest(p.connect()));
+            assertEquals(Sources.itemsDigest(s.owner()), Sources.itemsDigest(p.connect()));
             assertEquals(List.of("items:" + p.database()), Sources.tables(p.connect()));
             assertEquals(Optional.empty(), store.size("capydb-imports", key), "the uploaded dump is deleted after success");
         }
@@ -189,7 +189,7 @@ class ImportTest {
         long before = Sources.count(p.connect(), "SELECT pg_database_size(current_database())");
         // Compresses well: the dump fits the plan, the restored database does not.
         Source s = sources.create(150_000);
-        try (Connection c = s.admin(); Statement st = c.createStatement()) {
+        try (Connection c = s.owner(); Statement st = c.createStatement()) {
             st.execute("UPDATE items SET note = repeat('y', 200)");
         }
         Path file = sources.dump(s, true);
@@ -308,7 +308,7 @@ class ImportTest {
         sources.announce(p, 512L << 20, "importing", 2);
         String id = start(p, TestTokens.alice(), body("source_url", s.url(), "recreate", true));
         assertEquals("completed", Sources.await(p, id).getString("status"));
-        assertEquals(Sources.itemsDigest(s.admin()), Sources.itemsDigest(p.connect()));
+        assertEquals(Sources.itemsDigest(s.owner()), Sources.itemsDigest(p.connect()));
     }
 
     @Test

@@ -76,14 +76,14 @@ class PreflightTest {
         assertTrue(detail(r, Preflight.VERSION).contains("source runs PostgreSQL 15, target host local-1 runs 15"));
         assertTrue(r.getString("source").contains(":****@"), "the password is masked");
         assertTrue(!r.prettify().contains(s.password()), "the password never comes back");
-        assertEquals(100, Sources.count(s.admin(), "SELECT count(*) FROM items"));
+        assertEquals(100, Sources.count(s.owner(), "SELECT count(*) FROM items"));
     }
 
     @Test
     void aSourceNearThePlanLimitWarnsAndOneOverItFails() throws Exception {
         TestProject p = projects.withData(1);
         Source s = sources.create(10);
-        long size = Sources.count(s.admin(), "SELECT pg_database_size(current_database())");
+        long size = Sources.count(s.owner(), "SELECT pg_database_size(current_database())");
         sources.announce(p, size * 110 / 100, "active", 2);
         JsonPath warn = preflight(p, s.url());
         assertEquals("warn", warn.getString("status"), warn.prettify());

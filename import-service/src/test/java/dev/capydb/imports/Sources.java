@@ -46,8 +46,10 @@ public class Sources {
             return "postgres://" + role + ":" + password + "@127.0.0.1:" + host.port() + "/" + database + "?sslmode=disable";
         }
 
-        public Connection admin() throws SQLException {
-            return host.adminConnection(database);
+        /** Connects as the source's own role, as the customer would. */
+        public Connection owner() throws SQLException {
+            return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + host.port() + "/" + database,
+                    role, password);
         }
     }
 
@@ -74,15 +76,17 @@ public class Sources {
         provisioner.create(host, name, name, password);
         try (Connection c = host.adminConnection(name); Statement st = c.createStatement()) {
             for (String ext : extensions) {
-                st.execute("CREATE EXTENSION \"" + ext + "\"");
+                st.execute("CREATE EXTENSION \"" + ext + "\" SCHEMA public");
             }
-            st.execute("SET ROLE " + name);
+        }
+        Source source = new Source(name, name, password, host);
+        try (Connection c = source.owner(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, note text)");
             st.execute("INSERT INTO items (name, note) SELECT 'item-' || g, repeat('x', g % 50) FROM generate_series(1, "
                     + rows + ") g");
             st.execute("COMMENT ON TABLE items IS 'what the shop sells'");
         }
-        return new Source(name, name, password, host);
+        return source;
     }
 
     /** A project whose database exists but holds nothing yet. */

@@ -59,7 +59,7 @@ class OverwriteTest {
     }
 
     private static long orders(Connection c) throws Exception {
-        try (c; Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+        try (c; Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM public.orders")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -92,7 +92,11 @@ class RestorePointTest {
         given().auth().oauth2(TestTokens.carol()).get("/v1/projects/{p}/restore-points", p.id()).then().statusCode(404);
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/restore-points", p.id()).then().statusCode(200)
                 .body("items.id", hasItem(id));
-        given().auth().oauth2(TestTokens.bob()).delete("/v1/projects/{p}/restore-points/{r}", p.id(), id).then().statusCode(204);
+        // bob is a member: he may pin a backup, not unpin it.
+        given().auth().oauth2(TestTokens.bob()).delete("/v1/projects/{p}/restore-points/{r}", p.id(), id).then()
+                .statusCode(403).body("code", equalTo("forbidden"));
+        assertEquals(0, outbox("restore_point.deleted", id));
+        given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{p}/restore-points/{r}", p.id(), id).then().statusCode(204);
         assertEquals(1, outbox("restore_point.deleted", id));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/restore-points", p.id()).then()
                 .body("items.id", not(hasItem(id)));

@@ -146,7 +146,7 @@ class RestoreToNewPreviewTest {
             st.execute("INSERT INTO customers VALUES (4, 'barbara')");
         }
         // Production is untouched.
-        try (Connection c = p.host().adminConnection(p.database()); Statement st = c.createStatement();
+        try (Connection c = p.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM customers")) {
             rs.next();
             assertEquals(3, rs.getLong(1));

@@ -3,6 +3,9 @@ package dev.capydb.backup.dataplane;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capydb.backup.config.BackupConfig;
 import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.DatabaseSwap;
+import dev.capydb.dataplane.TenantExtensions;
+import dev.capydb.dataplane.TenantLogin;
 import dev.capydb.dataplane.Identifiers;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.StorageConfig;
@@ -26,7 +29,10 @@ import org.jboss.logging.Logger;
 /**
  * Proves a stored backup restores: streams the object (checking its SHA-256 on the way) into {@code pg_restore}
  * in a scratch database on the project's host, compares per-table row counts with those taken at dump time, and
- * drops the scratch database whatever happens.
+ * drops the scratch database whatever happens. The dump is the tenant's own content (CHECK constraints, index
+ * expressions and materialized views call its functions during a restore), so the scratch database belongs to the
+ * project's role, no other role may connect to it, and the restore and the counts run as that role through a
+ * {@link TenantLogin}, never as a superuser.
  */
 @ApplicationScoped
 public class BackupVerifier {
@@ -43,29 +49,39 @@ public class BackupVerifier {
     private final ObjectStore store;
     private final StorageConfig storage;
     private final BackupConfig config;
+    private final DatabaseSwap swap;
     private final ObjectMapper json = new ObjectMapper();
 
-    public BackupVerifier(ToolRunner tools, ObjectStore store, StorageConfig storage, BackupConfig config) {
+    public BackupVerifier(ToolRunner tools, ObjectStore store, StorageConfig storage, BackupConfig config,
+                          DatabaseSwap swap) {
+        this.swap = swap;
         this.tools = tools;
         this.store = store;
         this.storage = storage;
         this.config = config;
     }
 
-    public Verification verify(DatabaseHost host, UUID backupId, String key, String sha256, Map<String, Long> expected)
-            throws BackupFailure {
+    /**
+     * Verifies the backup of {@code database} (owned by {@code owner}) stored under {@code key}; the extensions of
+     * it that only an admin may create are made in the scratch database first, as they were in the project.
+     */
+    public Verification verify(DatabaseHost host, String database, String owner, UUID backupId, String key,
+                               String sha256, Map<String, Long> expected) throws BackupFailure {
         String scratch = SCRATCH_PREFIX + backupId.toString().replace("-", "");
-        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratch) + " WITH (FORCE)");
-            st.execute("CREATE DATABASE " + Identifiers.quote(scratch));
+        TenantLogin login;
+        try {
+            swap.createScratch(host, scratch, owner);
+            TenantExtensions.prepare(host, scratch, owner, TenantExtensions.untrustedIn(host, database));
+            login = TenantLogin.create(host, scratch, owner);
         } catch (SQLException e) {
+            dropScratch(host, scratch);
             throw new BackupFailure("cannot create the verification database: " + e.getMessage(), e);
         }
-        try {
+        try (login) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             ToolResult restore = tools.run(ToolInvocation.of("pg_restore")
                     .args("--no-owner", "--no-acl", "--exit-on-error", "--dbname=" + scratch)
-                    .env(host.adminToolEnv())
+                    .env(login.toolEnv())
                     .stdin(in -> {
                         try (InputStream object = new DigestInputStream(store.open(storage.backupsBucket(), key), sha)) {
                             object.transferTo(in);
@@ -82,7 +98,7 @@ public class BackupVerifier {
             }
             List<String> differences = List.of();
             if (restore.succeeded()) {
-                try (Connection c = host.adminConnection(scratch)) {
+                try (Connection c = login.connect()) {
                     differences = TableCounts.differences(expected, TableCounts.of(c));
                 }
                 details.put("tables_compared", expected.size());

@@ -6,6 +6,7 @@ import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.StorageConfig;
 import dev.capydb.dataplane.StoredObject;
+import dev.capydb.dataplane.TenantLogin;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
@@ -23,7 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Dumps a project database with {@code pg_dump -Fc} straight into object storage. The dump runs on a snapshot
  * exported by a repeatable-read transaction held open meanwhile, so row counts taken in that transaction describe
- * exactly what the dump contains.
+ * exactly what the dump contains. The counts read the tenant's tables, so they run as the project's role through a
+ * {@link TenantLogin}; {@code pg_dump} itself runs as admin (it pins an empty {@code search_path}, qualifies every
+ * name, reads tables with {@code COPY} and refuses to read views or foreign tables, so it runs no tenant code, and
+ * only a superuser dumps tables with forced row-level security whole).
  */
 @ApplicationScoped
 public class ProjectDumper {
@@ -40,21 +44,23 @@ public class ProjectDumper {
         this.config = config;
     }
 
-    public DumpResult dump(DatabaseHost host, String database, String key, boolean countRows) throws BackupFailure {
-        return dump(host, database, key, countRows, JobPhases.start("backup"));
+    public DumpResult dump(DatabaseHost host, String database, String owner, String key, boolean countRows)
+            throws BackupFailure {
+        return dump(host, database, owner, key, countRows, JobPhases.start("backup"));
     }
 
     /**
-     * As {@link #dump(DatabaseHost, String, String, boolean)}, marking its phases (snapshot, dump and upload). Row
+     * As {@link #dump(DatabaseHost, String, String, String, boolean)}, marking its phases (snapshot, dump and upload). Row
      * counts come from a snapshot exported for the purpose and handed to {@code pg_dump}, so both see the same
      * data; without counts {@code pg_dump} takes its own snapshot and that extra connection is skipped.
      */
-    public DumpResult dump(DatabaseHost host, String database, String key, boolean countRows, JobPhases phases)
-            throws BackupFailure {
+    public DumpResult dump(DatabaseHost host, String database, String owner, String key, boolean countRows,
+                           JobPhases phases) throws BackupFailure {
         if (!countRows) {
             return new DumpResult(runDump(host, database, key, List.of(), phases), Map.of());
         }
-        try (Connection snapshot = host.adminConnection(database)) {
+        try (TenantLogin login = TenantLogin.create(host, database, owner);
+             Connection snapshot = login.connect()) {
             snapshot.setAutoCommit(false);
             String snapshotId;
             try (Statement st = snapshot.createStatement()) {

@@ -162,9 +162,10 @@ public class BackupWorker {
         DatabaseHost host = hosts.host(project.get().hostId());
         try (var lock = locks.acquire(host, b.projectId, LockMode.SHARED)) {
             phases.mark("lock");
-            DumpResult dump = dumper.dump(host, project.get().databaseName(), b.backupKey, b.verify, phases);
+            String owner = project.get().roleName();
+            DumpResult dump = dumper.dump(host, project.get().databaseName(), owner, b.backupKey, b.verify, phases);
             Verification verification = b.verify
-                    ? verifier.verify(host, b.id, b.backupKey, dump.object().sha256(), dump.rowCounts()) : null;
+                    ? verifier.verify(host, project.get().databaseName(), owner, b.id, b.backupKey, dump.object().sha256(), dump.rowCounts()) : null;
             if (b.verify) {
                 phases.mark("verify");
             }

@@ -5,6 +5,8 @@ import dev.capydb.dataplane.Identifiers;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.Passwords;
 import dev.capydb.dataplane.StorageConfig;
+import dev.capydb.dataplane.TenantExtensions;
+import dev.capydb.dataplane.TenantLogin;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
@@ -117,24 +119,8 @@ public class DumpLoader {
     public ToolResult load(UUID importId, SqlSource source, DatabaseHost host, String database, String owner,
                            long limitBytes, java.util.Collection<String> extensions, AtomicLong bytes) throws SQLException {
         prepareExtensions(host, database, owner, extensions);
-        String role = loaderRole(importId);
-        String password = Passwords.generate();
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE ROLE " + Identifiers.quote(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
-                    + "NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 2 PASSWORD " + Identifiers.passwordLiteral(password) + " IN ROLE "
-                    + Identifiers.quote(owner));
-            // Every session of the loader acts as the project's role, even after a RESET ROLE in the script.
-            st.execute("ALTER ROLE " + Identifiers.quote(role) + " SET role = " + Identifiers.quote(owner));
-        }
-        try {
-            Map<String, String> env = new HashMap<>();
-            env.put("PGHOST", host.address());
-            env.put("PGPORT", Integer.toString(host.port()));
-            env.put("PGUSER", role);
-            env.put("PGPASSWORD", password);
-            env.put("PGDATABASE", database);
-            env.put("PGPASSFILE", "/dev/null");
-            env.put("PGCONNECT_TIMEOUT", "10");
+        try (TenantLogin login = TenantLogin.create(host, database, owner, loaderRole(importId))) {
+            Map<String, String> env = new HashMap<>(login.toolEnv());
             env.put("PGAPPNAME", "capydb-import");
             String key = UUID.randomUUID().toString().replace("-", "");
             return tools.run(ToolInvocation.of("psql")
@@ -147,8 +133,6 @@ public class DumpLoader {
                     })
                     .timeout(config.importTimeout())
                     .build());
-        } finally {
-            dropLoaderRole(host, database, owner, role);
         }
     }
 
@@ -159,68 +143,13 @@ public class DumpLoader {
 
     /** Drops a leftover loader role (its import is no longer running). */
     public void dropLoaderRole(DatabaseHost host, String role) {
-        dropLoaderRole(host, null, null, role);
+        TenantLogin.drop(host, null, null, role);
     }
 
+    /** The allowlisted extensions the source uses, created by the admin where the project role may not. */
     private void prepareExtensions(DatabaseHost host, String database, String owner,
                                    java.util.Collection<String> extensions) throws SQLException {
-        if (extensions.isEmpty()) {
-            return;
-        }
-        try (Connection c = host.adminConnection(database); Statement st = c.createStatement()) {
-            for (String ext : extensions) {
-                if (ext.equals("plpgsql") || !config.allowedExtensions().contains(ext)) {
-                    continue;
-                }
-                if (!ext.matches("[a-z0-9_-]{1,63}")) {
-                    continue;
-                }
-                // Allowlisted names only (some have a hyphen, which Identifiers.quote refuses).
-                st.execute("CREATE EXTENSION IF NOT EXISTS \"" + ext + "\"");
-                // The dump's own COMMENT ON EXTENSION (and later upgrades) need the project role to own it.
-                try (var ps = c.prepareStatement("UPDATE pg_catalog.pg_extension SET extowner = "
-                        + "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = ?) WHERE extname = ?")) {
-                    ps.setString(1, owner);
-                    ps.setString(2, ext);
-                    ps.executeUpdate();
-                }
-                // Its tables (postgis' spatial_ref_sys) too: the dump loads their configuration rows as that role.
-                List<String> members = new ArrayList<>();
-                try (var ps = c.prepareStatement("SELECT c.oid::regclass::text FROM pg_catalog.pg_depend d "
-                        + "JOIN pg_catalog.pg_class c ON c.oid = d.objid AND d.classid = 'pg_catalog.pg_class'::regclass "
-                        + "JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND d.refclassid = 'pg_catalog.pg_extension'::regclass "
-                        + "WHERE d.deptype = 'e' AND e.extname = ? AND c.relkind IN ('r', 'p', 'S', 'v')")) {
-                    ps.setString(1, ext);
-                    try (var rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            members.add(rs.getString(1));
-                        }
-                    }
-                }
-                for (String member : members) {
-                    st.execute("ALTER TABLE " + member + " OWNER TO " + Identifiers.quote(owner));
-                }
-            }
-        }
-    }
-
-    private void dropLoaderRole(DatabaseHost host, String database, String owner, String role) {
-        try {
-            if (database != null) {
-                try (Connection c = host.adminConnection(database); Statement st = c.createStatement()) {
-                    st.execute("REASSIGN OWNED BY " + Identifiers.quote(role) + " TO " + Identifiers.quote(owner));
-                    st.execute("DROP OWNED BY " + Identifiers.quote(role));
-                } catch (SQLException e) {
-                    // The database may be gone already (a failed scratch load); the role owns nothing then.
-                    LOG.debugf("cleaning up %s in %s: %s", role, database, e.getMessage());
-                }
-            }
-            try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
-                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
-                st.execute("DROP ROLE IF EXISTS " + Identifiers.quote(role));
-            }
-        } catch (SQLException e) {
-            LOG.warnf("cannot drop the loader role %s on %s: %s", role, host.id(), e.getMessage());
-        }
+        TenantExtensions.prepare(host, database, owner,
+                extensions.stream().filter(config.allowedExtensions()::contains).toList());
     }
 }

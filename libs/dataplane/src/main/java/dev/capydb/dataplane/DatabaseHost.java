@@ -28,13 +28,19 @@ public record DatabaseHost(
                 s.socketDirectory());
     }
 
-    /** Opens an admin connection to {@code database} on this host (autocommit on). */
+    /**
+     * Opens an admin connection to {@code database} on this host (autocommit on). Its {@code search_path} is pinned to
+     * {@code pg_catalog, pg_temp} from the first statement on, so no operator or function a tenant created in one of
+     * its schemas can ever be picked by our SQL. Still, SQL that touches a tenant's objects (reads its tables, loads
+     * into its database) does not belong on this connection at all: that is {@link TenantLogin}'s job.
+     */
     public Connection adminConnection(String database) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", adminUser);
         props.setProperty("password", adminPassword);
         props.setProperty("connectTimeout", "10");
         props.setProperty("ApplicationName", "capydb-dataplane");
+        props.setProperty("options", TenantLogin.SAFE_SEARCH_PATH);
         return DriverManager.getConnection("jdbc:postgresql://" + address + ":" + port + "/" + database, props);
     }
 

@@ -32,10 +32,13 @@ class DatabaseSwapTest {
                 st.execute("INSERT INTO t VALUES ('old')");
             }
             swap.createScratch(host, scratch, db);
-            try (Connection c = connect(scratch, password); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE t (v text)");
-                st.execute("INSERT INTO t VALUES ('new')");
+            // The platform loads a scratch database as the tenant's role; the tenant itself cannot reach it.
+            try (TenantLogin login = TenantLogin.create(host, scratch, db);
+                 Connection c = login.connect(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE public.t (v text)");
+                st.execute("INSERT INTO public.t VALUES ('new')");
             }
+            assertThrows(SQLException.class, () -> connect(scratch, password).close());
             Connection stale = connect(db, password);
             DatabaseSwap.Result result = swap.swap(host, db, scratch, retired);
             assertTrue(result.unavailableMillis() < 5000, "unavailable for " + result.unavailableMillis() + " ms");

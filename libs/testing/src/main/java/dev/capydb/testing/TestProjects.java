@@ -55,15 +55,15 @@ public final class TestProjects {
         String password = Passwords.generate();
         provisioner.create(host, db, db, password);
         dropAtExit(host, db);
-        try (Connection c = host.adminConnection(db); Statement st = c.createStatement()) {
-            st.execute("SET ROLE " + db);
+        TestProject project = new TestProject(id, db, host, password);
+        try (Connection c = project.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE customers (id int primary key, name text not null)");
             st.execute("INSERT INTO customers VALUES (1, 'ada'), (2, 'grace'), (3, 'edsger')");
             st.execute("CREATE TABLE orders (id bigserial primary key, customer int references customers, total numeric)");
             st.execute("INSERT INTO orders (customer, total) SELECT 1 + g % 3, g * 1.5 FROM generate_series(1, " + orders + ") g");
         }
         announce(id, db, "active", 1);
-        return new TestProject(id, db, host, password);
+        return project;
     }
 
     private static void dropAtExit(DatabaseHost host, String db) {

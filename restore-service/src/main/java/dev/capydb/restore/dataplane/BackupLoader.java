@@ -3,6 +3,8 @@ package dev.capydb.restore.dataplane;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.StorageConfig;
+import dev.capydb.dataplane.TenantExtensions;
+import dev.capydb.dataplane.TenantLogin;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
@@ -17,14 +19,17 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Streams a backup object from storage into {@code pg_restore} running as admin with {@code --role} set to the
- * target's own role, so every restored object ends up owned by that role ({@code --no-owner --no-acl}); no temp file.
+ * Streams a backup object from storage into {@code pg_restore}, no temp file. The dump is a tenant's content (its
+ * CHECK constraints, index expressions and materialized views run the tenant's functions while it loads), so
+ * {@code pg_restore} logs in as a {@link TenantLogin} acting as the target's own role, never as a superuser: every
+ * restored object ends up owned by that role ({@code --no-owner --no-acl}), and whatever runs can do no more than it.
  */
 @ApplicationScoped
 public class BackupLoader {
@@ -50,12 +55,12 @@ public class BackupLoader {
      * a stored object that was changed or damaged is refused even when {@code pg_restore} happened to accept it,
      * before anything is swapped.
      */
-    public ToolResult load(DatabaseHost host, UUID projectId, String backupKey, String database, String owner,
-                           AtomicLong bytes) throws RestoreFailure {
+    public ToolResult load(DatabaseHost host, UUID projectId, String projectDatabase, String backupKey, String database,
+                           String owner, AtomicLong bytes) throws RestoreFailure {
         Optional<String> expected = known.find(projectId, backupKey).map(KnownBackups.KnownBackup::sha256)
                 .filter(s -> !s.isBlank());
         MessageDigest sha256 = sha256();
-        ToolResult result = loadDump(host, database, owner,
+        ToolResult result = loadDump(host, database, owner, extensionsOf(host, projectDatabase),
                 () -> new DigestInputStream(store.open(storage.backupsBucket(), backupKey), sha256), bytes);
         if (result.succeeded() && expected.isPresent()) {
             String actual = HexFormat.of().formatHex(sha256.digest());
@@ -82,13 +87,14 @@ public class BackupLoader {
      */
     public ToolResult loadFromCluster(DatabaseHost cluster, String projectDatabase, DatabaseHost host, String database,
                                       String owner, AtomicLong bytes) {
+        List<String> extensions = extensionsOf(cluster, projectDatabase);
         java.util.concurrent.atomic.AtomicReference<ToolResult> restored = new java.util.concurrent.atomic.AtomicReference<>();
         ToolResult dump = tools.run(ToolInvocation.of("pg_dump")
                 // Uncompressed: the archive only crosses a pipe to pg_restore, so gzip would be CPU spent twice for nothing.
                 .args("--format=custom", "--compress=0", "--no-owner", "--no-acl", "--dbname=" + projectDatabase)
                 .env(cluster.adminToolEnv())
                 .stdout(out -> {
-                    ToolResult r = loadDump(host, database, owner, () -> out, bytes);
+                    ToolResult r = loadDump(host, database, owner, extensions, () -> out, bytes);
                     restored.set(r);
                     if (!r.succeeded()) {
                         throw new java.io.IOException(r.describeFailure("pg_restore"));
@@ -108,10 +114,34 @@ public class BackupLoader {
         InputStream open() throws java.io.IOException;
     }
 
-    private ToolResult loadDump(DatabaseHost host, String database, String owner, DumpStream source, AtomicLong bytes) {
+    /**
+     * The extensions of the source that the target's role may not create itself ({@code postgis}…): an admin made them
+     * in the source, so the admin makes them in the target before the load. Unknown when the source database is gone
+     * (a backup of a deleted project's database): then there are none, and a dump that needs one fails to load.
+     */
+    private static List<String> extensionsOf(DatabaseHost host, String database) {
+        try {
+            return TenantExtensions.untrustedIn(host, database);
+        } catch (SQLException e) {
+            return List.of();
+        }
+    }
+
+    private ToolResult loadDump(DatabaseHost host, String database, String owner, List<String> extensions,
+                                DumpStream source, AtomicLong bytes) {
+        try (TenantLogin login = TenantLogin.create(host, database, owner)) {
+            TenantExtensions.prepare(host, database, owner, extensions);
+            return loadDump(host, login, database, source, bytes);
+        } catch (SQLException e) {
+            return new ToolResult(-1, false, "", "cannot log in to " + database + " as its owner: " + e.getMessage());
+        }
+    }
+
+    private ToolResult loadDump(DatabaseHost host, TenantLogin login, String database, DumpStream source,
+                                AtomicLong bytes) {
         ToolResult result = tools.run(ToolInvocation.of("pg_restore")
-                .args("--no-owner", "--no-acl", "--exit-on-error", "--role=" + owner, "--dbname=" + database)
-                .env(host.adminToolEnv())
+                .args("--no-owner", "--no-acl", "--exit-on-error", "--dbname=" + database)
+                .env(login.toolEnv())
                 .env(Map.of("PGOPTIONS", config.pgRestoreOptions()))
                 .stdin(in -> {
                     try (InputStream dump = source.open()) {

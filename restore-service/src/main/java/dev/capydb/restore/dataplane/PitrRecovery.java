@@ -48,6 +48,7 @@ public class PitrRecovery {
     private static final Logger LOG = Logger.getLogger(PitrRecovery.class);
     private static final String SCRATCH_PREFIX = "capydb-pitr-";
     private static final String LOCK_FILE = "capydb-restore.lock";
+    private static final String SCRATCH_HBA = "capydb_scratch_hba.conf";
 
     /** A recovered scratch cluster, reachable like a host; closing it stops and deletes it. */
     public final class Cluster implements AutoCloseable {
@@ -216,6 +217,8 @@ public class PitrRecovery {
                     "port = " + port,
                     "listen_addresses = '127.0.0.1'",
                     "unix_socket_directories = '" + dir + "'",
+                    // It holds every tenant's data of the host: only the platform's admin may log in, never a tenant.
+                    "hba_file = '" + dir.resolve(SCRATCH_HBA) + "'",
                     "archive_mode = off",
                     "shared_buffers = '32MB'",
                     "restore_command = 'curl --config " + curlrc + " --output \"%p\" \"" + walUrl + "\"'",
@@ -223,6 +226,8 @@ public class PitrRecovery {
                     "recovery_target_action = 'promote'"));
             Files.writeString(dir.resolve("postgresql.auto.conf"), String.join("\n", conf) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE);
+            write(dir.resolve(SCRATCH_HBA), "local all " + source.adminUser() + " scram-sha-256\n"
+                    + "host all " + source.adminUser() + " 127.0.0.1/32 scram-sha-256\n");
             write(dir.resolve("recovery.signal"), "");
             Files.deleteIfExists(dir.resolve("postmaster.pid"));
             chownTree(dir);

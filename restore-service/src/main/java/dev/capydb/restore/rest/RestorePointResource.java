@@ -73,7 +73,8 @@ public class RestorePointResource {
     @DELETE
     @Path("/{pointId}")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("pointId") UUID pointId) {
-        access.authorize(projectId, ProjectAction.OPERATE);
+        // A restore point pins a backup against retention: unpinning production's safety net is an admin's call.
+        access.authorize(projectId, ProjectAction.DESTROY);
         points.delete(projectId, pointId);
         return Response.noContent().build();
     }

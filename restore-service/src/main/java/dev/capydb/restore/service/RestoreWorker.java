@@ -267,7 +267,7 @@ public class RestoreWorker {
     private ToolResult loadSource(Restore x, ProjectView project, dev.capydb.dataplane.DatabaseHost host, String database,
                                   String owner, AtomicLong bytes) throws RestoreFailure {
         if (x.backupKey != null) {
-            return loader.load(host, x.projectId, x.backupKey, database, owner, bytes);
+            return loader.load(host, x.projectId, project.databaseName(), x.backupKey, database, owner, bytes);
         }
         if ("preview".equals(x.sourceKind)) {
             // Cutover promotion: the preview's database, dumped straight into the scratch database.
