@@ -55,13 +55,13 @@ class ImportTest {
     @Inject
     dev.capydb.imports.service.ImportWorker worker;
 
-    private static String start(TestProject p, String user, Map<String, Object> body) {
+    static String start(TestProject p, String user, Map<String, Object> body) {
         return given().auth().oauth2(user).contentType("application/json").body(body)
                 .post("/v1/projects/{p}/imports", p.id()).then().statusCode(202).body("status", equalTo("pending"))
                 .extract().path("id");
     }
 
-    private static Map<String, Object> body(Object... kv) {
+    static Map<String, Object> body(Object... kv) {
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);

@@ -15,6 +15,7 @@ import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
 import dev.capydb.restore.messaging.BackupEventsConsumer;
+import dev.capydb.testing.HostileTenant;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
@@ -102,6 +103,8 @@ class PitrRestoreTest {
     @Test
     void restoringToATimeKeepsOnlyWhatWasCommittedBeforeIt() throws Exception {
         TestProject p = projects.withData(10);
+        // A hostile member's objects ride along: the recovered copy is dumped and loaded without running them as admin.
+        HostileTenant tenant = HostileTenant.plantIn(p);
         baseBackup(p);
         Thread.sleep(1500);
         Instant t;
@@ -126,6 +129,11 @@ class PitrRestoreTest {
                 .get("/v1/projects/{p}/previews/{v}/connection", p.id(), done.getString("preview_id"))
                 .then().statusCode(200).extract().path("database_url");
         assertEquals(10, orders(RestoreToNewPreviewTest.connect(url)), "only the rows committed before T");
+        try (Connection c = RestoreToNewPreviewTest.connect(url)) {
+            assertEquals(HostileTenant.GUARDED_ROWS, TenantIsolationTest.guarded(c));
+            assertEquals("pv_" + done.getString("preview_id").replace("-", ""), HostileTenant.definerOwner(c));
+        }
+        assertFalse(tenant.escalated(), "a superuser ran the tenant's code");
         assertEquals(15, orders(p.connect()), "production untouched");
         assertEquals(scratchBefore, scratchDirs(), "the scratch cluster is deleted");
 

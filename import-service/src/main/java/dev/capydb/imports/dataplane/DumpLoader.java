@@ -1,9 +1,7 @@
 package dev.capydb.imports.dataplane;
 
 import dev.capydb.dataplane.DatabaseHost;
-import dev.capydb.dataplane.Identifiers;
 import dev.capydb.dataplane.ObjectStore;
-import dev.capydb.dataplane.Passwords;
 import dev.capydb.dataplane.StorageConfig;
 import dev.capydb.dataplane.TenantExtensions;
 import dev.capydb.dataplane.TenantLogin;
@@ -16,30 +14,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jboss.logging.Logger;
 
 /**
  * Loads an untrusted source into a database on a project's host. Whatever the source (a live database through
  * {@code pg_dump -Fc | pg_restore -f -}, an uploaded custom dump through {@code pg_restore -f -}, or uploaded plain
  * SQL), the SQL is run by {@code psql} in one transaction with {@code ON_ERROR_STOP} and backslash commands
- * restricted, logged in as a throw-away role that is a member of the project's role and acts as it (so every
+ * restricted, logged in as a {@link TenantLogin}: a throw-away role that is a member of the project's role and acts as it (so every
  * object belongs to the project's role) and is never a superuser — a hostile dump can do no more than the
  * project's own role could. ANALYZE and the plan's size check run inside that transaction, so an oversized load
  * rolls back.
  */
 @ApplicationScoped
 public class DumpLoader {
-
-    private static final Logger LOG = Logger.getLogger(DumpLoader.class);
 
     /** Writes a source's SQL script to psql's stdin; a failure of the source is thrown as IOException. */
     @FunctionalInterface
