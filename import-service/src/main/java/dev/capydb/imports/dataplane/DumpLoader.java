@@ -134,7 +134,7 @@ public class DumpLoader {
 
     /** Drops a leftover loader role (its import is no longer running). */
     public void dropLoaderRole(DatabaseHost host, String role) {
-        TenantLogin.drop(host, null, null, role);
+        TenantLogin.drop(host, null, role);
     }
 
     /** The allowlisted extensions the source uses, created by the admin where the project role may not. */

@@ -55,21 +55,21 @@ public class HostHardening {
     /** Applies the rules to one host. */
     public static void apply(DatabaseHost host) throws SQLException {
         try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
-            ensureJobsGroup(st);
+            st.execute(ensureJobsGroupSql());
             st.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(host.maintenanceDatabase())
                     + " FROM PUBLIC");
             st.execute("REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC");
             for (String role : expiredLogins(st)) {
                 LOG.infof("dropping expired job login %s on %s", role, host.id());
-                TenantLogin.drop(host, null, null, role);
+                TenantLogin.drop(host, null, role);
             }
         }
     }
 
-    static void ensureJobsGroup(Statement st) throws SQLException {
-        // Two services starting together may both create it: the loser's duplicate is fine.
-        st.execute("DO $$ BEGIN CREATE ROLE " + JOBS_GROUP + " NOLOGIN NOINHERIT; "
-                + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+    /** Creates the group unless it exists; two services starting together may both try, and the loser's is fine. */
+    static String ensureJobsGroupSql() {
+        return "DO $$ BEGIN CREATE ROLE " + JOBS_GROUP + " NOLOGIN NOINHERIT; "
+                + "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$";
     }
 
     private static List<String> expiredLogins(Statement st) throws SQLException {

@@ -3,9 +3,12 @@ package dev.capydb.dataplane;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.jboss.logging.Logger;
@@ -52,15 +55,14 @@ public final class TenantLogin implements AutoCloseable {
      */
     public static TenantLogin create(DatabaseHost host, String database, String owner, String role) throws SQLException {
         String password = Passwords.generate();
+        String r = Identifiers.quote(role);
         try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
-            HostHardening.ensureJobsGroup(st);
-            st.execute("DROP ROLE IF EXISTS " + Identifiers.quote(role));
-            st.execute("CREATE ROLE " + Identifiers.quote(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
-                    + "NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT 8 VALID UNTIL "
-                    + HostHardening.expiry() + " PASSWORD "
-                    + Identifiers.passwordLiteral(password) + " IN ROLE " + Identifiers.quote(owner) + ", "
-                    + HostHardening.JOBS_GROUP);
-            st.execute("ALTER ROLE " + Identifiers.quote(role) + " SET role = " + Identifiers.quote(owner));
+            // One round trip: a job waits for this before its tool starts.
+            st.execute(HostHardening.ensureJobsGroupSql() + "; DROP ROLE IF EXISTS " + r + "; CREATE ROLE " + r
+                    + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT 8"
+                    + " VALID UNTIL " + HostHardening.expiry() + " PASSWORD " + Identifiers.passwordLiteral(password)
+                    + " IN ROLE " + Identifiers.quote(owner) + ", " + HostHardening.JOBS_GROUP
+                    + "; ALTER ROLE " + r + " SET role = " + Identifiers.quote(owner));
         }
         return new TenantLogin(host, database, owner, role, password);
     }
@@ -109,34 +111,54 @@ public final class TenantLogin implements AutoCloseable {
     /** Ends the login's sessions and drops it, with whatever a tenant granted it; never throws. */
     @Override
     public void close() {
-        drop(host, database, owner, role);
+        drop(host, owner, role);
     }
 
     /**
-     * Drops a login: what it owns in {@code database} goes to {@code owner} (null when the database is gone), any
-     * privilege a tenant granted it is revoked (a tenant may grant to any role, which would otherwise block
-     * {@code DROP ROLE}), its sessions end.
+     * Drops a login: its sessions end; where it owns something or holds a privilege (a tenant may grant to any role,
+     * which would block {@code DROP ROLE}), that goes to {@code owner} (when known) or is dropped, in each database
+     * the shared catalog names, so the usual case, a login that holds nothing, costs no extra connection.
      */
-    public static void drop(DatabaseHost host, String database, String owner, String role) {
+    public static void drop(DatabaseHost host, String owner, String role) {
         String r = Identifiers.quote(role);
-        if (database != null && owner != null) {
-            try (Connection c = host.adminConnection(database); Statement st = c.createStatement()) {
-                st.execute("REASSIGN OWNED BY " + r + " TO " + Identifiers.quote(owner));
-                st.execute("DROP OWNED BY " + r);
-            } catch (SQLException e) {
-                // The database may be gone already (a scratch database dropped first); the login owns nothing then.
-                LOG.debugf("cleaning up %s in %s: %s", role, database, e.getMessage());
-            }
-        }
         try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE usename = ?")) {
                 ps.setString(1, role);
                 ps.execute();
             }
+            for (String database : databasesHolding(c, role)) {
+                try (Connection in = host.adminConnection(database); Statement s = in.createStatement()) {
+                    if (owner != null) {
+                        s.execute("REASSIGN OWNED BY " + r + " TO " + Identifiers.quote(owner));
+                    }
+                    s.execute("DROP OWNED BY " + r);
+                }
+            }
             st.execute("DROP ROLE IF EXISTS " + r);
         } catch (SQLException e) {
             LOG.warnf("cannot drop the job login %s on %s (it expires on its own): %s", role, host.id(), e.getMessage());
         }
+    }
+
+    /** Databases where the role owns or holds something; a shared object's entry (no database) names the current one. */
+    private static List<String> databasesHolding(Connection c, String role) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT CASE WHEN s.dbid OPERATOR(pg_catalog.=) 0 "
+                + "THEN pg_catalog.current_database() ELSE d.datname END FROM pg_catalog.pg_shdepend s "
+                + "JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) s.refobjid "
+                + "AND s.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_authid'::pg_catalog.regclass "
+                + "LEFT JOIN pg_catalog.pg_database d ON d.oid OPERATOR(pg_catalog.=) s.dbid "
+                + "WHERE r.rolname OPERATOR(pg_catalog.=) ?::pg_catalog.name")) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1) != null) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return out;
     }
 }
