@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -44,16 +43,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
 
-    /** The second instances' ports: the first ones' (dev/env.sh) plus this. */
-    private static final int PORT_OFFSET = 10_100;
-    /** Every service but the gateway (it has no work of its own to share). */
-    private static final List<String[]> SERVICES = StackControl.SERVICES.stream()
-            .filter(s -> !"gateway".equals(s[0])).toList();
     private static final List<String> TOPICS = List.of("capydb.projects", "capydb.backups", "capydb.restores",
             "capydb.imports", "capydb.cutovers", "capydb.webhooks");
     private static final Pattern WORKER_PID = Pattern.compile("^[a-z]+-(\\d+)-");
 
-    private static final Map<String, Process> SECONDS = new LinkedHashMap<>();
+    private static SecondInstances seconds;
     private static final List<String> PROJECTS = new ArrayList<>();
     /** Where each topic's partitions ended when the suite began: everything after was published during it. */
     private static final Map<TopicPartition, Long> START = new HashMap<>();
@@ -69,36 +63,20 @@ class ScaleOutIT {
                 START.putAll(kafka.endOffsets(parts));
             }
         }
-        Path logs = Path.of("target", "scale-out");
-        for (String[] s : SERVICES) {
-            SECONDS.put(s[0], StackControl.second(s[0], port(s) + PORT_OFFSET, logs.resolve(s[0] + ".log")));
-        }
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        for (String[] s : SERVICES) {
-            StackControl.awaitReady(s[0] + " (second instance)", port(s) + PORT_OFFSET, deadline,
-                    "its log: " + logs.resolve(s[0] + ".log").toAbsolutePath());
-        }
+        seconds = SecondInstances.start("scale-out");
         // A schedule slot a little ahead, checked by the last test: both backup-service instances see it come due.
         scheduled = project("scale-sched");
         slot = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(90).withSecond(0).withNano(0).plusMinutes(1);
         Map<String, Object> schedule = Map.of("hour", slot.getHour(), "minute", slot.getMinute(), "active", true,
                 "retention_days", 7);
-        Response r = Jobs.whenKnown(() -> Stack.api("alice").contentType("application/json").body(schedule)
-                .put("/v1/projects/{id}/scheduled-backups/default", scheduled));
+        Response r = Stack.api("alice").contentType("application/json").body(schedule)
+                .put("/v1/projects/{id}/scheduled-backups/default", scheduled);
         assertEquals(200, r.statusCode(), r.asString());
     }
 
     @AfterAll
     static void firstInstancesOnly() throws Exception {
-        for (Process p : SECONDS.values()) {
-            p.destroy();
-        }
-        for (Process p : SECONDS.values()) {
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-        StackControl.up();   // an instance of dev/stack's that a test killed comes back
+        seconds.close();   // and an instance of dev/stack's that a test killed comes back
         for (String p : PROJECTS) {
             Stack.api("alice").delete("/v1/projects/{id}", p);
         }
@@ -110,7 +88,7 @@ class ScaleOutIT {
         // Enough rows that a backup takes a moment, so the second instance's worker claims some.
         String project = projectWithItems("scale-backups", 300_000, "md5(g::text)");
         try (WebhookReceiver receiver = new WebhookReceiver()) {
-            Response hook = WebhooksE2EIT.postWhenKnown("alice", "/v1/projects/{id}/webhooks", Map.of("url",
+            Response hook = WebhooksE2EIT.post("alice", "/v1/projects/{id}/webhooks", Map.of("url",
                     "http://127.0.0.1:" + receiver.port() + "/hooks", "event_types", List.of("backup.completed")), project);
             assertEquals(201, hook.statusCode(), hook.asString());
             Jobs.postBackup(project, "warm-up");   // also waits until backup-service knows the project
@@ -138,7 +116,7 @@ class ScaleOutIT {
             assertEquals(20, rows.size());
             rows.forEach((id, row) -> assertTrue(row.endsWith("|1"), "backup " + id + " ran more than once: " + row));
             Set<Long> pids = rows.values().stream().map(r -> workerPid(r.split("\\|")[1])).collect(Collectors.toSet());
-            assertEquals(Set.of(StackControl.pid("backup-service"), SECONDS.get("backup-service").pid()), pids,
+            assertEquals(Set.of(StackControl.pid("backup-service"), seconds.of("backup-service").pid()), pids,
                     "both instances ran backups");
 
             // On Kafka: one backup.completed per backup.
@@ -291,10 +269,6 @@ class ScaleOutIT {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-
-    private static int port(String[] service) {
-        return Integer.parseInt(Stack.env(service[1], service[2]));
-    }
 
     private static String project(String prefix) {
         String id = Stack.api("alice").contentType("application/json")

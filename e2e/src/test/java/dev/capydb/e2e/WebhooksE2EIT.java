@@ -95,9 +95,8 @@ class WebhooksE2EIT {
         return false;
     }
 
-    /** Retries while the service has not yet learned of the project or backup from Kafka (404). */
-    static Response postWhenKnown(String user, String path, Object body, Object... params) {
-        return Jobs.whenKnown(() -> Stack.api(user).contentType("application/json").body(body).post(path, params));
+    static Response post(String user, String path, Object body, Object... params) {
+        return Stack.api(user).contentType("application/json").body(body).post(path, params);
     }
 
     static JsonPath awaitStatus(String path, String done, Object... params) throws InterruptedException {
@@ -127,16 +126,16 @@ class WebhooksE2EIT {
                     .path("database_url_unpooled");
             Stack.psql(url, "CREATE TABLE items (id int primary key); INSERT INTO items SELECT generate_series(1, 50)");
 
-            Response hook = postWhenKnown("alice", "/v1/projects/{id}/webhooks",
+            Response hook = post("alice", "/v1/projects/{id}/webhooks",
                     Map.of("url", receiver.url("/capydb"), "event_types", List.of("backup.completed", "job.completed",
                             "restore.completed")), id);
             hook.then().statusCode(201);
             String secret = hook.path("secret");
             String vercelProject = "prj_e2e" + UUID.randomUUID().toString().substring(0, 6);
-            postWhenKnown("alice", "/v1/projects/{id}/integrations", Map.of("provider", "vercel",
+            post("alice", "/v1/projects/{id}/integrations", Map.of("provider", "vercel",
                     "access_token", "vc-e2e-token", "project_id", vercelProject), id).then().statusCode(201);
 
-            String backupId = postWhenKnown("alice", "/v1/projects/{id}/backups", Map.of("label", "e2e-webhooks"), id)
+            String backupId = post("alice", "/v1/projects/{id}/backups", Map.of("label", "e2e-webhooks"), id)
                     .then().statusCode(202).extract().path("id");
             String key = awaitStatus("/v1/projects/{id}/backups/{b}", "completed", id, backupId).getString("backup_key");
 
@@ -149,8 +148,7 @@ class WebhooksE2EIT {
             assertEquals(id, JSON.readTree(job.body()).get("data").get("project_id").asText());
 
             // Restore the backup over production: the apps' env vars are re-pushed.
-            // (restore-service learns of the backup from capydb.backups: it may take a moment)
-            String restoreId = postWhenKnown("alice", "/v1/projects/{id}/restores", Map.of("backup_key", key,
+            String restoreId = post("alice", "/v1/projects/{id}/restores", Map.of("backup_key", key,
                     "target_kind", "project", "confirm_project_overwrite", true), id)
                     .then().statusCode(202).extract().path("id");
             awaitStatus("/v1/projects/{id}/restores/{r}", "completed", id, restoreId);

@@ -1,5 +1,6 @@
 package dev.capydb.backup.service;
 
+import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.backup.messaging.BackupEvents;
 import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupKind;
@@ -32,9 +33,13 @@ public class BackupService {
     private final ObjectStore store;
     private final StorageConfig storage;
     private final BackupEvents events;
+    private final CatchUp catchUp;
+    /** The incoming channel of {@code capydb.restores}, which announces restore points. */
+    private static final String PINS_CHANNEL = "restores";
 
     public BackupService(BackupRepository backups, RestorePointPins pins, ObjectStore store, StorageConfig storage,
-                         BackupEvents events) {
+                         BackupEvents events, CatchUp catchUp) {
+        this.catchUp = catchUp;
         this.backups = backups;
         this.pins = pins;
         this.store = store;
@@ -108,6 +113,8 @@ public class BackupService {
         if (!b.status.finished()) {
             throw ApiException.conflict("backup_running", "backup " + backupId + " is still " + b.status.wire());
         }
+        // A restore point made (or removed) an instant ago pins (or frees) it: decide on what restore-service announced.
+        catchUp.awaitApplied(PINS_CHANNEL, projectId.toString());
         if (b.status == BackupStatus.COMPLETED && pins.isPinned(b.backupKey)) {
             throw ApiException.conflict("backup_pinned", "a restore point uses this backup; delete the restore point first");
         }

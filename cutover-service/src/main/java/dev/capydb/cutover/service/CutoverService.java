@@ -1,5 +1,6 @@
 package dev.capydb.cutover.service;
 
+import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Problem;
 import dev.capydb.chassis.errors.Validation;
@@ -34,12 +35,18 @@ import java.util.UUID;
 @ApplicationScoped
 public class CutoverService {
 
+    /** The incoming channel of {@code capydb.restores}, which announces previews. */
+    private static final String PREVIEWS_CHANNEL = "restores";
+
     private final PreviewReadModel previews;
     private final ProjectLookup projects;
     private final CutoverEvents events;
     private final CutoverConfig config;
+    private final CatchUp catchUp;
 
-    public CutoverService(PreviewReadModel previews, ProjectLookup projects, CutoverEvents events, CutoverConfig config) {
+    public CutoverService(PreviewReadModel previews, ProjectLookup projects, CutoverEvents events, CutoverConfig config,
+                          CatchUp catchUp) {
+        this.catchUp = catchUp;
         this.previews = previews;
         this.projects = projects;
         this.events = events;
@@ -58,6 +65,8 @@ public class CutoverService {
     public CutoverRequest create(ProjectView project, String requestedBy, NewRequest body) {
         texts(Validation.start().check(body.previewId() != null, "preview_id", "is required"), body.customerNote(),
                 body.externalTicketRef()).orThrow();
+        // A preview restored, extended or deleted an instant ago: decide on what restore-service has announced.
+        catchUp.awaitApplied(PREVIEWS_CHANNEL, project.projectId().toString());
         PreviewView preview = previews.find(body.previewId()).filter(p -> p.projectId.equals(project.projectId()))
                 .orElseThrow(() -> ApiException.notFound("preview " + body.previewId() + " of this project"));
         Instant now = now();
@@ -200,6 +209,7 @@ public class CutoverService {
             throw new ApiException(422, "ticket_ref_required", "cutover request " + r.id + " has no external_ticket_ref; "
                     + "the customer adds it with PATCH before it can be executed");
         }
+        catchUp.awaitApplied(PREVIEWS_CHANNEL, r.projectId.toString());
         PreviewView preview = previews.find(r.previewId).orElseThrow(() -> new ApiException(409, "preview_not_ready",
                 "preview " + r.previewId + " is no longer known; nothing was started"));
         requireUsable(preview, now());

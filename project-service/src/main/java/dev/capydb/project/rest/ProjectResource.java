@@ -1,5 +1,7 @@
 package dev.capydb.project.rest;
 
+import dev.capydb.chassis.consistency.ConsumerBarrier;
+import dev.capydb.chassis.outbox.PublishOnCommit;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
@@ -39,9 +41,11 @@ public class ProjectResource {
     private final Caller caller;
     private final HostRegistry hosts;
     private final dev.capydb.project.service.PitrWindows windows;
+    private final ConsumerBarrier barrier;
 
     public ProjectResource(ProjectService service, ProjectRepository projects, ProjectAccess access, Caller caller,
-                           HostRegistry hosts, dev.capydb.project.service.PitrWindows windows) {
+                           HostRegistry hosts, dev.capydb.project.service.PitrWindows windows, ConsumerBarrier barrier) {
+        this.barrier = barrier;
         this.windows = windows;
         this.service = service;
         this.projects = projects;
@@ -89,6 +93,8 @@ public class ProjectResource {
     public Response delete(@PathParam("id") UUID id) {
         access.authorize(id, ProjectAction.DESTROY);
         service.delete(id);
+        // Every service keeps serving a project until it applies project.deleted: answer once all of them have.
+        barrier.awaitConsumed(PublishOnCommit.lastPublished());
         return Response.noContent().build();
     }
 

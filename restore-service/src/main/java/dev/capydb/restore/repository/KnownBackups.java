@@ -1,5 +1,6 @@
 package dev.capydb.restore.repository;
 
+import dev.capydb.chassis.consistency.CatchUp;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -19,10 +20,27 @@ public class KnownBackups {
     public record KnownBackup(String backupKey, UUID backupId, UUID projectId, long sizeBytes, String sha256) {
     }
 
-    private final AgroalDataSource dataSource;
+    /** The incoming channel of {@code capydb.backups}. */
+    static final String CHANNEL = "backups";
 
-    public KnownBackups(AgroalDataSource dataSource) {
+    private final AgroalDataSource dataSource;
+    private final CatchUp catchUp;
+
+    public KnownBackups(AgroalDataSource dataSource, CatchUp catchUp) {
         this.dataSource = dataSource;
+        this.catchUp = catchUp;
+    }
+
+    /**
+     * As {@link #find}, for a request naming a backup: one whose completion this service has not applied yet (the
+     * client saw it {@code completed} an instant ago) is looked for again once the consumer has caught up.
+     */
+    public Optional<KnownBackup> findForRequest(UUID projectId, String key) {
+        Optional<KnownBackup> found = find(projectId, key);
+        if (found.isEmpty() && catchUp.awaitApplied(CHANNEL, projectId.toString())) {
+            found = find(projectId, key);
+        }
+        return found;
     }
 
     /** In the caller's transaction. */

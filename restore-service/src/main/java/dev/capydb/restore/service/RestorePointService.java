@@ -59,7 +59,7 @@ public class RestorePointService {
         Instant pointTime = null;
         String lsn = null;
         if (kind.equals("backup")) {
-            backups.find(project.projectId(), r.backupKey())
+            backups.findForRequest(project.projectId(), r.backupKey())
                     .orElseThrow(() -> ApiException.notFound("backup " + r.backupKey() + " of this project"));
         } else if (r.timestamp() == null) {
             // "Now": the window must exist; switching WAL makes this moment archivable right away.

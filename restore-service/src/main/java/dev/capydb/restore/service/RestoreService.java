@@ -96,7 +96,7 @@ public class RestoreService {
         }
         if (backupKey != null) {
             String key = backupKey;
-            backups.find(project.projectId(), key).orElseThrow(() -> ApiException.notFound("backup " + key + " of this project"));
+            backups.findForRequest(project.projectId(), key).orElseThrow(() -> ApiException.notFound("backup " + key + " of this project"));
         } else {
             pitr.require(project, restoreTime);
         }

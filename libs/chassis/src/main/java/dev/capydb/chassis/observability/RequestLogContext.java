@@ -40,7 +40,7 @@ public class RequestLogContext implements ContainerRequestFilter, ContainerRespo
     }
 
     /** The project a request path is about ({@code …/projects/<uuid>/…}), if any. */
-    static Optional<String> projectOf(String path) {
+    public static Optional<String> projectOf(String path) {
         Matcher m = PROJECT_PATH.matcher(path == null ? "" : path);
         return m.find() ? Optional.of(m.group(1).toLowerCase()) : Optional.empty();
     }

@@ -11,18 +11,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
-/** Records events in the caller's transaction; {@link OutboxRelay} publishes them once that commits. */
+/**
+ * Records events in the caller's transaction; once it commits they are published at once ({@link PublishOnCommit})
+ * and, should that fail, by {@link OutboxRelay}'s next pass.
+ */
 @ApplicationScoped
 public class Outbox {
 
     private final AgroalDataSource dataSource;
     private final OutboxConfig config;
     private final JobMetrics jobMetrics;
+    private final PublishOnCommit onCommit;
 
-    public Outbox(AgroalDataSource dataSource, OutboxConfig config, JobMetrics jobMetrics) {
+    public Outbox(AgroalDataSource dataSource, OutboxConfig config, JobMetrics jobMetrics, PublishOnCommit onCommit) {
         this.dataSource = dataSource;
         this.config = config;
         this.jobMetrics = jobMetrics;
+        this.onCommit = onCommit;
     }
 
     /** Must run inside the transaction that makes the state change the event announces. */
@@ -39,6 +44,7 @@ public class Outbox {
             // The request's trace travels with the row: the relay publishes it later, on a thread of its own.
             st.setString(6, TraceContext.currentTraceparent().orElse(null));
             st.executeUpdate();
+            onCommit.written(event.id());
             // Every job ends through its job.* event, so this one place counts them all.
             jobMetrics.onPublished(event);
         } catch (SQLException e) {

@@ -45,6 +45,11 @@ public class OutboxRelay {
     /** Outbox lag as the last relay pass saw it (scrapes must not query the database). */
     private final AtomicLong unpublished = new AtomicLong();
     private final AtomicLong oldestAgeMillis = new AtomicLong();
+    /** When this replica's last pass failed to reach Kafka (0: never), and when the running pass began (0: none). */
+    private volatile long lastFailureNanos;
+    private final AtomicLong passStartedNanos = new AtomicLong();
+    private static final long UNHEALTHY_NANOS = java.time.Duration.ofSeconds(30).toNanos();
+    private static final long STUCK_PASS_NANOS = java.time.Duration.ofSeconds(2).toNanos();
 
     public OutboxRelay(AgroalDataSource dataSource, OutboxConfig config, MeterRegistry metrics) {
         this.dataSource = dataSource;
@@ -89,6 +94,18 @@ public class OutboxRelay {
      * @return how many rows were published
      */
     public int relayPending(Producer<String, String> kafka) {
+        passStartedNanos.set(System.nanoTime());
+        try {
+            return pass(kafka);
+        } catch (RuntimeException e) {
+            lastFailureNanos = System.nanoTime();
+            throw e;
+        } finally {
+            passStartedNanos.set(0);
+        }
+    }
+
+    private int pass(Producer<String, String> kafka) {
         return QuarkusTransaction.requiringNew().timeout((int) config.deliveryTimeout().toSeconds() + 30).call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 if (!electRelay(c)) {
@@ -111,10 +128,11 @@ public class OutboxRelay {
                 }
                 kafka.flush();
                 List<Long> published = new ArrayList<>();
+                List<RecordMetadata> where = new ArrayList<>();
                 String failure = null;
                 for (int i = 0; i < rows.size(); i++) {
                     try {
-                        acks.get(i).get(config.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                        where.add(acks.get(i).get(config.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS));
                         published.add(rows.get(i).seq);
                     } catch (Exception e) {
                         failure = e.getCause() != null ? e.getCause().toString() : e.toString();
@@ -122,8 +140,9 @@ public class OutboxRelay {
                         break;
                     }
                 }
-                markPublished(c, published);
+                markPublished(c, published, where);
                 measureLag(c);
+                lastFailureNanos = failure == null ? 0 : System.nanoTime();
                 if (failure != null) {
                     LOG.warnf("outbox: published %d of %d events; Kafka refused the next: %s", published.size(),
                             rows.size(), failure);
@@ -170,14 +189,104 @@ public class OutboxRelay {
         }
     }
 
-    private static void markPublished(Connection c, List<Long> seqs) throws SQLException {
+    private static void markPublished(Connection c, List<Long> seqs, List<RecordMetadata> where) throws SQLException {
         if (seqs.isEmpty()) {
             return;
         }
-        try (PreparedStatement st = c.prepareStatement(
-                "UPDATE outbox_event SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY (?)")) {
+        try (PreparedStatement st = c.prepareStatement("UPDATE outbox_event o SET published_at = now(), "
+                + "attempts = attempts + 1, kafka_partition = w.p, kafka_offset = w.o FROM unnest(?::bigint[], "
+                + "?::integer[], ?::bigint[]) AS w(seq, p, o) WHERE o.seq = w.seq")) {
             st.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
+            st.setArray(2, c.createArrayOf("integer", where.stream().map(RecordMetadata::partition).toArray()));
+            st.setArray(3, c.createArrayOf("bigint", where.stream().map(RecordMetadata::offset).toArray()));
             st.executeUpdate();
+        }
+    }
+
+    /**
+     * Publishes now, rather than at the next tick, until the given events are in Kafka; returns where they landed.
+     * Called right after the transaction that wrote them commits, so the caller's answer is only sent once every
+     * other service can read the events. It does not wait while the relay cannot reach Kafka (the scheduled relay
+     * keeps trying; the events are safe in the outbox), nor beyond {@code capydb.consistency.publish-timeout}.
+     */
+    public List<PublishedEvent> publishNow(java.util.Collection<java.util.UUID> ids, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (config.relayEnabled() && healthy()) {
+            try {
+                relayPending(producer());
+            } catch (RuntimeException e) {
+                LOG.debugf("outbox: publishing at commit failed, the relay will retry: %s", e.getMessage());
+                return List.of();
+            }
+            List<PublishedEvent> done = published(ids);
+            if (done.size() == ids.size() || System.nanoTime() > deadline) {
+                return done;
+            }
+            sleep(5);   // another replica's pass holds the relay lock and has our rows: wait for it
+        }
+        return List.of();
+    }
+
+    /**
+     * Publishes the project's events that are still in the outbox (a worker committed them an instant ago and is
+     * publishing them): an answer about the project then never shows a state whose event other services cannot
+     * read yet. One query that finds nothing in the usual case.
+     */
+    public void publishPendingOf(String eventKey, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (hasUnpublished(eventKey) && config.relayEnabled() && healthy() && System.nanoTime() < deadline) {
+            try {
+                relayPending(producer());
+            } catch (RuntimeException e) {
+                return;
+            }
+            sleep(5);
+        }
+    }
+
+    /** Not while Kafka refused this replica's last pass (30 s), or a pass has been stuck for 2 s. */
+    private boolean healthy() {
+        long now = System.nanoTime();
+        long failed = lastFailureNanos;
+        long started = passStartedNanos.get();
+        return (failed == 0 || now - failed > UNHEALTHY_NANOS) && (started == 0 || now - started < STUCK_PASS_NANOS);
+    }
+
+    private boolean hasUnpublished(String eventKey) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT 1 FROM outbox_event WHERE event_key = ? AND published_at IS NULL LIMIT 1")) {
+            st.setString(1, eventKey);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the outbox", e);
+        }
+    }
+
+    private List<PublishedEvent> published(java.util.Collection<java.util.UUID> ids) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT id, topic, kafka_partition, kafka_offset FROM outbox_event WHERE id = ANY (?) "
+                        + "AND published_at IS NOT NULL")) {
+            st.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            List<PublishedEvent> out = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new PublishedEvent(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getInt(3),
+                            rs.getLong(4)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the outbox", e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

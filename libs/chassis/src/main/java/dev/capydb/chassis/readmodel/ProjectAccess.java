@@ -1,5 +1,6 @@
 package dev.capydb.chassis.readmodel;
 
+import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.security.Caller;
 import dev.capydb.chassis.security.OrgRole;
@@ -14,16 +15,21 @@ import java.util.UUID;
 @ApplicationScoped
 public class ProjectAccess {
 
+    /** The incoming channel that feeds the project read model. */
+    static final String CHANNEL = "projects";
+
     private final ProjectLookup lookup;
     private final Caller caller;
+    private final CatchUp catchUp;
 
-    public ProjectAccess(ProjectLookup lookup, Caller caller) {
+    public ProjectAccess(ProjectLookup lookup, Caller caller, CatchUp catchUp) {
         this.lookup = lookup;
         this.caller = caller;
+        this.catchUp = catchUp;
     }
 
     public ProjectView authorize(UUID projectId, ProjectAction action) {
-        ProjectView project = lookup.find(projectId).filter(p -> !p.isDeleted())
+        ProjectView project = find(projectId).filter(p -> !p.isDeleted())
                 .orElseThrow(() -> ApiException.notFound("project " + projectId));
         Optional<OrgRole> role = caller.principal().roleIn(project.orgId());
         if (role.isEmpty()) {
@@ -32,6 +38,18 @@ public class ProjectAccess {
         if (!role.get().atLeast(action.needs())) {
             throw ApiException.forbidden("this action needs the org " + action.needs().name().toLowerCase()
                     + " role in " + project.orgId());
+        }
+        return project;
+    }
+
+    /**
+     * The project, if known here; one this service has not heard of yet (created an instant ago) is looked for again
+     * once the read model has applied everything Kafka holds for it, so a project the API acknowledged is never 404.
+     */
+    public Optional<ProjectView> find(UUID projectId) {
+        Optional<ProjectView> project = lookup.find(projectId);
+        if (project.isEmpty() && catchUp.awaitApplied(CHANNEL, projectId.toString())) {
+            project = lookup.find(projectId);
         }
         return project;
     }
