@@ -137,7 +137,6 @@ class DashboardFlowsE2EIT extends BrowserIT {
         String odd = project("ui-ext-" + UUID.randomUUID().toString().substring(0, 8));
         Stack.psql(url(odd), "CREATE EXTENSION intarray");   // trusted, but outside the 13-extension allowlist
         String target = project("ui-imp-" + UUID.randomUUID().toString().substring(0, 8));
-        awaitImportServiceKnows(target);
 
         BrowserContext ctx = dashboard.newContext();
         Page alice = dashboard.signIn(ctx, "alice", "/#/" + target + "/import");
@@ -244,17 +243,6 @@ class DashboardFlowsE2EIT extends BrowserIT {
     private static String url(String projectId) {
         return Stack.api("alice").get("/v1/projects/{id}/connection", projectId).then().statusCode(200)
                 .extract().path("database_url");
-    }
-
-    /** import-service learns of new projects from capydb.projects: the panel is only useful once it has. */
-    private static void awaitImportServiceKnows(String projectId) throws InterruptedException {
-        for (int i = 0; i < 80; i++) {
-            if (Stack.api("alice").get("/v1/projects/{id}/imports", projectId).statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("import-service never learned of project " + projectId);
     }
 
     private static void run(String... command) throws Exception {

@@ -385,9 +385,7 @@ class FaultsIT {
     // ---------------------------------------------------------------------------------------------------------
 
     private String project(String prefix) {
-        String id = Stack.api("alice").contentType("application/json")
-                .body(Map.of("name", prefix + "-" + UUID.randomUUID().toString().substring(0, 8)))
-                .post("/v1/projects").then().statusCode(201).extract().path("id");
+        String id = Jobs.newProject(prefix);
         projects.add(id);
         return id;
     }
@@ -395,8 +393,7 @@ class FaultsIT {
     /** A project whose database holds a table {@code items} of 20,000 rows. */
     private String projectWithItems(String prefix) throws Exception {
         String id = project(prefix);
-        Stack.psql(Jobs.databaseUrl(id), "CREATE TABLE items (id int primary key, v text);"
-                + " INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 20000) g");
+        Jobs.fillItems(id, 20_000);
         return id;
     }
 

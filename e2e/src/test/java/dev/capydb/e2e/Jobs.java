@@ -37,6 +37,19 @@ final class Jobs {
         return Stack.psql(url, sql.toString());
     }
 
+    /** A new project of alice's, named {@code <prefix>-<random>}. */
+    static String newProject(String prefix) {
+        return Stack.api("alice").contentType("application/json")
+                .body(Map.of("name", prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8)))
+                .post("/v1/projects").then().statusCode(201).extract().path("id");
+    }
+
+    /** Gives the project's database a table {@code items} of {@code rows} rows. */
+    static void fillItems(String project, int rows) throws Exception {
+        Stack.psql(databaseUrl(project), "CREATE TABLE items (id int PRIMARY KEY, v text);"
+                + " INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, " + rows + ") g");
+    }
+
     /** Asks for a backup; accepted at once, however new the project (the API acknowledged it). */
     static String postBackup(String project, String label) {
         return Stack.api("alice").contentType("application/json").body(Map.of("label", label))
@@ -68,6 +81,12 @@ final class Jobs {
     static JsonPath awaitBackupWhere(String project, String backupId, Predicate<JsonPath> done,
                                              Duration timeout) throws InterruptedException {
         return await(() -> Stack.api("alice").get("/v1/projects/{id}/backups/{b}", project, backupId), done, timeout);
+    }
+
+    /** Waits until the import has ended (completed or failed). */
+    static JsonPath awaitImport(String project, String importId) throws InterruptedException {
+        return await(() -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", project, importId),
+                x -> !x.getString("status").matches("pending|running"), Duration.ofMinutes(5));
     }
 
     static JsonPath awaitRestore(String project, String restoreId, Predicate<JsonPath> done, Duration timeout)

@@ -60,6 +60,11 @@ final class StackControl {
         signal(component, "TERM");
     }
 
+    /** Stops a PostgreSQL cluster the way a host restart does: SIGINT, PostgreSQL's fast shutdown (sessions end). */
+    static void fastStop(String component) throws Exception {
+        signal(component, "INT");
+    }
+
     private static void signal(String component, String signal) throws Exception {
         long pid = pid(component);
         run(List.of("kill", "-" + signal, Long.toString(pid)), Duration.ofSeconds(10));

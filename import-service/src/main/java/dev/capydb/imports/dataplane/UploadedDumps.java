@@ -81,18 +81,16 @@ public class UploadedDumps {
         ToolResult r = tools.run(ToolInvocation.of("pg_restore")
                 .args("--list")
                 .stdin(in -> {
+                    // pg_restore stops reading once it has the table of contents: the runner leaves the verdict to
+                    // its exit status then; a failure to read the object itself is still a failure.
                     try (InputStream a = store.open(storage.importsBucket(), key)) {
                         a.transferTo(in);
-                    } catch (IOException e) {
-                        // pg_restore stops reading once it has the TOC; its exit status is what counts.
                     }
                 })
                 .stdout(out -> toc.set(new String(out.readAllBytes(), StandardCharsets.UTF_8)))
                 .timeout(config.importTimeout())
                 .build());
-        // Not r.succeeded(): pg_restore --list stops reading after the table of contents, so the rest of a larger
-        // archive meets a closed pipe (a stream failure by the runner's rules, seen now and then in CI).
-        if (r.exitCode() != 0 || r.timedOut()) {
+        if (!r.succeeded()) {
             throw new IOException("the uploaded file is not a readable pg_dump archive: "
                     + r.describeFailure("pg_restore --list"));
         }

@@ -65,17 +65,20 @@ public class ToolRunner implements AutoCloseable {
         AtomicReference<String> streamFailure = new AtomicReference<>();
         TailBuffer stderr = new TailBuffer(STDERR_TAIL_BYTES);
         List<CompletableFuture<Void>> pumping = new ArrayList<>();
-        pumping.add(pump(() -> process.getErrorStream().transferTo(stderr), process, streamFailure, "stderr"));
-        inv.stdin().ifPresent(task -> pumping.add(pump(() -> {
-            try (OutputStream in = process.getOutputStream()) {
-                task.run(in);
-            }
-        }, process, streamFailure, "stdin")));
+        pumping.add(pump(() -> process.getErrorStream().transferTo(stderr), process, streamFailure, "stderr", null));
+        inv.stdin().ifPresent(task -> {
+            ToolInput input = new ToolInput(process.getOutputStream());
+            pumping.add(pump(() -> {
+                try (input) {
+                    task.run(input);
+                }
+            }, process, streamFailure, "stdin", input));
+        });
         inv.stdout().ifPresent(task -> pumping.add(pump(() -> {
             try (InputStream out = process.getInputStream()) {
                 task.run(out);
             }
-        }, process, streamFailure, "stdout")));
+        }, process, streamFailure, "stdout", null)));
 
         boolean timedOut = false;
         try {
@@ -98,17 +101,25 @@ public class ToolRunner implements AutoCloseable {
         return new ToolResult(exit, timedOut, scrub(stderr.text(), inv.env()), streamFailure.get());
     }
 
+    /**
+     * Runs one stream task. {@code ownInput} is this tool's stdin when the task feeds it: the tool closing that pipe
+     * (pg_restore --list once it has the table of contents, or a tool that failed) is no failure of the stream,
+     * whether the tool is still exiting or gone; its exit status says whether that was fine, and killing a tool that
+     * is finishing would make one. Any other tool that stops reading (a downstream tool the task writes into) is.
+     */
     private CompletableFuture<Void> pump(IoRunnable task, Process process, AtomicReference<String> failure,
-                                         String which) {
+                                         String which, ToolInput ownInput) {
         return CompletableFuture.runAsync(() -> {
             try {
                 task.run();
-            } catch (IOException | RuntimeException e) {
-                // A broken pipe after the tool exited on its own is not the stream's fault.
-                if (process.isAlive() || !"stdin".equals(which)) {
+            } catch (ToolStoppedReading e) {
+                if (e.input != ownInput) {
                     failure.compareAndSet(null, which + ": " + e.getMessage());
                     kill(process);
                 }
+            } catch (IOException | RuntimeException e) {
+                failure.compareAndSet(null, which + ": " + e.getMessage());
+                kill(process);
             }
         }, pumps);
     }
@@ -145,6 +156,65 @@ public class ToolRunner implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Raised when writing to a tool's stdin fails: the tool stopped reading (closed the pipe or exited). */
+    static final class ToolStoppedReading extends IOException {
+        /** Whose stdin it was. */
+        final transient ToolInput input;
+
+        ToolStoppedReading(ToolInput input, IOException cause) {
+            super("the tool stopped reading its input: " + cause.getMessage(), cause);
+            this.input = input;
+        }
+    }
+
+    /**
+     * A tool's stdin: a failure to write to it (or to flush or close it) is the tool's doing, told apart from a
+     * failure of the source the caller copies from, which stays a stream failure.
+     */
+    static final class ToolInput extends java.io.FilterOutputStream {
+        ToolInput(OutputStream pipe) {
+            super(pipe);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (ToolStoppedReading e) {
+                throw e;
+            } catch (IOException e) {
+                throw new ToolStoppedReading(this, e);
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new ToolStoppedReading(this, e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new ToolStoppedReading(this, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new ToolStoppedReading(this, e);
+            }
+        }
     }
 
     /** A blocking step on one of the child's streams. */

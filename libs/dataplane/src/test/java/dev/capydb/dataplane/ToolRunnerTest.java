@@ -84,6 +84,35 @@ class ToolRunnerTest {
     }
 
     @Test
+    void aToolThatStopsReadingItsInputIsJudgedByItsExitStatus() {
+        // Like pg_restore --list: it reads what it needs, closes its stdin and takes a moment more to exit, while
+        // the caller still writes. The closed pipe is no failure; killing the tool for it (as the runner once did,
+        // rejecting valid uploaded dumps now and then) would make one.
+        byte[] chunk = new byte[64 * 1024];
+        for (String exit : new String[] {"0", "3"}) {
+            ToolResult result = RUNNER.run(ToolInvocation.of("sh")
+                    .args("-c", "head -c 10 >/dev/null; exec 0<&-; sleep 0.3; exit " + exit)
+                    .stdin(in -> {
+                        for (int i = 0; i < 1024; i++) {
+                            in.write(chunk);
+                        }
+                    })
+                    .build());
+            assertEquals(Integer.parseInt(exit), result.exitCode(), result.describeFailure("sh"));
+            assertEquals(exit.equals("0"), result.succeeded(), result.describeFailure("sh"));
+        }
+        // A failure of the source the input is copied from is still the stream's failure.
+        ToolResult broken = RUNNER.run(ToolInvocation.of("sh").args("-c", "cat >/dev/null")
+                .stdin(in -> {
+                    in.write(chunk);
+                    throw new java.io.IOException("object storage unavailable");
+                })
+                .build());
+        assertFalse(broken.succeeded());
+        assertTrue(broken.describeFailure("sh").contains("object storage unavailable"), broken.describeFailure("sh"));
+    }
+
+    @Test
     void refusesToBlockAnEventLoop() throws Exception {
         Vertx vertx = Vertx.vertx();
         try {

@@ -17,6 +17,6 @@ public interface ConsistencyConfig {
     Duration barrierTimeout();
 
     /** How long a commit waits for its events to be in Kafka before the caller is answered anyway. */
-    @WithDefault("PT10S")
+    @WithDefault("PT3S")
     Duration publishTimeout();
 }

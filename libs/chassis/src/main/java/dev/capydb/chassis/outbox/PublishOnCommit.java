@@ -71,11 +71,13 @@ public class PublishOnCommit {
 
     private List<PublishedEvent> publish(List<UUID> ids) {
         try {
-            return publisher.submit(() -> relay.publishNow(ids, config.publishTimeout())).get();
+            // Bounded here too: a pass that blocks on an unreachable broker goes on in the background.
+            return publisher.submit(() -> relay.publishNow(ids, config.publishTimeout()))
+                    .get(config.publishTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of();
-        } catch (ExecutionException | RuntimeException e) {
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             LOG.warnf("outbox: events %s committed but not published at once (the relay will): %s", ids,
                     e.getMessage());
             return List.of();

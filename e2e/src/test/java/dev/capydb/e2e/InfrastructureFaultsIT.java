@@ -1,0 +1,135 @@
+package dev.capydb.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The platform's own dependencies failing under it: the identity provider down (tokens already issued keep
+ * working, a new login fails plainly), a data-plane host restarted in the middle of a backup, and the object store
+ * killed in the middle of a restore. Each job ends in a visible state with its reason, production keeps its rows,
+ * nothing half-made is left behind, and the next job works. Each test prints one {@code faults:} line.
+ */
+@Tag("faults")
+class InfrastructureFaultsIT {
+
+    private final List<String> projects = new ArrayList<>();
+
+    @AfterEach
+    void mend() throws Exception {
+        StackControl.up();
+        for (String p : projects) {
+            Stack.api("alice").delete("/v1/projects/{id}", p);
+        }
+    }
+
+    @Test
+    void keycloakDownKeepsIssuedTokensWorkingAndANewLoginFailsPlainly() throws Exception {
+        String project = project("faults-kc", 1_000);
+        StackControl.stop("keycloak");
+        JsonPath backup;
+        try {
+            // Every service checks tokens against the signing keys it already holds.
+            Stack.api("alice").get("/v1/projects/{id}", project).then().statusCode(200);
+            backup = Jobs.awaitBackup(project, Jobs.postBackup(project, "keycloak-down"));
+            // Nobody can sign in meanwhile: the token endpoint does not answer at all.
+            assertThrows(Exception.class, () -> given().contentType("application/x-www-form-urlencoded")
+                    .formParam("grant_type", "password").formParam("client_id", "capydb-cli")
+                    .formParam("username", "bob").formParam("password", "bob")
+                    .post(Stack.keycloak() + "/protocol/openid-connect/token"));
+            // And a token that is not one is still a 401 problem, not a failure of ours.
+            Stack.anonymous().header("Authorization", "Bearer not.a.token").get("/v1/projects").then().statusCode(401)
+                    .contentType("application/problem+json");
+        } finally {
+            StackControl.up();
+        }
+        System.out.printf("faults: keycloak_down backup=%s%n", backup.getString("status"));
+        assertEquals("completed", backup.getString("status"), backup.prettify());
+    }
+
+    @Test
+    void aDataPlaneHostRestartedDuringABackupEndsItVisiblyAndLosesNothing() throws Exception {
+        String project = project("faults-host", 1_500_000);
+        String url = Jobs.databaseUrl(project);
+        String before = Jobs.rowHashes(url, "items");
+        String backupId = Jobs.postBackup(project, "host-restart");
+        JsonPath running = Jobs.awaitBackupWhere(project, backupId, b -> !"pending".equals(b.getString("status")),
+                Duration.ofMinutes(1));
+        Jobs.sleep(300);
+        StackControl.fastStop("pg-local-1");
+        StackControl.up();
+        JsonPath ended = Jobs.awaitBackup(project, backupId);
+        String key = ended.getString("backup_key");
+        boolean partialObject = "failed".equals(ended.getString("status")) && key != null
+                && Files.exists(StackControl.objectFile("capydb-backups", key));
+        String after = Jobs.rowHashes(url, "items");
+        JsonPath later = Jobs.awaitBackup(project, Jobs.postBackup(project, "after-the-restart"));
+        System.out.printf("faults: host_restarted_during=%s backup=%s partial_object_left=%b production_identical=%b"
+                + " later_backup=%s%n", running.getString("status"), ended.getString("status"), partialObject,
+                before.equals(after), later.getString("status"));
+        assertTrue(ended.getString("status").matches("completed|failed"), ended.prettify());
+        if ("failed".equals(ended.getString("status"))) {
+            assertFalse(ended.getString("error") == null || ended.getString("error").isBlank(), ended.prettify());
+        }
+        assertFalse(partialObject, "a failed backup leaves no object");
+        assertEquals(before, after, "production keeps its rows");
+        assertEquals("completed", later.getString("status"), later.prettify());
+    }
+
+    @Test
+    void theObjectStoreKilledDuringARestoreLeavesNoHalfPreview() throws Exception {
+        String project = project("faults-s3-restore", 1_500_000);
+        String url = Jobs.databaseUrl(project);
+        JsonPath backup = Jobs.completedBackup(project);
+        String before = Jobs.rowHashes(url, "items");
+        var started = Stack.api("alice").contentType("application/json")
+                .body(Map.of("backup_key", backup.getString("backup_key"), "ttl_hours", 1))
+                .post("/v1/projects/{id}/restores", project).then().statusCode(202).extract();
+        String restoreId = started.path("id");
+        String previewId = started.path("preview_id");
+        Jobs.awaitRestore(project, restoreId, r -> !"pending".equals(r.getString("status")), Duration.ofMinutes(1));
+        Jobs.sleep(300);
+        // Killed, not stopped: a stopping s3proxy lets the download in flight finish.
+        StackControl.crash("s3proxy");
+        JsonPath ended;
+        try {
+            ended = Jobs.awaitRestore(project, restoreId, r -> !r.getString("status").matches("pending|running"),
+                    Duration.ofMinutes(3));
+        } finally {
+            StackControl.up();
+        }
+        String previewDb = "pv_" + previewId.replace("-", "");
+        boolean halfPreview = !Stack.psql(Jobs.hostAdminUrl(), "SELECT count(*) FROM pg_database WHERE datname = '"
+                + previewDb + "'").equals("0");
+        String after = Jobs.rowHashes(url, "items");
+        System.out.printf("faults: s3_killed_during_restore restore=%s half_preview_left=%b production_identical=%b%n",
+                ended.getString("status"), halfPreview, before.equals(after));
+        if ("failed".equals(ended.getString("status"))) {
+            assertFalse(ended.getString("error") == null || ended.getString("error").isBlank(), ended.prettify());
+            assertFalse(halfPreview, "a failed restore leaves no preview database");
+        } else {
+            // The object was read whole before storage stopped: then the preview is complete.
+            assertEquals("completed", ended.getString("status"), ended.prettify());
+        }
+        assertEquals(before, after, "production keeps its rows");
+    }
+
+    private String project(String prefix, int rows) throws Exception {
+        String id = Jobs.newProject(prefix);
+        projects.add(id);
+        Jobs.fillItems(id, rows);
+        return id;
+    }
+}
