@@ -69,7 +69,7 @@ export CAPYDB_CLI_CLIENT_ID="${CAPYDB_CLI_CLIENT_ID:-capydb-cli}"
 # Origins the dashboard is opened from (space-separated): s3proxy allows them to PUT uploads (CORS).
 export CAPYDB_UI_ORIGINS="${CAPYDB_UI_ORIGINS:-http://127.0.0.1:$CAPYDB_GATEWAY_PORT http://localhost:$CAPYDB_GATEWAY_PORT}"
 
-# Development-only egress switch (DESIGN.md §6): 1 admits loopback targets for
+# Development-only egress switch (docs/architecture.md, "Egress"): 1 admits loopback targets for
 # imports/webhooks. Anything else means strict.
 export CAPYDB_ALLOW_LOOPBACK="${CAPYDB_ALLOW_LOOPBACK:-0}"
 
@@ -82,5 +82,5 @@ export CAPYDB_S3_BUCKET_BACKUPS="${CAPYDB_S3_BUCKET_BACKUPS:-capydb-backups}"
 export CAPYDB_S3_BUCKET_WAL="${CAPYDB_S3_BUCKET_WAL:-capydb-wal}"
 export CAPYDB_S3_BUCKET_IMPORTS="${CAPYDB_S3_BUCKET_IMPORTS:-capydb-imports}"
 export CAPYDB_GATEWAY_URL="${CAPYDB_GATEWAY_URL:-http://127.0.0.1:$CAPYDB_GATEWAY_PORT}"
-# PostgreSQL binaries (Debian's PostgreSQL 15; the whole plane is 15, RUNTIME.md).
+# PostgreSQL binaries (Debian's PostgreSQL 15; the whole plane is 15, docs/runtime.md).
 export CAPYDB_PG_BIN="${CAPYDB_PG_BIN:-/usr/lib/postgresql/15/bin}"

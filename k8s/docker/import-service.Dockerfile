@@ -12,7 +12,7 @@ RUN mkdir -p /usr/share/man/man1 \
  && groupadd --system --gid 10001 capydb \
  && useradd --system --uid 10001 --gid capydb --home-dir /deployments --shell /usr/sbin/nologin capydb
 
-# pg_dump/pg_restore/psql 15: the same major as every data-plane host (RUNTIME.md); found through CAPYDB_PG_BIN.
+# pg_dump/pg_restore/psql 15: the same major as every data-plane host (docs/runtime.md); found through CAPYDB_PG_BIN.
 ENV CAPYDB_PG_BIN=/usr/lib/postgresql/15/bin
 WORKDIR /deployments
 # Dependencies first: they change less often than the application, so their layer is reused.

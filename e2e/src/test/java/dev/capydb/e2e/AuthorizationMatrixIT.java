@@ -14,7 +14,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every route of PRODUCT.md's table × {no token, bad token, member, admin, other org's admin, operator}: each
+ * Every public API route × {no token, bad token, member, admin, other org's admin, operator}: each
  * cell answers as specified (401 before routing, 404 for another org's project, 403 for a role too low, 2xx
  * otherwise), printed as a table.
  */

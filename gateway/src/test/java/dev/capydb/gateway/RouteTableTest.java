@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The configured route table sends every PRODUCT.md route to its owner and nothing else anywhere. */
+/** The configured route table sends every public API route to its owner and nothing else anywhere. */
 class RouteTableTest {
 
     private static RouteTable configured() throws Exception {

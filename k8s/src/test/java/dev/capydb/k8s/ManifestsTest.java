@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Renders every overlay with kubectl kustomize and checks what issue 9 asks of the manifests. */
+/** Renders every overlay with kubectl kustomize and checks what production needs of the manifests. */
 class ManifestsTest {
 
     /** Names of settings that hold credentials: such a value must come from a Secret, never a literal. */
@@ -368,7 +368,7 @@ class ManifestsTest {
         }
     }
 
-    /** Services that connect to addresses users choose (DESIGN.md §6). */
+    /** Services that connect to addresses users choose (docs/architecture.md, "Egress"). */
     static final List<String> USER_CHOSEN_EGRESS = List.of("import-service", "webhook-service");
 
     @Test

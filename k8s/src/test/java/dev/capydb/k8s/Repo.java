@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /** The repository around this module: where things are, which service modules exist, their config. */
 final class Repo {
 
-    /** Worker services KEDA scales on consumer-group lag (issue 9). */
+    /** Worker services KEDA scales on consumer-group lag. */
     static final List<String> WORKERS = List.of("backup-service", "restore-service", "import-service", "webhook-service");
 
     /** Services that run PostgreSQL client tools, and the one that also runs a server (PITR). */

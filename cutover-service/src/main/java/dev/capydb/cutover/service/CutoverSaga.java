@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * The cutover saga's reactions (DESIGN.md §4): a verified pre-cutover backup starts the promotion, the promotion's
+ * The cutover saga's reactions (docs/cutovers.md): a verified pre-cutover backup starts the promotion, the promotion's
  * outcome ends the request. Each answer only counts for the step the request is waiting for; nothing is retried.
  */
 @ApplicationScoped

@@ -42,7 +42,7 @@ public enum EventType {
     WEBHOOK_DELIVERY_EXHAUSTED("webhook.delivery_exhausted", Topic.WEBHOOKS, WebhookDeliveryPayload.class);
 
     /**
-     * The types customers may subscribe webhooks to and see in the audit trail (DESIGN.md §3); the rest are
+     * The types customers may subscribe webhooks to and see in the audit trail (docs/architecture.md, "Events"); the rest are
      * internal saga steps and bookkeeping.
      */
     public static final java.util.Set<EventType> PUBLIC = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
