@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,9 +49,7 @@ class ReadYourWritesIT {
     }
 
     private static void round(int i, List<String> misses) throws InterruptedException {
-        String project = Stack.api("alice").contentType("application/json")
-                .body(Map.of("name", "ryw-" + UUID.randomUUID().toString().substring(0, 8)))
-                .post("/v1/projects").then().statusCode(201).extract().path("id");
+        String project = Jobs.newProject("ryw");
         for (String resource : PROJECT_SCOPED) {
             expect(misses, i, "list " + resource + " of the new project", 200,
                     Stack.api("alice").get("/v1/projects/{id}/" + resource, project));

@@ -182,8 +182,6 @@ public class ToolRunner implements AutoCloseable {
         public void write(byte[] b, int off, int len) throws IOException {
             try {
                 out.write(b, off, len);
-            } catch (ToolStoppedReading e) {
-                throw e;
             } catch (IOException e) {
                 throw new ToolStoppedReading(this, e);
             }

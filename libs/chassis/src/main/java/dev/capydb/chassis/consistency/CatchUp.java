@@ -2,6 +2,7 @@ package dev.capydb.chassis.consistency;
 
 import dev.capydb.chassis.consistency.KafkaOffsets.KafkaUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
@@ -55,7 +56,7 @@ public class CatchUp {
             TopicPartition tp = new TopicPartition(topic.get(), kafka.partitionFor(topic.get(), key));
             long end = kafka.endOffset(tp);
             while (true) {
-                long applied = kafka.committed(group.get(), tp).orElse(0L);
+                long applied = kafka.committed(List.of(group.get()), tp).get(group.get());
                 if (applied >= end) {
                     return true;
                 }

@@ -4,6 +4,7 @@ import dev.capydb.chassis.consistency.KafkaOffsets.KafkaUnavailable;
 import dev.capydb.chassis.outbox.PublishedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
@@ -35,8 +36,10 @@ public class ConsumerBarrier {
         try {
             for (PublishedEvent e : events) {
                 TopicPartition tp = new TopicPartition(e.topic(), e.partition());
+                // Who reads the partition is asked once; then only their offsets, until each is past the event.
+                List<String> readers = kafka.groupsReading(tp);
                 while (true) {
-                    Map<String, Long> committed = kafka.committedByActiveGroups(tp);
+                    Map<String, Long> committed = kafka.committed(readers, tp);
                     var behind = committed.entrySet().stream().filter(g -> g.getValue() <= e.offset()).toList();
                     if (behind.isEmpty()) {
                         break;

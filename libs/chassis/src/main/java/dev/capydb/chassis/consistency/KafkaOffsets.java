@@ -46,8 +46,8 @@ public class KafkaOffsets {
 
     /** The partition the default producer partitioner puts {@code key} in (murmur2, as the relay's producer does). */
     public int partitionFor(String topic, String key) throws KafkaUnavailable {
-        int count = partitions.computeIfAbsent(topic, t -> -1);
-        if (count < 0) {
+        Integer count = partitions.get(topic);
+        if (count == null) {
             count = get(admin().describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().size();
             partitions.put(topic, count);
         }
@@ -60,42 +60,36 @@ public class KafkaOffsets {
     }
 
     /**
-     * The committed offset of every consumer group that has a live member assigned {@code tp} now (a group with no
-     * committed offset yet counts as 0). Groups nobody runs any more are left out: they will never move.
+     * The consumer groups that have a live member assigned {@code tp} now. Groups nobody runs any more are left out:
+     * they will never move.
      */
-    public Map<String, Long> committedByActiveGroups(TopicPartition tp) throws KafkaUnavailable {
+    public List<String> groupsReading(TopicPartition tp) throws KafkaUnavailable {
         List<String> stable = get(admin().listGroups(ListGroupsOptions.forConsumerGroups()
                 .inGroupStates(Set.of(GroupState.STABLE, GroupState.PREPARING_REBALANCE,
                         GroupState.COMPLETING_REBALANCE))).all()).stream().map(GroupListing::groupId).toList();
         if (stable.isEmpty()) {
-            return Map.of();
+            return List.of();
         }
         Map<String, ConsumerGroupDescription> described = get(admin().describeConsumerGroups(stable).all());
-        Map<String, ListConsumerGroupOffsetsSpec> reading = new HashMap<>();
-        described.forEach((group, d) -> {
-            if (d.members().stream().anyMatch(m -> m.assignment().topicPartitions().contains(tp))) {
-                reading.put(group, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp)));
-            }
-        });
-        if (reading.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed =
-                get(admin().listConsumerGroupOffsets(reading).all());
-        Map<String, Long> out = new HashMap<>();
-        reading.keySet().forEach(group -> {
-            OffsetAndMetadata o = committed.getOrDefault(group, Map.of()).get(tp);
-            out.put(group, o == null ? 0L : o.offset());
-        });
-        return out;
+        return described.entrySet().stream()
+                .filter(d -> d.getValue().members().stream().anyMatch(m -> m.assignment().topicPartitions().contains(tp)))
+                .map(Map.Entry::getKey).toList();
     }
 
-    /** The offset {@code group} has committed in {@code tp}; empty when it has committed nothing there. */
-    public java.util.Optional<Long> committed(String group, TopicPartition tp) throws KafkaUnavailable {
-        OffsetAndMetadata o = get(admin().listConsumerGroupOffsets(Map.of(group,
-                new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp)))).partitionsToOffsetAndMetadata(group))
-                .get(tp);
-        return o == null ? java.util.Optional.empty() : java.util.Optional.of(o.offset());
+    /** The offset each of {@code groups} has committed in {@code tp} (0 for one that has committed nothing there). */
+    public Map<String, Long> committed(List<String> groups, TopicPartition tp) throws KafkaUnavailable {
+        if (groups.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
+        groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp))));
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = get(admin().listConsumerGroupOffsets(specs).all());
+        Map<String, Long> out = new HashMap<>();
+        groups.forEach(g -> {
+            OffsetAndMetadata o = committed.getOrDefault(g, Map.of()).get(tp);
+            out.put(g, o == null ? 0L : o.offset());
+        });
+        return out;
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws KafkaUnavailable {
