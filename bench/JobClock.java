@@ -17,10 +17,9 @@ import java.util.regex.Pattern;
  * too eager a poll: a curl and a jq per poll, or even a request every 20 ms through the gateway, cost the 2-core
  * machine enough CPU to slow down the very dump or restore being timed.
  *
- * <pre>java -cp CLASSES JobClock GATEWAY TOKEN PATH JSON RETRY_404 POLL_MS TIMEOUT_S OUT</pre>
+ * <pre>java -cp CLASSES JobClock GATEWAY TOKEN PATH JSON POLL_MS TIMEOUT_S OUT</pre>
  * POSTs JSON to GATEWAY+PATH, polls GATEWAY+PATH/{id}; writes the POST's answer to OUT.post and the completed job to
- * OUT. With RETRY_404=1 a 404 is retried for up to 20 s (a service has not yet learned of a new project or backup
- * from Kafka). Exits 2 on an unexpected HTTP status, 3 when the job failed, 4 on timeout; the body goes to stderr.
+ * OUT. A 404 is an error like any other: what the API acknowledged is usable at once. Exits 2 on an unexpected HTTP status, 3 when the job failed, 4 on timeout; the body goes to stderr.
  */
 public class JobClock {
 
@@ -33,10 +32,9 @@ public class JobClock {
         String token = args[1];
         String path = args[2];
         String json = args[3];
-        boolean retry404 = "1".equals(args[4]);
-        long pollNanos = Long.parseLong(args[5]) * 1_000_000L;
-        long timeoutNanos = Long.parseLong(args[6]) * 1_000_000_000L;
-        Path out = Path.of(args[7]);
+        long pollNanos = Long.parseLong(args[4]) * 1_000_000L;
+        long timeoutNanos = Long.parseLong(args[5]) * 1_000_000_000L;
+        Path out = Path.of(args[6]);
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -51,10 +49,6 @@ public class JobClock {
         long t0 = System.nanoTime();
         Instant posted = Instant.now();
         HttpResponse<String> created = http.send(post, HttpResponse.BodyHandlers.ofString());
-        while (created.statusCode() == 404 && retry404 && System.nanoTime() - t0 < 20_000_000_000L) {
-            Thread.sleep(200);
-            created = http.send(post, HttpResponse.BodyHandlers.ofString());
-        }
         expect(202, created, "POST " + path);
         Files.writeString(Path.of(out + ".post"), created.body());
         String id = first(ID, created.body(), "id");

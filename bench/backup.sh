@@ -77,9 +77,8 @@ time_raw_dump() {
 
 # From just before the POST to the poll that sees completed, i.e. what a client experiences.
 time_api_backup() {
-  local retry=${1:-0}
   refresh_token                           # outside the timing; tokens expire, big scales run long
-  run_job "/v1/projects/$PROJECT_ID/backups" '{"label":"bench"}' "$retry"
+  run_job "/v1/projects/$PROJECT_ID/backups" '{"label":"bench"}'
   BACKUP_IDS+=("$(jq -er .id "$BODY.done")")
   LAST_BACKUP_SIZE=$(jq -er .size_bytes "$BODY.done")
   BODY_SAVED=$BODY; BODY=$BODY.done
@@ -144,9 +143,9 @@ main() {
   sock_url=$(socket_url "$url")
 
   # Warm-up, untimed: fills the OS page cache and shared buffers for both sides, warms the JIT
-  # of backup-service, and absorbs backup-service learning of the project (404 retry).
+  # of backup-service.
   say "warm-up: raw pg_dump"; time_raw_dump "$url"
-  say "warm-up: API backup";  time_api_backup 1
+  say "warm-up: API backup";  time_api_backup
   for (( i = 2; i <= WARMUPS; i++ )); do say "warm-up: API backup $i/$WARMUPS"; time_api_backup; done
 
   # Alternate so that drift (page cache, checkpoints, other load on 2 cores) hits both alike.

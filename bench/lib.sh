@@ -135,18 +135,17 @@ job_clock_compiled() {
   javac -d "$JOB_CLOCK_CLASSES" "$REPO_ROOT/bench/JobClock.java" || die "cannot compile bench/JobClock.java"
 }
 
-# run_job PATH JSON RETRY_404: POST a job (backup or restore) and wait until it is completed, with
+# run_job PATH JSON: POST a job (backup or restore) and wait until it is completed, with
 # bench/JobClock.java: one JVM polls every BENCH_POLL_MS on a kept-alive connection.
 # ELAPSED = seconds from sending the POST to the job's completed_at (the job's duration as its client started
 # it; client and services share this machine's clock); OBSERVED = seconds until the poll that saw it completed.
 # Polling faster is not free: a request every 20 ms through the gateway took enough of the 2 cores to slow a
 # scale-20 dump by a third. The POST's answer is left in $BODY.post, the completed job in $BODY.done.
-# RETRY_404=1 retries a 404 for 20 s (a service learns of new projects and backups from Kafka).
 # Dies when the job fails or takes longer than JOB_TIMEOUT seconds (default 3600).
 run_job() {
-  local path=$1 data=$2 retry=$3 out
+  local path=$1 data=$2 out
   job_clock_compiled
-  out=$(java "${JOB_CLOCK_JVM_OPTS[@]}" -cp "$JOB_CLOCK_CLASSES" JobClock "$CAPYDB_GATEWAY_URL" "$TOKEN" "$path" "$data" "$retry" \
+  out=$(java "${JOB_CLOCK_JVM_OPTS[@]}" -cp "$JOB_CLOCK_CLASSES" JobClock "$CAPYDB_GATEWAY_URL" "$TOKEN" "$path" "$data" \
     "$BENCH_POLL_MS" "${JOB_TIMEOUT:-3600}" "$BODY.done") || die "job POST $path $data did not complete"
   read -r ELAPSED OBSERVED <<<"$out"
   mv "$BODY.done.post" "$BODY.post"

@@ -57,7 +57,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # --- api ---------------------------------------------------------------------------------------------
 time_api() {
   refresh_token
-  run_job "/v1/projects/$PROJECT_ID/restores" "{\"restore_time\":\"$TARGET_TIME\"}" 1
+  run_job "/v1/projects/$PROJECT_ID/restores" "{\"restore_time\":\"$TARGET_TIME\"}"
   local preview url code
   preview=$(jq -er .preview_id "$BODY.post")
   PREVIEW_IDS+=("$preview")

@@ -84,7 +84,7 @@ delete_preview() {
 # --- the backup everything restores ------------------------------------------------------------
 take_backup() {
   refresh_token
-  run_job "/v1/projects/$PROJECT_ID/backups" '{"label":"bench-restore"}' 1
+  run_job "/v1/projects/$PROJECT_ID/backups" '{"label":"bench-restore"}'
   BACKUP_ID=$(jq -er .id "$BODY.done")
   BACKUP_KEY=$(jq -er .backup_key "$BODY.done")
   say "backup $BACKUP_ID completed in ${ELAPSED}s ($(jq -r .size_bytes "$BODY.done") bytes)"
@@ -112,9 +112,9 @@ time_raw_restore() {
 # From just before the POST to the poll that sees completed (a new preview), then the preview is deleted
 # outside the timing.
 time_api_restore() {
-  local retry=${1:-0} preview
+  local preview
   refresh_token                           # outside the timing; tokens expire
-  run_job "/v1/projects/$PROJECT_ID/restores" "{\"backup_key\":\"$BACKUP_KEY\"}" "$retry"
+  run_job "/v1/projects/$PROJECT_ID/restores" "{\"backup_key\":\"$BACKUP_KEY\"}"
   preview=$(jq -er .preview_id "$BODY.post")
   PREVIEW_IDS+=("$preview")
   restore_phases
@@ -272,7 +272,7 @@ measure_overwrite() {
   sleep 1                                 # a baseline of successful attempts before the restore
   refresh_token
   run_job "/v1/projects/$PROJECT_ID/restores" \
-    "{\"backup_key\":\"$BACKUP_KEY\",\"target_kind\":\"project\",\"confirm_project_overwrite\":true}" 0
+    "{\"backup_key\":\"$BACKUP_KEY\",\"target_kind\":\"project\",\"confirm_project_overwrite\":true}"
   OVERWRITE_SECONDS=$ELAPSED
   restore_phases
   sleep 1                                 # and a tail of them after it
@@ -337,9 +337,9 @@ main() {
   say "raw pg_dump -Fc (untimed)"
   "$PG_DUMP" -Fc -f "$RAW_DUMP" "$url"
 
-  # Warm-up, untimed: page cache, restore-service's JIT, and restore-service learning of the backup (404 retry).
+  # Warm-up, untimed: page cache and restore-service's JIT.
   say "warm-up: raw pg_restore"; time_raw_restore
-  say "warm-up: API restore";    time_api_restore 1
+  say "warm-up: API restore";    time_api_restore
   for (( i = 2; i <= WARMUPS; i++ )); do say "warm-up: API restore $i/$WARMUPS"; time_api_restore; done
 
   # Alternate so that drift (page cache, checkpoints, WAL archiving, other load on 2 cores) hits both alike.

@@ -301,17 +301,6 @@ class ImportTest {
     }
 
     @Test
-    void anImportJustAfterOursEndedIsAcceptedWhileTheProjectStillShowsImporting() throws Exception {
-        TestProject p = projects.withData(1);
-        Source s = sources.create(4);
-        // project-service's "importing" comes back an event round trip after our import ended.
-        sources.announce(p, 512L << 20, "importing", 2);
-        String id = start(p, TestTokens.alice(), body("source_url", s.url(), "recreate", true));
-        assertEquals("completed", Sources.await(p, id).getString("status"));
-        assertEquals(Sources.itemsDigest(s.owner()), Sources.itemsDigest(p.connect()));
-    }
-
-    @Test
     void busyProjectsAndBadRequestsAreRefused() throws Exception {
         TestProject p = projects.withData(1);
         Source s = sources.create(1);

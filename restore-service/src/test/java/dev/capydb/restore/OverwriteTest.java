@@ -197,12 +197,6 @@ class OverwriteTest {
                 .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true))
                 .post("/v1/projects/{p}/restores", p.id()).then().statusCode(409).body("code", equalTo("project_busy"));
         QuarkusTransaction.requiringNew().run(() -> Restore.deleteById(queued));
-
-        // Our overwrite has ended but project-service's "restoring" has not come back yet: that lag is no conflict.
-        String next = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
-                .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202).extract().path("id");
-        assertEquals("completed", RestoreToNewPreviewTest.awaitRestore(p.id(), next).getString("status"));
     }
 
     @Test

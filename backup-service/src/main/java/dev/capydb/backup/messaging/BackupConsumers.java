@@ -1,5 +1,6 @@
 package dev.capydb.backup.messaging;
 
+import dev.capydb.chassis.consistency.Feed;
 import dev.capydb.backup.repository.BackupKind;
 import dev.capydb.backup.service.BackupService;
 import dev.capydb.backup.service.RestorePointPins;
@@ -19,6 +20,9 @@ import org.jboss.logging.Logger;
 /** What backup-service does on other domains' events: pin for restore points, pre-cutover backups, schedules off. */
 @ApplicationScoped
 public class BackupConsumers {
+
+    /** Restore events, from which the restore points that pin backups are known. */
+    public static final Feed RESTORE_POINTS = new Feed("restores", "backup-restore-points");
 
     private static final Logger LOG = Logger.getLogger(BackupConsumers.class);
 
@@ -45,7 +49,7 @@ public class BackupConsumers {
     @Incoming("restores")
     @Blocking
     public void onRestoreEvent(ConsumerRecord<String, String> record) {
-        inbox.process("backup-restore-points", record, this::restorePoint);
+        inbox.process(RESTORE_POINTS.consumer(), record, this::restorePoint);
     }
 
     /** The restore-point handler itself, for tests that feed events through the inbox by hand. */

@@ -9,6 +9,7 @@ import dev.capydb.backup.service.BackupWorker;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
+import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectAction;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.security.Caller;
@@ -32,12 +33,15 @@ public class BackupResource {
     private final BackupService service;
     private final BackupWorker worker;
     private final ProjectAccess access;
+    private final ProjectBusy busy;
     private final Caller caller;
 
-    public BackupResource(BackupService service, BackupWorker worker, ProjectAccess access, Caller caller) {
+    public BackupResource(BackupService service, BackupWorker worker, ProjectAccess access, ProjectBusy busy,
+                          Caller caller) {
         this.service = service;
         this.worker = worker;
         this.access = access;
+        this.busy = busy;
         this.caller = caller;
     }
 
@@ -49,7 +53,7 @@ public class BackupResource {
         BackupService.validateLabel(label);
         Validation.start().check(idempotencyKey == null || (idempotencyKey.length() >= 1 && idempotencyKey.length() <= 200),
                 "Idempotency-Key", "must be 1-200 characters").orThrow();
-        BackupService.refuseIfBusy(project);
+        project = busy.requireActive(project, "back it up once that finishes");
         var requested = service.request(new BackupService.Request(project, label, BackupKind.MANUAL,
                 body != null && Boolean.TRUE.equals(body.verify()), null, idempotencyKey, null,
                 caller.principal().subject()));

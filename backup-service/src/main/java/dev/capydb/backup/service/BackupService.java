@@ -1,5 +1,6 @@
 package dev.capydb.backup.service;
 
+import dev.capydb.backup.messaging.BackupConsumers;
 import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.backup.messaging.BackupEvents;
 import dev.capydb.backup.repository.Backup;
@@ -35,7 +36,6 @@ public class BackupService {
     private final BackupEvents events;
     private final CatchUp catchUp;
     /** The incoming channel of {@code capydb.restores}, which announces restore points. */
-    private static final String PINS_CHANNEL = "restores";
 
     public BackupService(BackupRepository backups, RestorePointPins pins, ObjectStore store, StorageConfig storage,
                          BackupEvents events, CatchUp catchUp) {
@@ -59,13 +59,6 @@ public class BackupService {
                 .check(label == null || label.chars().noneMatch(Character::isISOControl), "label",
                         "must not contain control characters")
                 .orThrow();
-    }
-
-    /** Refuses while an overwrite holds the project: the API answers early; the worker's lock is the real guard. */
-    public static void refuseIfBusy(ProjectView project) {
-        if (!"active".equals(project.status())) {
-            throw ApiException.projectBusy("project is " + project.status() + "; back it up once that finishes");
-        }
     }
 
     /** A new backup, or the earlier one of the same idempotency key (also when both requests raced). */
@@ -114,7 +107,7 @@ public class BackupService {
             throw ApiException.conflict("backup_running", "backup " + backupId + " is still " + b.status.wire());
         }
         // A restore point made (or removed) an instant ago pins (or frees) it: decide on what restore-service announced.
-        catchUp.awaitApplied(PINS_CHANNEL, projectId.toString());
+        catchUp.awaitApplied(BackupConsumers.RESTORE_POINTS, projectId.toString());
         if (b.status == BackupStatus.COMPLETED && pins.isPinned(b.backupKey)) {
             throw ApiException.conflict("backup_pinned", "a restore point uses this backup; delete the restore point first");
         }

@@ -1,5 +1,6 @@
 package dev.capydb.cutover.messaging;
 
+import dev.capydb.chassis.consistency.Feed;
 import dev.capydb.chassis.inbox.Inbox;
 import dev.capydb.cutover.service.CutoverSaga;
 import dev.capydb.cutover.service.PreviewReadModel;
@@ -17,6 +18,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class SagaConsumers {
+
+    /** Restore events, from which the previews a cutover may promote are known. */
+    public static final Feed PREVIEWS = new Feed("restores", "cutover-saga-restores");
 
     private final Inbox inbox;
     private final CutoverSaga saga;
@@ -47,7 +51,7 @@ public class SagaConsumers {
     @Incoming("restores")
     @Blocking
     public void onRestoreEvent(ConsumerRecord<String, String> record) {
-        inbox.process("cutover-saga-restores", record, this::restoreDomain);
+        inbox.process(PREVIEWS.consumer(), record, this::restoreDomain);
     }
 
     private void restoreDomain(EventEnvelope e) {

@@ -1,5 +1,6 @@
 package dev.capydb.cutover.service;
 
+import dev.capydb.cutover.messaging.SagaConsumers;
 import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Problem;
@@ -7,6 +8,7 @@ import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.cutover.config.CutoverConfig;
@@ -35,18 +37,18 @@ import java.util.UUID;
 @ApplicationScoped
 public class CutoverService {
 
-    /** The incoming channel of {@code capydb.restores}, which announces previews. */
-    private static final String PREVIEWS_CHANNEL = "restores";
 
     private final PreviewReadModel previews;
     private final ProjectLookup projects;
     private final CutoverEvents events;
     private final CutoverConfig config;
     private final CatchUp catchUp;
+    private final ProjectBusy busy;
 
     public CutoverService(PreviewReadModel previews, ProjectLookup projects, CutoverEvents events, CutoverConfig config,
-                          CatchUp catchUp) {
+                          CatchUp catchUp, ProjectBusy busy) {
         this.catchUp = catchUp;
+        this.busy = busy;
         this.previews = previews;
         this.projects = projects;
         this.events = events;
@@ -66,7 +68,7 @@ public class CutoverService {
         texts(Validation.start().check(body.previewId() != null, "preview_id", "is required"), body.customerNote(),
                 body.externalTicketRef()).orThrow();
         // A preview restored, extended or deleted an instant ago: decide on what restore-service has announced.
-        catchUp.awaitApplied(PREVIEWS_CHANNEL, project.projectId().toString());
+        catchUp.awaitApplied(SagaConsumers.PREVIEWS, project.projectId().toString());
         PreviewView preview = previews.find(body.previewId()).filter(p -> p.projectId.equals(project.projectId()))
                 .orElseThrow(() -> ApiException.notFound("preview " + body.previewId() + " of this project"));
         Instant now = now();
@@ -209,15 +211,13 @@ public class CutoverService {
             throw new ApiException(422, "ticket_ref_required", "cutover request " + r.id + " has no external_ticket_ref; "
                     + "the customer adds it with PATCH before it can be executed");
         }
-        catchUp.awaitApplied(PREVIEWS_CHANNEL, r.projectId.toString());
+        catchUp.awaitApplied(SagaConsumers.PREVIEWS, r.projectId.toString());
         PreviewView preview = previews.find(r.previewId).orElseThrow(() -> new ApiException(409, "preview_not_ready",
                 "preview " + r.previewId + " is no longer known; nothing was started"));
         requireUsable(preview, now());
         ProjectView project = projects.find(r.projectId).filter(p -> !p.isDeleted()).orElseThrow(() ->
                 new ApiException(409, "project_deleted", "project " + r.projectId + " was deleted; nothing was started"));
-        if (!"active".equals(project.status())) {
-            throw ApiException.projectBusy("project is " + project.status() + "; execute once that has finished");
-        }
+        busy.requireActive(project, "execute once that has finished");
         if (CutoverRequest.count("projectId = ?1 and status = ?2 and id <> ?3", r.projectId, CutoverStatus.IN_PROGRESS,
                 r.id) > 0) {
             throw ApiException.projectBusy("another cutover of this project is in progress");

@@ -7,6 +7,7 @@ import dev.capydb.chassis.jobs.Idempotency;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.security.Principal;
 import dev.capydb.imports.dataplane.UploadedDumps;
@@ -32,9 +33,11 @@ public class ImportService {
     private final UploadService uploads;
     private final UploadedDumps dumps;
     private final ImportEvents events;
+    private final ProjectBusy busy;
 
     public ImportService(SourceGate gate, SecretBox secrets, UploadService uploads, UploadedDumps dumps,
-                         ImportEvents events) {
+                         ImportEvents events, ProjectBusy busy) {
+        this.busy = busy;
         this.gate = gate;
         this.secrets = secrets;
         this.uploads = uploads;
@@ -55,16 +58,6 @@ public class ImportService {
         return Idempotency.once(idempotencyKey, key -> QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>find(
                 "projectId = ?1 and idempotencyKey = ?2", project.projectId(), key).firstResultOptional()),
                 () -> validateAndInsert(project, caller, r, idempotencyKey)).job();
-    }
-
-    /**
-     * "importing" is our own import echoed back by project-service, which lags the import's end by an event round
-     * trip; once none of our imports is open it is only that lag, and refusing would answer a user who just saw
-     * "completed" with 409. A real conflict is still caught: by the open-import check and by the worker's lock.
-     */
-    private boolean staleEchoOfOurImport(ProjectView project) {
-        return "importing".equals(project.status())
-                && !QuarkusTransaction.requiringNew().call(() -> hasOpenImport(project.projectId()));
     }
 
     private static boolean hasOpenImport(UUID projectId) {
@@ -93,9 +86,7 @@ public class ImportService {
             sourceKind = "upload";
             source = upload.filename;
         }
-        if (!"active".equals(project.status()) && !staleEchoOfOurImport(project)) {
-            throw ApiException.projectBusy("project is " + project.status() + "; wait for that to finish");
-        }
+        busy.requireActive(project, "wait for that to finish");
         String kind = sourceKind;
         String shown = source;
         String sealedUrl = sealed;

@@ -16,6 +16,16 @@ public record ToolResult(int exitCode, boolean timedOut, String stderr, String s
             return tool + " stream failed: " + streamFailure;
         }
         String detail = stderr.isBlank() ? "" : ": " + stderr.strip();
+        if (isDiskFull()) {
+            // The first thing a customer or an operator needs to know, before the tool's own words.
+            return "the database host ran out of disk space: " + tool + " exited with " + exitCode + detail;
+        }
         return tool + " exited with " + exitCode + detail;
+    }
+
+    /** Whether the server or the tool reported a full disk (SQLSTATE 53100, or ENOSPC in its words). */
+    public boolean isDiskFull() {
+        return stderr.contains("No space left on device") || stderr.contains("could not extend file")
+                || stderr.contains("53100");
     }
 }

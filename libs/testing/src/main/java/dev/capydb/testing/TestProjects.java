@@ -49,12 +49,19 @@ public final class TestProjects {
 
     /** A project of org acme with tables {@code orders} (n rows) and {@code customers} (3 rows), owned by its role. */
     public TestProject withData(int orders) throws Exception {
+        return withData(orders, "local-1");
+    }
+
+    /** As {@link #withData(int)}, on host {@code hostId} (whose region has the same name). */
+    public TestProject withData(int orders, String hostId) throws Exception {
         UUID id = UUID.randomUUID();
         String db = "prj_" + id.toString().replace("-", "");
-        DatabaseHost host = hosts.host("local-1");
+        DatabaseHost host = hosts.host(hostId);
         String password = Passwords.generate();
         provisioner.create(host, db, db, password);
-        dropAtExit(host, db);
+        if ("local-1".equals(hostId)) {
+            dropAtExit(host, db);   // other hosts are test clusters, thrown away whole
+        }
         TestProject project = new TestProject(id, db, host, password);
         try (Connection c = project.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE customers (id int primary key, name text not null)");
@@ -62,7 +69,7 @@ public final class TestProjects {
             st.execute("CREATE TABLE orders (id bigserial primary key, customer int references customers, total numeric)");
             st.execute("INSERT INTO orders (customer, total) SELECT 1 + g % 3, g * 1.5 FROM generate_series(1, " + orders + ") g");
         }
-        announce(id, db, "active", 1);
+        announce(id, db, "active", 1, hostId, "local-1".equals(hostId));
         return project;
     }
 

@@ -1,5 +1,6 @@
 package dev.capydb.restore.messaging;
 
+import dev.capydb.chassis.consistency.Feed;
 import dev.capydb.chassis.inbox.Inbox;
 import dev.capydb.events.BackupPayload;
 import dev.capydb.events.EventType;
@@ -12,6 +13,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /** Learns completed backups and PITR base backups from {@code capydb.backups}: what restores may name or reach. */
 @ApplicationScoped
 public class BackupEventsConsumer {
+
+    /** Backup events, from which the completed backups a restore may name are known. */
+    public static final Feed FEED = new Feed("backups", "restore-known-backups");
 
     private final Inbox inbox;
     private final KnownBackups known;
@@ -31,7 +35,7 @@ public class BackupEventsConsumer {
     @Incoming("backups")
     @Blocking
     public void onBackupEvent(ConsumerRecord<String, String> record) {
-        inbox.process("restore-known-backups", record, e -> {
+        inbox.process(FEED.consumer(), record, e -> {
             if (EventType.BACKUP_COMPLETED.wireName().equals(e.type())) {
                 BackupPayload b = e.dataAs(BackupPayload.class);
                 known.remember(b.backupKey(), b.backupId(), b.projectId(), b.sizeBytes(), b.sha256(), b.completedAt());

@@ -1,5 +1,6 @@
 package dev.capydb.restore.repository;
 
+import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.chassis.consistency.CatchUp;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,9 +21,6 @@ public class KnownBackups {
     public record KnownBackup(String backupKey, UUID backupId, UUID projectId, long sizeBytes, String sha256) {
     }
 
-    /** The incoming channel of {@code capydb.backups}. */
-    static final String CHANNEL = "backups";
-
     private final AgroalDataSource dataSource;
     private final CatchUp catchUp;
 
@@ -37,7 +35,7 @@ public class KnownBackups {
      */
     public Optional<KnownBackup> findForRequest(UUID projectId, String key) {
         Optional<KnownBackup> found = find(projectId, key);
-        if (found.isEmpty() && catchUp.awaitApplied(CHANNEL, projectId.toString())) {
+        if (found.isEmpty() && catchUp.awaitApplied(BackupEventsConsumer.FEED, projectId.toString())) {
             found = find(projectId, key);
         }
         return found;

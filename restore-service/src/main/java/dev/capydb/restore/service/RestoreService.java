@@ -7,6 +7,7 @@ import dev.capydb.chassis.jobs.Idempotency;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.security.Principal;
 import dev.capydb.restore.config.RestoreConfig;
@@ -38,10 +39,12 @@ public class RestoreService {
     private final RestoreEvents events;
     private final RestoreConfig config;
     private final PitrWindow pitr;
+    private final ProjectBusy busy;
 
     public RestoreService(KnownBackups backups, PreviewService previews, RestoreEvents events, RestoreConfig config,
-                          PitrWindow pitr) {
+                          PitrWindow pitr, ProjectBusy busy) {
         this.pitr = pitr;
+        this.busy = busy;
         this.backups = backups;
         this.previews = previews;
         this.events = events;
@@ -106,8 +109,8 @@ public class RestoreService {
         if (existing != null && existing.status != dev.capydb.restore.repository.PreviewStatus.READY) {
             throw ApiException.conflict("preview_not_ready", "preview " + existing.id + " is " + existing.status.wire());
         }
-        if ("project".equals(target) && !"active".equals(project.status()) && !staleEchoOfOurRestore(project)) {
-            throw ApiException.projectBusy("project is " + project.status() + "; wait for that to finish");
+        if ("project".equals(target)) {
+            busy.requireActive(project, "wait for that to finish");
         }
         try {
             return insert(r, caller, idempotencyKey, project, target, sourceKind, resolvedKey, resolvedTime, existing);
@@ -118,16 +121,6 @@ public class RestoreService {
             }
             throw e;
         }
-    }
-
-    /**
-     * "restoring" is our own overwrite echoed back by project-service, which lags its end by an event round trip;
-     * once no overwrite of ours is open it is only that lag, not a reason for 409. Real conflicts are still caught
-     * by the open-overwrite check (and its unique index) and by the worker's exclusive lock.
-     */
-    private boolean staleEchoOfOurRestore(ProjectView project) {
-        return "restoring".equals(project.status())
-                && !QuarkusTransaction.requiringNew().call(() -> hasOpenOverwrite(project.projectId()));
     }
 
     private static boolean hasOpenOverwrite(UUID projectId) {

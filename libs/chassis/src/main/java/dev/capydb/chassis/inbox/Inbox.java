@@ -51,19 +51,22 @@ public class Inbox {
     private final AgroalDataSource dataSource;
     private final InboxConfig config;
     private final Tracer tracer;
+    private final AppliedPositions positions;
 
-    public Inbox(AgroalDataSource dataSource, InboxConfig config, Tracer tracer) {
+    public Inbox(AgroalDataSource dataSource, InboxConfig config, Tracer tracer, AppliedPositions positions) {
         this.dataSource = dataSource;
         this.config = config;
         this.tracer = tracer;
+        this.positions = positions;
     }
 
     /**
      * Like {@link #process(String, String, Consumer)} for a whole Kafka record: the handling joins the trace of the
-     * request that produced the event ({@code traceparent} header, written by the outbox relay).
+     * request that produced the event ({@code traceparent} header, written by the outbox relay), and the consumer's
+     * position in the partition advances past the record in the same transaction ({@link AppliedPositions}).
      */
     public boolean process(String consumer, ConsumerRecord<String, String> record, Consumer<EventEnvelope> handler) {
-        return process(consumer, record.value(), traceparent(record), handler);
+        return traced(consumer, traceparent(record), () -> handle(consumer, record.value(), List.of(record), handler));
     }
 
     /** Handles the event in a consumer span whose parent is the producer's trace, when one came with it. */
@@ -84,10 +87,12 @@ public class Inbox {
         record Parsed(ConsumerRecord<String, String> record, EventEnvelope event) {
         }
         List<Parsed> batch = new ArrayList<>();
+        List<ConsumerRecord<String, String>> all = new ArrayList<>();
         for (ConsumerRecord<String, String> r : records) {
+            all.add(r);
             parse(consumer, r.value()).ifPresent(e -> batch.add(new Parsed(r, e)));
         }
-        if (batch.isEmpty()) {
+        if (all.isEmpty()) {
             return 0;
         }
         try {
@@ -98,14 +103,15 @@ public class Inbox {
                         fresh++;
                     }
                 }
+                positions.advance(consumer, all);
                 return fresh;
             });
         } catch (RuntimeException e) {
             LOG.warnf("%s: a batch of %d events failed, handling them one by one: %s", consumer, batch.size(),
                     e.getMessage());
             int fresh = 0;
-            for (Parsed p : batch) {
-                if (process(consumer, p.record(), handler)) {
+            for (ConsumerRecord<String, String> r : all) {
+                if (process(consumer, r, handler)) {
                     fresh++;
                 }
             }
@@ -167,17 +173,30 @@ public class Inbox {
      * @return whether the handler ran (false for a duplicate, a malformed or a parked message)
      */
     public boolean process(String consumer, String json, Consumer<EventEnvelope> handler) {
+        return handle(consumer, json, List.of(), handler);
+    }
+
+    /** {@link #process(String, String, Consumer)}, also advancing the consumer past {@code records} when it ends. */
+    private boolean handle(String consumer, String json, List<ConsumerRecord<String, String>> records,
+                           Consumer<EventEnvelope> handler) {
         Optional<EventEnvelope> parsed = parse(consumer, json);
         if (parsed.isEmpty()) {
+            if (!records.isEmpty()) {
+                QuarkusTransaction.requiringNew().run(() -> positions.advance(consumer, records));
+            }
             return false;
         }
         EventEnvelope event = parsed.get();
         for (int attempt = 1; ; attempt++) {
             try {
-                return QuarkusTransaction.requiringNew().call(() -> handleOnce(consumer, event, handler));
+                return QuarkusTransaction.requiringNew().call(() -> {
+                    boolean ran = handleOnce(consumer, event, handler);
+                    positions.advance(consumer, records);
+                    return ran;
+                });
             } catch (RuntimeException e) {
                 if (attempt >= config.maxAttempts() || isPermanent(e)) {
-                    park(consumer, event, json, e, attempt);
+                    park(consumer, event, json, records, e, attempt);
                     return false;
                 }
                 long backoffMs = Math.min(config.maxBackoff().toMillis(), 250L << Math.min(attempt, 20));
@@ -206,10 +225,12 @@ public class Inbox {
      * Keeps a poison event (and marks it handled, so a redelivery is skipped too). If that fails as well the
      * original failure propagates: the message stays unacknowledged and nothing is lost.
      */
-    private void park(String consumer, EventEnvelope event, String json, RuntimeException failure, int attempts) {
+    private void park(String consumer, EventEnvelope event, String json, List<ConsumerRecord<String, String>> records,
+                      RuntimeException failure, int attempts) {
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 recordFirstDelivery(consumer, event);
+                positions.advance(consumer, records);
                 try (Connection c = dataSource.getConnection();
                      PreparedStatement st = c.prepareStatement("INSERT INTO inbox_dead_letter (event_id, consumer, type,"
                              + " payload, error, attempts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {

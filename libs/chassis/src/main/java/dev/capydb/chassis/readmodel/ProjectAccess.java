@@ -1,5 +1,6 @@
 package dev.capydb.chassis.readmodel;
 
+import dev.capydb.chassis.consistency.Feed;
 import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.security.Caller;
@@ -15,8 +16,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class ProjectAccess {
 
-    /** The incoming channel that feeds the project read model. */
-    static final String CHANNEL = "projects";
+    /** The incoming channel that feeds the project read model, and its inbox consumer. */
+    static final Feed FEED = new Feed("projects", ProjectReadModelConsumer.CONSUMER);
 
     private final ProjectLookup lookup;
     private final Caller caller;
@@ -48,7 +49,7 @@ public class ProjectAccess {
      */
     public Optional<ProjectView> find(UUID projectId) {
         Optional<ProjectView> project = lookup.find(projectId);
-        if (project.isEmpty() && catchUp.awaitApplied(CHANNEL, projectId.toString())) {
+        if (project.isEmpty() && catchUp.awaitApplied(FEED, projectId.toString())) {
             project = lookup.find(projectId);
         }
         return project;

@@ -7,6 +7,10 @@ public record ProjectView(UUID projectId, String orgId, String name, String regi
                           long storageLimitBytes, String hostId, String databaseName, String roleName,
                           String status, boolean pitrAvailable) {
 
+    public boolean isActive() {
+        return "active".equals(status);
+    }
+
     public boolean isDeleted() {
         return "deleted".equals(status);
     }
