@@ -86,10 +86,7 @@ class ImportFaultsIT {
 
     @Test
     void anUploadAbandonedHalfWayIsRefusedAndChangesNothing() throws Exception {
-        String source = projectWithRows("imp-abort-src", 50_000);
-        Path dump = Files.createTempFile("capydb-import-abort", ".dump");
-        files.add(dump);
-        run("pg_dump", "-Fc", "--no-owner", "--no-acl", "-d", Jobs.databaseUrl(source), "-f", dump.toString());
+        Path dump = dumpOf(projectWithRows("imp-abort-src", 50_000), "-Fc");
         String target = projectWithRows("imp-abort-dst", 10);
         String before = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
 
@@ -157,6 +154,39 @@ class ImportFaultsIT {
         }
     }
 
+    @Test
+    void theObjectStoreKilledDuringAnUploadImportFailsItAndChangesNothing() throws Exception {
+        Path dump = dumpOf(projectWithRows("imp-s3-src", 1_500_000), "-Fp");
+        String target = projectWithRows("imp-s3-dst", 10);
+        String before = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
+        String importId = importUpload(target, dump, true);
+        JsonPath done;
+        try {
+            Jobs.await(() -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
+                    x -> "loading".equals(x.getString("phase")) || !x.getString("status").matches("pending|running"),
+                    Duration.ofMinutes(1));
+            // Killed, not stopped: a stopping s3proxy lets the download in flight finish.
+            StackControl.crash("s3proxy");
+            done = Jobs.awaitImport(target, importId);
+        } finally {
+            StackControl.up();
+        }
+        String after = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
+        boolean scratchLeft = !Stack.psql(Jobs.hostAdminUrl(), "SELECT count(*) FROM pg_database WHERE datname = 'im_"
+                + importId.replace("-", "") + "'").equals("0");
+        System.out.printf("faults: s3_killed_during_upload_import import=%s scratch_left=%b target_identical=%b%n",
+                done.getString("status"), scratchLeft, before.equals(after));
+        assertTrue(done.getString("status").matches("completed|failed"), done.prettify());
+        assertTrue(!scratchLeft, "the import's scratch database is dropped");
+        if ("failed".equals(done.getString("status"))) {
+            assertTrue(done.getString("error") != null && !done.getString("error").isBlank(), done.prettify());
+            assertEquals(before, after, "a failed import leaves the target as it was");
+        } else {
+            // The object was read whole before storage went away: then the target holds the whole dump.
+            assertEquals("1500000", Stack.psql(Jobs.databaseUrl(target), "SELECT count(*) FROM items"));
+        }
+    }
+
     private String project(String prefix) {
         String id = Jobs.newProject(prefix);
         projects.add(id);
@@ -167,6 +197,14 @@ class ImportFaultsIT {
         String id = project(prefix);
         Jobs.fillItems(id, rows);
         return id;
+    }
+
+    /** A pg_dump of the project in {@code format} ({@code -Fc} or {@code -Fp}), in a file removed after the test. */
+    private Path dumpOf(String project, String format) throws Exception {
+        Path dump = Files.createTempFile("capydb-import-fault", "-Fc".equals(format) ? ".dump" : ".sql");
+        files.add(dump);
+        run("pg_dump", format, "--no-owner", "--no-acl", "-d", Jobs.databaseUrl(project), "-f", dump.toString());
+        return dump;
     }
 
     private static JsonPath slot(String project, Path file) throws Exception {

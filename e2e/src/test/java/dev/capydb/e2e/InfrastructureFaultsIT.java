@@ -65,11 +65,7 @@ class InfrastructureFaultsIT {
         String url = Jobs.databaseUrl(project);
         String before = Jobs.rowHashes(url, "items");
         String backupId = Jobs.postBackup(project, "host-restart");
-        JsonPath running = Jobs.awaitBackupWhere(project, backupId, b -> !"pending".equals(b.getString("status")),
-                Duration.ofMinutes(1));
-        Jobs.sleep(300);
-        StackControl.fastStop("pg-local-1");
-        StackControl.up();
+        JsonPath running = restartedWhileBackingUp(project, backupId, "pg-local-1");
         JsonPath ended = Jobs.awaitBackup(project, backupId);
         String key = ended.getString("backup_key");
         boolean partialObject = "failed".equals(ended.getString("status")) && key != null
@@ -124,6 +120,101 @@ class InfrastructureFaultsIT {
             assertEquals("completed", ended.getString("status"), ended.prettify());
         }
         assertEquals(before, after, "production keeps its rows");
+    }
+
+    @Test
+    void aDataPlaneHostRestartedDuringARestoreAndAnImportEndsThemVisiblyAndLeavesNoScratch() throws Exception {
+        String project = project("faults-host-jobs", 1_500_000);
+        String url = Jobs.databaseUrl(project);
+        String key = Jobs.completedBackup(project).getString("backup_key");
+        var started = Stack.api("alice").contentType("application/json")
+                .body(Map.of("backup_key", key, "ttl_hours", 1)).post("/v1/projects/{id}/restores", project)
+                .then().statusCode(202).extract();
+        String restoreId = started.path("id");
+        String previewDb = "pv_" + started.<String>path("preview_id").replace("-", "");
+        Jobs.awaitRestore(project, restoreId, r -> !"pending".equals(r.getString("status")), Duration.ofMinutes(1));
+        Jobs.sleep(300);
+        StackControl.fastStop("pg-local-1");
+        StackControl.up();
+        JsonPath restore = Jobs.awaitRestore(project, restoreId,
+                r -> !r.getString("status").matches("pending|running"), Duration.ofMinutes(3));
+        assertEnded(restore);
+        // A restore or import that failed while the host was still down could not drop its half-made database;
+        // the services' sweeps (restore-service every minute, import-service every 30 s) do once the host answers.
+        boolean halfPreviewSwept = !"failed".equals(restore.getString("status")) || sweptWithin(previewDb);
+
+        String target = project("faults-host-import", 10);
+        String before = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
+        String importId = Stack.api("alice").contentType("application/json")
+                // The local hosts have no TLS: the source opts out of the sslmode=require the service would add.
+                .body(Map.of("source_url", url + "?sslmode=disable", "recreate", true))
+                .post("/v1/projects/{id}/imports", target).then().statusCode(202).extract().path("id");
+        Jobs.await(() -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
+                x -> "loading".equals(x.getString("phase")) || !x.getString("status").matches("pending|running"),
+                Duration.ofMinutes(1));
+        StackControl.fastStop("pg-local-1");
+        StackControl.up();
+        JsonPath imported = Jobs.awaitImport(target, importId);
+        assertEnded(imported);
+        boolean scratchLeft = !sweptWithin("im_" + importId.replace("-", ""));
+        String after = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
+        System.out.printf("faults: host_restarted_during restore=%s half_preview_swept=%b import=%s scratch_left=%b"
+                + " target_identical=%b%n", restore.getString("status"), halfPreviewSwept, imported.getString("status"),
+                scratchLeft, before.equals(after));
+        assertTrue(halfPreviewSwept, "a failed restore leaves no preview database once swept");
+        assertFalse(scratchLeft, "the import's scratch database is dropped");
+        if ("failed".equals(imported.getString("status"))) {
+            assertEquals(before, after, "a failed import leaves the target as it was");
+        }
+    }
+
+    @Test
+    void theControlPlaneDatabaseRestartedMidBackupLeavesNoJobRunningForever() throws Exception {
+        String project = project("faults-cp", 1_500_000);
+        String backupId = Jobs.postBackup(project, "cp-restart");
+        JsonPath running = restartedWhileBackingUp(project, backupId, "pg-cp");
+        JsonPath ended = Jobs.awaitBackup(project, backupId);
+        JsonPath later = Jobs.awaitBackup(project, Jobs.postBackup(project, "after-the-cp-restart"));
+        System.out.printf("faults: control_plane_restarted_during=%s backup=%s later_backup=%s%n",
+                running.getString("status"), ended.getString("status"), later.getString("status"));
+        assertEnded(ended);
+        if ("completed".equals(ended.getString("status"))) {
+            assertTrue(Files.exists(StackControl.objectFile("capydb-backups", ended.getString("backup_key"))),
+                    "a completed backup has its object");
+        }
+        assertEquals("completed", later.getString("status"), later.prettify());
+    }
+
+    /** Once the backup has started, {@code component} gets a fast shutdown and is started again; the job as seen then. */
+    private static JsonPath restartedWhileBackingUp(String project, String backupId, String component)
+            throws Exception {
+        JsonPath running = Jobs.awaitBackupWhere(project, backupId, b -> !"pending".equals(b.getString("status")),
+                Duration.ofMinutes(1));
+        Jobs.sleep(300);
+        StackControl.fastStop(component);
+        StackControl.up();
+        return running;
+    }
+
+    private static void assertEnded(JsonPath job) {
+        assertTrue(job.getString("status").matches("completed|failed"), job.prettify());
+        if ("failed".equals(job.getString("status"))) {
+            assertFalse(job.getString("error") == null || job.getString("error").isBlank(), job.prettify());
+        }
+    }
+
+    /** Whether the database is gone within three minutes: a sweep's period and then some. */
+    private static boolean sweptWithin(String database) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (databaseExists(database) && System.nanoTime() < deadline) {
+            Jobs.sleep(1000);
+        }
+        return !databaseExists(database);
+    }
+
+    private static boolean databaseExists(String name) throws Exception {
+        return !Stack.psql(Jobs.hostAdminUrl(), "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")
+                .equals("0");
     }
 
     private String project(String prefix, int rows) throws Exception {

@@ -313,6 +313,23 @@ class RestoreToNewPreviewTest {
         }
     }
 
+    @Test
+    void aHalfMadePreviewWhoseRestoreFailedIsDroppedByTheSweep() throws Exception {
+        TestProject p = projects.withData(5);
+        String restoreId = given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+                .body(Map.of("backup_key", backupOf(p))).post("/v1/projects/{p}/restores", p.id()).then().statusCode(202)
+                .extract().path("id");
+        String preview = awaitRestore(p.id(), restoreId).getString("preview_id");
+        // As a restore leaves it when its host went away under it: failed, its preview database still there.
+        exec("UPDATE preview SET status = 'CREATING' WHERE id = '" + preview + "'");
+        exec("UPDATE restore SET status = 'FAILED' WHERE id = '" + restoreId + "'");
+        assertTrue(provisioner.exists(p.host(), "pv_" + preview.replace("-", "")));
+        assertTrue(previews.dropAbandoned() >= 1);
+        assertFalse(provisioner.exists(p.host(), "pv_" + preview.replace("-", "")));
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/previews/{v}", p.id(), preview).then()
+                .statusCode(200).body("status", equalTo("failed"));
+    }
+
     private void exec(String sql) throws Exception {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute(sql);

@@ -23,6 +23,7 @@ import dev.capydb.imports.dataplane.TargetFacts;
 import dev.capydb.imports.dataplane.UploadedDumps;
 import dev.capydb.imports.repository.DumpUpload;
 import dev.capydb.imports.repository.ImportJob;
+import dev.capydb.imports.repository.ImportStatus;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -137,6 +138,33 @@ public class ImportWorker {
                 dropQuietly(host, x.scratchDatabase);
             }
             imports.fail(id, "the worker running this import stopped before it finished; nothing was changed");
+        }
+    }
+
+    /**
+     * A failed import whose host was unreachable when it ended (restarted under it, say) could not drop its scratch
+     * database. It is dropped here once the host answers again, and then forgotten ({@code scratch_database}
+     * cleared), so each is looked at until it is gone and never after.
+     */
+    @Scheduled(every = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "10s")
+    public void dropLeftScratch() {
+        List<ImportJob> left = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>list(
+                "status = ?1 and scratchDatabase is not null", ImportStatus.FAILED));
+        for (ImportJob x : left) {
+            ProjectView project = projects.find(x.projectId).orElse(null);
+            try {
+                if (project != null) {
+                    DatabaseHost host = hosts.host(project.hostId());
+                    if (provisioner.exists(host, x.scratchDatabase)) {
+                        swap.drop(host, x.scratchDatabase);
+                        LOG.infof("import %s: dropped the scratch database %s its failure left", x.id,
+                                x.scratchDatabase);
+                    }
+                }
+                QuarkusTransaction.requiringNew().run(() -> ImportJob.<ImportJob>findById(x.id).scratchDatabase = null);
+            } catch (SQLException e) {
+                LOG.debugf("import %s: host still unreachable, its scratch database waits: %s", x.id, e.getMessage());
+            }
         }
     }
 

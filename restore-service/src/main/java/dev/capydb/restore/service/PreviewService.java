@@ -141,7 +141,48 @@ public class PreviewService {
     void tick() {
         if (config.reaperEnabled()) {
             reap(Instant.now());
+            dropAbandoned();
         }
+    }
+
+    /**
+     * A restore into a new preview that failed while its host was unreachable (restarted, say) could not drop the
+     * half-made database. It is dropped here once the host answers again, and the preview is marked failed; a host
+     * that still cannot drop it is tried again on the next tick.
+     *
+     * @return how many were dropped
+     */
+    public int dropAbandoned() {
+        String abandoned = "SELECT * FROM preview WHERE status = 'CREATING' AND NOT EXISTS (SELECT 1 FROM restore r"
+                + " WHERE r.preview_id = preview.id AND r.status IN ('PENDING', 'RUNNING'))";
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> ((List<Preview>) Preview.getEntityManager()
+                .createNativeQuery(abandoned, Preview.class).getResultList()).stream().map(p -> p.id).toList());
+        int dropped = 0;
+        for (UUID id : ids) {
+            try {
+                boolean done = QuarkusTransaction.requiringNew().call(() -> {
+                    @SuppressWarnings("unchecked")
+                    List<Preview> still = Preview.getEntityManager().createNativeQuery(abandoned
+                            + " AND id = ?1 FOR UPDATE SKIP LOCKED", Preview.class).setParameter(1, id).getResultList();
+                    if (still.isEmpty()) {
+                        return false;
+                    }
+                    Preview p = still.get(0);
+                    dropDatabase(p);
+                    p.status = p.status.moveTo(PreviewStatus.FAILED);
+                    p.updatedAt = Instant.now();
+                    return true;
+                });
+                if (done) {
+                    LOG.infof("preview %s: its restore failed and left a half-made database; dropped", id);
+                    dropped++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("preview %s: cannot drop its half-made database yet: %s", id, e.getMessage());
+            }
+        }
+        return dropped;
     }
 
     /** Announces previews about to expire and drops expired ones; returns how many were dropped. */
