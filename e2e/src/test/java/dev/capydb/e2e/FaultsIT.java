@@ -251,10 +251,7 @@ class FaultsIT {
     void aCutoverWhosePreCutoverBackupIsCorruptedNeverOverwritesProduction() throws Exception {
         String project = projectWithItems("faults-cutcorrupt");
         String url = Jobs.databaseUrl(project);
-        String preview = Jobs.previewOf(project, Jobs.completedBackup(project).getString("backup_key"));
-        String previewUrl = Stack.api("alice").get("/v1/projects/{id}/previews/{p}/connection", project, preview)
-                .then().statusCode(200).extract().path("database_url");
-        Stack.psql(previewUrl, "UPDATE items SET v = 'from the preview'");
+        String preview = changedPreview(project);
         // The same database (oid) with the same rows: a promotion would change both.
         String fingerprint = "SELECT (SELECT oid FROM pg_database WHERE datname = current_database()) || '|' || "
                 + "md5(string_agg(i::text, ',' ORDER BY id)) FROM items i";
@@ -292,6 +289,42 @@ class FaultsIT {
         assertEquals("failed", cutover.getString("status"), cutover.prettify());
         assertEquals(List.of(), overwrites, "no overwrite of production was even started");
         assertEquals(before, after, "production is the same database with the same rows");
+    }
+
+    @Test
+    void kafkaKilledBetweenCutoverStepsCompletesTheSagaOnceItIsBack() throws Exception {
+        String project = projectWithItems("faults-cutkafka");
+        String url = Jobs.databaseUrl(project);
+        String preview = changedPreview(project);
+        String id = Jobs.requestCutover(project, preview, "SUP-KAFKA");
+        Stack.api("olga").post("/v1/operator/cutover-requests/{r}/ack", id).then().statusCode(200);
+        JsonPath cutover;
+        try {
+            Stack.api("olga").post("/v1/operator/cutover-requests/{r}/execute", id).then().statusCode(202);
+            // The execution is committed with its event; Kafka goes away before the next step hears of it.
+            StackControl.crash("kafka");
+            Jobs.sleep(5000);
+        } finally {
+            StackControl.up();
+        }
+        cutover = Jobs.awaitCutover(project, id);
+        List<Object> overwrites = Stack.api("alice").get("/v1/projects/{id}/restores?limit=100", project).then()
+                .statusCode(200).extract().jsonPath().getList("items.findAll { it.target_kind == 'project' }");
+        String rows = Stack.psql(url, "SELECT count(*) FILTER (WHERE v = 'from the preview') || '/' || count(*) FROM items");
+        System.out.printf("faults: kafka_killed_during_cutover status=%s overwrites=%d preview_rows_in_production=%s%n",
+                cutover.getString("status"), overwrites.size(), rows);
+        assertEquals("completed", cutover.getString("status"), cutover.prettify());
+        assertEquals(1, overwrites.size(), "production was overwritten once");
+        assertTrue(rows.matches("(\\d+)/\\1") && !rows.startsWith("0/"), "production holds the preview's rows: " + rows);
+    }
+
+    /** A new preview of the project whose items all read {@code 'from the preview'}: a promotion shows. */
+    private static String changedPreview(String project) throws Exception {
+        String preview = Jobs.previewOf(project, Jobs.completedBackup(project).getString("backup_key"));
+        String previewUrl = Stack.api("alice").get("/v1/projects/{id}/previews/{p}/connection", project, preview)
+                .then().statusCode(200).extract().path("database_url");
+        Stack.psql(previewUrl, "UPDATE items SET v = 'from the preview'");
+        return preview;
     }
 
     /** Files directly in {@code dir} (none when it does not exist yet). */
