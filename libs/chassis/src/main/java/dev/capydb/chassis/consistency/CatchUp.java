@@ -5,6 +5,7 @@ import dev.capydb.chassis.inbox.AppliedPositions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -55,10 +56,8 @@ public class CatchUp {
         if (topic.isEmpty() || group.isEmpty() || !enabled) {
             return true;   // this service has no such channel (project-service owns projects): nothing to wait for
         }
-        return await(topic.get(), key, feed.channel(), tp -> {
-            long applied = positions.nextOffset(feed.consumer(), tp.topic(), tp.partition());
-            return applied >= 0 ? Optional.of(applied) : Optional.empty();
-        }, List.of(group.get()));
+        return await(topic.get(), key, feed.channel(),
+                tp -> positions.nextOffset(feed.consumer(), tp.topic(), tp.partition()), List.of(group.get()));
     }
 
     /**
@@ -71,19 +70,19 @@ public class CatchUp {
         try {
             TopicPartition tp = new TopicPartition(topic, kafka.partitionFor(topic, key));
             List<String> reading = kafka.groupsReading(tp).stream().filter(groups::contains).toList();
-            return reading.isEmpty() || await(topic, key, topic + " readers " + reading, p -> Optional.empty(), reading);
+            return reading.isEmpty() || await(topic, key, topic + " readers " + reading, null, reading);
         } catch (KafkaUnavailable e) {
             LOG.warnf("%s: cannot catch up: %s", topic, e.getMessage());
             return false;
         }
     }
 
-    /** What this service's own records say it applied in a partition, if they say anything. */
-    private interface Recorded {
-        Optional<Long> nextOffset(TopicPartition tp);
-    }
-
-    private boolean await(String topic, String key, String what, Recorded recorded, List<String> groups) {
+    /**
+     * @param recorded what this service's own records say it applied in a partition (-1: nothing), or null when only
+     *                 Kafka's committed offsets can tell (another service's consumers): then only those are polled
+     */
+    private boolean await(String topic, String key, String what, ToLongFunction<TopicPartition> recorded,
+                          List<String> groups) {
         long start = System.nanoTime();
         long deadline = start + config.catchUpTimeout().toNanos();
         try {
@@ -91,7 +90,7 @@ public class CatchUp {
             long end = kafka.endOffset(tp);
             long nextKafkaCheck = start;
             while (true) {
-                if (recorded.nextOffset(tp).orElse(-1L) >= end) {
+                if (recorded != null && recorded.applyAsLong(tp) >= end) {
                     return true;
                 }
                 if (System.nanoTime() >= nextKafkaCheck) {
@@ -105,7 +104,7 @@ public class CatchUp {
                             what, tp, end, config.catchUpTimeout());
                     return false;
                 }
-                Thread.sleep(POLL_MILLIS);
+                Thread.sleep(recorded != null ? POLL_MILLIS : KAFKA_EVERY_MILLIS);
             }
         } catch (KafkaUnavailable e) {
             LOG.warnf("%s: cannot catch up: %s", what, e.getMessage());
