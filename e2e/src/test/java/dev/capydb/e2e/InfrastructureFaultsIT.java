@@ -124,7 +124,52 @@ class InfrastructureFaultsIT {
 
     @Test
     void aDataPlaneHostRestartedDuringARestoreAndAnImportEndsThemVisiblyAndLeavesNoScratch() throws Exception {
-        String project = project("faults-host-jobs", 1_500_000);
+        restartedDuringARestoreAndAnImport("pg-local-1", "host_restarted_during");
+    }
+
+    @Test
+    void theControlPlaneDatabaseRestartedDuringARestoreAndAnImportEndsThemVisiblyAndLeavesNoScratch() throws Exception {
+        restartedDuringARestoreAndAnImport("pg-cp", "control_plane_restarted_during");
+    }
+
+    @Test
+    void aDataPlaneHostRestartedDuringAnOverwriteLeavesProductionWhole() throws Exception {
+        String project = project("faults-host-overwrite", 1_500_000);
+        String url = Jobs.databaseUrl(project);
+        JsonPath backup = Jobs.completedBackup(project);
+        String backedUp = Jobs.rowHashes(url, "items");
+        Stack.psql(url, "UPDATE items SET v = 'after the backup' WHERE id <= 100");
+        String before = Jobs.rowHashes(url, "items");
+        String restoreId = Stack.api("alice").contentType("application/json")
+                .body(Map.of("backup_key", backup.getString("backup_key"), "target_kind", "project",
+                        "confirm_project_overwrite", true))
+                .post("/v1/projects/{id}/restores", project).then().statusCode(202).extract().path("id");
+        Jobs.awaitRestore(project, restoreId, r -> "loading".equals(r.getString("phase"))
+                || !r.getString("status").matches("pending|running"), Duration.ofMinutes(1));
+        Jobs.sleep(300);
+        StackControl.fastStop("pg-local-1");
+        StackControl.up();
+        JsonPath ended = Jobs.awaitRestore(project, restoreId, r -> !r.getString("status").matches("pending|running"),
+                Duration.ofMinutes(3));
+        assertEnded(ended);
+        boolean scratchSwept = sweptWithin("rs_" + restoreId.replace("-", ""));
+        String after = Jobs.rowHashes(url, "items");
+        JsonPath later = Jobs.awaitBackup(project, Jobs.postBackup(project, "after-the-overwrite"));
+        System.out.printf("faults: host_restarted_during=overwrite restore=%s scratch_swept=%b production=%s"
+                + " later_backup=%s%n", ended.getString("status"), scratchSwept,
+                after.equals(before) ? "as_before" : after.equals(backedUp) ? "as_backed_up" : "other", later.getString("status"));
+        // Whole either way: the backup's rows after a completed swap, every row as it was after a failure.
+        assertEquals("completed".equals(ended.getString("status")) ? backedUp : before, after, ended.prettify());
+        assertTrue(scratchSwept, "no scratch database is left once swept");
+        assertEquals("completed", later.getString("status"), "the project is usable again: " + later.prettify());
+    }
+
+    /**
+     * Once a restore into a new preview has started, {@code component} gets a fast shutdown and comes back; then
+     * the same during a URL import. Each job ends visibly, and whatever a failed one half-made is dropped.
+     */
+    private void restartedDuringARestoreAndAnImport(String component, String label) throws Exception {
+        String project = project("faults-" + component, 1_500_000);
         String url = Jobs.databaseUrl(project);
         String key = Jobs.completedBackup(project).getString("backup_key");
         var started = Stack.api("alice").contentType("application/json")
@@ -134,16 +179,16 @@ class InfrastructureFaultsIT {
         String previewDb = "pv_" + started.<String>path("preview_id").replace("-", "");
         Jobs.awaitRestore(project, restoreId, r -> !"pending".equals(r.getString("status")), Duration.ofMinutes(1));
         Jobs.sleep(300);
-        StackControl.fastStop("pg-local-1");
+        StackControl.fastStop(component);
         StackControl.up();
         JsonPath restore = Jobs.awaitRestore(project, restoreId,
                 r -> !r.getString("status").matches("pending|running"), Duration.ofMinutes(3));
         assertEnded(restore);
         // A restore or import that failed while the host was still down could not drop its half-made database;
-        // the services' sweeps (restore-service every minute, import-service every 30 s) do once the host answers.
+        // the services' sweeps (every 10 s on the dev stack) do once the host answers.
         boolean halfPreviewSwept = !"failed".equals(restore.getString("status")) || sweptWithin(previewDb);
 
-        String target = project("faults-host-import", 10);
+        String target = project("faults-" + component + "-import", 10);
         String before = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
         String importId = Stack.api("alice").contentType("application/json")
                 // The local hosts have no TLS: the source opts out of the sslmode=require the service would add.
@@ -152,14 +197,14 @@ class InfrastructureFaultsIT {
         Jobs.await(() -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
                 x -> "loading".equals(x.getString("phase")) || !x.getString("status").matches("pending|running"),
                 Duration.ofMinutes(1));
-        StackControl.fastStop("pg-local-1");
+        StackControl.fastStop(component);
         StackControl.up();
         JsonPath imported = Jobs.awaitImport(target, importId);
         assertEnded(imported);
         boolean scratchLeft = !sweptWithin("im_" + importId.replace("-", ""));
         String after = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
-        System.out.printf("faults: host_restarted_during restore=%s half_preview_swept=%b import=%s scratch_left=%b"
-                + " target_identical=%b%n", restore.getString("status"), halfPreviewSwept, imported.getString("status"),
+        System.out.printf("faults: %s restore=%s half_preview_swept=%b import=%s scratch_left=%b target_identical=%b%n",
+                label, restore.getString("status"), halfPreviewSwept, imported.getString("status"),
                 scratchLeft, before.equals(after));
         assertTrue(halfPreviewSwept, "a failed restore leaves no preview database once swept");
         assertFalse(scratchLeft, "the import's scratch database is dropped");
@@ -203,7 +248,7 @@ class InfrastructureFaultsIT {
         }
     }
 
-    /** Whether the database is gone within three minutes: a sweep's period and then some. */
+    /** Whether the database is gone within three minutes: a sweep's period (10 s on the dev stack) and then some. */
     private static boolean sweptWithin(String database) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (databaseExists(database) && System.nanoTime() < deadline) {

@@ -91,6 +91,19 @@ final class StackControl {
         up(env);
     }
 
+    /**
+     * Starts whatever infrastructure is stopped ({@code dev/stack up --infra}) without waiting for the services: for
+     * a test that may stop a component again before the services would all report ready.
+     */
+    static void upInfra() throws Exception {
+        Process p = new ProcessBuilder("bash", repo().resolve("dev/stack").toString(), "up", "--infra")
+                .directory(repo().toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+        }
+    }
+
     private static void up(Map<String, String> env) throws Exception {
         // What counts is that every service is ready again; dev/stack's own words go into the failure if not.
         ProcessBuilder pb = new ProcessBuilder("bash", repo().resolve("dev/stack").toString(), "up")

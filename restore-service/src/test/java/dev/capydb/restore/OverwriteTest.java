@@ -82,6 +82,22 @@ class OverwriteTest {
     }
 
     @Test
+    void anOverwriteNamingAFieldItDoesNotKnowIsRefusedAndNothingRuns() throws Exception {
+        TestProject p = projects.withData(10);
+        String key = backupOf(p);
+        long before = QuarkusTransaction.requiringNew().call(() -> Restore.count());
+        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true,
+                        "dry_run", true))
+                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422)
+                .contentType("application/problem+json").body("code", equalTo("unknown_field"))
+                .body("errors[0].field", equalTo("dry_run"));
+        long after = QuarkusTransaction.requiringNew().call(() -> Restore.count());
+        assertEquals(before, after, "no restore was queued");
+        assertEquals(10, orders(p.connect()));
+    }
+
+    @Test
     void productionIsReplacedThroughItsOwnConnectionStringAndTheOldDataIsKept() throws Exception {
         TestProject p = projects.withData(100);
         String key = backupOf(p);

@@ -51,4 +51,8 @@ public interface ImportConfig {
     /** How long a database replaced by a recreate import is kept (renamed) before it is dropped. */
     @WithDefault("PT24H")
     Duration safetyWindow();
+
+    /** How often scratch databases that failed imports left behind are looked for (read by the sweep's {@code @Scheduled}). */
+    @WithDefault("30s")
+    String sweepEvery();
 }

@@ -146,7 +146,8 @@ public class ImportWorker {
      * database. It is dropped here once the host answers again, and then forgotten ({@code scratch_database}
      * cleared), so each is looked at until it is gone and never after.
      */
-    @Scheduled(every = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "10s")
+    @Scheduled(every = "${capydb.imports.sweep-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "10s")
     public void dropLeftScratch() {
         List<ImportJob> left = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>list(
                 "status = ?1 and scratchDatabase is not null", ImportStatus.FAILED));

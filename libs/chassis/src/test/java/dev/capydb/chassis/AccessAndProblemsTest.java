@@ -1,6 +1,7 @@
 package dev.capydb.chassis;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
@@ -78,5 +79,14 @@ class AccessAndProblemsTest {
                 .post("/test/things").then().statusCode(422).body("errors[0].field", equalTo("size"));
         given().auth().oauth2(TestTokens.alice()).get("/test/projects/not-a-uuid")
                 .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void anUnknownFieldIsRefusedByName() {
+        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .body("{\"name\": \"ok\", \"size\": 3, \"dry_run\": true}")
+                .post("/test/things").then().statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("unknown_field")).body("errors[0].field", equalTo("dry_run"))
+                .body("detail", containsString("known: name, size"));
     }
 }

@@ -41,6 +41,13 @@ public interface RestoreConfig {
     @WithDefault("-c maintenance_work_mem=256MB -c synchronous_commit=off")
     String pgRestoreOptions();
 
+    /**
+     * How often leftovers are swept: expired previews, half-made previews and scratch databases of restores that
+     * ended while their host was down (read by the sweeps' {@code @Scheduled}).
+     */
+    @WithDefault("1m")
+    String sweepEvery();
+
     /** Point-in-time recovery in scratch clusters. */
     Pitr pitr();
 

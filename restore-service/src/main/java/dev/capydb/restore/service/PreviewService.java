@@ -137,7 +137,8 @@ public class PreviewService {
         drop(p, PreviewStatus.DELETED, EventType.PREVIEW_EXPIRED);
     }
 
-    @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "20s")
+    @Scheduled(every = "${capydb.restores.sweep-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "20s")
     void tick() {
         if (config.reaperEnabled()) {
             reap(Instant.now());

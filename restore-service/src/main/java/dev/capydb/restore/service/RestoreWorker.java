@@ -370,8 +370,21 @@ public class RestoreWorker {
         return dropped;
     }
 
-    /** At start: scratch databases of restores that are not running any more (a crashed worker's) are dropped. */
-    void cleanUpScratch(@Observes StartupEvent start) {
+    void dropLeftScratchAtStart(@Observes StartupEvent start) {
+        dropLeftScratch();
+    }
+
+    @Scheduled(every = "${capydb.restores.sweep-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "20s")
+    void dropLeftScratchTick() {
+        dropLeftScratch();
+    }
+
+    /**
+     * Scratch databases of overwrites that are not running any more are dropped: a crashed worker's, and one whose
+     * restore failed while its host was down (restarted under it) and so could not drop it then.
+     */
+    public void dropLeftScratch() {
         for (var host : hosts.all()) {
             try (Connection c = host.maintenanceConnection(); PreparedStatement st = c.prepareStatement(
                     "SELECT datname FROM pg_database WHERE datname LIKE 'rs\\_%'");

@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
 
 /**
  * When a consumer group is given a partition it has never committed in, its starting position is committed at once
@@ -23,20 +25,28 @@ public class StartPositions implements KafkaConsumerRebalanceListener {
     /** The listener's name in {@code mp.messaging.connector.smallrye-kafka.consumer-rebalance-listener.name}. */
     public static final String NAME = "capydb-start-positions";
 
+    private static final Logger LOG = Logger.getLogger(StartPositions.class);
+
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
-        Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            if (committed.get(tp) == null) {
-                start.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+            Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                if (committed.get(tp) == null) {
+                    start.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+                }
             }
-        }
-        if (!start.isEmpty()) {
-            consumer.commitSync(start);
+            if (!start.isEmpty()) {
+                consumer.commitSync(start);
+            }
+        } catch (KafkaException e) {
+            // A listener that throws fails the channel for good. The start position is committed at the next
+            // assignment instead; until then a catch-up on this group's committed offset waits out its bound.
+            LOG.warnf("could not commit the start positions of %s yet: %s", partitions, e.getMessage());
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.capydb.chassis.errors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -47,6 +48,13 @@ public class ProblemMappers {
             String field = mismatch.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
+            if (e instanceof UnrecognizedPropertyException unknown) {
+                String known = unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                        .collect(Collectors.joining(", "));
+                String message = "is not a field of this request (known: " + known + ")";
+                return respond(422, "unknown_field", field + ": " + message + "; nothing was done",
+                        List.of(new Problem.FieldError(field, message)), request);
+            }
             String message = e instanceof InvalidFormatException ? "has the wrong type or format" : "is malformed";
             return respond(422, "validation_failed", field + ": " + message,
                     List.of(new Problem.FieldError(field, message)), request);
