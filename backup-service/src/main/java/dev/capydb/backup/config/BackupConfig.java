@@ -54,4 +54,8 @@ public interface BackupConfig {
     /** How far back point-in-time recovery reaches; older base backups and WAL are pruned. */
     @WithDefault("P7D")
     Duration pitrRetention();
+
+    /** How often open multipart uploads no running backup writes are aborted (read by the sweep's {@code @Scheduled}). */
+    @WithDefault("10m")
+    String sweepEvery();
 }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -219,6 +220,27 @@ public class ObjectStore implements AutoCloseable {
         List<S3Object> out = new ArrayList<>();
         s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(out::add);
         return out;
+    }
+
+    /** A multipart upload the bucket still holds open: never completed, never aborted. */
+    public record OpenUpload(String bucket, String key, String uploadId, Instant initiated) {
+    }
+
+    /** The bucket's open multipart uploads: parts stored and billed that no object shows. */
+    public List<OpenUpload> openUploads(String bucket) {
+        List<OpenUpload> out = new ArrayList<>();
+        s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads()
+                .forEach(u -> out.add(new OpenUpload(bucket, u.key(), u.uploadId(), u.initiated())));
+        return out;
+    }
+
+    /** Aborts an open multipart upload, dropping its parts; aborting one already gone is fine. */
+    public void abort(OpenUpload upload) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(upload.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchUploadException gone) {
+            // Completed or aborted meanwhile.
+        }
     }
 
     private void abortQuietly(String bucket, String key, String uploadId) {
