@@ -75,6 +75,24 @@ class BackupApiTest {
     }
 
     @Test
+    void theContractSaysWhatAStartedBackupAnswers() {
+        JsonPath doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        String create = "paths.'/v1/projects/{projectId}/backups'.post.responses";
+        assertEquals("#/components/schemas/BackupBody",
+                doc.getString(create + ".'202'.content.'application/json'.schema.'$ref'"), "202 with the job");
+        assertTrue(doc.<Object>get(create + ".'200'") == null, "never a 200");
+        for (String refusal : List.of("401", "403", "404", "409", "422", "429")) {
+            assertEquals("#/components/schemas/Problem",
+                    doc.getString(create + ".'" + refusal + "'.content.'application/problem+json'.schema.'$ref'"), refusal);
+        }
+        assertEquals(Boolean.FALSE, doc.<Boolean>get("components.schemas.CreateBackup.additionalProperties"));
+        assertEquals("createBackup", doc.getString("paths.'/v1/projects/{projectId}/backups'.post.operationId"));
+        assertEquals(List.of("Backups"), doc.getList("paths.'/v1/projects/{projectId}/backups'.post.tags"));
+        assertEquals(Boolean.TRUE, doc.<Boolean>get("components.schemas.BackupBody.properties.error.nullable"), "error is null until a failure");
+        assertTrue(doc.getMap("paths.'/v1/projects/{projectId}/backups/{backupId}'.delete.responses").containsKey("204"));
+    }
+
+    @Test
     void backupIsAPgDumpInStorageThatRestoresTheSameRows() throws Exception {
         TestProject p = fixtures.withData(500);
         String id = start(p.id(), Map.of("label", "before-migration"));

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every public API route × {no token, bad token, member, admin, other org's admin, operator}: each
  * cell answers as specified (401 before routing, 404 for another org's project, 403 for a role too low, 2xx
  * otherwise), printed as a table.
  */
+@ExtendWith(ContractGate.class)
 class AuthorizationMatrixIT {
 
     private static final List<String> WHO = List.of("none", "bad", "bob", "alice", "carol", "olga");

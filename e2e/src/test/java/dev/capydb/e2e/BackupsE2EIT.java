@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Backups through the gateway: alice backs up a project, sees it completed and announced; bob restores it into a preview. */
+@ExtendWith(ContractGate.class)
 class BackupsE2EIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

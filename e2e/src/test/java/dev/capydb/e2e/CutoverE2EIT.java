@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Cutovers through the gateway with the real services: alice prepares a preview and asks for it to become
  * production; olga acks and executes; backup-service takes the verified pre-cutover backup and restore-service
  * copies the preview over production. And a promotion that fails on the host leaves production as it was.
  */
+@ExtendWith(ContractGate.class)
 class CutoverE2EIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -18,8 +18,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Imports through the gateway: a pg_dump -Fc file uploaded to its presigned URL, imported, and seen by psql. */
+@ExtendWith(ContractGate.class)
 class ImportsE2EIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

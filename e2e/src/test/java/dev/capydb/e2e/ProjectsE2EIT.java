@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The foundation's promise, through the gateway with real tokens: a project is a database you can use. */
+@ExtendWith(ContractGate.class)
 class ProjectsE2EIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +68,7 @@ class ProjectsE2EIT {
                 .body("code", equalTo("validation_failed"));
         Stack.api("alice").contentType("application/json").body(Map.of("name", "ok-name", "region", "atlantis"))
                 .post("/v1/projects").then().statusCode(422).body("code", equalTo("unknown_region"));
-        Stack.api("alice").get("/v1/definitely-not-a-route").then().statusCode(404)
+        Stack.outsideContract().auth().oauth2(Stack.token("alice")).get("/v1/definitely-not-a-route").then().statusCode(404)
                 .contentType("application/problem+json");
         Stack.anonymous().get("/v1/regions").then().statusCode(401);
         Stack.api("bob").get("/v1/regions").then().statusCode(200)
@@ -76,10 +78,10 @@ class ProjectsE2EIT {
 
     @Test
     void theGatewayServesTheMergedApiDocument() {
-        Stack.anonymous().get("/v1/openapi.json").then().statusCode(200)
+        Stack.outsideContract().get("/v1/openapi.json").then().statusCode(200)
                 .body("paths", hasKey("/v1/projects"))
-                .body("paths", hasKey("/v1/projects/{id}/connection"))
+                .body("paths", hasKey("/v1/projects/{projectId}/connection"))
                 .body("paths", hasKey("/v1/regions"));
-        assertTrue(Stack.anonymous().get("/docs/").statusCode() == 200);
+        assertTrue(Stack.outsideContract().get("/docs/").statusCode() == 200);
     }
 }

@@ -204,7 +204,7 @@ class ScaleOutIT {
         if (first) {
             StackControl.up();   // the gateway needs a backup-service to answer the polls; it comes back empty-handed
         }
-        // The lease (60 s) runs out; a live instance runs the backup again.
+        // The lease (30 s on the dev stack) runs out; a live instance runs the backup again.
         String after = null;
         deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A hostile project member, through the public API only: bob (a member, not an admin) plants in his project's
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * into that preview again and over production: every job completes, the tenant's objects come back owned by the tenant's roles, and the
  * file never appears.
  */
+@ExtendWith(ContractGate.class)
 class TenantIsolationE2EIT {
 
     @Test

@@ -23,11 +23,13 @@ import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A customer's webhook receiver on this machine gets signed {@code backup.completed} and {@code job.completed};
  * after a restore into the project, a Vercel fake receives the env upsert with the project's real connection strings.
  */
+@ExtendWith(ContractGate.class)
 class WebhooksE2EIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

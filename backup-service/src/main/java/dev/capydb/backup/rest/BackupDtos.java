@@ -6,6 +6,7 @@ import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupSchedule;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Bodies of the backups and schedule API (snake_case on the wire). */
 public final class BackupDtos {
@@ -20,10 +21,20 @@ public final class BackupDtos {
     }
 
     /** A backup, which is also its job ({@code status}: pending, running, completed, failed; or expired). */
-    public record BackupBody(UUID id, UUID projectId, String label, String kind, String status, boolean verify,
-                             Boolean verified, JsonNode verification, String backupKey, Long sizeBytes, String sha256,
-                             String error, String correlationId, int attempt, Instant createdAt, Instant startedAt,
-                             Instant completedAt, Instant expiredAt, String expiredReason) {
+    public record BackupBody(UUID id, UUID projectId, @Schema(nullable = true) String label,
+                             @Schema(enumeration = {"manual", "scheduled", "pre_cutover"}) String kind,
+                             @Schema(enumeration = {"pending", "running", "completed", "failed", "deleting", "expired"})
+                             String status,
+                             boolean verify, @Schema(nullable = true) Boolean verified,
+                             @Schema(nullable = true, implementation = java.util.Map.class,
+                                     description = "What a verification found: checksum_matches, restore_succeeded,"
+                                             + " tables_compared, row_count_differences")
+                             JsonNode verification, String backupKey,
+                             @Schema(nullable = true) Long sizeBytes, @Schema(nullable = true) String sha256,
+                             @Schema(nullable = true) String error, @Schema(nullable = true) String correlationId,
+                             int attempt, Instant createdAt, @Schema(nullable = true) Instant startedAt,
+                             @Schema(nullable = true) Instant completedAt, @Schema(nullable = true) Instant expiredAt,
+                             @Schema(nullable = true) String expiredReason) {
 
         static BackupBody of(Backup b) {
             JsonNode verification = null;
@@ -45,8 +56,9 @@ public final class BackupDtos {
     }
 
     /** The daily schedule (UTC); {@code configured} is false until the first PUT. */
-    public record ScheduleBody(int hour, int minute, boolean active, int retentionDays, Instant nextRunAt,
-                               Instant lastRunAt, boolean configured) {
+    public record ScheduleBody(int hour, int minute, boolean active, int retentionDays,
+                               @Schema(nullable = true) Instant nextRunAt, @Schema(nullable = true) Instant lastRunAt,
+                               boolean configured) {
 
         static ScheduleBody of(BackupSchedule s) {
             return new ScheduleBody(s.hour, s.minute, s.active, s.retentionDays, s.nextRunAt, s.lastRunAt, true);

@@ -24,6 +24,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/backups}: start a backup (202, a job), list, get, delete. */
 @Path("/v1/projects/{projectId}/backups")
@@ -46,6 +49,10 @@ public class BackupResource {
     }
 
     @POST
+    @APIResponse(responseCode = "202",
+            description = "The backup job, queued; follow Location (or poll the job) for its status",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = BackupBody.class)))
     public Response create(@PathParam("projectId") UUID projectId, CreateBackup body,
                            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
@@ -84,6 +91,7 @@ public class BackupResource {
 
     @DELETE
     @Path("/{backupId}")
+    @APIResponse(responseCode = "204", description = "The backup and its object are deleted")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("backupId") UUID backupId) {
         access.authorize(projectId, ProjectAction.DESTROY);
         service.delete(projectId, backupId);

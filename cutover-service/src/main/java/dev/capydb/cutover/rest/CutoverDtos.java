@@ -5,6 +5,7 @@ import dev.capydb.cutover.repository.PreviewView;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Bodies of the cutover-requests API (snake_case on the wire). */
 public final class CutoverDtos {
@@ -30,12 +31,24 @@ public final class CutoverDtos {
      * the backup's label in the project's backup list; {@code preview_status}/{@code preview_expires_at} are the
      * preview as last announced, so a TTL running out is visible before execution.
      */
-    public record CutoverBody(UUID id, UUID projectId, String orgId, UUID previewId, String status, String customerNote,
-                              String externalTicketRef, String reason, UUID preCutoverBackupId,
-                              String preCutoverBackupLabel, String waitingFor, Instant waitingSince, String lateOutcome,
-                              String previewStatus, Instant previewExpiresAt, String requestedBy, String ackedBy,
-                              String closedBy, String executedBy, Instant createdAt, Instant updatedAt, Instant ackedAt,
-                              Instant closedAt, Instant startedAt, Instant finishedAt) {
+    public record CutoverBody(UUID id, UUID projectId, String orgId, UUID previewId,
+                              @Schema(enumeration = {"open", "acked", "rejected", "cancelled", "in_progress",
+                                      "completed", "failed"}) String status,
+                              @Schema(nullable = true) String customerNote,
+                              @Schema(nullable = true) String externalTicketRef, @Schema(nullable = true) String reason,
+                              @Schema(nullable = true) UUID preCutoverBackupId,
+                              @Schema(nullable = true) String preCutoverBackupLabel,
+                              @Schema(nullable = true, enumeration = {"pre_cutover_backup", "promotion"})
+                              String waitingFor,
+                              @Schema(nullable = true) Instant waitingSince,
+                              @Schema(nullable = true) String lateOutcome,
+                              @Schema(nullable = true, enumeration = {"ready", "expired", "deleted"})
+                              String previewStatus,
+                              @Schema(nullable = true) Instant previewExpiresAt, String requestedBy,
+                              @Schema(nullable = true) String ackedBy, @Schema(nullable = true) String closedBy,
+                              @Schema(nullable = true) String executedBy, Instant createdAt, Instant updatedAt,
+                              @Schema(nullable = true) Instant ackedAt, @Schema(nullable = true) Instant closedAt,
+                              @Schema(nullable = true) Instant startedAt, @Schema(nullable = true) Instant finishedAt) {
 
         static CutoverBody of(CutoverRequest r, Optional<PreviewView> preview) {
             return new CutoverBody(r.id, r.projectId, r.orgId, r.previewId, r.status.wire(), r.customerNote,

@@ -20,6 +20,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * {@code /v1/projects/{id}/cutover-requests}: the customer's side. Members read; opening, editing and cancelling
@@ -42,6 +45,9 @@ public class CutoverRequestResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "The cutover request, open for an operator to review",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CutoverBody.class)))
     public Response create(@PathParam("projectId") UUID projectId, CreateCutover body) {
         ProjectView project = access.authorize(projectId, ProjectAction.DESTROY);
         CreateCutover b = body != null ? body : new CreateCutover(null, null, null);

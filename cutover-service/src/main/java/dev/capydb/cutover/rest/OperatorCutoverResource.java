@@ -17,6 +17,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * {@code /v1/operator/cutover-requests}: platform operators (realm role {@code operator}) review and run every org's
@@ -65,6 +68,10 @@ public class OperatorCutoverResource {
     /** 202: the saga runs on (pre-cutover backup, then promotion); poll the request. Idempotency-Key honoured. */
     @POST
     @Path("/{requestId}/execute")
+    @APIResponse(responseCode = "202",
+            description = "The cutover is in progress: the pre-cutover backup, then the promotion",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CutoverBody.class)))
     public Response execute(@PathParam("requestId") UUID requestId,
                             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         return Response.accepted(bodies.of(cutovers.execute(requestId, operator().username(), idempotencyKey))).build();

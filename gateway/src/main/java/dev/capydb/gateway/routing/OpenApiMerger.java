@@ -75,7 +75,7 @@ public class OpenApiMerger {
                 components.getJsonObject("schemas", new JsonObject()).forEach(e -> schemas.put(e.getKey(), e.getValue()));
             }
             JsonObject out = new JsonObject()
-                    .put("openapi", "3.1.0")
+                    .put("openapi", "3.0.3")
                     .put("info", new JsonObject().put("title", "CapyDB API").put("version", "v1")
                             .put("description", "Backups, restores, imports, cutovers and webhooks of CapyDB projects. "
                                     + "Every call needs a bearer token; errors are application/problem+json."))

@@ -3,6 +3,7 @@ package dev.capydb.imports.rest;
 import dev.capydb.imports.repository.ImportJob;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Bodies of the imports API (snake_case on the wire). Source URLs only ever leave masked. */
 public final class ImportDtos {
@@ -23,14 +24,20 @@ public final class ImportDtos {
     }
 
     /** A presigned upload slot: PUT the file to {@code upload_url} before {@code expires_at}. */
-    public record UploadBody(UUID uploadId, String filename, long sizeBytes, String uploadUrl, String method,
-                             Instant expiresAt) {
+    public record UploadBody(UUID uploadId, String filename, long sizeBytes, String uploadUrl,
+                             @Schema(enumeration = {"PUT"}) String method, Instant expiresAt) {
     }
 
     /** An import, which is also its job ({@code status}, {@code phase}, {@code error}). */
-    public record ImportBody(UUID id, UUID projectId, String sourceKind, String source, UUID uploadId,
-                             String dumpFormat, boolean recreate, String status, String phase, Long sizeBytes,
-                             String error, int attempt, Instant createdAt, Instant startedAt, Instant completedAt) {
+    public record ImportBody(UUID id, UUID projectId, @Schema(enumeration = {"url", "upload"}) String sourceKind,
+                             String source, @Schema(nullable = true) UUID uploadId,
+                             @Schema(nullable = true, enumeration = {"custom", "plain"}) String dumpFormat,
+                             boolean recreate,
+                             @Schema(enumeration = {"pending", "running", "completed", "failed"}) String status,
+                             @Schema(enumeration = {"queued", "checking", "loading", "swapping", "done"}) String phase,
+                             @Schema(nullable = true) Long sizeBytes, @Schema(nullable = true) String error,
+                             int attempt, Instant createdAt, @Schema(nullable = true) Instant startedAt,
+                             @Schema(nullable = true) Instant completedAt) {
 
         static ImportBody of(ImportJob x) {
             return new ImportBody(x.id, x.projectId, x.sourceKind, x.source, x.uploadId, x.dumpFormat, x.recreate,

@@ -28,6 +28,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * {@code /v1/projects/{id}/imports}: preflight a source, get a presigned upload URL, start an import (202, a job),
@@ -75,6 +78,10 @@ public class ImportResource {
 
     @POST
     @Path("/uploads")
+    @APIResponse(responseCode = "201",
+            description = "An upload slot: PUT the dump to its url, then start an import naming its upload_id",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = UploadBody.class)))
     public Response upload(@PathParam("projectId") UUID projectId, CreateUpload body) {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
         CreateUpload b = body != null ? body : new CreateUpload(null, null);
@@ -84,6 +91,9 @@ public class ImportResource {
     }
 
     @POST
+    @APIResponse(responseCode = "202", description = "The import job, queued; follow Location for its status",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ImportBody.class)))
     public Response create(@PathParam("projectId") UUID projectId, CreateImport body,
                            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         CreateImport b = body != null ? body : new CreateImport(null, null, null);

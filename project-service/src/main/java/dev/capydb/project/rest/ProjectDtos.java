@@ -2,6 +2,7 @@ package dev.capydb.project.rest;
 
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request and response bodies of the projects API (snake_case on the wire). */
 public final class ProjectDtos {
@@ -15,7 +16,8 @@ public final class ProjectDtos {
 
     /** A project as shown to its members; the password is masked. */
     public record ProjectBody(UUID id, String orgId, String name, String region, String plan, long storageLimitBytes,
-                              String status, DatabaseBody database, ConnectionUris connection, Pitr pitr,
+                              @Schema(enumeration = {"active", "restoring", "importing"}) String status,
+                              DatabaseBody database, ConnectionUris connection, Pitr pitr,
                               Instant createdAt, Instant updatedAt) {
     }
 
@@ -28,7 +30,8 @@ public final class ProjectDtos {
     }
 
     /** Point-in-time recovery: offered by the region, and the window once base backups exist. */
-    public record Pitr(boolean available, Instant earliest, Instant latest) {
+    public record Pitr(boolean available, @Schema(nullable = true) Instant earliest,
+                       @Schema(nullable = true) Instant latest) {
     }
 
     /** {@code GET /v1/projects/{id}/connection}: the full strings and their parts. */

@@ -29,6 +29,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects}: create, list, get, delete, and the full connection strings. */
 @Path("/v1/projects")
@@ -55,6 +58,10 @@ public class ProjectResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201",
+            description = "The project, provisioning; its database is ready when status is active",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ProjectBody.class)))
     public Response create(CreateProject body) {
         if (body == null) {
             throw ApiException.invalid("name", "is required");
@@ -72,14 +79,14 @@ public class ProjectResource {
     }
 
     @GET
-    @Path("/{id}")
-    public ProjectBody get(@PathParam("id") UUID id) {
+    @Path("/{projectId}")
+    public ProjectBody get(@PathParam("projectId") UUID id) {
         return body(load(id, ProjectAction.READ));
     }
 
     @GET
-    @Path("/{id}/connection")
-    public ConnectionBody connection(@PathParam("id") UUID id) {
+    @Path("/{projectId}/connection")
+    public ConnectionBody connection(@PathParam("projectId") UUID id) {
         Project p = load(id, ProjectAction.READ);
         DatabaseHost host = hosts.host(p.hostId);
         String password = service.password(p);
@@ -89,8 +96,9 @@ public class ProjectResource {
     }
 
     @DELETE
-    @Path("/{id}")
-    public Response delete(@PathParam("id") UUID id) {
+    @Path("/{projectId}")
+    @APIResponse(responseCode = "204", description = "The project and its database are deleted")
+    public Response delete(@PathParam("projectId") UUID id) {
         access.authorize(id, ProjectAction.DESTROY);
         service.delete(id);
         // Every service keeps serving a project until it applies project.deleted: answer once all of them have.

@@ -20,6 +20,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/previews}: list, get (masked), connection (full), extend TTL, delete. */
 @Path("/v1/projects/{projectId}/previews")
@@ -72,6 +73,7 @@ public class PreviewResource {
 
     @DELETE
     @Path("/{previewId}")
+    @APIResponse(responseCode = "204", description = "The preview and its database are dropped")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
         access.authorize(projectId, ProjectAction.DESTROY);
         previews.delete(projectId, previewId);

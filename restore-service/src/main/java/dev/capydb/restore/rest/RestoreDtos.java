@@ -6,6 +6,7 @@ import dev.capydb.restore.repository.Preview;
 import dev.capydb.restore.repository.Restore;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Bodies of the restores and previews API (snake_case on the wire). */
 public final class RestoreDtos {
@@ -19,10 +20,18 @@ public final class RestoreDtos {
     }
 
     /** A restore, which is also its job ({@code status}, {@code phase}, {@code bytes_done}, {@code error}). */
-    public record RestoreBody(UUID id, UUID projectId, String sourceKind, String backupKey, Instant restoreTime,
-                              UUID restorePointId, String targetKind, UUID previewId, String status, String phase,
-                              long bytesDone, String error, int attempt, Instant createdAt, Instant startedAt,
-                              Instant completedAt) {
+    public record RestoreBody(UUID id, UUID projectId,
+                              @Schema(enumeration = {"backup", "pitr", "restore_point", "preview"}) String sourceKind,
+                              @Schema(nullable = true) String backupKey, @Schema(nullable = true) Instant restoreTime,
+                              @Schema(nullable = true) UUID restorePointId,
+                              @Schema(enumeration = {"new_preview", "preview", "project"}) String targetKind,
+                              @Schema(nullable = true) UUID previewId,
+                              @Schema(enumeration = {"pending", "running", "completed", "failed"}) String status,
+                              @Schema(enumeration = {"queued", "fetching", "replaying_wal", "creating_preview",
+                                      "loading", "swapping", "done"}) String phase,
+                              long bytesDone, @Schema(nullable = true) String error, int attempt, Instant createdAt,
+                              @Schema(nullable = true) Instant startedAt,
+                              @Schema(nullable = true) Instant completedAt) {
 
         static RestoreBody of(Restore r) {
             return new RestoreBody(r.id, r.projectId, r.sourceKind, r.backupKey, r.restoreTime, r.restorePointId,
@@ -36,8 +45,9 @@ public final class RestoreDtos {
     }
 
     /** A preview with its masked connection strings. */
-    public record PreviewBody(UUID id, UUID projectId, String name, String status, String databaseUrl,
-                              String databaseUrlUnpooled, Instant expiresAt, Instant createdAt) {
+    public record PreviewBody(UUID id, UUID projectId, String name,
+                              @Schema(enumeration = {"creating", "ready", "failed", "expired", "deleted"}) String status,
+                              String databaseUrl, String databaseUrlUnpooled, Instant expiresAt, Instant createdAt) {
 
         static PreviewBody of(Preview p, DatabaseHost host) {
             String mask = ConnectionStrings.MASK;

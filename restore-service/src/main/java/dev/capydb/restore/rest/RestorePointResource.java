@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/restore-points}: create, list, get, delete. */
 @Path("/v1/projects/{projectId}/restore-points")
@@ -28,8 +31,11 @@ public class RestorePointResource {
     }
 
     /** A restore point. */
-    public record RestorePointBody(UUID id, UUID projectId, String label, String kind, String backupKey,
-                                   Instant timestamp, String lsn, Instant createdAt) {
+    public record RestorePointBody(UUID id, UUID projectId, String label,
+                                   @Schema(enumeration = {"backup", "pitr"}) String kind,
+                                   @Schema(nullable = true) String backupKey,
+                                   @Schema(nullable = true) Instant timestamp, @Schema(nullable = true) String lsn,
+                                   Instant createdAt) {
         static RestorePointBody of(RestorePoint p) {
             return new RestorePointBody(p.id, p.projectId, p.label, p.kind, p.backupKey, p.pointTime, p.lsn, p.createdAt);
         }
@@ -46,6 +52,9 @@ public class RestorePointResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "The restore point",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RestorePointBody.class)))
     public Response create(@PathParam("projectId") UUID projectId, CreateRestorePoint body) {
         var project = access.authorize(projectId, ProjectAction.OPERATE);
         CreateRestorePoint b = body != null ? body : new CreateRestorePoint(null, null, null, null);
@@ -72,6 +81,8 @@ public class RestorePointResource {
 
     @DELETE
     @Path("/{pointId}")
+    @APIResponse(responseCode = "204",
+            description = "The restore point is deleted (its backup is no longer pinned by it)")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("pointId") UUID pointId) {
         // A restore point pins a backup against retention: unpinning production's safety net is an admin's call.
         access.authorize(projectId, ProjectAction.DESTROY);

@@ -20,6 +20,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/restores}: start a restore (202, a job), list, get. */
 @Path("/v1/projects/{projectId}/restores")
@@ -39,6 +42,9 @@ public class RestoreResource {
     }
 
     @POST
+    @APIResponse(responseCode = "202", description = "The restore job, queued; follow Location for its status",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RestoreBody.class)))
     public Response create(@PathParam("projectId") UUID projectId, CreateRestore body,
                            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);

@@ -16,6 +16,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/integrations}: Vercel/Netlify connections (org admins; tokens are write-only). */
 @Path("/v1/projects/{projectId}/integrations")
@@ -31,6 +34,9 @@ public class IntegrationResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "The integration (its access token is never shown again)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = IntegrationBody.class)))
     public Response create(@PathParam("projectId") UUID projectId, CreateIntegration body) {
         var project = access.authorize(projectId, ProjectAction.DESTROY);
         CreateIntegration b = body != null ? body : new CreateIntegration(null, null, null, null, null, null, null);
@@ -57,6 +63,7 @@ public class IntegrationResource {
 
     @DELETE
     @Path("/{integrationId}")
+    @APIResponse(responseCode = "204", description = "The integration is deleted")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
         access.authorize(projectId, ProjectAction.DESTROY);
         integrations.delete(projectId, integrationId);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request and response bodies of the webhook, integration and audit APIs. */
 public final class WebhookDtos {
@@ -23,9 +24,11 @@ public final class WebhookDtos {
     }
 
     /** An endpoint; {@code secret} only in the answer to creation and rotation. */
-    public record WebhookBody(UUID id, UUID projectId, String url, String description, List<String> eventTypes,
-                              String status, String disabledReason, String secret, Instant previousSecretExpiresAt,
-                              Instant createdAt, Instant updatedAt) {
+    public record WebhookBody(UUID id, UUID projectId, String url, @Schema(nullable = true) String description,
+                              List<String> eventTypes, @Schema(enumeration = {"active", "disabled"}) String status,
+                              @Schema(nullable = true) String disabledReason, @Schema(nullable = true) String secret,
+                              @Schema(nullable = true) Instant previousSecretExpiresAt, Instant createdAt,
+                              Instant updatedAt) {
         static WebhookBody of(Webhook w, String secret) {
             return new WebhookBody(w.id, w.projectId, w.url, w.description, w.eventTypeList(), w.status,
                     w.disabledReason, secret, w.previousSecretExpiresAt, w.createdAt, w.updatedAt);
@@ -33,9 +36,13 @@ public final class WebhookDtos {
     }
 
     /** A delivery as listed: where it stands and what the endpoint last answered. */
-    public record DeliveryBody(UUID id, UUID webhookId, String eventId, String eventType, String messageId, String status,
-                               int attempts, Integer lastStatusCode, String lastError, Instant lastAttemptAt,
-                               Instant nextAttemptAt, Instant deliveredAt, Instant createdAt) {
+    public record DeliveryBody(UUID id, UUID webhookId, String eventId, String eventType, String messageId,
+                               @Schema(enumeration = {"pending", "delivered", "failed"}) String status,
+                               int attempts, @Schema(nullable = true) Integer lastStatusCode,
+                               @Schema(nullable = true) String lastError,
+                               @Schema(nullable = true) Instant lastAttemptAt,
+                               @Schema(nullable = true) Instant nextAttemptAt,
+                               @Schema(nullable = true) Instant deliveredAt, Instant createdAt) {
         static DeliveryBody of(Delivery d) {
             return new DeliveryBody(d.id, d.webhookId, d.eventId, d.eventType, d.messageId, d.status, d.attempts,
                     d.lastStatusCode, d.lastError, d.lastAttemptAt, d.nextAttemptAt, d.deliveredAt, d.createdAt);
@@ -48,9 +55,13 @@ public final class WebhookDtos {
     }
 
     /** An integration without its token, with the last env push's outcome. */
-    public record IntegrationBody(UUID id, UUID projectId, String provider, String vercelProjectId, String teamId,
-                                  List<String> targets, String accountId, String siteId, LastSync lastSync,
-                                  Instant createdAt) {
+    public record IntegrationBody(UUID id, UUID projectId,
+                                  @Schema(enumeration = {"vercel", "netlify"}) String provider,
+                                  @Schema(nullable = true) String vercelProjectId,
+                                  @Schema(nullable = true) String teamId,
+                                  @Schema(nullable = true) List<String> targets,
+                                  @Schema(nullable = true) String accountId, @Schema(nullable = true) String siteId,
+                                  @Schema(nullable = true) LastSync lastSync, Instant createdAt) {
         static IntegrationBody of(Integration i) {
             return new IntegrationBody(i.id, i.projectId, i.provider, i.targetProjectId, i.teamId,
                     i.targets == null ? null : Arrays.asList(i.targets.split(",")), i.accountId, i.siteId,
@@ -60,6 +71,9 @@ public final class WebhookDtos {
     }
 
     /** The last env push: {@code pending}, {@code retrying}, {@code succeeded} or {@code failed}. */
-    public record LastSync(String status, Instant at, String error, String trigger) {
+    public record LastSync(@Schema(enumeration = {"pending", "retrying", "succeeded", "failed"}) String status,
+                           @Schema(nullable = true) Instant at, @Schema(nullable = true) String error,
+                           @Schema(enumeration = {"restore.completed", "import.completed", "cutover.completed"})
+                           String trigger) {
     }
 }

@@ -19,6 +19,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/webhooks}: endpoints, their secret, tests, deliveries and redelivery. */
 @Path("/v1/projects/{projectId}/webhooks")
@@ -34,6 +37,9 @@ public class WebhookResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "The webhook, with its signing secret (shown only now)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = WebhookBody.class)))
     public Response create(@PathParam("projectId") UUID projectId, CreateWebhook body) {
         var project = access.authorize(projectId, ProjectAction.OPERATE);
         CreateWebhook b = body != null ? body : new CreateWebhook(null, null, null);
@@ -69,6 +75,7 @@ public class WebhookResource {
 
     @DELETE
     @Path("/{webhookId}")
+    @APIResponse(responseCode = "204", description = "The webhook is deleted")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
         access.authorize(projectId, ProjectAction.OPERATE);
         webhooks.delete(projectId, webhookId);
@@ -86,6 +93,9 @@ public class WebhookResource {
 
     @POST
     @Path("/{webhookId}/test")
+    @APIResponse(responseCode = "202", description = "A test delivery, queued",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = DeliveryBody.class)))
     public Response test(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
         access.authorize(projectId, ProjectAction.OPERATE);
         return Response.accepted(DeliveryBody.of(webhooks.test(projectId, webhookId))).build();
@@ -109,6 +119,9 @@ public class WebhookResource {
 
     @POST
     @Path("/deliveries/{deliveryId}/redeliver")
+    @APIResponse(responseCode = "202", description = "The delivery, queued again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = DeliveryBody.class)))
     public Response redeliver(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
         access.authorize(projectId, ProjectAction.OPERATE);
         return Response.accepted(DeliveryBody.of(webhooks.redeliver(projectId, deliveryId))).build();

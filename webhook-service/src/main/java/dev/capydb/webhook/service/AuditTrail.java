@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Stores every lifecycle event of a project, secrets scrubbed, and lists them newest first. */
 @ApplicationScoped
@@ -86,8 +87,10 @@ public class AuditTrail {
     }
 
     /** One stored event as listed. */
-    public record Entry(UUID id, String type, Instant time, String source, String actor, String correlationId,
-                        JsonNode data) {
+    public record Entry(UUID id, String type, Instant time, String source, @Schema(nullable = true) String actor,
+                        @Schema(nullable = true) String correlationId,
+                        @Schema(implementation = java.util.Map.class, description = "The event's own payload, as on"
+                                + " the topic and in webhook deliveries; its fields depend on the type") JsonNode data) {
     }
 
     /**

@@ -2,9 +2,10 @@ package dev.capydb.chassis.paging;
 
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** One page of a newest-first list; {@code next_cursor} is absent on the last page. */
-public record Page<T>(List<T> items, String nextCursor) {
+/** One page of a newest-first list; {@code next_cursor} is null on the last page. */
+public record Page<T>(List<T> items, @Schema(nullable = true) String nextCursor) {
 
     /**
      * Cuts a page from rows fetched with one row more than {@code size}: that extra row only says another page

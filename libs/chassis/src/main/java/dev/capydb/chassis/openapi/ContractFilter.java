@@ -1,0 +1,213 @@
+package dev.capydb.chassis.openapi;
+
+import dev.capydb.chassis.errors.Problem;
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.Components;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Content;
+import org.eclipse.microprofile.openapi.models.media.MediaType;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+
+/**
+ * Makes each service's OpenAPI document say what the service really answers, for the chassis's share of it: every
+ * refusal is {@code application/problem+json} (one {@code Problem} schema, the stable codes per status), and request
+ * bodies are closed ({@code additionalProperties: false}, as the JSON reader enforces). Success statuses and their
+ * bodies are the resources' own {@code @APIResponse} annotations.
+ */
+@OpenApiFilter(OpenApiFilter.RunStage.BUILD)
+public class ContractFilter implements OASFilter {
+
+    static final String PROBLEM = "Problem";
+    static final String FIELD_ERROR = "FieldError";
+
+    @Override
+    public void filterOpenAPI(OpenAPI api) {
+        Components components = api.getComponents() == null ? OASFactory.createComponents() : api.getComponents();
+        api.setComponents(components);
+        components.addSchema(FIELD_ERROR, object(ordered(
+                "field", string("The request field (or header, or query parameter) refused"),
+                "message", string("What is wrong with it")), List.of("field", "message")));
+        components.addSchema(PROBLEM, object(ordered(
+                "type", string("A URI naming the kind of problem").format("uri"),
+                "title", string("The HTTP status's reason phrase"),
+                "status", OASFactory.createSchema().addType(SchemaType.INTEGER).description("The HTTP status"),
+                "code", string("The stable, machine-readable reason; clients branch on this"),
+                "detail", string("What happened and what was (not) done, for a person"),
+                "instance", string("The request path"),
+                "request_id", string("The X-Request-Id of the call, for support"),
+                "errors", OASFactory.createSchema().addType(SchemaType.ARRAY).description("The offending fields")
+                        .items(OASFactory.createSchema().ref(FIELD_ERROR))),
+                List.of("type", "title", "status", "code", "detail"))
+                .description("An RFC 9457 problem document: every refusal and error of the API"));
+        if (api.getPaths() == null || api.getPaths().getPathItems() == null) {
+            return;
+        }
+        inlineNullableReferences(components);
+        String tag = domainTag();
+        api.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, op) -> {
+            describeRefusals(path, method, op, components);
+            op.setOperationId(operationId(op.getOperationId()));
+            if (tag != null) {
+                op.setTags(List.of(tag));
+            }
+        }));
+    }
+
+    /**
+     * A nullable property that names another schema is {@code anyOf: [{$ref}, {type: null}]} in the model, which the
+     * 3.0 document writes as {@code nullable: true} beside {@code allOf: [{$ref}]}; validators read that as "must
+     * match the referenced schema", so a null fails. Such a property gets a copy of the referenced schema instead,
+     * with {@code null} among its types.
+     */
+    private static void inlineNullableReferences(Components components) {
+        if (components.getSchemas() == null) {
+            return;
+        }
+        for (Schema schema : components.getSchemas().values()) {
+            if (schema.getProperties() == null) {
+                continue;
+            }
+            Map.copyOf(schema.getProperties()).forEach((name, property) -> {
+                Schema target = nullableReferenceTarget(property, components);
+                if (target != null) {
+                    schema.addProperty(name, nullableCopy(target, property.getDescription()));
+                }
+            });
+        }
+    }
+
+    /** The schema a {@code anyOf: [{$ref}, {type: null}]} property names, or null for any other property. */
+    private static Schema nullableReferenceTarget(Schema property, Components components) {
+        List<Schema> anyOf = property.getAnyOf();
+        if (anyOf == null || anyOf.size() != 2) {
+            return null;
+        }
+        Schema ref = anyOf.stream().filter(a -> a.getRef() != null).findFirst().orElse(null);
+        boolean orNull = anyOf.stream().anyMatch(a -> a.getType() != null && a.getType().equals(List.of(SchemaType.NULL)));
+        if (ref == null || !orNull) {
+            return null;
+        }
+        return components.getSchemas().get(ref.getRef().substring(ref.getRef().lastIndexOf('/') + 1));
+    }
+
+    private static Schema nullableCopy(Schema target, String description) {
+        Schema copy = OASFactory.createSchema()
+                .description(description != null ? description : target.getDescription())
+                .format(target.getFormat()).pattern(target.getPattern()).items(target.getItems())
+                .required(target.getRequired()).enumeration(target.getEnumeration());
+        if (target.getType() != null) {
+            target.getType().forEach(copy::addType);
+        }
+        copy.addType(SchemaType.NULL);
+        if (target.getProperties() != null) {
+            target.getProperties().forEach(copy::addProperty);
+        }
+        return copy;
+    }
+
+    /** One tag per domain, from the service's name: {@code backup-service} is {@code Backups}. */
+    static String domainTag() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.application.name", String.class)
+                .map(name -> name.replaceFirst("-service$", ""))
+                .map(domain -> Character.toUpperCase(domain.charAt(0)) + domain.substring(1) + "s")
+                .orElse(null);
+    }
+
+    /**
+     * A verb-first id, unique across the merged document, from SmallRye's class-and-method id:
+     * {@code RestorePointResource_create} is {@code createRestorePoint}.
+     */
+    static String operationId(String classMethod) {
+        int at = classMethod == null ? -1 : classMethod.indexOf('_');
+        if (at < 0) {
+            return classMethod;
+        }
+        return classMethod.substring(at + 1) + classMethod.substring(0, at).replaceFirst("Resource$", "");
+    }
+
+    private static void describeRefusals(String path, PathItem.HttpMethod method, Operation op, Components components) {
+        APIResponses responses = op.getResponses() == null ? OASFactory.createAPIResponses() : op.getResponses();
+        op.setResponses(responses);
+        boolean body = op.getRequestBody() != null;
+        boolean hasInput = body || (op.getParameters() != null && !op.getParameters().isEmpty());
+        if (body) {
+            refusal(responses, "400", "`malformed_json`: the body is not JSON");
+            closeBody(op, components);
+        } else if (responses.hasAPIResponse("400")) {
+            refusal(responses, "400", "`bad_request`: the request cannot be read");
+        }
+        refusal(responses, "401", "`unauthorized`: no valid bearer token");
+        refusal(responses, "403", "`forbidden`: the token's organization role does not allow this");
+        if (path.contains("{")) {
+            refusal(responses, "404", "`not_found`: no such resource in an organization the caller belongs to");
+        }
+        if (method != PathItem.HttpMethod.GET) {
+            refusal(responses, "409", "the resource's state refuses the call now, e.g. `project_busy` (another job"
+                    + " holds the project), `name_taken`, `preview_busy`, `preview_not_ready`, `idempotency_conflict`");
+        }
+        if (hasInput) {
+            refusal(responses, "422", "`validation_failed` (the `errors` name each field) or `unknown_field` (a body"
+                    + " field this call does not know; nothing was done)");
+        }
+        refusal(responses, "429", "`rate_limited`: too many calls; retry after `Retry-After` seconds")
+                .addHeader("Retry-After", OASFactory.createHeader().description("Seconds to wait before retrying")
+                        .schema(OASFactory.createSchema().addType(SchemaType.INTEGER)));
+        refusal(responses, "500", "`internal_error`: logged on our side with the request id");
+        refusal(responses, "503", "`service_unavailable`: the service behind this call is not reachable now");
+    }
+
+    private static org.eclipse.microprofile.openapi.models.responses.APIResponse refusal(APIResponses responses,
+                                                                                         String status, String text) {
+        var response = OASFactory.createAPIResponse().description(text).content(OASFactory.createContent()
+                .addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
+                        .schema(OASFactory.createSchema().ref(PROBLEM))));
+        responses.addAPIResponse(status, response);
+        return response;
+    }
+
+    /** The JSON reader refuses unknown fields; the schema says so. */
+    private static void closeBody(Operation op, Components components) {
+        Content content = op.getRequestBody().getContent();
+        if (content == null || content.getMediaTypes() == null) {
+            return;
+        }
+        for (MediaType media : content.getMediaTypes().values()) {
+            Schema schema = media.getSchema();
+            if (schema != null && schema.getRef() != null && components.getSchemas() != null) {
+                schema = components.getSchemas().get(schema.getRef().substring(schema.getRef().lastIndexOf('/') + 1));
+            }
+            if (schema != null && schema.getProperties() != null) {
+                schema.setAdditionalPropertiesBoolean(false);
+            }
+        }
+    }
+
+    /** Name-schema pairs in the order given: the document lists properties as the code does. */
+    private static Map<String, Schema> ordered(Object... pairs) {
+        Map<String, Schema> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put((String) pairs[i], (Schema) pairs[i + 1]);
+        }
+        return out;
+    }
+
+    private static Schema object(Map<String, Schema> properties, List<String> required) {
+        Schema s = OASFactory.createSchema().addType(SchemaType.OBJECT).required(required);
+        properties.forEach(s::addProperty);
+        return s;
+    }
+
+    private static Schema string(String description) {
+        return OASFactory.createSchema().addType(SchemaType.STRING).description(description);
+    }
+}
