@@ -20,9 +20,10 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
  * Makes each service's OpenAPI document say what the service really answers, for the chassis's share of it: every
- * refusal is {@code application/problem+json} (one {@code Problem} schema, the stable codes per status), and request
- * bodies are closed ({@code additionalProperties: false}, as the JSON reader enforces). Success statuses and their
- * bodies are the resources' own {@code @APIResponse} annotations.
+ * refusal is {@code application/problem+json} (one {@code Problem} schema, the stable codes per status), request
+ * bodies are closed ({@code additionalProperties: false}, as the JSON reader enforces), a nullable field naming
+ * another schema accepts null, operation ids are verb-first and each operation carries its domain's tag. Success
+ * statuses and their bodies are the resources' own {@code @APIResponse} annotations.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class ContractFilter implements OASFilter {
@@ -97,7 +98,13 @@ public class ContractFilter implements OASFilter {
         if (ref == null || !orNull) {
             return null;
         }
-        return components.getSchemas().get(ref.getRef().substring(ref.getRef().lastIndexOf('/') + 1));
+        return referenced(ref, components);
+    }
+
+    /** The component schema a {@code $ref} names ({@code #/components/schemas/X}), or null. */
+    private static Schema referenced(Schema ref, Components components) {
+        return components.getSchemas() == null ? null
+                : components.getSchemas().get(ref.getRef().substring(ref.getRef().lastIndexOf('/') + 1));
     }
 
     private static Schema nullableCopy(Schema target, String description) {
@@ -183,8 +190,8 @@ public class ContractFilter implements OASFilter {
         }
         for (MediaType media : content.getMediaTypes().values()) {
             Schema schema = media.getSchema();
-            if (schema != null && schema.getRef() != null && components.getSchemas() != null) {
-                schema = components.getSchemas().get(schema.getRef().substring(schema.getRef().lastIndexOf('/') + 1));
+            if (schema != null && schema.getRef() != null) {
+                schema = referenced(schema, components);
             }
             if (schema != null && schema.getProperties() != null) {
                 schema.setAdditionalPropertiesBoolean(false);
