@@ -213,11 +213,15 @@ class FaultsIT {
         String key = failed.getString("backup_key");
         boolean objectLeft = key != null && Files.exists(StackControl.objectFile("capydb-backups", key));
         JsonPath later = Jobs.awaitBackup(project, Jobs.postBackup(project, "after-s3-came-back"));
-        System.out.printf("faults: s3_stopped_during=%s backup_status=%s completed_object_left=%b later_backup=%s%n",
-                running.getString("status"), failed.getString("status"), objectLeft, later.getString("status"));
+        // The failed upload could not be aborted while storage was down; backup-service's sweep aborts it.
+        List<String> openUploads = StackControl.openBackupUploadsAfterTheSweep("projects/" + project + "/");
+        System.out.printf("faults: s3_stopped_during=%s backup_status=%s completed_object_left=%b later_backup=%s"
+                + " open_uploads_after_sweep=%d%n", running.getString("status"), failed.getString("status"),
+                objectLeft, later.getString("status"), openUploads.size());
         assertEquals("failed", failed.getString("status"), failed.prettify());
         assertFalse(failed.getString("error") == null || failed.getString("error").isBlank());
         assertFalse(objectLeft, "no object is left for a failed backup");
+        assertEquals(List.of(), openUploads, "no multipart upload stays open, billed, once swept");
         assertEquals("completed", later.getString("status"), later.prettify());
         assertTrue(Files.exists(StackControl.objectFile("capydb-backups", later.getString("backup_key"))));
     }

@@ -219,8 +219,12 @@ class ScaleOutIT {
         assertFalse(after.endsWith(worker), "by another worker than the killed one: " + after);
         JsonPath b = Jobs.awaitBackup(project, id);
         assertEquals("completed", b.getString("status"), b.prettify());
-        System.out.printf("scale-out: killed=%s instance_pid=%d job_recovered_after_s=%d attempts=2%n",
-                first ? "first" : "second", victim, Duration.ofNanos(System.nanoTime() - killedAt).toSeconds());
+        // The killed instance's upload of the first attempt was never completed nor aborted: the sweep aborts it.
+        List<String> openUploads = StackControl.openBackupUploadsAfterTheSweep("projects/" + project + "/");
+        System.out.printf("scale-out: killed=%s instance_pid=%d job_recovered_after_s=%d attempts=2"
+                + " open_uploads_after_sweep=%d%n", first ? "first" : "second", victim,
+                Duration.ofNanos(System.nanoTime() - killedAt).toSeconds(), openUploads.size());
+        assertEquals(List.of(), openUploads, "no multipart upload of the killed attempt stays open");
     }
 
     @Test

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.ArrayList;
 
 /** Breaks and mends the local stack for the fault suite: kills a component by its pid file, starts it again. */
 final class StackControl {
@@ -44,6 +47,42 @@ final class StackControl {
     /** Where s3proxy keeps the objects of {@code bucket} (its filesystem backend). */
     static Path objectFile(String bucket, String key) {
         return home().resolve("state/s3proxy/data").resolve(bucket).resolve(key);
+    }
+
+    /**
+     * The keys of the multipart uploads open in {@code bucket} under {@code prefix}, as S3's ListMultipartUploads
+     * answers (curl signs it; the header is the one SigV4 requires and curl leaves out).
+     */
+    static List<String> openUploads(String bucket, String prefix) throws Exception {
+        String xml = run(List.of("curl", "-sS", "--fail", "--aws-sigv4",
+                "aws:amz:" + Stack.env("CAPYDB_S3_REGION", "us-east-1") + ":s3", "--user",
+                Stack.env("CAPYDB_S3_ACCESS_KEY", "capydb") + ":" + Stack.env("CAPYDB_S3_SECRET_KEY", "capydb-secret"),
+                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+                // No prefix parameter: curl 7.88's signature of a second query parameter does not match s3proxy's.
+                "http://127.0.0.1:" + Stack.env("CAPYDB_S3_PORT", "9000") + "/" + bucket + "?uploads="),
+                Duration.ofSeconds(30));
+        List<String> keys = new ArrayList<>();
+        Matcher m = Pattern.compile("<Upload>.*?<Key>(.*?)</Key>", Pattern.DOTALL).matcher(xml);
+        while (m.find()) {
+            if (m.group(1).startsWith(prefix)) {
+                keys.add(m.group(1));
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Waits up to two minutes (backup-service sweeps every 10 s on the dev stack, its first pass 10 s after a start)
+     * for no multipart upload to be open under {@code prefix} in the backups bucket; returns those still open.
+     */
+    static List<String> openBackupUploadsAfterTheSweep(String prefix) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        List<String> open = openUploads("capydb-backups", prefix);
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            open = openUploads("capydb-backups", prefix);
+        }
+        return open;
     }
 
     static long pid(String component) throws IOException {

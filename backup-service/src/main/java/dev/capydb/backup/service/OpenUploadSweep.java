@@ -37,7 +37,7 @@ public class OpenUploadSweep {
     }
 
     @Scheduled(every = "${capydb.backups.sweep-every:10m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "1m")
+            delayed = "${capydb.backups.sweep-every:10m}")
     void tick() {
         if (config.schedulersEnabled()) {
             sweep();

@@ -114,6 +114,25 @@ class OutboxInboxTest {
     }
 
     @Test
+    void anEventThatCannotReachTheDatabaseWaitsForItInsteadOfBeingParked() throws Exception {
+        EventEnvelope event = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        AtomicInteger calls = new AtomicInteger();
+        // More failures than capydb.inbox.max-attempts (3): a restarting database is not a poison event.
+        assertTrue(inbox.process("database-away-test", EventJson.write(event), e -> {
+            if (calls.incrementAndGet() <= 5) {
+                throw new IllegalStateException("commit failed", new java.sql.SQLException(
+                        "An I/O error occurred while sending to the backend.", "08006"));
+            }
+        }), "handled once the database answers");
+        assertEquals(6, calls.get());
+        try (var c = dataSource.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM inbox_dead_letter WHERE event_id = '" + event.id() + "'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "nothing parked");
+        }
+    }
+
+    @Test
     void aPoisonEventIsParkedNotLostAndTheConsumerGoesOn() throws Exception {
         EventEnvelope poison = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
         AtomicInteger calls = new AtomicInteger();

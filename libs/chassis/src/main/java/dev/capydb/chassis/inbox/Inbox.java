@@ -31,7 +31,9 @@ import org.jboss.logging.Logger;
  * Idempotent event handling: the event id is recorded in the same transaction as the handler's writes, so a
  * redelivered event is skipped and a failed handler leaves no trace (and is retried). An event that still fails
  * after every retry is parked in {@code inbox_dead_letter} and skipped, so one poison event cannot stop a consumer
- * for good; only when even parking fails (the database is down) does the failure stop the channel.
+ * for good. A failure to reach the database is not the event's fault: it is retried every
+ * {@code capydb.inbox.reconnect-every} for as long as the database is away, never counted towards parking and never
+ * let out (an exception here fails the Kafka channel for good).
  */
 @ApplicationScoped
 public class Inbox {
@@ -46,6 +48,14 @@ public class Inbox {
 
         @WithDefault("30s")
         Duration maxBackoff();
+
+        /**
+         * How often an event whose handling could not reach the database is tried again. Short and fixed, unlike
+         * the back-off: once the database is back the consumer must catch up at once (a request that meets an id
+         * this service has not applied yet waits only {@code capydb.consistency.catch-up-timeout} for it).
+         */
+        @WithDefault("500ms")
+        Duration reconnectEvery();
     }
 
     private final AgroalDataSource dataSource;
@@ -187,7 +197,7 @@ public class Inbox {
             return false;
         }
         EventEnvelope event = parsed.get();
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1; ; ) {
             try {
                 return QuarkusTransaction.requiringNew().call(() -> {
                     boolean ran = handleOnce(consumer, event, handler);
@@ -195,16 +205,45 @@ public class Inbox {
                     return ran;
                 });
             } catch (RuntimeException e) {
+                if (isDatabaseAway(e)) {
+                    LOG.warnf("%s: event %s (%s) waits for the database: %s", consumer, event.id(), event.type(),
+                            e.getMessage());
+                    sleep(config.reconnectEvery().toMillis());
+                    continue;
+                }
                 if (attempt >= config.maxAttempts() || isPermanent(e)) {
-                    park(consumer, event, json, records, e, attempt);
-                    return false;
+                    if (park(consumer, event, json, records, e, attempt)) {
+                        return false;
+                    }
+                    sleep(config.reconnectEvery().toMillis());
+                    continue;
                 }
                 long backoffMs = Math.min(config.maxBackoff().toMillis(), 250L << Math.min(attempt, 20));
                 LOG.warnf("%s: handling event %s (%s) failed (attempt %d), retrying in %d ms: %s", consumer,
                         event.id(), event.type(), attempt, backoffMs, e.getMessage());
                 sleep(backoffMs);
+                attempt++;
             }
         }
+    }
+
+    /**
+     * The database could not be reached or dropped the connection (SQLSTATE class 08 connection exception, 57P01-03
+     * shut down or starting up, 53300 too many connections): a restart or an outage, which retrying cures.
+     */
+    static boolean isDatabaseAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.matches("57P0[123]") || state.equals("53300")) {
+                    return true;
+                }
+            }
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -222,10 +261,12 @@ public class Inbox {
     }
 
     /**
-     * Keeps a poison event (and marks it handled, so a redelivery is skipped too). If that fails as well the
-     * original failure propagates: the message stays unacknowledged and nothing is lost.
+     * Keeps a poison event (and marks it handled, so a redelivery is skipped too).
+     *
+     * @return false when parking failed too (the database went away meanwhile): the caller tries again, nothing is
+     *         acknowledged and nothing is lost
      */
-    private void park(String consumer, EventEnvelope event, String json, List<ConsumerRecord<String, String>> records,
+    private boolean park(String consumer, EventEnvelope event, String json, List<ConsumerRecord<String, String>> records,
                       RuntimeException failure, int attempts) {
         try {
             QuarkusTransaction.requiringNew().run(() -> {
@@ -246,11 +287,13 @@ public class Inbox {
                 }
             });
         } catch (RuntimeException parkFailed) {
-            failure.addSuppressed(parkFailed);
-            throw failure;
+            LOG.warnf("%s: event %s (%s) failed (%s) and cannot be parked yet: %s", consumer, event.id(),
+                    event.type(), failure.getMessage(), parkFailed.getMessage());
+            return false;
         }
         LOG.errorf("%s: event %s (%s) failed %d times and is parked in inbox_dead_letter, skipped: %s", consumer,
                 event.id(), event.type(), attempts, failure.getMessage());
+        return true;
     }
 
     /** Records the event for this consumer in the current transaction; false when it was already recorded. */
