@@ -44,6 +44,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fault injection against the running stack: a broker that dies and comes back, a restore worker killed in the
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.Test;
  * long one (three broker restarts over 2,000 events; the worker killed at 25, 50 and 75 %).
  */
 @Tag("faults")
+@ExtendWith(ContractGate.class)
 class FaultsIT {
 
     private static final boolean LONG = "long".equals(Stack.env("CAPYDB_FAULTS", "short"));

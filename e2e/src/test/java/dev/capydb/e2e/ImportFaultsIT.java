@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Imports under strain: many valid dumps of every size uploaded and imported in a row (none may be rejected by our
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * (the job fails, the target keeps its rows, and the failure reaches the customer's webhook).
  */
 @Tag("faults")
+@ExtendWith(ContractGate.class)
 class ImportFaultsIT {
 
     private static final boolean LONG = "long".equals(Stack.env("CAPYDB_FAULTS", "short"));

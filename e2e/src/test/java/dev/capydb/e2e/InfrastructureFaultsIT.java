@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The platform's own dependencies failing under it: the identity provider down (tokens already issued keep
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * nothing half-made is left behind, and the next job works. Each test prints one {@code faults:} line.
  */
 @Tag("faults")
+@ExtendWith(ContractGate.class)
 class InfrastructureFaultsIT {
 
     private final List<String> projects = new ArrayList<>();
@@ -193,7 +195,8 @@ class InfrastructureFaultsIT {
         String importId = Stack.api("alice").contentType("application/json")
                 // The local hosts have no TLS: the source opts out of the sslmode=require the service would add.
                 .body(Map.of("source_url", url + "?sslmode=disable", "recreate", true))
-                .post("/v1/projects/{id}/imports", target).then().statusCode(202).extract().path("id");
+                .post("/v1/projects/{id}/imports", target).then().log().ifValidationFails().statusCode(202)
+                .extract().path("id");
         Jobs.await(() -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
                 x -> "loading".equals(x.getString("phase")) || !x.getString("status").matches("pending|running"),
                 Duration.ofMinutes(1));

@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Point-in-time restore through the gateway: a bad insert after T is gone from a preview restored to T. */
+@ExtendWith(ContractGate.class)
 class PitrE2EIT {
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the API acknowledged is usable at once through every endpoint, with two instances of every service (each
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * completed restore's preview can be promoted, and a deleted project is gone everywhere, each on the very next call,
  * with no retry. Every unexpected answer is a miss; the suite wants none.
  */
+@ExtendWith(ContractGate.class)
 class ReadYourWritesIT {
 
     private static final boolean LONG = "long".equals(Stack.env("CAPYDB_FAULTS", "short"));

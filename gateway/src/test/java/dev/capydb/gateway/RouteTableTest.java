@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.capydb.gateway.routing.RouteTable;
-import java.io.InputStream;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,15 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RouteTableTest {
 
     private static RouteTable configured() throws Exception {
-        Properties props = new Properties();
-        try (InputStream in = RouteTableTest.class.getResourceAsStream("/application.properties")) {
-            props.load(in);
-        }
-        Map<String, List<String>> routes = new LinkedHashMap<>();
-        props.stringPropertyNames().stream().filter(k -> k.startsWith("capydb.gateway.routes."))
-                .forEach(k -> routes.put(k.substring("capydb.gateway.routes.".length()),
-                        Arrays.asList(props.getProperty(k).split(","))));
-        return new RouteTable(routes);
+        return new RouteTable(ConfiguredRoutes.load());
     }
 
     @ParameterizedTest

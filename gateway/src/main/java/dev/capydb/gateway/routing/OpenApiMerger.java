@@ -55,41 +55,53 @@ public class OpenApiMerger {
         List<String> names = new ArrayList<>(services.keySet());
         List<Future<JsonObject>> docs = names.stream().map(n -> fetch(services.get(n))).toList();
         return Future.join(new ArrayList<>(docs)).transform(ignored -> {
-            JsonObject paths = new JsonObject();
-            JsonObject schemas = new JsonObject();
-            JsonArray missing = new JsonArray();
+            Map<String, JsonObject> fetched = new TreeMap<>();
             for (int i = 0; i < names.size(); i++) {
-                Future<JsonObject> f = docs.get(i);
-                if (f.failed()) {
-                    missing.add(names.get(i));
-                    continue;
-                }
-                String service = names.get(i);
-                JsonObject doc = f.result();
-                doc.getJsonObject("paths", new JsonObject()).forEach(e -> {
-                    if (table.serviceFor(e.getKey()).filter(service::equals).isPresent()) {
-                        paths.put(e.getKey(), e.getValue());
-                    }
-                });
-                JsonObject components = doc.getJsonObject("components", new JsonObject());
-                components.getJsonObject("schemas", new JsonObject()).forEach(e -> schemas.put(e.getKey(), e.getValue()));
+                fetched.put(names.get(i), docs.get(i).failed() ? null : docs.get(i).result());
             }
-            JsonObject out = new JsonObject()
-                    .put("openapi", "3.0.3")
-                    .put("info", new JsonObject().put("title", "CapyDB API").put("version", "v1")
-                            .put("description", "Backups, restores, imports, cutovers and webhooks of CapyDB projects. "
-                                    + "Every call needs a bearer token; errors are application/problem+json."))
-                    .put("servers", new JsonArray().add(new JsonObject().put("url", "/")))
-                    .put("security", new JsonArray().add(new JsonObject().put("bearer", new JsonArray())))
-                    .put("paths", sorted(paths))
-                    .put("components", new JsonObject().put("schemas", sorted(schemas))
-                            .put("securitySchemes", new JsonObject().put("bearer", new JsonObject()
-                                    .put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT"))));
-            if (!missing.isEmpty()) {
-                out.put("x-capydb-unavailable-services", missing);
-            }
-            return Future.succeededFuture(out.toBuffer());
+            return Future.succeededFuture(merge(table, fetched).toBuffer());
         });
+    }
+
+    /**
+     * The public contract made of the services' own documents: each service's paths that the route table gives it,
+     * all their schemas, and the API's info, server and bearer scheme. The build makes the committed contract with
+     * this same function from the documents the services wrote when built.
+     *
+     * @param docs each service's document by its route-table name; null for a service that could not be asked
+     */
+    public static JsonObject merge(RouteTable table, Map<String, JsonObject> docs) {
+        JsonObject paths = new JsonObject();
+        JsonObject schemas = new JsonObject();
+        JsonArray missing = new JsonArray();
+        new TreeMap<>(docs).forEach((service, doc) -> {
+            if (doc == null) {
+                missing.add(service);
+                return;
+            }
+            doc.getJsonObject("paths", new JsonObject()).forEach(e -> {
+                if (table.serviceFor(e.getKey()).filter(service::equals).isPresent()) {
+                    paths.put(e.getKey(), e.getValue());
+                }
+            });
+            JsonObject components = doc.getJsonObject("components", new JsonObject());
+            components.getJsonObject("schemas", new JsonObject()).forEach(e -> schemas.put(e.getKey(), e.getValue()));
+        });
+        JsonObject out = new JsonObject()
+                .put("openapi", "3.0.3")
+                .put("info", new JsonObject().put("title", "CapyDB API").put("version", "v1")
+                        .put("description", "Backups, restores, imports, cutovers and webhooks of CapyDB projects. "
+                                + "Every call needs a bearer token; errors are application/problem+json."))
+                .put("servers", new JsonArray().add(new JsonObject().put("url", "/")))
+                .put("security", new JsonArray().add(new JsonObject().put("bearer", new JsonArray())))
+                .put("paths", sorted(paths))
+                .put("components", new JsonObject().put("schemas", sorted(schemas))
+                        .put("securitySchemes", new JsonObject().put("bearer", new JsonObject()
+                                .put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT"))));
+        if (!missing.isEmpty()) {
+            out.put("x-capydb-unavailable-services", missing);
+        }
+        return out;
     }
 
     private Future<JsonObject> fetch(String baseUrl) {

@@ -82,6 +82,15 @@ class AccessAndProblemsTest {
     }
 
     @Test
+    void aClientAcceptingOnlyProblemsCanStillDelete() {
+        // What a client generated from the contract sends for a DELETE, whose only documented bodies are errors.
+        given().auth().oauth2(TestTokens.alice()).accept("application/problem+json")
+                .delete("/test/things/{id}", UUID.randomUUID()).then().statusCode(204);
+        given().auth().oauth2(TestTokens.alice()).accept("text/csv")
+                .delete("/test/things/{id}", UUID.randomUUID()).then().statusCode(406);
+    }
+
+    @Test
     void anUnknownFieldIsRefusedByName() {
         given().auth().oauth2(TestTokens.alice()).contentType("application/json")
                 .body("{\"name\": \"ok\", \"size\": 3, \"dry_run\": true}")

@@ -4,11 +4,14 @@ import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
 import dev.capydb.chassis.readmodel.ProjectView;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -49,5 +52,12 @@ public class TestResource {
                 .check(thing != null && thing.size() != null && thing.size() > 0, "size", "must be positive")
                 .orThrow();
         return thing;
+    }
+
+    /** Answers 204 with no body, like the API's deletes; produces JSON like every API resource. */
+    @DELETE
+    @Path("/things/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public void forget(@PathParam("id") UUID id) {
     }
 }

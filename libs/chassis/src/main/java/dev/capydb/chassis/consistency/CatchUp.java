@@ -4,6 +4,7 @@ import dev.capydb.chassis.consistency.KafkaOffsets.KafkaUnavailable;
 import dev.capydb.chassis.inbox.AppliedPositions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.TopicPartition;
@@ -90,11 +91,17 @@ public class CatchUp {
             long end = kafka.endOffset(tp);
             long nextKafkaCheck = start;
             while (true) {
-                if (recorded != null && recorded.applyAsLong(tp) >= end) {
+                long applied = recorded != null ? recorded.applyAsLong(tp) : -1;
+                if (applied >= end) {
+                    LOG.infof("%s: %s applied up to %d (its end) after %d ms", what, tp, applied,
+                            (System.nanoTime() - start) / 1_000_000);
                     return true;
                 }
                 if (System.nanoTime() >= nextKafkaCheck) {
-                    if (kafka.committed(groups, tp).values().stream().allMatch(offset -> offset >= end)) {
+                    Map<String, Long> committed = kafka.committed(groups, tp);
+                    if (committed.values().stream().allMatch(offset -> offset >= end)) {
+                        LOG.infof("%s: %s (end %d) committed by %s, applied here up to %d, after %d ms", what, tp,
+                                end, committed, applied, (System.nanoTime() - start) / 1_000_000);
                         return true;
                     }
                     nextKafkaCheck = System.nanoTime() + KAFKA_EVERY_MILLIS * 1_000_000;

@@ -6,6 +6,7 @@ import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.security.Caller;
 import dev.capydb.chassis.security.OrgRole;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -15,6 +16,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ProjectAccess {
+
+    private static final Logger LOG = Logger.getLogger(ProjectAccess.class);
 
     /** The incoming channel that feeds the project read model, and its inbox consumer. */
     static final Feed FEED = new Feed("projects", ProjectReadModelConsumer.CONSUMER);
@@ -51,6 +54,11 @@ public class ProjectAccess {
         Optional<ProjectView> project = lookup.find(projectId);
         if (project.isEmpty() && catchUp.awaitApplied(FEED, projectId.toString())) {
             project = lookup.find(projectId);
+            if (project.isEmpty()) {
+                // Normal for an id that never existed; for one the API just created it is a read-your-writes bug,
+                // and the catch-up's line before this one says what it waited for.
+                LOG.infof("project %s is not known here, also after catching up", projectId);
+            }
         }
         return project;
     }
