@@ -13,9 +13,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,6 +28,8 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class OpenApiMerger {
+
+    private static final String SCHEMA_REF = "#/components/schemas/";
 
     private final GatewayConfig config;
     private final RouteTable table;
@@ -91,11 +97,12 @@ public class OpenApiMerger {
                 .put("openapi", "3.0.3")
                 .put("info", new JsonObject().put("title", "CapyDB API").put("version", "v1")
                         .put("description", "Backups, restores, imports, cutovers and webhooks of CapyDB projects. "
-                                + "Every call needs a bearer token; errors are application/problem+json."))
+                                + "Every call needs a bearer token; errors are application/problem+json.")
+                        .put("license", new JsonObject().put("name", "Proprietary")))
                 .put("servers", new JsonArray().add(new JsonObject().put("url", "/")))
                 .put("security", new JsonArray().add(new JsonObject().put("bearer", new JsonArray())))
                 .put("paths", sorted(paths))
-                .put("components", new JsonObject().put("schemas", sorted(schemas))
+                .put("components", new JsonObject().put("schemas", sorted(used(paths, schemas)))
                         .put("securitySchemes", new JsonObject().put("bearer", new JsonObject()
                                 .put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT"))));
         if (!missing.isEmpty()) {
@@ -113,6 +120,42 @@ public class OpenApiMerger {
                 .compose(resp -> resp.statusCode() == 200 ? resp.body()
                         : Future.failedFuture("HTTP " + resp.statusCode()))
                 .map(Buffer::toJsonObject);
+    }
+
+    /**
+     * The schemas the public paths use, directly or through other schemas. A service's document also names the
+     * schemas of its internal routes, and ones its filter inlined; a client generator would make types of them.
+     */
+    private static JsonObject used(JsonObject paths, JsonObject schemas) {
+        Set<String> used = new HashSet<>();
+        Deque<Object> todo = new ArrayDeque<>(List.of(paths));
+        while (!todo.isEmpty()) {
+            Object node = todo.pop();
+            if (node instanceof JsonObject o) {
+                if (o.getValue("$ref") instanceof String ref && ref.startsWith(SCHEMA_REF)) {
+                    String name = ref.substring(SCHEMA_REF.length());
+                    if (used.add(name)) {
+                        pushContainer(todo, schemas.getValue(name));
+                    }
+                }
+                o.forEach(e -> pushContainer(todo, e.getValue()));
+            } else if (node instanceof JsonArray a) {
+                a.forEach(v -> pushContainer(todo, v));
+            }
+        }
+        JsonObject kept = new JsonObject();
+        schemas.forEach(e -> {
+            if (used.contains(e.getKey())) {
+                kept.put(e.getKey(), e.getValue());
+            }
+        });
+        return kept;
+    }
+
+    private static void pushContainer(Deque<Object> todo, Object value) {
+        if (value instanceof JsonObject || value instanceof JsonArray) {
+            todo.push(value);
+        }
     }
 
     private static JsonObject sorted(JsonObject in) {
