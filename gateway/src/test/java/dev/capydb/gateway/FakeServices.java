@@ -26,10 +26,11 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
                         .put("openapi", "3.1.0")
                         .put("paths", new JsonObject()
-                                .put("/v1/projects", new JsonObject().put("get", new JsonObject().put("summary", "list")))
-                                .put("/internal/debug", new JsonObject().put("get", new JsonObject())))
-                        .put("components", new JsonObject().put("schemas",
-                                new JsonObject().put("ProjectBody", new JsonObject().put("type", "object"))))
+                                .put("/v1/projects", new JsonObject().put("get", answering("ProjectBody")))
+                                .put("/internal/debug", new JsonObject().put("get", answering("InternalThing"))))
+                        .put("components", new JsonObject().put("schemas", new JsonObject()
+                                .put("ProjectBody", new JsonObject().put("type", "object"))
+                                .put("InternalThing", new JsonObject().put("type", "object"))))
                         .encode());
                 return;
             }
@@ -79,5 +80,12 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         if (vertx != null) {
             vertx.close();
         }
+    }
+
+    /** A GET operation whose 200 answer is the named schema. */
+    private static JsonObject answering(String schema) {
+        return new JsonObject().put("summary", "list").put("responses", new JsonObject().put("200", new JsonObject()
+                .put("description", "OK").put("content", new JsonObject().put("application/json", new JsonObject()
+                        .put("schema", new JsonObject().put("$ref", "#/components/schemas/" + schema))))));
     }
 }
