@@ -20,12 +20,18 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The product pages' CLI commands, verbatim, through the {@code cli/capydb} launcher against the running stack:
- * logged in with the real Keycloak (password grant), results checked with psql.
+ * logged in with the real Keycloak (password grant), results checked with psql, every API call checked against the
+ * contract on the way.
  */
 class CliE2EIT {
+
+    /** Every call the CLI makes is checked against the contract. */
+    @RegisterExtension
+    static final ContractProxy gate = ContractProxy.toGateway();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,7 +53,7 @@ class CliE2EIT {
     CliE2EIT() throws IOException {
         home = Files.createTempDirectory("capydb-cli-e2e");
         env.put("CAPYDB_CONFIG_DIR", home.resolve("config").toString());
-        env.put("CAPYDB_API_URL", Stack.gateway());
+        env.put("CAPYDB_API_URL", gate.url());
         env.put("CAPYDB_AUTH_URL", Stack.keycloak());
     }
 

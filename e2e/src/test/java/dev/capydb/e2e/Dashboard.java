@@ -6,18 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.Request;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +40,7 @@ final class Dashboard implements AutoCloseable {
     private final Path shots;
     private final List<Page> pages = new ArrayList<>();
     private final List<BrowserContext> contexts = new ArrayList<>();
+    private final List<String> contractViolations = new ArrayList<>();
 
     private Dashboard(Playwright playwright, Browser chromium, Path shots) {
         this.playwright = playwright;
@@ -55,17 +62,56 @@ final class Dashboard implements AutoCloseable {
                 .setExecutablePath(Paths.get(exe)).setHeadless(true)), shots);
     }
 
-    /** A fresh browser profile (its own cookies and storage), closed by {@link #closeContexts()}. */
+    /**
+     * A fresh browser profile (its own cookies and storage), closed by {@link #closeContexts()}. Every API call the
+     * dashboard makes in it passes through the contract gate: fetched by Playwright, checked, then handed to the page.
+     */
     BrowserContext newContext() {
         BrowserContext context = chromium.newContext();
+        context.route(url -> Contract.describes(URI.create(url).getRawPath()), this::checked);
         contexts.add(context);
         return context;
     }
 
+    private void checked(Route route) {
+        Request request = route.request();
+        APIResponse answer;
+        try {
+            answer = route.fetch();
+        } catch (PlaywrightException e) {
+            // The test closed the context while a page was still polling: nothing to check, nobody to answer.
+            return;
+        }
+        byte[] body = request.postDataBuffer();
+        Contract.get().check(new Contract.Exchange(request.method(), URI.create(request.url()),
+                        multi(request.allHeaders()), body, answer.status(), multi(answer.headers()), answer.body()))
+                .ifPresent(v -> {
+                    synchronized (contractViolations) {
+                        contractViolations.add(v);
+                    }
+                });
+        route.fulfill(new Route.FulfillOptions().setResponse(answer));
+    }
+
+    private static Map<String, List<String>> multi(Map<String, String> headers) {
+        Map<String, List<String>> out = new HashMap<>();
+        headers.forEach((k, v) -> out.put(k, List.of(v)));
+        return out;
+    }
+
+    /** Closes the test's browser profiles; a contract violation seen in them fails the test. */
     void closeContexts() {
         contexts.forEach(BrowserContext::close);
         contexts.clear();
         pages.clear();
+        List<String> found;
+        synchronized (contractViolations) {
+            found = List.copyOf(contractViolations);
+            contractViolations.clear();
+        }
+        if (!found.isEmpty()) {
+            throw new AssertionError(String.join("\n", found));
+        }
     }
 
     /** Opens the dashboard, clicks Sign in and logs in on Keycloak's own page (authorization code + PKCE). */

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every service runs twice: beside each instance dev/stack started, a second one with the same command line and
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * leaves no job stuck. It prints {@code scale-out: …} figures.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(ContractGate.class)
 class ScaleOutIT {
 
     private static final List<String> TOPICS = List.of("capydb.projects", "capydb.backups", "capydb.restores",

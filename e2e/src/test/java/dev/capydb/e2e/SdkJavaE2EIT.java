@@ -1,5 +1,6 @@
 package dev.capydb.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,19 +23,23 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A whole flow through the Java SDK that the build generates from {@code api/openapi.json} (module sdk/java), as a
  * customer would write it: create a project, back it up, restore the backup into a preview, ask for the preview to
  * become production. Every answer is read into the generated types, so a field, status or null the contract gets
- * wrong fails here too.
+ * wrong fails here too, and every call goes through the contract gate ({@link ContractProxy}).
  */
 class SdkJavaE2EIT {
+
+    @RegisterExtension
+    static final ContractProxy gate = ContractProxy.toGateway();
 
     private static ApiClient as(String user) {
         String token = Stack.token(user);
         ApiClient client = new ApiClient();
-        client.updateBaseUri(Stack.gateway());
+        client.updateBaseUri(gate.url());
         client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + token));
         return client;
     }
@@ -45,13 +50,13 @@ class SdkJavaE2EIT {
         UUID project = projects.createProject(new CreateProject().name("sdk-java-" + UUID.randomUUID()
                 .toString().substring(0, 8))).getId();
         try {
-            String url = projects.connectionProject(project).getDatabaseUrl();
+            String url = projects.getProjectConnection(project).getDatabaseUrl();
             Stack.psql(url, "CREATE TABLE notes (id int primary key, body text);"
                     + " INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 25) g");
 
             BackupsApi backups = new BackupsApi(as("alice"));
             BackupBody started = backups.createBackup(project, new CreateBackup().label("through-the-sdk"), null);
-            BackupBody backup = until(() -> backups.getBackup(started.getId(), project),
+            BackupBody backup = until(() -> backups.getBackup(project, started.getId()),
                     b -> b.getStatus() != BackupBody.StatusEnum.PENDING && b.getStatus() != BackupBody.StatusEnum.RUNNING);
             assertEquals(BackupBody.StatusEnum.COMPLETED, backup.getStatus(), backup.toString());
 
@@ -62,13 +67,13 @@ class SdkJavaE2EIT {
                     r -> r.getStatus() != RestoreBody.StatusEnum.PENDING && r.getStatus() != RestoreBody.StatusEnum.RUNNING);
             assertEquals(RestoreBody.StatusEnum.COMPLETED, restore.getStatus(), restore.toString());
             UUID preview = restore.getPreviewId();
-            String previewUrl = restores.connectionPreview(preview, project).getDatabaseUrl();
+            String previewUrl = restores.getPreviewConnection(project, preview).getDatabaseUrl();
             assertEquals("25", Stack.psql(previewUrl, "SELECT count(*) FROM notes"));
 
             CutoverBody cutover = new CutoversApi(as("alice")).createCutoverRequest(project, new CreateCutover()
                     .previewId(preview).externalTicketRef("SDK-1").customerNote("asked through the Java SDK"));
             assertEquals(CutoverBody.StatusEnum.OPEN, cutover.getStatus(), cutover.toString());
-            assertTrue(new CutoversApi(as("olga")).listOperatorCutover(null, 100, "open").getItems().stream()
+            assertTrue(new CutoversApi(as("olga")).listOperatorCutoverRequests(null, 100, "open").getItems().stream()
                     .anyMatch(c -> c.getId().equals(cutover.getId())), "the operator sees it in the queue");
 
             // A refusal comes back as the SDK's exception, carrying the problem+json body.
@@ -76,6 +81,7 @@ class SdkJavaE2EIT {
             assertEquals(404, hidden.getCode());
             assertTrue(hidden.getResponseBody().contains("\"code\":\"not_found\""), hidden.getResponseBody());
 
+            assertTrue(gate.checked() >= 8, "the contract gate saw the flow's calls: " + gate.checked());
             projects.deleteProject(project);
             assertEquals(404, assertThrows(ApiException.class, () -> projects.getProject(project)).getCode());
         } finally {
@@ -83,14 +89,8 @@ class SdkJavaE2EIT {
         }
     }
 
-    /** Polls {@code read} every 200 ms until {@code done} holds (three minutes at most). */
-    private static <T> T until(Callable<T> read, Predicate<T> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        T value = read.call();
-        while (!done.test(value) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            value = read.call();
-        }
-        return value;
+    /** The value {@code read} gives once {@code done} holds (polled every 200 ms, three minutes at most). */
+    private static <T> T until(Callable<T> read, Predicate<T> done) {
+        return await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(read, done);
     }
 }

@@ -2,6 +2,7 @@ package dev.capydb.e2e;
 
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,13 +16,18 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A whole flow through the TypeScript SDK that the build generates from {@code api/openapi.json} and type-checks
  * (module sdk/typescript): its compiled {@code e2e/flow.ts} runs on the machine's Node.js against the stack, backs
- * up a project made here, restores it into a preview and asks for the cutover; this test checks what it made.
+ * up a project made here, restores it into a preview and asks for the cutover; this test checks what it made, and
+ * every call the flow made against the contract ({@link ContractProxy}).
  */
 class SdkTypeScriptE2EIT {
+
+    @RegisterExtension
+    static final ContractProxy gate = ContractProxy.toGateway();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,7 +40,7 @@ class SdkTypeScriptE2EIT {
             Stack.psql(Jobs.databaseUrl(project), "CREATE TABLE notes (id int primary key, body text);"
                     + " INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 17) g");
 
-            JsonNode made = runFlow(Map.of("CAPYDB_GATEWAY", Stack.gateway(), "CAPYDB_TOKEN", Stack.token("alice"),
+            JsonNode made = runFlow(Map.of("CAPYDB_GATEWAY", gate.url(), "CAPYDB_TOKEN", Stack.token("alice"),
                     "CAPYDB_PROJECT", project));
             assertEquals("completed", made.get("backup_status").asText(), made.toString());
             assertEquals("completed", made.get("restore_status").asText(), made.toString());
@@ -42,6 +48,7 @@ class SdkTypeScriptE2EIT {
             assertEquals("open", made.get("cutover_status").asText(), made.toString());
             assertEquals(404, made.get("missing_status").asInt(), "a refusal reaches the SDK as its problem");
             assertEquals("not_found", made.get("missing_code").asText(), made.toString());
+            assertTrue(gate.checked() >= 6, "the contract gate saw the flow's calls: " + gate.checked());
             Stack.api("olga").get("/v1/operator/cutover-requests?status=open&limit=100").then().statusCode(200)
                     .body("items.id", hasItem(made.get("cutover_id").asText()));
         } finally {

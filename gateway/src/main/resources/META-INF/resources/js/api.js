@@ -24,4 +24,5 @@ export async function api(method, path, body) {
 }
 
 export const get = (path) => api('GET', path);
-export const post = (path, body = {}) => api('POST', path, body);
+// Calls such as ack, cancel or test take no body at all (the API document says so); pass none for them.
+export const post = (path, body) => api('POST', path, body);

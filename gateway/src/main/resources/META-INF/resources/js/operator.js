@@ -5,7 +5,7 @@ import { h, badge, when, every, refill, button } from './dom.js';
 export async function operatorTab(panel, scope) {
   const rows = h('tbody');
   const filter = h('select', { id: 'operator-filter', onChange: () => { rows.dataset.key = ''; } },
-    ['', 'open', 'acked', 'in_progress', 'completed', 'failed', 'rejected'].map((s) => h('option', { value: s }, s || 'all')));
+    ['', 'open', 'acked', 'in_progress', 'completed', 'failed', 'rejected', 'cancelled'].map((s) => h('option', { value: s }, s || 'all')));
   panel.replaceChildren(h('section', null, h('h2', { id: 'operator-title' }, 'Cutover requests (operator)'),
     h('label', null, 'Status', filter),
     h('table', { 'aria-labelledby': 'operator-title' },
@@ -17,7 +17,7 @@ export async function operatorTab(panel, scope) {
     refill(rows, items, (list) => list.length ? list.map(row) : h('tr', null, h('td', { colspan: 8, class: 'muted' }, 'Nothing here.')));
   };
   const act = (label, c, path, body, props = {}) => button(label, scope, async () => {
-    await post(`/operator/cutover-requests/${c.id}/${path}`, body ? body() : {});
+    await post(`/operator/cutover-requests/${c.id}/${path}`, body ? body() : undefined);
     scope.say(`${label}: request ${c.id.slice(0, 8)}.`);
     await refresh();
   }, { 'aria-label': `${label} request ${c.external_ticket_ref || c.id.slice(0, 8)}`, ...props });
@@ -34,7 +34,7 @@ export async function operatorTab(panel, scope) {
       h('td', null,
         c.status === 'open' ? act('Ack', c, 'ack') : null, ' ',
         c.status === 'acked' ? act('Execute', c, 'execute', null, { class: 'primary' }) : null, ' ',
-        ['open', 'acked'].includes(c.status) ? h('span', { class: 'row' }, reason, act('Reject', c, 'reject', () => {
+        c.status === 'open' ? h('span', { class: 'row' }, reason, act('Reject', c, 'reject', () => {
           if (!reason.value.trim()) throw new Error('Give a reason to reject.');
           return { reason: reason.value };
         }, { class: 'danger' })) : null));

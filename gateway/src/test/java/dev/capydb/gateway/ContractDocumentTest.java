@@ -96,8 +96,17 @@ class ContractDocumentTest {
         assertTrue(OpenApiCompare.fromContents(released.encode(), released.encode()).isUnchanged());
     }
 
+    @Test
+    void anAnnouncementNamesOneOperationNotEveryPathItPrefixes() {
+        List<String> unannounced = new ArrayList<>();
+        String changelog = "- BREAKING: POST /v1/projects/{projectId}/backups: why\n";
+        check(changelog, "POST /v1/projects", "changed incompatibly", unannounced);
+        check(changelog, "POST /v1/projects/{projectId}/backups", "changed incompatibly", unannounced);
+        assertEquals(List.of("POST /v1/projects changed incompatibly"), unannounced);
+    }
+
     private static void check(String changelog, String operation, String what, List<String> unannounced) {
-        Pattern line = Pattern.compile("(?m)^\\s*[-*]?\\s*BREAKING:\\s*" + Pattern.quote(operation) + "\\b");
+        Pattern line = Pattern.compile("(?m)^\\s*[-*]?\\s*BREAKING:\\s*" + Pattern.quote(operation) + "(?=[:\\s])");
         if (!line.matcher(changelog).find()) {
             unannounced.add(operation + " " + what);
         }

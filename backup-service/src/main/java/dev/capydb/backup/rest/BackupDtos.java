@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupSchedule;
+import dev.capydb.backup.service.BackupService;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -17,7 +18,11 @@ public final class BackupDtos {
     }
 
     /** {@code POST …/backups}. */
-    public record CreateBackup(String label, Boolean verify) {
+    @Schema(example = "{\"label\": \"before-the-big-migration\", \"verify\": true}")
+    public record CreateBackup(
+            @Schema(minLength = 1, maxLength = BackupService.MAX_LABEL,
+                    description = "A name for the backup, without control characters; need not be unique") String label,
+            @Schema(description = "Also test-restore it and compare row counts (default false)") Boolean verify) {
     }
 
     /** A backup, which is also its job ({@code status}: pending, running, completed, failed; or expired). */
@@ -52,7 +57,13 @@ public final class BackupDtos {
     }
 
     /** {@code PUT …/scheduled-backups/default}. */
-    public record ScheduleSettings(Integer hour, Integer minute, Boolean active, Integer retentionDays) {
+    @Schema(example = "{\"hour\": 3, \"minute\": 30, \"active\": true, \"retention_days\": 14}")
+    public record ScheduleSettings(
+            @Schema(required = true, minimum = "0", maximum = "23", description = "The UTC hour it runs") Integer hour,
+            @Schema(required = true, minimum = "0", maximum = "59") Integer minute,
+            @Schema(required = true, description = "Whether it runs") Boolean active,
+            @Schema(required = true, minimum = "1", maximum = "365",
+                    description = "Days a scheduled backup is kept") Integer retentionDays) {
     }
 
     /** The daily schedule (UTC); {@code configured} is false until the first PUT. */

@@ -9,8 +9,8 @@ import dev.capydb.backup.service.BackupWorker;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
-import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectAction;
+import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.security.Caller;
 import jakarta.ws.rs.DELETE;
@@ -24,8 +24,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/backups}: start a backup (202, a job), list, get, delete. */
@@ -48,6 +51,13 @@ public class BackupResource {
         this.caller = caller;
     }
 
+    @Operation(operationId = "createBackup", summary = "Back up the project now",
+            description = "Records a backup job against the project (a `pg_dump` stream into object "
+                    + "storage) and answers at once with the queued job. When it completes the backup "
+                    + "has a `backup_key`, `size_bytes` and `sha256`, and `backup.completed` (or "
+                    + "`backup.failed`) fires. With `verify: true` the backup is also test-restored "
+                    + "and its row counts compared. Send an `Idempotency-Key` so a retried call "
+                    + "cannot start a second backup.")
     @POST
     @APIResponse(responseCode = "202",
             description = "The backup job, queued; follow Location (or poll the job) for its status",
@@ -73,8 +83,14 @@ public class BackupResource {
                 .header("Location", "/v1/projects/" + projectId + "/backups/" + b.id).build();
     }
 
+    @Operation(operationId = "listBackups", summary = "List backups",
+            description = "The project's backups, newest first: on-demand, scheduled and pre-cutover ones "
+                    + "(`pre-cutover-<request-id>`). Backups removed by retention are listed only "
+                    + "with `include=expired`.")
     @GET
-    public Page<BackupBody> list(@PathParam("projectId") UUID projectId, @QueryParam("include") String include,
+    public Page<BackupBody> list(@PathParam("projectId") UUID projectId, @Parameter(description = "expired: also list backups removed by retention",
+                                         schema = @Schema(type = SchemaType.STRING, enumeration = {"expired"}))
+                                 @QueryParam("include") String include,
                                  @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         Validation.start().check(include == null || include.equals("expired"), "include", "may only be 'expired'")
@@ -82,6 +98,8 @@ public class BackupResource {
         return service.list(projectId, "expired".equals(include), cursor, limit).map(BackupBody::of);
     }
 
+    @Operation(operationId = "getBackup", summary = "Get a backup",
+            description = "One backup: its status and, once completed, its key, size and checksum.")
     @GET
     @Path("/{backupId}")
     public BackupBody get(@PathParam("projectId") UUID projectId, @PathParam("backupId") UUID backupId) {
@@ -89,6 +107,9 @@ public class BackupResource {
         return BackupBody.of(service.get(projectId, backupId));
     }
 
+    @Operation(operationId = "deleteBackup", summary = "Delete a backup",
+            description = "Deletes the backup's object and its row. A backup pinned by a restore point "
+                    + "cannot be deleted (`409`).")
     @DELETE
     @Path("/{backupId}")
     @APIResponse(responseCode = "204", description = "The backup and its object are deleted")

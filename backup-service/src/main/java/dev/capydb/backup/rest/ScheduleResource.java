@@ -14,6 +14,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** {@code /v1/projects/{id}/scheduled-backups/default}: the daily backup schedule and its retention. */
 @Path("/v1/projects/{projectId}/scheduled-backups")
@@ -28,6 +29,9 @@ public class ScheduleResource {
         this.access = access;
     }
 
+    @Operation(operationId = "getBackupSchedule", summary = "Get the daily backup schedule",
+            description = "The project's daily schedule (`default`): UTC hour and minute, whether it is "
+                    + "active, the retention window and when it last ran and will next run.")
     @GET
     @Path("/{name}")
     public ScheduleBody get(@PathParam("projectId") UUID projectId, @PathParam("name") String name) {
@@ -38,6 +42,11 @@ public class ScheduleResource {
     }
 
     /** Changing the schedule changes retention too: admins only. */
+    @Operation(operationId = "putBackupSchedule", summary = "Set the daily backup schedule",
+            description = "Sets the schedule's UTC hour (0–23) and minute (0–59), its active flag and its "
+                    + "retention window (1–365 days). Backups older than the window are cleaned up "
+                    + "automatically (object and row), except those pinned by a restore point and the "
+                    + "newest successful one.")
     @PUT
     @Path("/{name}")
     public ScheduleBody put(@PathParam("projectId") UUID projectId, @PathParam("name") String name,

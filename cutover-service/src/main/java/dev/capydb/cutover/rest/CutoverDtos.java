@@ -2,6 +2,7 @@ package dev.capydb.cutover.rest;
 
 import dev.capydb.cutover.repository.CutoverRequest;
 import dev.capydb.cutover.repository.PreviewView;
+import dev.capydb.cutover.service.CutoverLimits;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,15 +15,27 @@ public final class CutoverDtos {
     }
 
     /** {@code POST /v1/projects/{id}/cutover-requests}. */
-    public record CreateCutover(UUID previewId, String customerNote, String externalTicketRef) {
+    @Schema(example = "{\"preview_id\": \"0b7f6a52-3c1e-4a8e-9f0d-2a6c1d9e4b71\", "
+            + "\"customer_note\": \"Promote the migrated schema after Friday's rehearsal\", "
+            + "\"external_ticket_ref\": \"SUP-4821\"}")
+    public record CreateCutover(
+            @Schema(required = true, description = "The ready preview whose contents become production") UUID previewId,
+            @Schema(maxLength = CutoverLimits.CUSTOMER_NOTE, description = "What the operator should know")
+            String customerNote,
+            @Schema(minLength = 1, maxLength = CutoverLimits.TICKET_REF,
+                    description = "The support thread or ticket where the cutover is coordinated; required before "
+                            + "execution") String externalTicketRef) {
     }
 
     /** {@code PATCH …/cutover-requests/{id}}: add or replace the note or the ticket reference. */
-    public record EditCutover(String customerNote, String externalTicketRef) {
+    @Schema(example = "{\"external_ticket_ref\": \"SUP-4821\"}")
+    public record EditCutover(@Schema(maxLength = CutoverLimits.CUSTOMER_NOTE) String customerNote,
+                              @Schema(minLength = 1, maxLength = CutoverLimits.TICKET_REF) String externalTicketRef) {
     }
 
     /** {@code POST /v1/operator/cutover-requests/{id}/reject|fail}. */
-    public record Reason(String reason) {
+    @Schema(example = "{\"reason\": \"The preview still has the old schema; please rebuild it\"}")
+    public record Reason(@Schema(required = true, minLength = 1, maxLength = CutoverLimits.REASON) String reason) {
     }
 
     /**

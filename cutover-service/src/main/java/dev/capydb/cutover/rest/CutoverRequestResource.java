@@ -20,8 +20,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
@@ -44,6 +47,11 @@ public class CutoverRequestResource {
         this.bodies = bodies;
     }
 
+    @Operation(operationId = "createCutoverRequest", summary = "Request a cutover",
+            description = "Asks an operator to make a ready preview's contents the project's production "
+                    + "data. Attach a `customer_note` (up to 1000 characters) and an "
+                    + "`external_ticket_ref` (up to 120), which is required before execution. One "
+                    + "open request per preview at a time.")
     @POST
     @APIResponse(responseCode = "201", description = "The cutover request, open for an operator to review",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -58,13 +66,19 @@ public class CutoverRequestResource {
                 .header("Location", "/v1/projects/" + projectId + "/cutover-requests/" + r.id).build();
     }
 
+    @Operation(operationId = "listCutoverRequests", summary = "List cutover requests",
+            description = "The project's cutover requests, newest first; filter with `status`.")
     @GET
-    public Page<CutoverBody> list(@PathParam("projectId") UUID projectId, @QueryParam("status") String status,
+    public Page<CutoverBody> list(@PathParam("projectId") UUID projectId, @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"open", "acked", "rejected", "cancelled", "in_progress", "completed", "failed"}))
+                                  @QueryParam("status") String status,
                                   @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return bodies.of(cutovers.listForProject(projectId, Bodies.status(status), cursor, limit));
     }
 
+    @Operation(operationId = "getCutoverRequest", summary = "Get a cutover request",
+            description = "One cutover request and where it is: `open`, `acked`, `rejected`, "
+                    + "`in_progress`, `completed`, `failed` or `cancelled`.")
     @GET
     @Path("/{requestId}")
     public CutoverBody get(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
@@ -72,6 +86,9 @@ public class CutoverRequestResource {
         return bodies.of(cutovers.get(projectId, requestId));
     }
 
+    @Operation(operationId = "editCutoverRequest", summary = "Add a ticket reference or note",
+            description = "Sets the `external_ticket_ref` or `customer_note` while the request is `open` "
+                    + "or `acked`.")
     @PATCH
     @Path("/{requestId}")
     public CutoverBody edit(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId,
@@ -81,6 +98,8 @@ public class CutoverRequestResource {
         return bodies.of(cutovers.edit(projectId, requestId, new CutoverService.Edit(b.customerNote(), b.externalTicketRef())));
     }
 
+    @Operation(operationId = "cancelCutoverRequest", summary = "Cancel a cutover request",
+            description = "Withdraws an `open` request.")
     @POST
     @Path("/{requestId}/cancel")
     public CutoverBody cancel(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {

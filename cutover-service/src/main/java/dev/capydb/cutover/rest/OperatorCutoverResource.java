@@ -17,8 +17,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
@@ -39,13 +42,19 @@ public class OperatorCutoverResource {
         this.bodies = bodies;
     }
 
+    @Operation(operationId = "listOperatorCutoverRequests", summary = "List cutover requests (operators)",
+            description = "Every organization's cutover requests, for platform operators; filter with "
+                    + "`status`.")
     @GET
-    public Page<CutoverBody> list(@QueryParam("status") String status, @QueryParam("cursor") String cursor,
+    public Page<CutoverBody> list(@Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"open", "acked", "rejected", "cancelled", "in_progress", "completed", "failed"}))
+                                  @QueryParam("status") String status, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") Integer limit) {
         operator();
         return bodies.of(cutovers.listAll(Bodies.status(status), cursor, limit));
     }
 
+    @Operation(operationId = "getOperatorCutoverRequest", summary = "Get a cutover request (operators)",
+            description = "One cutover request, for platform operators.")
     @GET
     @Path("/{requestId}")
     public CutoverBody get(@PathParam("requestId") UUID requestId) {
@@ -53,12 +62,17 @@ public class OperatorCutoverResource {
         return bodies.of(cutovers.get(requestId));
     }
 
+    @Operation(operationId = "ackCutoverRequest", summary = "Acknowledge a cutover request",
+            description = "Moves an `open` request to `acked`: an operator has reviewed it and will "
+                    + "schedule it.")
     @POST
     @Path("/{requestId}/ack")
     public CutoverBody ack(@PathParam("requestId") UUID requestId) {
         return bodies.of(cutovers.ack(requestId, operator().username()));
     }
 
+    @Operation(operationId = "rejectCutoverRequest", summary = "Reject a cutover request",
+            description = "Moves an `open` request to `rejected`, with the stated `reason`.")
     @POST
     @Path("/{requestId}/reject")
     public CutoverBody reject(@PathParam("requestId") UUID requestId, Reason body) {
@@ -66,6 +80,12 @@ public class OperatorCutoverResource {
     }
 
     /** 202: the saga runs on (pre-cutover backup, then promotion); poll the request. Idempotency-Key honoured. */
+    @Operation(operationId = "executeCutoverRequest", summary = "Execute a cutover",
+            description = "Starts the promotion of an `acked` request that has an external ticket "
+                    + "reference: a verified `pre-cutover-<request-id>` backup of production is taken "
+                    + "first, then the preview's contents are copied over the production database. "
+                    + "The request moves through `in_progress` to `completed` or `failed`; a failed "
+                    + "promotion is not retried.")
     @POST
     @Path("/{requestId}/execute")
     @APIResponse(responseCode = "202",
@@ -78,6 +98,9 @@ public class OperatorCutoverResource {
     }
 
     /** Ends an in-progress cutover whose step never answered (backup-service down, a promotion that hangs). */
+    @Operation(operationId = "failCutoverRequest", summary = "Mark a cutover failed",
+            description = "Ends a stuck `in_progress` request as `failed`, with the operator's `reason`; "
+                    + "production is not touched by this call.")
     @POST
     @Path("/{requestId}/fail")
     public CutoverBody fail(@PathParam("requestId") UUID requestId, Reason body) {

@@ -1,6 +1,5 @@
 package dev.capydb.cutover.service;
 
-import dev.capydb.cutover.messaging.SagaConsumers;
 import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Problem;
@@ -11,8 +10,8 @@ import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
-import dev.capydb.cutover.config.CutoverConfig;
 import dev.capydb.cutover.messaging.CutoverEvents;
+import dev.capydb.cutover.messaging.SagaConsumers;
 import dev.capydb.cutover.repository.CutoverRequest;
 import dev.capydb.cutover.repository.CutoverStatus;
 import dev.capydb.cutover.repository.PreviewView;
@@ -41,18 +40,16 @@ public class CutoverService {
     private final PreviewReadModel previews;
     private final ProjectLookup projects;
     private final CutoverEvents events;
-    private final CutoverConfig config;
     private final CatchUp catchUp;
     private final ProjectBusy busy;
 
-    public CutoverService(PreviewReadModel previews, ProjectLookup projects, CutoverEvents events, CutoverConfig config,
+    public CutoverService(PreviewReadModel previews, ProjectLookup projects, CutoverEvents events,
                           CatchUp catchUp, ProjectBusy busy) {
         this.catchUp = catchUp;
         this.busy = busy;
         this.previews = previews;
         this.projects = projects;
         this.events = events;
-        this.config = config;
     }
 
     /** {@code POST …/cutover-requests} as sent. */
@@ -280,18 +277,18 @@ public class CutoverService {
 
     /** The limits of the customer's free texts; absent means unchanged, present must fit. */
     private Validation texts(Validation v, String note, String ticket) {
-        return v.check(note == null || note.length() <= config.customerNoteMaxChars(), "customer_note",
-                        "must be at most " + config.customerNoteMaxChars() + " characters")
-                .check(ticket == null || ticket.length() <= config.ticketRefMaxChars(), "external_ticket_ref",
-                        "must be at most " + config.ticketRefMaxChars() + " characters")
+        return v.check(note == null || note.length() <= CutoverLimits.CUSTOMER_NOTE, "customer_note",
+                        "must be at most " + CutoverLimits.CUSTOMER_NOTE + " characters")
+                .check(ticket == null || ticket.length() <= CutoverLimits.TICKET_REF, "external_ticket_ref",
+                        "must be at most " + CutoverLimits.TICKET_REF + " characters")
                 .check(ticket == null || !ticket.isBlank(), "external_ticket_ref", "must not be blank");
     }
 
     private void requireReason(String reason) {
         Validation.start()
                 .check(reason != null && !reason.isBlank(), "reason", "is required")
-                .check(reason == null || reason.length() <= config.reasonMaxChars(), "reason",
-                        "must be at most " + config.reasonMaxChars() + " characters")
+                .check(reason == null || reason.length() <= CutoverLimits.REASON, "reason",
+                        "must be at most " + CutoverLimits.REASON + " characters")
                 .orThrow();
     }
 

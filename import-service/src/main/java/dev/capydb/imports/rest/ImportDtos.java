@@ -8,19 +8,34 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** Bodies of the imports API (snake_case on the wire). Source URLs only ever leave masked. */
 public final class ImportDtos {
 
+    private static final String SOURCE_URL = "A publicly reachable postgres:// URL; sslmode=require is added "
+            + "unless it sets sslmode, and parameters other than sslmode are refused";
+
     private ImportDtos() {
     }
 
     /** {@code POST …/imports/preflight}. */
-    public record PreflightRequest(String sourceUrl) {
+    @Schema(example = "{\"source_url\": \"postgres://app:secret@db.example.com:5432/app?sslmode=require\"}")
+    public record PreflightRequest(@Schema(required = true, description = SOURCE_URL) String sourceUrl) {
     }
 
     /** {@code POST …/imports}: exactly one of {@code source_url} and {@code upload_id}. */
-    public record CreateImport(String sourceUrl, UUID uploadId, Boolean recreate) {
+    @Schema(example = "{\"source_url\": \"postgres://app:secret@db.example.com:5432/app?sslmode=require\", "
+            + "\"recreate\": true}")
+    public record CreateImport(
+            @Schema(description = SOURCE_URL + "; give this or upload_id") String sourceUrl,
+            @Schema(description = "An upload slot whose file has been PUT; give this or source_url") UUID uploadId,
+            @Schema(description = "Replace the database (nothing is lost if the import fails) instead of loading "
+                    + "into it (default false)") Boolean recreate) {
     }
 
     /** {@code POST …/imports/uploads}. */
-    public record CreateUpload(String filename, Long sizeBytes) {
+    @Schema(example = "{\"filename\": \"app.dump\", \"size_bytes\": 52428800}")
+    public record CreateUpload(
+            @Schema(required = true, minLength = 1, maxLength = 255, pattern = "^[^/\\\\]+$",
+                    description = "The file's name, without directories or control characters") String filename,
+            @Schema(required = true, minimum = "1", description = "The file's size in bytes; above the plan's "
+                    + "storage limit the slot is refused") Long sizeBytes) {
     }
 
     /** A presigned upload slot: PUT the file to {@code upload_url} before {@code expires_at}. */

@@ -6,6 +6,7 @@ import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.security.Caller;
+import dev.capydb.imports.repository.ImportJob;
 import dev.capydb.imports.rest.ImportDtos.CreateImport;
 import dev.capydb.imports.rest.ImportDtos.CreateUpload;
 import dev.capydb.imports.rest.ImportDtos.ImportBody;
@@ -17,7 +18,6 @@ import dev.capydb.imports.service.Preflight;
 import dev.capydb.imports.service.SourceGate;
 import dev.capydb.imports.service.SourceUrl;
 import dev.capydb.imports.service.UploadService;
-import dev.capydb.imports.repository.ImportJob;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -28,6 +28,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -60,6 +61,12 @@ public class ImportResource {
         this.caller = caller;
     }
 
+    @Operation(operationId = "preflightImport", summary = "Preflight an import",
+            description = "Connects to the source, inspects it and grades the import without changing "
+                    + "anything. Three checks, each `pass`, `warn` or `fail` with a detail: "
+                    + "`source_size_within_plan`, `source_version_compatible` and "
+                    + "`extensions_available_on_target` (naming every extension outside the "
+                    + "allowlist).")
     @POST
     @Path("/preflight")
     public Preflight.Report preflight(@PathParam("projectId") UUID projectId, PreflightRequest body) {
@@ -76,6 +83,10 @@ public class ImportResource {
         }
     }
 
+    @Operation(operationId = "createImportUpload", summary = "Get an upload slot for a dump file",
+            description = "Answers a presigned PUT URL, valid one hour, for a dump file of the declared "
+                    + "size. A file larger than the plan's storage limit is refused up front. Start "
+                    + "the import with the slot's `upload_id` once the upload finishes.")
     @POST
     @Path("/uploads")
     @APIResponse(responseCode = "201",
@@ -90,6 +101,13 @@ public class ImportResource {
                 slot.upload().declaredSize, slot.url(), "PUT", slot.upload().expiresAt)).build();
     }
 
+    @Operation(operationId = "createImport", summary = "Import a database",
+            description = "Loads a source database (`source_url`, which must be publicly reachable; "
+                    + "`sslmode=require` is added unless the URL sets it) or an uploaded dump "
+                    + "(`upload_id`) into the project, as a job. `recreate: true` replaces the "
+                    + "database (nothing is lost if it fails); otherwise the load goes into the "
+                    + "existing database in a single transaction. `import.completed` fires and "
+                    + "integrations re-push env vars.")
     @POST
     @APIResponse(responseCode = "202", description = "The import job, queued; follow Location for its status",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -107,6 +125,8 @@ public class ImportResource {
                 .build();
     }
 
+    @Operation(operationId = "listImports", summary = "List imports",
+            description = "The project's imports, newest first.")
     @GET
     public Page<ImportBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                  @QueryParam("limit") Integer limit) {
@@ -114,6 +134,8 @@ public class ImportResource {
         return imports.list(projectId, cursor, limit).map(ImportBody::of);
     }
 
+    @Operation(operationId = "getImport", summary = "Get an import",
+            description = "One import: its source (password masked), status and error if it failed.")
     @GET
     @Path("/{importId}")
     public ImportBody get(@PathParam("projectId") UUID projectId, @PathParam("importId") UUID importId) {

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** {@code /v1/regions} and {@code /v1/plans}: what a project can be created with. */
 @Path("/v1")
@@ -23,6 +24,8 @@ public class CatalogResource {
         this.caller = caller;
     }
 
+    @Operation(operationId = "listRegions", summary = "List regions",
+            description = "Where projects can live, and whether each region offers point-in-time restore.")
     @GET
     @Path("/regions")
     public List<RegionBody> regions() {
@@ -30,6 +33,9 @@ public class CatalogResource {
         return service.regions().stream().map(r -> new RegionBody(r.id(), r.pitrAvailable())).toList();
     }
 
+    @Operation(operationId = "listPlans", summary = "List plans",
+            description = "The plans and their storage limits; imports and uploads are checked against "
+                    + "them.")
     @GET
     @Path("/plans")
     public List<PlanBody> plans() {

@@ -1,5 +1,6 @@
 package dev.capydb.project.rest;
 
+import dev.capydb.project.service.ProjectService;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -11,7 +12,15 @@ public final class ProjectDtos {
     }
 
     /** {@code POST /v1/projects}. */
-    public record CreateProject(String name, String region, String plan, String orgId) {
+    @Schema(example = "{\"name\": \"shop-production\", \"region\": \"local-1\", \"plan\": \"free\"}")
+    public record CreateProject(
+            @Schema(required = true, pattern = ProjectService.NAME_PATTERN, maxLength = 63,
+                    description = "Lower-case letters, digits and '-', unique in the organisation") String name,
+            @Schema(description = "A region id from GET /v1/regions (default: the platform's default region)")
+            String region,
+            @Schema(description = "A plan id from GET /v1/plans (default: the platform's default plan)") String plan,
+            @Schema(pattern = ProjectService.NAME_PATTERN, description = "The organisation that owns it; needed only "
+                    + "when the caller belongs to several") String orgId) {
     }
 
     /** A project as shown to its members; the password is masked. */

@@ -1,8 +1,8 @@
 package dev.capydb.project.rest;
 
 import dev.capydb.chassis.consistency.ConsumerBarrier;
-import dev.capydb.chassis.outbox.PublishOnCommit;
 import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.outbox.PublishOnCommit;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -29,6 +29,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -57,6 +58,9 @@ public class ProjectResource {
         this.hosts = hosts;
     }
 
+    @Operation(operationId = "createProject", summary = "Create a project",
+            description = "Creates the project's database, role and password on a host in the region (and "
+                    + "plan) asked for. Answers once the database is usable.")
     @POST
     @APIResponse(responseCode = "201",
             description = "The project, provisioning; its database is ready when status is active",
@@ -73,17 +77,25 @@ public class ProjectResource {
         return Response.status(Response.Status.CREATED).header("Location", "/v1/projects/" + p.id).entity(body(p)).build();
     }
 
+    @Operation(operationId = "listProjects", summary = "List projects",
+            description = "The projects of the caller's organizations, newest first.")
     @GET
     public Page<ProjectBody> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         return service.list(caller.principal(), cursor, limit).map(this::body);
     }
 
+    @Operation(operationId = "getProject", summary = "Get a project",
+            description = "One project: status, region, plan, a masked connection string and `pitr: "
+                    + "{available, earliest, latest}`, the window a point-in-time restore can reach.")
     @GET
     @Path("/{projectId}")
     public ProjectBody get(@PathParam("projectId") UUID id) {
         return body(load(id, ProjectAction.READ));
     }
 
+    @Operation(operationId = "getProjectConnection", summary = "Get a project's connection strings",
+            description = "The full connection strings (`DATABASE_URL`, `DATABASE_URL_UNPOOLED`) with the "
+                    + "password; members only.")
     @GET
     @Path("/{projectId}/connection")
     public ConnectionBody connection(@PathParam("projectId") UUID id) {
@@ -95,6 +107,8 @@ public class ProjectResource {
                 host.publicHost(), host.port(), host.pooledPort(), p.databaseName, p.roleName, password);
     }
 
+    @Operation(operationId = "deleteProject", summary = "Delete a project",
+            description = "Drops the project's database and role. Its daily backup schedule stops.")
     @DELETE
     @Path("/{projectId}")
     @APIResponse(responseCode = "204", description = "The project and its database are deleted")

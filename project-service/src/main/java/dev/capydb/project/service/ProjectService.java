@@ -41,8 +41,10 @@ import org.jboss.logging.Logger;
 public class ProjectService {
 
     private static final Logger LOG = Logger.getLogger(ProjectService.class);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
-    private static final Pattern ORG = Pattern.compile("[a-z0-9-]{1,63}");
+    /** A project's name, and an organisation's id: also the API document's {@code pattern}. */
+    public static final String NAME_PATTERN = "^[a-z0-9-]{1,63}$";
+    private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+    private static final Pattern ORG = Pattern.compile(NAME_PATTERN);
 
     private final ProjectRepository projects;
     private final HostRegistry hosts;

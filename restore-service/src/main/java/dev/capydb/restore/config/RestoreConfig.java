@@ -18,12 +18,9 @@ public interface RestoreConfig {
     @WithDefault("PT6H")
     Duration restoreTimeout();
 
-    /** Preview TTL when the request gives none, and the most a preview may get. */
+    /** Preview TTL when the request gives none (the most a preview may get is part of the API contract). */
     @WithDefault("24")
     int defaultTtlHours();
-
-    @WithDefault("720")
-    int maxTtlHours();
 
     /** How long before expiry {@code preview.expiring} is announced. */
     @WithDefault("PT1H")

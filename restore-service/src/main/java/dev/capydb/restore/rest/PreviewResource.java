@@ -20,6 +20,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/previews}: list, get (masked), connection (full), extend TTL, delete. */
@@ -37,6 +38,8 @@ public class PreviewResource {
         this.hosts = hosts;
     }
 
+    @Operation(operationId = "listPreviews", summary = "List previews",
+            description = "The project's preview databases, newest first.")
     @GET
     public Page<PreviewBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") Integer limit) {
@@ -44,6 +47,8 @@ public class PreviewResource {
         return previews.list(projectId, cursor, limit).map(this::body);
     }
 
+    @Operation(operationId = "getPreview", summary = "Get a preview",
+            description = "One preview: status, expiry and a masked connection string.")
     @GET
     @Path("/{previewId}")
     public PreviewBody get(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
@@ -51,6 +56,8 @@ public class PreviewResource {
         return body(previews.get(projectId, previewId));
     }
 
+    @Operation(operationId = "getPreviewConnection", summary = "Get a preview's connection strings",
+            description = "The preview's full connection strings, with the password; members only.")
     @GET
     @Path("/{previewId}/connection")
     public PreviewConnection connection(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
@@ -63,6 +70,9 @@ public class PreviewResource {
                 p.databaseName, p.roleName, password);
     }
 
+    @Operation(operationId = "extendPreview", summary = "Extend a preview",
+            description = "Sets the preview's time to live, counted from now (`ttl_hours`, at most 720). "
+                    + "`preview.expiring` fires an hour before it is dropped.")
     @PATCH
     @Path("/{previewId}")
     public PreviewBody extend(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId,
@@ -71,6 +81,8 @@ public class PreviewResource {
         return body(previews.extend(projectId, previewId, body == null ? null : body.ttlHours()));
     }
 
+    @Operation(operationId = "deletePreview", summary = "Delete a preview",
+            description = "Drops the preview database now.")
     @DELETE
     @Path("/{previewId}")
     @APIResponse(responseCode = "204", description = "The preview and its database are dropped")

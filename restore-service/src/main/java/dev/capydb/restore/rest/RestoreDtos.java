@@ -4,6 +4,7 @@ import dev.capydb.dataplane.ConnectionStrings;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.restore.repository.Preview;
 import dev.capydb.restore.repository.Restore;
+import dev.capydb.restore.service.PreviewService;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -15,8 +16,22 @@ public final class RestoreDtos {
     }
 
     /** {@code POST …/restores}: exactly one source, and a target. */
-    public record CreateRestore(String backupKey, String restoreTime, UUID restorePointId, String targetKind,
-                                UUID previewId, String previewName, Integer ttlHours, Boolean confirmProjectOverwrite) {
+    @Schema(example = "{\"backup_key\": \"projects/3f2c…/backups/2026-12-06T03-30-00Z.dump\", "
+            + "\"target_kind\": \"new_preview\", \"preview_name\": \"inspect-monday\", \"ttl_hours\": 24}")
+    public record CreateRestore(
+            @Schema(description = "Restore this backup (a backup's backup_key)") String backupKey,
+            @Schema(format = "date-time", description = "Restore the project as it was at this RFC 3339 time (PITR)")
+            String restoreTime,
+            @Schema(description = "Restore what this restore point pins") UUID restorePointId,
+            @Schema(enumeration = {"new_preview", "preview", "project"},
+                    description = "Where the restored state lands (default new_preview)") String targetKind,
+            @Schema(description = "The preview to overwrite (target_kind preview)") UUID previewId,
+            @Schema(pattern = PreviewService.NAME_PATTERN,
+                    description = "The new preview's name (target_kind new_preview)") String previewName,
+            @Schema(minimum = "1", maximum = "" + PreviewService.MAX_TTL_HOURS,
+                    description = "The new preview's time to live (default 24)") Integer ttlHours,
+            @Schema(description = "Must be true for target_kind project: production is overwritten")
+            Boolean confirmProjectOverwrite) {
     }
 
     /** A restore, which is also its job ({@code status}, {@code phase}, {@code bytes_done}, {@code error}). */
@@ -41,7 +56,9 @@ public final class RestoreDtos {
     }
 
     /** {@code PATCH …/previews/{id}}. */
-    public record ExtendPreview(Integer ttlHours) {
+    @Schema(example = "{\"ttl_hours\": 48}")
+    public record ExtendPreview(@Schema(required = true, minimum = "1", maximum = "" + PreviewService.MAX_TTL_HOURS,
+            description = "Hours from now until the preview is dropped") Integer ttlHours) {
     }
 
     /** A preview with its masked connection strings. */

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -27,7 +28,14 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class RestorePointResource {
 
     /** {@code POST} body: {@code kind} backup (with {@code backup_key}) or pitr (with {@code timestamp}, default now). */
-    public record CreateRestorePoint(String label, String kind, String backupKey, String timestamp) {
+    @Schema(example = "{\"label\": \"pre-launch\", \"kind\": \"pitr\"}")
+    public record CreateRestorePoint(
+            @Schema(required = true, minLength = 1, maxLength = RestorePointService.MAX_LABEL,
+                    description = "Unique in the project, without control characters") String label,
+            @Schema(enumeration = {"backup", "pitr"}, description = "default pitr") String kind,
+            @Schema(description = "The backup to pin (kind backup)") String backupKey,
+            @Schema(format = "date-time", description = "The RFC 3339 moment to pin (kind pitr; default now)")
+            String timestamp) {
     }
 
     /** A restore point. */
@@ -51,6 +59,11 @@ public class RestorePointResource {
         this.caller = caller;
     }
 
+    @Operation(operationId = "createRestorePoint", summary = "Pin a restore point",
+            description = "A label pinned to a backup (`kind: backup`, with its `backup_key`) or to a "
+                    + "moment (`kind: pitr`, `timestamp`, default now), so a rollback target has a "
+                    + "name. Labels are unique per project; a `pitr` point outside the PITR window, "
+                    + "or in a region without PITR, is refused.")
     @POST
     @APIResponse(responseCode = "201", description = "The restore point",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -65,6 +78,8 @@ public class RestorePointResource {
                 .entity(RestorePointBody.of(p)).build();
     }
 
+    @Operation(operationId = "listRestorePoints", summary = "List restore points",
+            description = "The project's restore points, newest first.")
     @GET
     public Page<RestorePointBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                        @QueryParam("limit") Integer limit) {
@@ -72,6 +87,8 @@ public class RestorePointResource {
         return points.list(projectId, cursor, limit).map(RestorePointBody::of);
     }
 
+    @Operation(operationId = "getRestorePoint", summary = "Get a restore point",
+            description = "One restore point.")
     @GET
     @Path("/{pointId}")
     public RestorePointBody get(@PathParam("projectId") UUID projectId, @PathParam("pointId") UUID pointId) {
@@ -79,6 +96,8 @@ public class RestorePointResource {
         return RestorePointBody.of(points.get(projectId, pointId));
     }
 
+    @Operation(operationId = "deleteRestorePoint", summary = "Delete a restore point",
+            description = "Removes the label; the backup it pinned becomes subject to retention again.")
     @DELETE
     @Path("/{pointId}")
     @APIResponse(responseCode = "204",

@@ -20,6 +20,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -41,6 +42,12 @@ public class RestoreResource {
         this.caller = caller;
     }
 
+    @Operation(operationId = "createRestore", summary = "Restore a backup or a point in time",
+            description = "Restores exactly one source (`backup_key`, `restore_time` in RFC 3339, or "
+                    + "`restore_point_id`) into one target: `new_preview` (default) creates a preview "
+                    + "and touches nothing existing; `preview` overwrites the preview `preview_id`; "
+                    + "`project` overwrites production and requires `confirm_project_overwrite: true` "
+                    + "and the org admin role. Runs as a job; `restore.completed` fires.")
     @POST
     @APIResponse(responseCode = "202", description = "The restore job, queued; follow Location for its status",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -58,6 +65,8 @@ public class RestoreResource {
                 .build();
     }
 
+    @Operation(operationId = "listRestores", summary = "List restores",
+            description = "The project's restores, newest first.")
     @GET
     public Page<RestoreBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") Integer limit) {
@@ -65,6 +74,9 @@ public class RestoreResource {
         return restores.list(projectId, cursor, limit).map(RestoreBody::of);
     }
 
+    @Operation(operationId = "getRestore", summary = "Get a restore",
+            description = "One restore: its status, source, target and the preview it created or "
+                    + "overwrote.")
     @GET
     @Path("/{restoreId}")
     public RestoreBody get(@PathParam("projectId") UUID projectId, @PathParam("restoreId") UUID restoreId) {

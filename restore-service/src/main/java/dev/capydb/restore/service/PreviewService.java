@@ -37,7 +37,11 @@ import org.jboss.logging.Logger;
 public class PreviewService {
 
     private static final Logger LOG = Logger.getLogger(PreviewService.class);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
+    /** A preview's name: also the API document's {@code pattern}. */
+    public static final String NAME_PATTERN = "^[a-z0-9-]{1,63}$";
+    /** The longest a preview may live, in hours, as the product page states. */
+    public static final int MAX_TTL_HOURS = 720;
+    private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
 
     private final HostRegistry hosts;
     private final DatabaseProvisioner provisioner;
@@ -58,8 +62,8 @@ public class PreviewService {
         Validation.start()
                 .check(name == null || NAME.matcher(name).matches(), "preview_name",
                         "must be 1-63 characters of lower-case letters, digits and '-'")
-                .check(ttlHours == null || (ttlHours >= 1 && ttlHours <= config.maxTtlHours()), "ttl_hours",
-                        "must be 1-" + config.maxTtlHours())
+                .check(ttlHours == null || (ttlHours >= 1 && ttlHours <= MAX_TTL_HOURS), "ttl_hours",
+                        "must be 1-" + MAX_TTL_HOURS)
                 .orThrow();
     }
 
@@ -110,8 +114,8 @@ public class PreviewService {
 
     /** Extends the TTL from now. */
     public Preview extend(UUID projectId, UUID previewId, Integer ttlHours) {
-        Validation.start().check(ttlHours != null && ttlHours >= 1 && ttlHours <= config.maxTtlHours(), "ttl_hours",
-                "must be 1-" + config.maxTtlHours()).orThrow();
+        Validation.start().check(ttlHours != null && ttlHours >= 1 && ttlHours <= MAX_TTL_HOURS, "ttl_hours",
+                "must be 1-" + MAX_TTL_HOURS).orThrow();
         get(projectId, previewId);
         return QuarkusTransaction.requiringNew().call(() -> {
             Preview p = Preview.findById(previewId);

@@ -28,7 +28,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class RestorePointService {
 
-    private static final int MAX_LABEL = 100;
+    public static final int MAX_LABEL = 100;
 
     private final KnownBackups backups;
     private final PitrWindow pitr;

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** {@code GET /v1/projects/{id}/audit-events?type=&since=}: the project's lifecycle history, newest first. */
 @Path("/v1/projects/{projectId}/audit-events")
@@ -25,6 +26,11 @@ public class AuditResource {
         this.access = access;
     }
 
+    @Operation(operationId = "listAuditEvents", summary = "List the audit trail",
+            description = "The project's lifecycle history, newest first: backups, restores "
+                    + "(`production_overwrite_restore` with the pre-cutover backup id), imports and "
+                    + "every cutover step (`cutover.requested`, `cutover.acked`, `cutover.rejected`, "
+                    + "`cutover.promote_started`…). Filter with `type`.")
     @GET
     public Page<AuditTrail.Entry> list(@PathParam("projectId") UUID projectId, @QueryParam("type") String type,
                                 @QueryParam("since") String since, @QueryParam("cursor") String cursor,

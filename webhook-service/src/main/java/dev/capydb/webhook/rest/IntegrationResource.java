@@ -16,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -33,6 +34,11 @@ public class IntegrationResource {
         this.access = access;
     }
 
+    @Operation(operationId = "createIntegration", summary = "Connect a Vercel or Netlify project",
+            description = "After a restore into the project, an import or a cutover, the project's "
+                    + "`DATABASE_URL` and `DATABASE_URL_UNPOOLED` are pushed to the connected "
+                    + "project's environment variables. The access token is stored encrypted and "
+                    + "never returned.")
     @POST
     @APIResponse(responseCode = "201", description = "The integration (its access token is never shown again)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -47,6 +53,8 @@ public class IntegrationResource {
                 .entity(IntegrationBody.of(i)).build();
     }
 
+    @Operation(operationId = "listIntegrations", summary = "List integrations",
+            description = "The project's Vercel and Netlify integrations, without their tokens.")
     @GET
     public Page<IntegrationBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                       @QueryParam("limit") Integer limit) {
@@ -54,6 +62,8 @@ public class IntegrationResource {
         return integrations.list(projectId, cursor, limit).map(IntegrationBody::of);
     }
 
+    @Operation(operationId = "getIntegration", summary = "Get an integration",
+            description = "One integration and the outcome of its last env-var sync.")
     @GET
     @Path("/{integrationId}")
     public IntegrationBody get(@PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
@@ -61,6 +71,9 @@ public class IntegrationResource {
         return IntegrationBody.of(integrations.get(projectId, integrationId));
     }
 
+    @Operation(operationId = "deleteIntegration", summary = "Disconnect an integration",
+            description = "Stops env-var syncs to the provider and forgets its token; variables already "
+                    + "pushed stay where they are.")
     @DELETE
     @Path("/{integrationId}")
     @APIResponse(responseCode = "204", description = "The integration is deleted")

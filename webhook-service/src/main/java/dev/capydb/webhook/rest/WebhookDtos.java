@@ -3,6 +3,7 @@ package dev.capydb.webhook.rest;
 import dev.capydb.webhook.repository.Delivery;
 import dev.capydb.webhook.repository.Integration;
 import dev.capydb.webhook.repository.Webhook;
+import dev.capydb.webhook.service.WebhookService;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -12,15 +13,29 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** Request and response bodies of the webhook, integration and audit APIs. */
 public final class WebhookDtos {
 
+    private static final String URL = "The endpoint deliveries are POSTed to: https, no credentials or fragment";
+    private static final String EVENT_TYPES = "Event types to receive, e.g. backup.completed, restore.completed, "
+            + "import.failed, cutover.completed, preview.expiring";
+
     private WebhookDtos() {
     }
 
     /** {@code POST …/webhooks}; {@code event_types} defaults to every public type. */
-    public record CreateWebhook(String url, String description, List<String> eventTypes) {
+    @Schema(example = "{\"url\": \"https://hooks.example.com/capydb\", \"description\": \"Ops alerts\", "
+            + "\"event_types\": [\"backup.completed\", \"backup.failed\", \"restore.completed\"]}")
+    public record CreateWebhook(
+            @Schema(required = true, maxLength = WebhookService.MAX_URL, description = URL) String url,
+            @Schema(maxLength = WebhookService.MAX_DESCRIPTION) String description,
+            @Schema(minItems = 1, description = EVENT_TYPES + " (default: all of them)") List<String> eventTypes) {
     }
 
     /** {@code PATCH …/webhooks/{id}}: only the fields given change. */
-    public record UpdateWebhook(String url, String description, List<String> eventTypes, Boolean active) {
+    @Schema(example = "{\"active\": false}")
+    public record UpdateWebhook(@Schema(maxLength = WebhookService.MAX_URL, description = URL) String url,
+                                @Schema(maxLength = WebhookService.MAX_DESCRIPTION) String description,
+                                @Schema(minItems = 1, description = EVENT_TYPES) List<String> eventTypes,
+                                @Schema(description = "false pauses deliveries; true re-enables a disabled endpoint")
+                                Boolean active) {
     }
 
     /** An endpoint; {@code secret} only in the answer to creation and rotation. */
@@ -50,8 +65,18 @@ public final class WebhookDtos {
     }
 
     /** {@code POST …/integrations}. */
-    public record CreateIntegration(String provider, String accessToken, String projectId, String teamId,
-                                    List<String> targets, String accountId, String siteId) {
+    @Schema(example = "{\"provider\": \"vercel\", \"access_token\": \"vercel_pat_…\", "
+            + "\"project_id\": \"prj_8sd7f6g5h4\", \"targets\": [\"production\", \"preview\"]}")
+    public record CreateIntegration(
+            @Schema(required = true, enumeration = {"vercel", "netlify"}) String provider,
+            @Schema(required = true, minLength = 1, maxLength = 512,
+                    description = "The provider's API token; stored encrypted, never returned") String accessToken,
+            @Schema(minLength = 1, maxLength = 200, description = "The Vercel project (vercel)") String projectId,
+            @Schema(minLength = 1, maxLength = 200, description = "The Vercel team (vercel, optional)") String teamId,
+            @Schema(description = "Vercel environments to write: production, preview, development (default all)")
+            List<String> targets,
+            @Schema(minLength = 1, maxLength = 200, description = "The Netlify account (netlify)") String accountId,
+            @Schema(minLength = 1, maxLength = 200, description = "The Netlify site (netlify)") String siteId) {
     }
 
     /** An integration without its token, with the last env push's outcome. */

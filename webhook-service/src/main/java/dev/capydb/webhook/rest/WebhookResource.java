@@ -19,8 +19,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/webhooks}: endpoints, their secret, tests, deliveries and redelivery. */
@@ -36,6 +39,11 @@ public class WebhookResource {
         this.access = access;
     }
 
+    @Operation(operationId = "createWebhook", summary = "Create a webhook endpoint",
+            description = "Registers an HTTPS endpoint for the project's lifecycle events. The answer "
+                    + "carries the endpoint's signing secret (`whsec_…`) this one time only; "
+                    + "deliveries follow the Standard Webhooks spec (`webhook-id`, "
+                    + "`webhook-timestamp`, `webhook-signature`).")
     @POST
     @APIResponse(responseCode = "201", description = "The webhook, with its signing secret (shown only now)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -49,6 +57,8 @@ public class WebhookResource {
                 .entity(WebhookBody.of(created.webhook(), created.secret())).build();
     }
 
+    @Operation(operationId = "listWebhooks", summary = "List webhook endpoints",
+            description = "The project's webhook endpoints, newest first, without their secrets.")
     @GET
     public Page<WebhookBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") Integer limit) {
@@ -56,6 +66,9 @@ public class WebhookResource {
         return webhooks.list(projectId, cursor, limit).map(w -> WebhookBody.of(w, null));
     }
 
+    @Operation(operationId = "getWebhook", summary = "Get a webhook endpoint",
+            description = "One endpoint: its URL, the event types it receives and whether it is enabled "
+                    + "(an endpoint answering `410` is disabled).")
     @GET
     @Path("/{webhookId}")
     public WebhookBody get(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
@@ -63,6 +76,9 @@ public class WebhookResource {
         return WebhookBody.of(webhooks.get(projectId, webhookId), null);
     }
 
+    @Operation(operationId = "updateWebhook", summary = "Update a webhook endpoint",
+            description = "Changes the URL, the event types or the enabled flag; fields left out keep "
+                    + "their value.")
     @PATCH
     @Path("/{webhookId}")
     public WebhookBody update(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId,
@@ -73,6 +89,9 @@ public class WebhookResource {
                 b.active()), null);
     }
 
+    @Operation(operationId = "deleteWebhook", summary = "Delete a webhook endpoint",
+            description = "Stops deliveries to the endpoint and removes it; its delivery history goes "
+                    + "with it.")
     @DELETE
     @Path("/{webhookId}")
     @APIResponse(responseCode = "204", description = "The webhook is deleted")
@@ -83,6 +102,10 @@ public class WebhookResource {
     }
 
     /** A new signing secret, shown once; the previous one keeps signing for 24 h. */
+    @Operation(operationId = "rotateWebhookSecret", summary = "Rotate a webhook signing secret",
+            description = "Issues a new signing secret, returned this one time. For 24 hours deliveries "
+                    + "carry two signatures, one with each secret, so receivers can switch without "
+                    + "dropping any.")
     @POST
     @Path("/{webhookId}/rotate-secret")
     public WebhookBody rotate(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
@@ -91,6 +114,9 @@ public class WebhookResource {
         return WebhookBody.of(rotated.webhook(), rotated.secret());
     }
 
+    @Operation(operationId = "sendTestWebhook", summary = "Send a test event",
+            description = "Queues a `webhook.test` delivery to the endpoint, signed and retried like any "
+                    + "other, so a receiver can be checked before real events arrive.")
     @POST
     @Path("/{webhookId}/test")
     @APIResponse(responseCode = "202", description = "A test delivery, queued",
@@ -101,15 +127,22 @@ public class WebhookResource {
         return Response.accepted(DeliveryBody.of(webhooks.test(projectId, webhookId))).build();
     }
 
+    @Operation(operationId = "listWebhookDeliveries", summary = "List an endpoint's deliveries",
+            description = "Every delivery attempt to the endpoint, newest first: event, status, attempts, "
+                    + "last response status and next retry. Failed deliveries are retried with "
+                    + "back-off (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).")
     @GET
     @Path("/{webhookId}/deliveries")
     public Page<DeliveryBody> deliveries(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId,
+                                         @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "delivered", "failed"}))
                                          @QueryParam("status") String status, @QueryParam("cursor") String cursor,
                                          @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return webhooks.deliveries(projectId, webhookId, status, cursor, limit).map(DeliveryBody::of);
     }
 
+    @Operation(operationId = "getWebhookDelivery", summary = "Get a delivery",
+            description = "One delivery: the event it carries, its attempts and their outcome.")
     @GET
     @Path("/deliveries/{deliveryId}")
     public DeliveryBody delivery(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
@@ -117,6 +150,9 @@ public class WebhookResource {
         return DeliveryBody.of(webhooks.delivery(projectId, deliveryId));
     }
 
+    @Operation(operationId = "redeliverWebhookDelivery", summary = "Redeliver an event",
+            description = "Sends the delivery's event again with the same `webhook-id`, so a receiver "
+                    + "that deduplicates sees it once.")
     @POST
     @Path("/deliveries/{deliveryId}/redeliver")
     @APIResponse(responseCode = "202", description = "The delivery, queued again",

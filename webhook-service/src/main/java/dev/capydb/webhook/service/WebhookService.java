@@ -37,8 +37,8 @@ public class WebhookService {
     /** Every event type an endpoint may subscribe to. */
     public static final List<String> SUBSCRIBABLE = Arrays.stream(EventType.values()).filter(EventType::isPublic)
             .map(EventType::wireName).toList();
-    private static final int MAX_URL = 2048;
-    private static final int MAX_DESCRIPTION = 500;
+    public static final int MAX_URL = 2048;
+    public static final int MAX_DESCRIPTION = 500;
 
     private final SecretBox box;
     private final EgressGate gate;

@@ -2,6 +2,8 @@ package dev.capydb.chassis.openapi;
 
 import dev.capydb.chassis.errors.Problem;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,9 @@ import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
-import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
@@ -57,6 +60,7 @@ public class ContractFilter implements OASFilter {
         String tag = domainTag();
         api.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, op) -> {
             describeRefusals(path, method, op, components);
+            pathParametersInPathOrder(path, op);
             op.setOperationId(operationId(op.getOperationId()));
             if (tag != null) {
                 op.setTags(List.of(tag));
@@ -120,6 +124,20 @@ public class ContractFilter implements OASFilter {
             target.getProperties().forEach(copy::addProperty);
         }
         return copy;
+    }
+
+    /**
+     * SmallRye lists parameters by name, so a generated client's {@code getBackup(backupId, projectId)} would take its
+     * ids backwards; path parameters come first, in the order the path names them.
+     */
+    static void pathParametersInPathOrder(String path, Operation op) {
+        if (op.getParameters() == null) {
+            return;
+        }
+        List<Parameter> sorted = new ArrayList<>(op.getParameters());
+        sorted.sort(Comparator.comparingInt(p -> p.getIn() == Parameter.In.PATH
+                ? path.indexOf("{" + p.getName() + "}") : Integer.MAX_VALUE));
+        op.setParameters(sorted);
     }
 
     /** One tag per domain, from the service's name: {@code backup-service} is {@code Backups}. */
