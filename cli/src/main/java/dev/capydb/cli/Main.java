@@ -3,7 +3,11 @@ package dev.capydb.cli;
 import dev.capydb.cli.api.ApiException;
 import dev.capydb.cli.api.Problem;
 import dev.capydb.cli.commands.CapydbCommand;
+import dev.capydb.cli.commands.Ids;
+import dev.capydb.cli.commands.Times;
 import java.io.PrintWriter;
+import java.time.OffsetDateTime;
+import java.util.UUID;
 import picocli.CommandLine;
 
 /** Entry point: runs one command and turns what happened into an exit code (0 ok, 1 API/job error, 2 usage). */
@@ -27,6 +31,8 @@ public final class Main {
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(UUID.class, new Ids());
+        cl.registerConverter(OffsetDateTime.class, new Times());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(ctx.colour(ctx.stdoutTty())
                 ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((ex, argv) -> {

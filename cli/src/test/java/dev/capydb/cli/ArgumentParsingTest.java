@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Command lines as the product pages write them, turned into the right requests; bad ones exit 2. */
 class ArgumentParsingTest extends FakeApiTest {
 
-    static final String BACKUP = "{\"id\":\"b1\",\"status\":\"pending\",\"label\":\"L\"}";
+    static final String BACKUP = "{\"id\":\"" + B1 + "\",\"status\":\"pending\",\"label\":\"L\"}";
 
     @Test
     void helpListsEveryCommandGroupAndExitsZero() {
@@ -36,6 +36,14 @@ class ArgumentParsingTest extends FakeApiTest {
         assertUsage(cli.run("import", "--file", dir.resolve("missing.dump").toString()), "no such file");
         assertUsage(cli.run("import", "preflight"), "--source-url");
         assertUsage(cli.run("projects", "delete", P), "--yes");
+        // The SDK types ids, times and some words: a malformed one is caught before any call.
+        assertUsage(cli.run("backups", "get", "b1"), "BACKUP_ID): 'b1' is not an id (a UUID)");
+        assertUsage(cli.run("cutovers", "request", "--preview", "12345"), "'12345' is not an id");
+        assertUsage(cli.run("restore", "--restore-time", "yesterday"), "'yesterday' is not an RFC 3339 time");
+        assertUsage(cli.run("restore", "--backup-key", "k", "--target-kind", "staging"),
+                "'--target-kind': expected one of [new_preview, preview, project]");
+        assertUsage(cli.run("integrations", "add", "--provider", "heroku", "--access-token", "t"),
+                "'--provider': expected one of [vercel, netlify]");
         assertEquals(0, api.seen.size(), "no usage error may reach the API");
     }
 
@@ -67,7 +75,7 @@ class ArgumentParsingTest extends FakeApiTest {
 
     @Test
     void restoreIntoANewPreviewAsOnTheProductPage() {
-        api.json("POST", "/v1/projects/" + P + "/restores", 202, "{\"id\":\"r1\",\"status\":\"pending\"}");
+        api.json("POST", "/v1/projects/" + P + "/restores", 202, "{\"id\":\"" + R1 + "\",\"status\":\"pending\"}");
         Cli.Result r = cli.run("restore", "--backup-key", "projects/x/backups/y.dump", "--preview-name",
                 "inspect-monday", "--ttl-hours", "24");
         assertEquals(0, r.code(), r.err());
@@ -80,7 +88,7 @@ class ArgumentParsingTest extends FakeApiTest {
 
     @Test
     void restoreOverProductionNeedsTheFlagAndSendsTheConfirmation() {
-        api.json("POST", "/v1/projects/" + P + "/restores", 202, "{\"id\":\"r1\",\"status\":\"pending\"}");
+        api.json("POST", "/v1/projects/" + P + "/restores", 202, "{\"id\":\"" + R1 + "\",\"status\":\"pending\"}");
         Cli.Result r = cli.run("restore", "--restore-time", "2026-06-09T14:30:00Z", "--target-kind", "project",
                 "--confirm-project-overwrite");
         assertEquals(0, r.code(), r.err());
@@ -92,13 +100,16 @@ class ArgumentParsingTest extends FakeApiTest {
 
     @Test
     void restorePointsCreateKindsAndLabels() {
-        api.json("POST", "/v1/projects/" + P + "/restore-points", 201, "{\"id\":\"rp\",\"label\":\"pre-launch\"}");
+        api.json("POST", "/v1/projects/" + P + "/restore-points", 201, "{\"id\":\"" + RP + "\",\"label\":\"pre-launch\"}");
         assertEquals(0, cli.run("restore-points", "create", "--label", "pre-launch", "--kind", "pitr").code());
         assertEquals(0, cli.run("restore-points", "create", "--label", "k", "--kind", "backup", "--backup-key", "K")
                 .code());
+        assertEquals(0, cli.run("restore-points", "create", "--label", "up", "--kind", "PITR").code(),
+                "the kind in any case, as before");
         var posts = api.requests("POST", "/v1/projects/" + P + "/restore-points");
         assertEquals("{\"label\":\"pre-launch\",\"kind\":\"pitr\"}", posts.get(0).text());
         assertEquals("{\"label\":\"k\",\"kind\":\"backup\",\"backup_key\":\"K\"}", posts.get(1).text());
+        assertEquals("{\"label\":\"up\",\"kind\":\"pitr\"}", posts.get(2).text());
     }
 
     @Test
@@ -114,10 +125,11 @@ class ArgumentParsingTest extends FakeApiTest {
     @Test
     void operatorCommandsNeedNoProject() {
         cli.env.remove("CAPYDB_PROJECT");
-        api.json("POST", "/v1/operator/cutover-requests/c1/reject", 200, "{\"id\":\"c1\",\"status\":\"rejected\"}");
-        Cli.Result r = cli.run("cutovers", "reject", "c1", "--reason", "not now");
+        api.json("POST", "/v1/operator/cutover-requests/" + C1 + "/reject", 200,
+                "{\"id\":\"" + C1 + "\",\"status\":\"rejected\"}");
+        Cli.Result r = cli.run("cutovers", "reject", C1, "--reason", "not now");
         assertEquals(0, r.code(), r.err());
-        assertEquals("{\"reason\":\"not now\"}", api.requests("POST", "/v1/operator/cutover-requests/c1/reject")
+        assertEquals("{\"reason\":\"not now\"}", api.requests("POST", "/v1/operator/cutover-requests/" + C1 + "/reject")
                 .get(0).text());
     }
 

@@ -149,23 +149,56 @@ class AuthTest {
         assertEquals(1, idp.seen.size());
     }
 
-    @Test
-    void aRejectedTokenIsRefreshedOnceAndTheCallRetried() throws Exception {
-        TokenCache cache = new TokenCache(dir);
+    /** The CLI logged in with an access token the API will refuse; the IdP hands out "fresh" for the refresh token. */
+    Cli loggedInWithARevokedToken() {
         long now = System.currentTimeMillis() / 1000; // the CLI in-process runs on the real clock
-        cache.save(new Credentials(idp.url() + "/realms/capydb", "capydb-cli", "alice", "revoked", "rt1",
+        new TokenCache(dir).save(new Credentials(idp.url() + "/realms/capydb", "capydb-cli", "alice", "revoked", "rt1",
                 now + 200, now + 1000));
         idp.json("POST", TOKEN_PATH, 200, String.format(TOKENS, "fresh", "rt2"));
+        Cli cli = new Cli(dir, idp.url()).project(FakeApiTest.P);
+        cli.env.remove("CAPYDB_TOKEN");
+        return cli;
+    }
+
+    @Test
+    void aRejectedTokenIsRefreshedOnceAndTheCallRetried() throws Exception {
+        Cli cli = loggedInWithARevokedToken();
         String p = FakeApiTest.P;
         idp.on("GET", "/v1/projects/" + p + "/backups",
                 Answer.problem(401, "unauthorized", "token expired"), Answer.json(200, "{\"items\":[]}"));
-        Cli cli = new Cli(dir, idp.url()).project(p);
-        cli.env.remove("CAPYDB_TOKEN");
         Cli.Result r = cli.run("backups", "list");
         assertEquals(0, r.code(), r.err());
         var calls = idp.requests("GET", "/v1/projects/" + p + "/backups");
         assertEquals("Bearer revoked", calls.get(0).header("Authorization"));
         assertEquals("Bearer fresh", calls.get(1).header("Authorization"));
+    }
+
+    @Test
+    void theRetryOfAJobAfterA401CarriesTheSameIdempotencyKey() {
+        Cli cli = loggedInWithARevokedToken();
+        String path = "/v1/projects/" + FakeApiTest.P + "/backups";
+        idp.on("POST", path, Answer.problem(401, "unauthorized", "token expired"),
+                Answer.json(202, "{\"id\":\"" + FakeApiTest.B1 + "\",\"status\":\"pending\"}"));
+        Cli.Result r = cli.run("backups", "create", "--label", "x");
+        assertEquals(0, r.code(), r.err());
+        var calls = idp.requests("POST", path);
+        assertEquals(2, calls.size());
+        assertEquals("Bearer fresh", calls.get(1).header("Authorization"));
+        assertEquals(calls.get(0).header("Idempotency-Key"), calls.get(1).header("Idempotency-Key"),
+                "one job, however often it is sent");
+        assertEquals(calls.get(0).text(), calls.get(1).text());
+    }
+
+    @Test
+    void aSecond401IsTheErrorAfterOneRefresh() {
+        Cli cli = loggedInWithARevokedToken();
+        String path = "/v1/projects/" + FakeApiTest.P + "/backups";
+        idp.on("GET", path, Answer.problem(401, "unauthorized", "not a member"));
+        Cli.Result r = cli.run("backups", "list");
+        assertEquals(1, r.code());
+        assertEquals("Error: not a member (code: unauthorized)\n", r.err());
+        assertEquals(2, idp.requests("GET", path).size(), "one retry, not a loop");
+        assertEquals(1, idp.requests("POST", TOKEN_PATH).size());
     }
 
     @Test

@@ -41,8 +41,18 @@ class ErrorsTest extends FakeApiTest {
     }
 
     @Test
+    void anAnswerThatDoesNotFitTheContractSaysSo() {
+        api.json("GET", "/v1/projects/" + P + "/backups/" + B1, 200, "{\"id\":\"b1\",\"status\":\"completed\"}");
+        Cli.Result r = cli.run("backups", "get", B1);
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("Error: unexpected answer from the CapyDB API at " + api.url() + ": "), r.err());
+        assertTrue(r.err().endsWith("(code: unexpected_response)\n"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void anotherOrgsProjectIsNotFound() {
-        Cli.Result r = cli.run("backups", "get", "b1");
+        Cli.Result r = cli.run("backups", "get", B1);
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("Error: no fake for GET") && r.err().contains("(code: not_found)"), r.err());
     }

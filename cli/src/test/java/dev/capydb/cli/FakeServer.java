@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * A loopback HTTP server standing in for the gateway, Keycloak or object storage: canned answers per
@@ -44,6 +45,7 @@ final class FakeServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, Deque<Answer>> answers = new ConcurrentHashMap<>();
+    private volatile Function<String, Answer> otherwise;
     final List<Seen> seen = new CopyOnWriteArrayList<>();
 
     FakeServer() throws IOException {
@@ -55,7 +57,9 @@ final class FakeServer implements AutoCloseable {
             seen.add(new Seen(ex.getRequestMethod(), pq, Map.copyOf(ex.getRequestHeaders()), body));
             Deque<Answer> q = answers.get(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath());
             Answer a;
-            if (q == null || q.isEmpty()) {
+            if ((q == null || q.isEmpty()) && otherwise != null) {
+                a = otherwise.apply(ex.getRequestMethod());
+            } else if (q == null || q.isEmpty()) {
                 a = Answer.problem(404, "not_found", "no fake for " + ex.getRequestMethod() + " " + pq);
             } else {
                 synchronized (q) {
@@ -78,6 +82,12 @@ final class FakeServer implements AutoCloseable {
     /** Answers in order; the last one repeats. */
     FakeServer on(String method, String path, Answer... in) {
         answers.computeIfAbsent(method + " " + path, k -> new ArrayDeque<>()).addAll(List.of(in));
+        return this;
+    }
+
+    /** The answer, by request method, to a request nothing was canned for (instead of a 404 problem). */
+    FakeServer otherwise(Function<String, Answer> byMethod) {
+        otherwise = byMethod;
         return this;
     }
 

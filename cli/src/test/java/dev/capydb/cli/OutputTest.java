@@ -6,17 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capydb.cli.api.Json;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Tables for people, the API's JSON with --json, coloured preflight grades on a terminal only. */
 class OutputTest extends FakeApiTest {
 
+    /** A page as backup-service writes it: every field, null or not, and times to the microsecond. */
     static final String PAGE = "{\"items\":["
-            + "{\"id\":\"b2\",\"label\":\"nightly\",\"kind\":\"scheduled\",\"status\":\"completed\",\"size_bytes\":3281,"
-            + "\"created_at\":\"2026-11-21T08:38:53.123456Z\",\"backup_key\":\"projects/p/backups/b2.dump\"},"
-            + "{\"id\":\"b1\",\"label\":\"before-the-big-migration\",\"kind\":\"manual\",\"status\":\"failed\","
-            + "\"size_bytes\":null,\"created_at\":\"2026-11-20T08:00:00Z\",\"backup_key\":null}],"
+            + "{\"id\":\"" + B2 + "\",\"project_id\":\"" + P + "\",\"label\":\"nightly\",\"kind\":\"scheduled\","
+            + "\"status\":\"completed\",\"verify\":true,\"verified\":true,"
+            + "\"verification\":{\"checksum_matches\":true,\"tables_compared\":3,\"row_count_differences\":[]},"
+            + "\"backup_key\":\"projects/p/backups/b2.dump\",\"size_bytes\":3281,\"sha256\":\"9f86d081\",\"error\":null,"
+            + "\"correlation_id\":\"corr-1\",\"attempt\":1,\"created_at\":\"2026-11-21T08:38:53.123456Z\","
+            + "\"started_at\":\"2026-11-21T08:38:54.120Z\",\"completed_at\":\"2026-11-21T08:39:00Z\","
+            + "\"expired_at\":null,\"expired_reason\":null},"
+            + "{\"id\":\"" + B1 + "\",\"project_id\":\"" + P + "\",\"label\":\"before-the-big-migration\","
+            + "\"kind\":\"manual\",\"status\":\"failed\",\"verify\":false,\"verified\":null,\"verification\":null,"
+            + "\"backup_key\":null,\"size_bytes\":null,\"sha256\":null,\"error\":\"pg_dump: connection refused\","
+            + "\"correlation_id\":null,\"attempt\":3,\"created_at\":\"2026-11-20T08:00:00Z\",\"started_at\":null,"
+            + "\"completed_at\":null,\"expired_at\":null,\"expired_reason\":null}],"
             + "\"next_cursor\":\"abc\"}";
     static final String PREFLIGHT = "{\"source\":\"postgres://u:****@h:5432/db?sslmode=require\",\"status\":\"%s\","
             + "\"checks\":[{\"name\":\"source_size_within_plan\",\"status\":\"pass\",\"detail\":\"12 MB of 512 MB\"},"
@@ -34,7 +44,8 @@ class OutputTest extends FakeApiTest {
         assertEquals(0, r.code());
         String[] lines = r.out().split("\n");
         assertEquals(3, lines.length, r.out());
-        assertTrue(lines[0].startsWith("ID  LABEL                     KIND       STATUS     SIZE    CREATED"), lines[0]);
+        assertTrue(lines[0].startsWith("ID" + " ".repeat(36) + "LABEL                     KIND       STATUS     SIZE    CREATED"),
+                lines[0]);
         assertTrue(lines[1].contains("nightly") && lines[1].contains("3.2 KB")
                 && lines[1].contains("2026-11-21T08:38:53Z") && lines[1].endsWith("projects/p/backups/b2.dump"));
         assertEquals(lines[0].indexOf("STATUS"), lines[2].indexOf("failed"), "columns line up");
@@ -53,26 +64,27 @@ class OutputTest extends FakeApiTest {
 
     @Test
     void oneResourceIsFieldValueLinesOrJson() {
-        api.json("GET", "/v1/projects/" + P + "/backups/b2", 200,
-                "{\"id\":\"b2\",\"status\":\"completed\",\"verification\":{\"tables\":3},\"error\":null}");
-        Cli.Result r = cli.run("backups", "get", "b2");
-        assertEquals("id:                  b2\nstatus:              completed\nverification.tables: 3\n", r.out());
-        JsonNode j = Json.parse(cli.run("backups", "get", "b2", "--json").out());
+        api.json("GET", "/v1/projects/" + P + "/backups/" + B2, 200,
+                "{\"id\":\"" + B2 + "\",\"status\":\"completed\",\"verification\":{\"tables\":3},\"error\":null}");
+        Cli.Result r = cli.run("backups", "get", B2);
+        assertEquals("id:                  " + B2 + "\nstatus:              completed\nverification.tables: 3\n", r.out());
+        JsonNode j = Json.parse(cli.run("backups", "get", B2, "--json").out());
         assertEquals(3, j.at("/verification/tables").asInt());
     }
 
     @Test
     void paginationParametersReachTheApi() {
         cli.run("backups", "list", "--limit", "5", "--cursor", "xyz", "--include-expired");
-        assertEquals("/v1/projects/" + P + "/backups?include=expired&limit=5&cursor=xyz",
-                api.requests("GET", "/v1/projects/" + P + "/backups").get(0).pathAndQuery());
+        String[] seen = api.requests("GET", "/v1/projects/" + P + "/backups").get(0).pathAndQuery().split("\\?");
+        assertEquals("/v1/projects/" + P + "/backups", seen[0]);
+        assertEquals(Set.of("include=expired", "limit=5", "cursor=xyz"), Set.of(seen[1].split("&")));
     }
 
     @Test
     void allFollowsEveryPage() {
         String path = "/v1/projects/" + P + "/previews";
-        api.on("GET", path, FakeServer.Answer.json(200, "{\"items\":[{\"id\":\"a\"}],\"next_cursor\":\"c1\"}"),
-                FakeServer.Answer.json(200, "{\"items\":[{\"id\":\"b\"}]}"));
+        api.on("GET", path, FakeServer.Answer.json(200, "{\"items\":[{\"id\":\"" + PV + "\"}],\"next_cursor\":\"c1\"}"),
+                FakeServer.Answer.json(200, "{\"items\":[{\"id\":\"" + B1 + "\"}]}"));
         Cli.Result r = cli.run("previews", "list", "--all", "--json");
         assertEquals(2, Json.parse(r.out()).get("items").size(), r.out());
         assertTrue(api.requests("GET", path).get(1).pathAndQuery().contains("cursor=c1"));

@@ -16,44 +16,47 @@ class WaitTest extends FakeApiTest {
 
     @Test
     void backupsCreateWaitPollsUntilCompleted() {
-        api.json("POST", "/v1/projects/" + P + "/backups", 202, "{\"id\":\"b1\",\"status\":\"pending\"}");
-        api.on("GET", "/v1/projects/" + P + "/backups/b1",
-                Answer.json(200, "{\"id\":\"b1\",\"status\":\"running\"}"),
-                Answer.json(200, "{\"id\":\"b1\",\"status\":\"running\"}"),
-                Answer.json(200, "{\"id\":\"b1\",\"status\":\"completed\",\"size_bytes\":5242880,\"backup_key\":\"k\"}"));
+        api.json("POST", "/v1/projects/" + P + "/backups", 202, "{\"id\":\"" + B1 + "\",\"status\":\"pending\"}");
+        api.on("GET", "/v1/projects/" + P + "/backups/" + B1,
+                Answer.json(200, "{\"id\":\"" + B1 + "\",\"status\":\"running\"}"),
+                Answer.json(200, "{\"id\":\"" + B1 + "\",\"status\":\"running\"}"),
+                Answer.json(200, "{\"id\":\"" + B1 + "\",\"status\":\"completed\",\"size_bytes\":5242880,"
+                        + "\"backup_key\":\"k\"}"));
         Cli.Result r = cli.run("backups", "create", "--label", "L", "--wait");
         assertEquals(0, r.code(), r.err());
-        assertEquals(3, api.requests("GET", "/v1/projects/" + P + "/backups/b1").size());
+        assertEquals(3, api.requests("GET", "/v1/projects/" + P + "/backups/" + B1).size());
         String[] progress = r.err().split("\n");
         // Not a terminal: one line per change, not per poll.
         assertEquals(3, progress.length, r.err());
-        assertTrue(progress[0].matches("backup b1: pending  0:0\\d"), progress[0]);
-        assertTrue(progress[1].startsWith("backup b1: running  "), progress[1]);
-        assertTrue(progress[2].startsWith("backup b1: completed · 5.0 MB  "), progress[2]);
+        assertTrue(progress[0].matches("backup b1000000: pending  0:0\\d"), progress[0]);
+        assertTrue(progress[1].startsWith("backup b1000000: running  "), progress[1]);
+        assertTrue(progress[2].startsWith("backup b1000000: completed · 5.0 MB  "), progress[2]);
         assertTrue(r.out().contains("backup_key: k"), r.out());
     }
 
     @Test
     void restoreWaitShowsPhaseAndBytesAndJsonPrintsTheFinalResource() {
-        api.json("POST", "/v1/projects/" + P + "/restores", 202, "{\"id\":\"r1\",\"status\":\"pending\",\"phase\":\"queued\"}");
-        api.on("GET", "/v1/projects/" + P + "/restores/r1",
-                Answer.json(200, "{\"id\":\"r1\",\"status\":\"running\",\"phase\":\"loading\",\"bytes_done\":2048}"),
-                Answer.json(200, "{\"id\":\"r1\",\"status\":\"completed\",\"phase\":\"done\",\"preview_id\":\"pv\"}"));
+        api.json("POST", "/v1/projects/" + P + "/restores", 202,
+                "{\"id\":\"" + R1 + "\",\"status\":\"pending\",\"phase\":\"queued\"}");
+        api.on("GET", "/v1/projects/" + P + "/restores/" + R1,
+                Answer.json(200, "{\"id\":\"" + R1 + "\",\"status\":\"running\",\"phase\":\"loading\",\"bytes_done\":2048}"),
+                Answer.json(200, "{\"id\":\"" + R1 + "\",\"status\":\"completed\",\"phase\":\"done\",\"preview_id\":\"" + PV
+                        + "\"}"));
         Cli.Result r = cli.run("restore", "--backup-key", "k", "--preview-name", "n", "--ttl-hours", "2", "--wait",
                 "--json");
         assertEquals(0, r.code(), r.err());
-        assertEquals("pv", Json.parse(r.out()).get("preview_id").asText());
-        assertTrue(r.err().contains("restore r1: running · loading · 2.0 KB"), r.err());
+        assertEquals(PV, Json.parse(r.out()).get("preview_id").asText());
+        assertTrue(r.err().contains("restore a1000000: running · loading · 2.0 KB"), r.err());
     }
 
     @Test
     void aFailedJobExitsOneWithItsError() {
-        api.json("POST", "/v1/projects/" + P + "/imports", 202, "{\"id\":\"i1\",\"status\":\"pending\"}");
-        api.json("GET", "/v1/projects/" + P + "/imports/i1", 200,
-                "{\"id\":\"i1\",\"status\":\"failed\",\"error\":\"extension timescaledb is not available\"}");
+        api.json("POST", "/v1/projects/" + P + "/imports", 202, "{\"id\":\"" + I1 + "\",\"status\":\"pending\"}");
+        api.json("GET", "/v1/projects/" + P + "/imports/" + I1, 200,
+                "{\"id\":\"" + I1 + "\",\"status\":\"failed\",\"error\":\"extension timescaledb is not available\"}");
         Cli.Result r = cli.run("import", "--source-url", "postgres://h/db", "--recreate", "--wait");
         assertEquals(1, r.code());
-        assertTrue(r.err().endsWith("Error: import i1 failed: extension timescaledb is not available "
+        assertTrue(r.err().endsWith("Error: import " + I1 + " failed: extension timescaledb is not available "
                 + "(code: import_failed)\n"), r.err());
         assertEquals("{\"source_url\":\"postgres://h/db\",\"recreate\":true}",
                 api.requests("POST", "/v1/projects/" + P + "/imports").get(0).text());
@@ -62,11 +65,11 @@ class WaitTest extends FakeApiTest {
     @Test
     void onATerminalTheLineIsRedrawnInPlace() {
         cli.tty = true;
-        api.json("POST", "/v1/projects/" + P + "/backups", 202, "{\"id\":\"b1\",\"status\":\"pending\"}");
-        api.json("GET", "/v1/projects/" + P + "/backups/b1", 200, "{\"id\":\"b1\",\"status\":\"completed\"}");
+        api.json("POST", "/v1/projects/" + P + "/backups", 202, "{\"id\":\"" + B1 + "\",\"status\":\"pending\"}");
+        api.json("GET", "/v1/projects/" + P + "/backups/" + B1, 200, "{\"id\":\"" + B1 + "\",\"status\":\"completed\"}");
         Cli.Result r = cli.run("backups", "create", "--wait");
         assertEquals(0, r.code());
-        assertTrue(r.err().startsWith("\rbackup b1: pending") && r.err().contains("\rbackup b1: completed")
+        assertTrue(r.err().startsWith("\rbackup b1000000: pending") && r.err().contains("\rbackup b1000000: completed")
                 && r.err().endsWith("\n"), r.err());
     }
 
@@ -76,11 +79,12 @@ class WaitTest extends FakeApiTest {
         Arrays.fill(dump, (byte) 'x');
         Path file = dir.resolve("app.dump");
         Files.write(file, dump);
-        api.json("POST", "/v1/projects/" + P + "/imports/uploads", 201, "{\"upload_id\":\"u1\",\"upload_url\":\""
-                + api.url() + "/capydb-imports/u1?X-Amz-Signature=abc\",\"method\":\"PUT\"}");
+        api.json("POST", "/v1/projects/" + P + "/imports/uploads", 201, "{\"upload_id\":\"" + U1 + "\",\"filename\":"
+                + "\"app.dump\",\"size_bytes\":" + dump.length + ",\"upload_url\":\"" + api.url()
+                + "/capydb-imports/u1?X-Amz-Signature=abc\",\"method\":\"PUT\",\"expires_at\":\"2026-11-21T09:38:53Z\"}");
         api.on("PUT", "/capydb-imports/u1", new Answer(200, null, null));
-        api.json("POST", "/v1/projects/" + P + "/imports", 202, "{\"id\":\"i1\",\"status\":\"pending\"}");
-        api.json("GET", "/v1/projects/" + P + "/imports/i1", 200, "{\"id\":\"i1\",\"status\":\"completed\"}");
+        api.json("POST", "/v1/projects/" + P + "/imports", 202, "{\"id\":\"" + I1 + "\",\"status\":\"pending\"}");
+        api.json("GET", "/v1/projects/" + P + "/imports/" + I1, 200, "{\"id\":\"" + I1 + "\",\"status\":\"completed\"}");
 
         Cli.Result r = cli.run("import", "--file", file.toString(), "--recreate", "--wait");
         assertEquals(0, r.code(), r.err());
@@ -91,7 +95,7 @@ class WaitTest extends FakeApiTest {
         assertEquals(dump.length, put.body().length);
         assertEquals(String.valueOf(dump.length), put.header("Content-Length"));
         assertTrue(put.header("Authorization") == null, "the bearer token never goes to object storage");
-        assertEquals("{\"upload_id\":\"u1\",\"recreate\":true}",
+        assertEquals("{\"upload_id\":\"" + U1 + "\",\"recreate\":true}",
                 api.exact("POST", "/v1/projects/" + P + "/imports").get(0).text());
         assertTrue(r.err().contains("] 100%  3.0 MB/3.0 MB  "), r.err());
         assertTrue(r.err().contains(" MB/s"), r.err());

@@ -86,6 +86,9 @@ final class ContractProxy implements BeforeAllCallback, AfterEachCallback, After
     public void afterAll(ExtensionContext context) {
         server.stop(0);
         threads.shutdownNow();
+        if (checked() == 0 && context.getExecutionException().isEmpty()) {
+            throw new AssertionError("no API call went through the contract gate: is the client pointed at url()?");
+        }
     }
 
     private void exchange(HttpExchange ex) throws IOException {

@@ -51,15 +51,6 @@ public final class Json {
         }
     }
 
-    /** Compact, for request bodies. */
-    public static String compact(Object value) {
-        try {
-            return mapper().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v == null || v.isNull() ? null : v.asText();

@@ -4,39 +4,54 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.capydb.cli.Context;
-import dev.capydb.cli.api.ApiClient;
+import dev.capydb.cli.api.Api;
 import dev.capydb.cli.api.ApiException;
 import dev.capydb.cli.api.Json;
 import dev.capydb.cli.auth.TokenCache;
 import dev.capydb.cli.auth.TokenSource;
 import dev.capydb.cli.output.Table;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 
 /** A command that calls the API: token, base URL, the current project, and printing tables or JSON. */
 public abstract class ApiCommand extends BaseCommand {
 
-    private static final Pattern UUID_SHAPE =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** One page of a list endpoint, by cursor and limit (both may be null). */
+    @FunctionalInterface
+    protected interface Pager {
+        Object page(String cursor, Integer limit) throws dev.capydb.sdk.ApiException;
+    }
 
     @Mixin
     protected Globals globals;
 
-    private ApiClient api;
-    private String projectId;
+    private Api api;
+    private UUID projectId;
 
-    protected ApiClient api() {
+    protected Api api() {
         if (api == null) {
             String url = globals.apiUrl != null ? globals.apiUrl : ctx().env("CAPYDB_API_URL", Context.DEFAULT_API_URL);
             TokenSource tokens = new TokenSource(ctx().env().get("CAPYDB_TOKEN"), new TokenCache(ctx().configDir()),
                     http(), BaseCommand::now);
-            api = new ApiClient(url, http(), tokens);
+            api = new Api(url, httpClient(), tokens);
         }
         return api;
+    }
+
+    /** Calls the API and answers with the JSON it sent. */
+    private JsonNode fetch(Api.Call<?> call) {
+        return api().tree(api().call(call));
+    }
+
+    /**
+     * POSTs that start a job carry a fresh key, so a retried request cannot start a second job: made once per command,
+     * outside the call, so the retry after a 401 sends the same one.
+     */
+    protected static String idempotencyKey() {
+        return UUID.randomUUID().toString();
     }
 
     protected boolean json() {
@@ -48,72 +63,60 @@ public abstract class ApiCommand extends BaseCommand {
     }
 
     /** {@code --project}, else {@code CAPYDB_PROJECT}; a name is looked up among the caller's projects. */
-    protected String projectId() {
+    protected UUID projectId() {
         if (projectId == null) {
             String p = globals.project != null ? globals.project : ctx().env("CAPYDB_PROJECT", null);
             if (p == null) {
                 throw usage("no project: pass --project ID or set CAPYDB_PROJECT");
             }
-            projectId = isUuid(p) ? p : projectByName(p);
+            projectId = Ids.isUuid(p) ? UUID.fromString(p) : idOf(api().projects()::listProjects, "name", p)
+                    .orElseThrow(() -> ApiException.local("not_found", "no project named '" + p + "'"));
         }
         return projectId;
     }
 
-    /** {@code /v1/projects/{id}} + suffix. */
-    protected String projectPath(String suffix) {
-        return "/v1/projects/" + projectId() + suffix;
-    }
-
-    protected static boolean isUuid(String s) {
-        return s != null && UUID_SHAPE.matcher(s).matches();
-    }
-
-    protected static String id(String s) {
-        return ApiClient.seg(s);
-    }
-
-    private String projectByName(String name) {
-        for (JsonNode p : all("/v1/projects", new LinkedHashMap<>())) {
-            if (name.equals(Json.text(p, "name"))) {
-                return Json.text(p, "id");
+    /** The id of the first item of a list whose {@code field} is {@code value}: names and labels to ids. */
+    protected Optional<UUID> idOf(Pager pager, String field, String value) {
+        for (JsonNode item : all(pager)) {
+            if (value.equals(Json.text(item, field))) {
+                return Optional.of(UUID.fromString(Json.text(item, "id")));
             }
         }
-        throw ApiException.local("not_found", "no project named '" + name + "'");
+        return Optional.empty();
     }
 
     /** Every item of a paginated list. */
-    protected ArrayNode all(String path, Map<String, Object> query) {
+    protected ArrayNode all(Pager pager) {
         ArrayNode items = Json.mapper().createArrayNode();
         String cursor = null;
         do {
-            Map<String, Object> q = new LinkedHashMap<>(query);
-            q.put("limit", 100);
-            q.put("cursor", cursor);
-            JsonNode page = api().get(path, q);
+            JsonNode page = page(pager, cursor, 100);
             page.path("items").forEach(items::add);
             cursor = Json.text(page, "next_cursor");
         } while (cursor != null);
         return items;
     }
 
-    /** One resource: its JSON, or {@code field: value} lines. */
-    protected void show(JsonNode node) {
+    private JsonNode page(Pager pager, String cursor, Integer limit) {
+        return fetch(() -> pager.page(cursor, limit));
+    }
+
+    /** One resource (an SDK model, or its JSON): the JSON, or {@code field: value} lines. */
+    protected void show(Object resource) {
+        JsonNode node = resource instanceof JsonNode n ? n : api().tree(resource);
         out().print(json() ? Json.write(node) + "\n" : Table.vertical(node, colour()));
         out().flush();
     }
 
     /** A list endpoint as a table (or its JSON), one page unless {@code --all}; says on stderr when more exist. */
-    protected void list(String path, Map<String, Object> query, Paging paging, List<Table.Column> columns) {
+    protected void list(Pager pager, Paging paging, List<Table.Column> columns) {
         JsonNode page;
         if (paging.all) {
             ObjectNode merged = Json.mapper().createObjectNode();
-            merged.set("items", all(path, query));
+            merged.set("items", all(pager));
             page = merged;
         } else {
-            Map<String, Object> q = new LinkedHashMap<>(query);
-            q.put("limit", paging.limit);
-            q.put("cursor", paging.cursor);
-            page = api().get(path, q);
+            page = page(pager, paging.cursor, paging.limit);
         }
         if (json()) {
             out().println(Json.write(page));
@@ -133,25 +136,17 @@ public abstract class ApiCommand extends BaseCommand {
     }
 
     /**
-     * With {@code --wait}: polls the job at {@code collection/{id}} until it ends; {@code getCommand} + id is what
-     * the user can run later. Without: the resource as it is.
+     * With {@code --wait}: polls the job (an SDK model) with {@code get} (its id to the GET call) until it ends;
+     * {@code getCommand} + id is what the user can run later. Without: the resource as it is.
      */
-    protected JsonNode awaitIf(boolean await, String noun, String collection, String getCommand, JsonNode job)
-            throws InterruptedException {
+    protected JsonNode awaitIf(boolean await, String noun, Function<UUID, Api.Call<?>> get, String getCommand,
+                               Object job) throws InterruptedException {
+        JsonNode node = api().tree(job);
         if (!await) {
-            return job;
+            return node;
         }
-        String jobId = Json.text(job, "id");
-        return new Jobs(api(), ctx(), json()).await(noun, collection + "/" + jobId, job, getCommand + " " + jobId);
-    }
-
-    protected static Map<String, Object> body(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put((String) kv[i], kv[i + 1]);
-            }
-        }
-        return m;
+        String jobId = Json.text(node, "id");
+        Api.Call<?> poll = get.apply(UUID.fromString(jobId));
+        return new Jobs(ctx(), json()).await(noun, () -> fetch(poll), node, getCommand + " " + jobId);
     }
 }

@@ -1,9 +1,8 @@
 package dev.capydb.cli.commands;
 
 import dev.capydb.cli.output.Table.Column;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,10 +27,8 @@ public final class AuditCommand {
 
         @Override
         protected int run() {
-            Map<String, Object> q = new LinkedHashMap<>();
-            q.put("type", type);
-            q.put("since", since);
-            list(projectPath("/audit-events"), q, paging, COLUMNS);
+            UUID p = projectId();
+            list((cursor, limit) -> api().webhooks().listAuditEvents(p, cursor, limit, since, type), paging, COLUMNS);
             return 0;
         }
     }

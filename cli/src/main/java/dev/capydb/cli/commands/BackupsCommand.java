@@ -1,11 +1,12 @@
 package dev.capydb.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.capydb.cli.output.Format;
 import dev.capydb.cli.output.Table.Column;
-import java.util.LinkedHashMap;
+import dev.capydb.sdk.model.BackupBody;
+import dev.capydb.sdk.model.CreateBackup;
+import dev.capydb.sdk.model.ScheduleBody;
+import dev.capydb.sdk.model.ScheduleSettings;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,9 +35,11 @@ public final class BackupsCommand {
 
         @Override
         protected int run() throws InterruptedException {
-            JsonNode b = api().postJob(projectPath("/backups"), body("label", label, "verify", verify ? true : null),
-                    UUID.randomUUID().toString());
-            show(awaitIf(await, "backup", projectPath("/backups"), "capydb backups get", b));
+            UUID p = projectId();
+            CreateBackup backup = new CreateBackup().label(label).verify(verify ? true : null);
+            String key = idempotencyKey();
+            BackupBody b = api().call(() -> api().backups().createBackup(p, backup, key));
+            show(awaitIf(await, "backup", id -> () -> api().backups().getBackup(p, id), "capydb backups get", b));
             return 0;
         }
     }
@@ -50,9 +53,9 @@ public final class BackupsCommand {
 
         @Override
         protected int run() {
-            Map<String, Object> q = new LinkedHashMap<>();
-            q.put("include", expired ? "expired" : null);
-            list(projectPath("/backups"), q, paging, COLUMNS);
+            UUID p = projectId();
+            String include = expired ? "expired" : null;
+            list((cursor, limit) -> api().backups().listBackups(p, cursor, include, limit), paging, COLUMNS);
             return 0;
         }
     }
@@ -60,14 +63,15 @@ public final class BackupsCommand {
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a backup.")
     static final class Get extends ApiCommand {
         @Parameters(index = "0", paramLabel = "BACKUP_ID")
-        String backupId;
+        UUID backupId;
         @Option(names = "--wait", description = "Wait until it completes.")
         boolean await;
 
         @Override
         protected int run() throws InterruptedException {
-            JsonNode b = api().get(projectPath("/backups/" + id(backupId)));
-            show(awaitIf(await, "backup", projectPath("/backups"), "capydb backups get", b));
+            UUID p = projectId();
+            BackupBody b = api().call(() -> api().backups().getBackup(p, backupId));
+            show(awaitIf(await, "backup", id -> () -> api().backups().getBackup(p, id), "capydb backups get", b));
             return 0;
         }
     }
@@ -75,11 +79,12 @@ public final class BackupsCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a backup (object and row).")
     static final class Delete extends ApiCommand {
         @Parameters(index = "0", paramLabel = "BACKUP_ID")
-        String backupId;
+        UUID backupId;
 
         @Override
         protected int run() {
-            api().delete(projectPath("/backups/" + id(backupId)));
+            UUID p = projectId();
+            api().run(() -> api().backups().deleteBackup(p, backupId));
             err().println("Deleted backup " + backupId + ".");
             return 0;
         }
@@ -91,13 +96,15 @@ public final class BackupsCommand {
     static final class Schedule {
     }
 
-    static final String SCHEDULE = "/scheduled-backups/default";
+    /** The project's one schedule. */
+    static final String SCHEDULE = "default";
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show the schedule.")
     static final class ScheduleGet extends ApiCommand {
         @Override
         protected int run() {
-            show(api().get(projectPath(SCHEDULE)));
+            UUID p = projectId();
+            show(api().call(() -> api().backups().getBackupSchedule(p, SCHEDULE)));
             return 0;
         }
     }
@@ -119,13 +126,14 @@ public final class BackupsCommand {
             if (hour == null && minute == null && active == null && retentionDays == null) {
                 throw usage("nothing to change: give --hour, --minute, --active or --retention-days");
             }
-            JsonNode cur = api().get(projectPath(SCHEDULE));
-            Map<String, Object> b = body(
-                    "hour", hour != null ? hour : cur.path("hour").asInt(),
-                    "minute", minute != null ? minute : cur.path("minute").asInt(),
-                    "active", active != null ? active : cur.path("active").asBoolean(),
-                    "retention_days", retentionDays != null ? retentionDays : cur.path("retention_days").asInt());
-            show(api().put(projectPath(SCHEDULE), b));
+            UUID p = projectId();
+            ScheduleBody cur = api().call(() -> api().backups().getBackupSchedule(p, SCHEDULE));
+            ScheduleSettings next = new ScheduleSettings()
+                    .hour(hour != null ? hour : cur.getHour())
+                    .minute(minute != null ? minute : cur.getMinute())
+                    .active(active != null ? active : cur.getActive())
+                    .retentionDays(retentionDays != null ? retentionDays : cur.getRetentionDays());
+            show(api().call(() -> api().backups().putBackupSchedule(p, SCHEDULE, next)));
             return 0;
         }
     }

@@ -4,7 +4,9 @@ import dev.capydb.cli.Context;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -33,11 +35,32 @@ public abstract class BaseCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /**
+     * The user's word for a value of one of the API's enums, through the SDK's {@code fromValue}; null stays null.
+     * Any case is taken, as picocli took it for the CLI's own enums before; anything else is a usage error.
+     */
+    protected <E> E choice(String option, String value, Function<String, E> fromValue, E[] choices) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return fromValue.apply(value);
+        } catch (IllegalArgumentException e) {
+            return Arrays.stream(choices).filter(c -> c.toString().equalsIgnoreCase(value)).findFirst()
+                    .orElseThrow(() -> usage("Invalid value for option '" + option + "': expected one of "
+                            + Arrays.toString(choices) + " (case-insensitive) but was '" + value + "'"));
+        }
+    }
+
     /** HTTP/1.1: the gateway and object storage speak it, and it skips the h2c upgrade dance on plain http. */
+    protected static HttpClient.Builder httpClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+    }
+
+    /** The client for what is not the CapyDB API: the identity provider and object storage. */
     protected HttpClient http() {
         if (http == null) {
-            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+            http = httpClient().build();
         }
         return http;
     }

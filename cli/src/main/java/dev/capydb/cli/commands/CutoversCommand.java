@@ -1,10 +1,10 @@
 package dev.capydb.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.capydb.cli.output.Table.Column;
-import java.util.LinkedHashMap;
+import dev.capydb.sdk.model.CreateCutover;
+import dev.capydb.sdk.model.CutoverBody;
+import dev.capydb.sdk.model.Reason;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +23,6 @@ import picocli.CommandLine.Parameters;
             CutoversCommand.Execute.class})
 public final class CutoversCommand {
 
-    static final String OPERATOR = "/v1/operator/cutover-requests";
-
     static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("project_id", "project_id"),
             Column.of("preview_id", "preview_id"), Column.of("status", "status"),
             Column.of("ticket", "external_ticket_ref"), Column.of("created", "created_at"));
@@ -32,17 +30,13 @@ public final class CutoversCommand {
     /** Commands about one request. */
     abstract static class OneRequest extends ApiCommand {
         @Parameters(index = "0", paramLabel = "REQUEST_ID")
-        String requestId;
-
-        String operatorPath(String suffix) {
-            return OPERATOR + "/" + id(requestId) + suffix;
-        }
+        UUID requestId;
     }
 
     @Command(name = "request", mixinStandardHelpOptions = true, description = "Ask to promote a preview to production.")
     static final class Request extends ApiCommand {
         @Option(names = "--preview", required = true, paramLabel = "PREVIEW_ID", description = "The preview to promote.")
-        String previewId;
+        UUID previewId;
         @Option(names = "--note", description = "A note for the operator.")
         String note;
         @Option(names = "--ticket", paramLabel = "REF", description = "Your ticket reference.")
@@ -50,8 +44,10 @@ public final class CutoversCommand {
 
         @Override
         protected int run() {
-            show(api().post(projectPath("/cutover-requests"),
-                    body("preview_id", previewId, "customer_note", note, "external_ticket_ref", ticket)));
+            UUID p = projectId();
+            CreateCutover request = new CreateCutover().previewId(previewId).customerNote(note)
+                    .externalTicketRef(ticket);
+            show(api().call(() -> api().cutovers().createCutoverRequest(p, request)));
             return 0;
         }
     }
@@ -68,9 +64,14 @@ public final class CutoversCommand {
 
         @Override
         protected int run() {
-            Map<String, Object> q = new LinkedHashMap<>();
-            q.put("status", status);
-            list(operator ? OPERATOR : projectPath("/cutover-requests"), q, paging, COLUMNS);
+            if (operator) {
+                list((cursor, limit) -> api().cutovers().listOperatorCutoverRequests(cursor, limit, status), paging,
+                        COLUMNS);
+            } else {
+                UUID p = projectId();
+                list((cursor, limit) -> api().cutovers().listCutoverRequests(p, cursor, limit, status), paging,
+                        COLUMNS);
+            }
             return 0;
         }
     }
@@ -82,7 +83,12 @@ public final class CutoversCommand {
 
         @Override
         protected int run() {
-            show(api().get(operator ? operatorPath("") : projectPath("/cutover-requests/" + id(requestId))));
+            if (operator) {
+                show(api().call(() -> api().cutovers().getOperatorCutoverRequest(requestId)));
+            } else {
+                UUID p = projectId();
+                show(api().call(() -> api().cutovers().getCutoverRequest(p, requestId)));
+            }
             return 0;
         }
     }
@@ -91,7 +97,8 @@ public final class CutoversCommand {
     static final class Cancel extends OneRequest {
         @Override
         protected int run() {
-            show(api().post(projectPath("/cutover-requests/" + id(requestId) + "/cancel"), null));
+            UUID p = projectId();
+            show(api().call(() -> api().cutovers().cancelCutoverRequest(p, requestId)));
             return 0;
         }
     }
@@ -100,7 +107,7 @@ public final class CutoversCommand {
     static final class Ack extends OneRequest {
         @Override
         protected int run() {
-            show(api().post(operatorPath("/ack"), null));
+            show(api().call(() -> api().cutovers().ackCutoverRequest(requestId)));
             return 0;
         }
     }
@@ -112,7 +119,8 @@ public final class CutoversCommand {
 
         @Override
         protected int run() {
-            show(api().post(operatorPath("/reject"), body("reason", reason)));
+            Reason why = new Reason().reason(reason);
+            show(api().call(() -> api().cutovers().rejectCutoverRequest(requestId, why)));
             return 0;
         }
     }
@@ -125,8 +133,10 @@ public final class CutoversCommand {
 
         @Override
         protected int run() throws InterruptedException {
-            JsonNode r = api().postJob(operatorPath("/execute"), null, UUID.randomUUID().toString());
-            show(awaitIf(await, "cutover", OPERATOR, "capydb cutovers get --operator", r));
+            String key = idempotencyKey();
+            CutoverBody r = api().call(() -> api().cutovers().executeCutoverRequest(requestId, key));
+            show(awaitIf(await, "cutover", id -> () -> api().cutovers().getOperatorCutoverRequest(id),
+                    "capydb cutovers get --operator", r));
             return 0;
         }
     }

@@ -8,9 +8,13 @@ import dev.capydb.cli.output.Format;
 import dev.capydb.cli.output.Progress;
 import dev.capydb.cli.output.Table;
 import dev.capydb.cli.output.Table.Column;
+import dev.capydb.sdk.model.CreateImport;
+import dev.capydb.sdk.model.CreateUpload;
+import dev.capydb.sdk.model.ImportBody;
+import dev.capydb.sdk.model.PreflightRequest;
+import dev.capydb.sdk.model.UploadBody;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,28 +58,29 @@ public final class ImportCommand extends ApiCommand {
         if (file != null && !Files.isRegularFile(file)) {
             throw usage("no such file: " + file);
         }
-        String uploadId = file == null ? null : upload(file);
-        JsonNode job = api().postJob(projectPath("/imports"),
-                body("source_url", sourceUrl, "upload_id", uploadId, "recreate", recreate),
-                UUID.randomUUID().toString());
-        show(awaitIf(await, "import", projectPath("/imports"), "capydb import get", job));
+        UUID p = projectId();
+        UUID uploadId = file == null ? null : upload(p, file);
+        CreateImport create = new CreateImport().sourceUrl(sourceUrl).uploadId(uploadId).recreate(recreate);
+        String key = idempotencyKey();
+        ImportBody job = api().call(() -> api().imports().createImport(p, create, key));
+        show(awaitIf(await, "import", id -> () -> api().imports().getImport(p, id), "capydb import get", job));
         return 0;
     }
 
     /** Asks for a presigned URL and streams the file straight to object storage, the bar on stderr. */
-    private String upload(Path f) {
+    private UUID upload(UUID p, Path f) {
         long size;
         try {
             size = Files.size(f);
         } catch (java.io.IOException e) {
             throw usage("cannot read " + f + ": " + e.getMessage());
         }
-        JsonNode slot = api().post(projectPath("/imports/uploads"),
-                body("filename", f.getFileName().toString(), "size_bytes", size));
+        CreateUpload want = new CreateUpload().filename(f.getFileName().toString()).sizeBytes(size);
+        UploadBody slot = api().call(() -> api().imports().createImportUpload(p, want));
         Progress progress = new Progress(err(), ctx().stderrTty(), System::nanoTime);
         AtomicLong lastDraw = new AtomicLong(-1);
         err().println("Uploading " + f.getFileName() + " (" + Format.bytes(size) + ")");
-        Upload.put(http(), Json.text(slot, "upload_url"), f, sent -> {
+        Upload.put(http(), slot.getUploadUrl(), f, sent -> {
             // A terminal redraws at most ten times a second; a log gets a line per 10 %.
             long mark = progress.tty() ? progress.elapsedMillis() / 100 : Progress.percent(sent, size) / 10;
             if (lastDraw.getAndSet(mark) != mark || sent == size) {
@@ -86,7 +91,7 @@ public final class ImportCommand extends ApiCommand {
             progress.update(Progress.bar(0, 0, progress.elapsedMillis()));
         }
         progress.finish();
-        return Json.text(slot, "upload_id");
+        return slot.getUploadId();
     }
 
     /** {@code capydb import preflight}: the three checks, graded, without changing anything. */
@@ -99,7 +104,9 @@ public final class ImportCommand extends ApiCommand {
 
         @Override
         protected int run() {
-            JsonNode report = api().post(projectPath("/imports/preflight"), body("source_url", sourceUrl));
+            UUID p = projectId();
+            PreflightRequest check = new PreflightRequest().sourceUrl(sourceUrl);
+            JsonNode report = api().tree(api().call(() -> api().imports().preflightImport(p, check)));
             String status = Json.text(report, "status");
             if (json()) {
                 out().println(Json.write(report));
@@ -122,7 +129,8 @@ public final class ImportCommand extends ApiCommand {
 
         @Override
         protected int run() {
-            list(projectPath("/imports"), new LinkedHashMap<>(), paging, COLUMNS);
+            UUID p = projectId();
+            list((cursor, limit) -> api().imports().listImports(p, cursor, limit), paging, COLUMNS);
             return 0;
         }
     }
@@ -130,14 +138,15 @@ public final class ImportCommand extends ApiCommand {
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an import.")
     static final class Get extends ApiCommand {
         @Parameters(index = "0", paramLabel = "IMPORT_ID")
-        String importId;
+        UUID importId;
         @Option(names = "--wait", description = "Wait until it completes.")
         boolean await;
 
         @Override
         protected int run() throws InterruptedException {
-            JsonNode i = api().get(projectPath("/imports/" + id(importId)));
-            show(awaitIf(await, "import", projectPath("/imports"), "capydb import get", i));
+            UUID p = projectId();
+            ImportBody i = api().call(() -> api().imports().getImport(p, importId));
+            show(awaitIf(await, "import", id -> () -> api().imports().getImport(p, id), "capydb import get", i));
             return 0;
         }
     }

@@ -1,8 +1,10 @@
 package dev.capydb.cli.commands;
 
 import dev.capydb.cli.output.Table.Column;
-import java.util.LinkedHashMap;
+import dev.capydb.sdk.model.CreateIntegration;
+import dev.capydb.sdk.model.CreateIntegration.ProviderEnum;
 import java.util.List;
+import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,13 +22,10 @@ public final class IntegrationsCommand {
             Column.of("last_sync", "last_sync.status"), Column.of("synced_at", "last_sync.at"),
             Column.of("created", "created_at"));
 
-    /** The wire values of {@code provider}. */
-    enum Provider { vercel, netlify }
-
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Connect a Vercel or Netlify project.")
     static final class Add extends ApiCommand {
         @Option(names = "--provider", required = true, paramLabel = "vercel|netlify", description = "vercel or netlify.")
-        Provider provider;
+        String provider;
         @Option(names = "--access-token", required = true, paramLabel = "TOKEN",
                 description = "The provider's API token (stored encrypted, never shown again).")
         String accessToken;
@@ -43,9 +42,12 @@ public final class IntegrationsCommand {
 
         @Override
         protected int run() {
-            show(api().post(projectPath("/integrations"), body("provider", provider.name(),
-                    "access_token", accessToken, "project_id", vercelProject, "team_id", teamId, "targets", targets,
-                    "account_id", accountId, "site_id", siteId)));
+            ProviderEnum providerKind = choice("--provider", provider, ProviderEnum::fromValue, ProviderEnum.values());
+            UUID p = projectId();
+            // targets is set even when null: the model starts with an empty list, which would send "targets": [].
+            CreateIntegration integration = new CreateIntegration().provider(providerKind).accessToken(accessToken)
+                    .projectId(vercelProject).teamId(teamId).targets(targets).accountId(accountId).siteId(siteId);
+            show(api().call(() -> api().webhooks().createIntegration(p, integration)));
             return 0;
         }
     }
@@ -57,7 +59,8 @@ public final class IntegrationsCommand {
 
         @Override
         protected int run() {
-            list(projectPath("/integrations"), new LinkedHashMap<>(), paging, COLUMNS);
+            UUID p = projectId();
+            list((cursor, limit) -> api().webhooks().listIntegrations(p, cursor, limit), paging, COLUMNS);
             return 0;
         }
     }
@@ -65,11 +68,12 @@ public final class IntegrationsCommand {
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Disconnect an integration.")
     static final class Remove extends ApiCommand {
         @Parameters(index = "0", paramLabel = "INTEGRATION_ID")
-        String integrationId;
+        UUID integrationId;
 
         @Override
         protected int run() {
-            api().delete(projectPath("/integrations/" + id(integrationId)));
+            UUID p = projectId();
+            api().run(() -> api().webhooks().deleteIntegration(p, integrationId));
             err().println("Removed integration " + integrationId + ".");
             return 0;
         }

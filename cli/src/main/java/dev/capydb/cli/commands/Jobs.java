@@ -2,12 +2,12 @@ package dev.capydb.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capydb.cli.Context;
-import dev.capydb.cli.api.ApiClient;
 import dev.capydb.cli.api.ApiException;
 import dev.capydb.cli.api.Json;
 import dev.capydb.cli.output.Format;
 import dev.capydb.cli.output.Progress;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code --wait}: polls a job resource (backup, restore, import, cutover) until it ends, with a progress line on
@@ -17,24 +17,23 @@ final class Jobs {
 
     private static final Set<String> FAILED = Set.of("failed", "rejected", "cancelled", "canceled", "expired");
 
-    private final ApiClient api;
     private final Context ctx;
     private final boolean json;
 
-    Jobs(ApiClient api, Context ctx, boolean json) {
-        this.api = api;
+    Jobs(Context ctx, boolean json) {
         this.ctx = ctx;
         this.json = json;
     }
 
     /**
      * @param noun    what the user calls it ("backup")
-     * @param path    where to GET it
+     * @param fetch   the resource as it is now (one GET)
      * @param current the resource as the create call returned it
      * @param getHint the command that shows it later, for the Ctrl-C message
      * @return the completed resource; a failed one is an {@link ApiException} with the job's error
      */
-    JsonNode await(String noun, String path, JsonNode current, String getHint) throws InterruptedException {
+    JsonNode await(String noun, Supplier<JsonNode> fetch, JsonNode current, String getHint)
+            throws InterruptedException {
         long interval = Long.parseLong(ctx.env("CAPYDB_POLL_INTERVAL_MS", "1000"));
         Progress progress = new Progress(ctx.err(), ctx.stderrTty(), System::nanoTime);
         Thread hook = new Thread(() -> {
@@ -62,7 +61,7 @@ final class Jobs {
                             noun + " " + Json.text(node, "id") + " " + status + (error == null ? "" : ": " + error));
                 }
                 Thread.sleep(interval);
-                node = api.get(path);
+                node = fetch.get();
             }
         } finally {
             progress.finish();

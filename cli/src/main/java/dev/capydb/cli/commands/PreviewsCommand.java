@@ -1,8 +1,9 @@
 package dev.capydb.cli.commands;
 
 import dev.capydb.cli.output.Table.Column;
-import java.util.LinkedHashMap;
+import dev.capydb.sdk.model.ExtendPreview;
 import java.util.List;
+import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,11 +21,7 @@ public final class PreviewsCommand {
     /** Commands about one preview. */
     abstract static class OnePreview extends ApiCommand {
         @Parameters(index = "0", paramLabel = "PREVIEW_ID")
-        String previewId;
-
-        String path() {
-            return projectPath("/previews/" + id(previewId));
-        }
+        UUID previewId;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List previews, newest first.")
@@ -34,7 +31,8 @@ public final class PreviewsCommand {
 
         @Override
         protected int run() {
-            list(projectPath("/previews"), new LinkedHashMap<>(), paging, COLUMNS);
+            UUID p = projectId();
+            list((cursor, limit) -> api().restores().listPreviews(p, cursor, limit), paging, COLUMNS);
             return 0;
         }
     }
@@ -43,7 +41,8 @@ public final class PreviewsCommand {
     static final class Get extends OnePreview {
         @Override
         protected int run() {
-            show(api().get(path()));
+            UUID p = projectId();
+            show(api().call(() -> api().restores().getPreview(p, previewId)));
             return 0;
         }
     }
@@ -52,7 +51,8 @@ public final class PreviewsCommand {
     static final class Connection extends OnePreview {
         @Override
         protected int run() {
-            show(api().get(path() + "/connection"));
+            UUID p = projectId();
+            show(api().call(() -> api().restores().getPreviewConnection(p, previewId)));
             return 0;
         }
     }
@@ -64,7 +64,9 @@ public final class PreviewsCommand {
 
         @Override
         protected int run() {
-            show(api().patch(path(), body("ttl_hours", ttlHours)));
+            UUID p = projectId();
+            ExtendPreview ttl = new ExtendPreview().ttlHours(ttlHours);
+            show(api().call(() -> api().restores().extendPreview(p, previewId, ttl)));
             return 0;
         }
     }
@@ -73,7 +75,8 @@ public final class PreviewsCommand {
     static final class Delete extends OnePreview {
         @Override
         protected int run() {
-            api().delete(path());
+            UUID p = projectId();
+            api().run(() -> api().restores().deletePreview(p, previewId));
             err().println("Deleted preview " + previewId + ".");
             return 0;
         }

@@ -1,10 +1,10 @@
 package dev.capydb.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.capydb.cli.api.Json;
 import dev.capydb.cli.output.Table.Column;
-import java.util.LinkedHashMap;
+import dev.capydb.sdk.model.CreateProject;
+import dev.capydb.sdk.model.ProjectBody;
 import java.util.List;
+import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +25,7 @@ public final class ProjectsCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "PROJECT", description = "Id or name (default: --project).")
         String project;
 
-        String target() {
+        UUID target() {
             if (project != null) {
                 globals.project = project;
             }
@@ -46,10 +46,11 @@ public final class ProjectsCommand {
 
         @Override
         protected int run() {
-            JsonNode p = api().post("/v1/projects", body("name", name, "region", region, "plan", plan, "org_id", org));
+            ProjectBody p = api().call(() -> api().projects().createProject(
+                    new CreateProject().name(name).region(region).plan(plan).orgId(org)));
             show(p);
             if (!json()) {
-                err().println("Use it for the next commands:  export CAPYDB_PROJECT=" + Json.text(p, "id"));
+                err().println("Use it for the next commands:  export CAPYDB_PROJECT=" + p.getId());
             }
             return 0;
         }
@@ -62,7 +63,7 @@ public final class ProjectsCommand {
 
         @Override
         protected int run() {
-            list("/v1/projects", new LinkedHashMap<>(), paging, COLUMNS);
+            list(api().projects()::listProjects, paging, COLUMNS);
             return 0;
         }
     }
@@ -71,7 +72,8 @@ public final class ProjectsCommand {
     static final class Get extends OneProject {
         @Override
         protected int run() {
-            show(api().get("/v1/projects/" + target()));
+            UUID id = target();
+            show(api().call(() -> api().projects().getProject(id)));
             return 0;
         }
     }
@@ -81,7 +83,8 @@ public final class ProjectsCommand {
     static final class Connection extends OneProject {
         @Override
         protected int run() {
-            show(api().get("/v1/projects/" + target() + "/connection"));
+            UUID id = target();
+            show(api().call(() -> api().projects().getProjectConnection(id)));
             return 0;
         }
     }
@@ -96,8 +99,8 @@ public final class ProjectsCommand {
             if (!yes) {
                 throw usage("deleting a project drops its database; add --yes to confirm");
             }
-            String id = target();
-            api().delete("/v1/projects/" + id);
+            UUID id = target();
+            api().run(() -> api().projects().deleteProject(id));
             err().println("Deleted project " + id + ".");
             return 0;
         }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.capydb.cli.api.ApiException;
 import dev.capydb.cli.api.Json;
 import dev.capydb.cli.output.Table.Column;
-import java.util.LinkedHashMap;
+import dev.capydb.sdk.model.CreateRestore;
+import dev.capydb.sdk.model.CreateRestore.TargetKindEnum;
+import dev.capydb.sdk.model.RestoreBody;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import picocli.CommandLine.Command;
@@ -33,19 +36,16 @@ public final class RestoreCommand extends ApiCommand {
             Column.of("target", "target_kind"), Column.of("preview_id", "preview_id"), Column.of("status", "status"),
             Column.of("created", "created_at"));
 
-    /** The wire values of {@code target_kind}. */
-    enum Target { new_preview, preview, project }
-
     @Option(names = "--backup-key", paramLabel = "KEY", description = "Source: a backup's key.")
     String backupKey;
     @Option(names = "--restore-time", paramLabel = "RFC3339", description = "Source: a point in time (PITR).")
-    String restoreTime;
+    OffsetDateTime restoreTime;
     @Option(names = "--restore-point", paramLabel = "ID|LABEL", description = "Source: a restore point.")
     String restorePoint;
     @Option(names = "--target-kind", paramLabel = "KIND", description = "new_preview (default), preview or project.")
-    Target target;
+    String targetKind;
     @Option(names = "--preview-id", paramLabel = "ID", description = "The preview to overwrite (--target-kind preview).")
-    String previewId;
+    UUID previewId;
     @Option(names = "--preview-name", paramLabel = "NAME", description = "Name of the new preview.")
     String previewName;
     @Option(names = "--ttl-hours", paramLabel = "H", description = "Lifetime of the new preview (default 24, max 720).")
@@ -62,26 +62,31 @@ public final class RestoreCommand extends ApiCommand {
         if (sources != 1) {
             throw usage("give exactly one source: --backup-key, --restore-time or --restore-point");
         }
-        Target t = target == null ? Target.new_preview : target;
-        if (t == Target.preview && previewId == null) {
+        TargetKindEnum target = choice("--target-kind", targetKind, TargetKindEnum::fromValue,
+                TargetKindEnum.values());
+        TargetKindEnum t = target == null ? TargetKindEnum.NEW_PREVIEW : target;
+        if (t == TargetKindEnum.PREVIEW && previewId == null) {
             throw usage("--target-kind preview needs --preview-id");
         }
-        if (t != Target.new_preview && (previewName != null || ttlHours != null)) {
+        if (t != TargetKindEnum.NEW_PREVIEW && (previewName != null || ttlHours != null)) {
             throw usage("--preview-name and --ttl-hours are for --target-kind new_preview");
         }
-        if (t != Target.preview && previewId != null) {
+        if (t != TargetKindEnum.PREVIEW && previewId != null) {
             throw usage("--preview-id is for --target-kind preview");
         }
-        if (confirm && t != Target.project) {
+        if (confirm && t != TargetKindEnum.PROJECT) {
             throw usage("--confirm-project-overwrite is for --target-kind project");
         }
-        JsonNode r = api().postJob(projectPath("/restores"), body(
-                "backup_key", backupKey, "restore_time", restoreTime,
-                "restore_point_id", restorePoint == null ? null : restorePointId(restorePoint),
-                "target_kind", target == null ? null : target.name(), "preview_id", previewId,
-                "preview_name", previewName, "ttl_hours", ttlHours,
-                "confirm_project_overwrite", confirm ? true : null), UUID.randomUUID().toString());
-        r = awaitIf(await, "restore", projectPath("/restores"), "capydb restore get", r);
+        UUID p = projectId();
+        // The server's default target (new_preview) is not spelled out when the user did not choose one.
+        CreateRestore restore = new CreateRestore().backupKey(backupKey).restoreTime(restoreTime)
+                .restorePointId(restorePoint == null ? null : restorePointId(restorePoint))
+                .targetKind(target).previewId(previewId).previewName(previewName)
+                .ttlHours(ttlHours).confirmProjectOverwrite(confirm ? true : null);
+        String key = idempotencyKey();
+        RestoreBody created = api().call(() -> api().restores().createRestore(p, restore, key));
+        JsonNode r = awaitIf(await, "restore", id -> () -> api().restores().getRestore(p, id), "capydb restore get",
+                created);
         show(r);
         String preview = Json.text(r, "preview_id");
         if (!json() && await && preview != null) {
@@ -91,16 +96,13 @@ public final class RestoreCommand extends ApiCommand {
     }
 
     /** Restore points are named by label in conversation; the API wants the id. */
-    private String restorePointId(String idOrLabel) {
-        if (isUuid(idOrLabel)) {
-            return idOrLabel;
+    private UUID restorePointId(String idOrLabel) {
+        if (Ids.isUuid(idOrLabel)) {
+            return UUID.fromString(idOrLabel);
         }
-        for (JsonNode rp : all(projectPath("/restore-points"), new LinkedHashMap<>())) {
-            if (idOrLabel.equals(Json.text(rp, "label"))) {
-                return Json.text(rp, "id");
-            }
-        }
-        throw ApiException.local("not_found", "no restore point labelled '" + idOrLabel + "'");
+        UUID p = projectId();
+        return idOf((cursor, limit) -> api().restores().listRestorePoints(p, cursor, limit), "label", idOrLabel)
+                .orElseThrow(() -> ApiException.local("not_found", "no restore point labelled '" + idOrLabel + "'"));
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List restores, newest first.")
@@ -110,7 +112,8 @@ public final class RestoreCommand extends ApiCommand {
 
         @Override
         protected int run() {
-            list(projectPath("/restores"), new LinkedHashMap<>(), paging, COLUMNS);
+            UUID p = projectId();
+            list((cursor, limit) -> api().restores().listRestores(p, cursor, limit), paging, COLUMNS);
             return 0;
         }
     }
@@ -118,14 +121,15 @@ public final class RestoreCommand extends ApiCommand {
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a restore.")
     static final class Get extends ApiCommand {
         @Parameters(index = "0", paramLabel = "RESTORE_ID")
-        String restoreId;
+        UUID restoreId;
         @Option(names = "--wait", description = "Wait until it completes.")
         boolean await;
 
         @Override
         protected int run() throws InterruptedException {
-            JsonNode r = api().get(projectPath("/restores/" + id(restoreId)));
-            show(awaitIf(await, "restore", projectPath("/restores"), "capydb restore get", r));
+            UUID p = projectId();
+            RestoreBody r = api().call(() -> api().restores().getRestore(p, restoreId));
+            show(awaitIf(await, "restore", id -> () -> api().restores().getRestore(p, id), "capydb restore get", r));
             return 0;
         }
     }

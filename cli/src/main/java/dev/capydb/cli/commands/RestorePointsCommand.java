@@ -2,8 +2,11 @@ package dev.capydb.cli.commands;
 
 import dev.capydb.cli.api.Json;
 import dev.capydb.cli.output.Table.Column;
-import java.util.LinkedHashMap;
+import dev.capydb.sdk.model.CreateRestorePoint;
+import dev.capydb.sdk.model.CreateRestorePoint.KindEnum;
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,33 +23,33 @@ public final class RestorePointsCommand {
                     ? Json.text(rp, "backup_key") : Json.text(rp, "timestamp")),
             Column.of("created", "created_at"));
 
-    /** The wire values of {@code kind}. */
-    enum Kind { pitr, backup }
-
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Pin a restore point.")
     static final class Create extends ApiCommand {
         @Option(names = "--label", required = true, description = "Unique per project.")
         String label;
         @Option(names = "--kind", required = true, paramLabel = "pitr|backup", description = "pitr (a time, default now) or backup (a backup key).")
-        Kind kind;
+        String kind;
         @Option(names = "--backup-key", paramLabel = "KEY", description = "For --kind backup.")
         String backupKey;
         @Option(names = "--timestamp", paramLabel = "RFC3339", description = "For --kind pitr (default: now).")
-        String timestamp;
+        OffsetDateTime timestamp;
 
         @Override
         protected int run() {
-            if (kind == Kind.backup && backupKey == null) {
+            KindEnum pointKind = choice("--kind", kind, KindEnum::fromValue, KindEnum.values());
+            if (pointKind == KindEnum.BACKUP && backupKey == null) {
                 throw usage("--kind backup needs --backup-key");
             }
-            if (kind == Kind.pitr && backupKey != null) {
+            if (pointKind == KindEnum.PITR && backupKey != null) {
                 throw usage("--backup-key is for --kind backup");
             }
-            if (kind == Kind.backup && timestamp != null) {
+            if (pointKind == KindEnum.BACKUP && timestamp != null) {
                 throw usage("--timestamp is for --kind pitr");
             }
-            show(api().post(projectPath("/restore-points"),
-                    body("label", label, "kind", kind.name(), "backup_key", backupKey, "timestamp", timestamp)));
+            UUID p = projectId();
+            CreateRestorePoint point = new CreateRestorePoint().label(label).kind(pointKind).backupKey(backupKey)
+                    .timestamp(timestamp);
+            show(api().call(() -> api().restores().createRestorePoint(p, point)));
             return 0;
         }
     }
@@ -58,7 +61,8 @@ public final class RestorePointsCommand {
 
         @Override
         protected int run() {
-            list(projectPath("/restore-points"), new LinkedHashMap<>(), paging, COLUMNS);
+            UUID p = projectId();
+            list((cursor, limit) -> api().restores().listRestorePoints(p, cursor, limit), paging, COLUMNS);
             return 0;
         }
     }
@@ -66,11 +70,12 @@ public final class RestorePointsCommand {
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a restore point.")
     static final class Get extends ApiCommand {
         @Parameters(index = "0", paramLabel = "RESTORE_POINT_ID")
-        String pointId;
+        UUID pointId;
 
         @Override
         protected int run() {
-            show(api().get(projectPath("/restore-points/" + id(pointId))));
+            UUID p = projectId();
+            show(api().call(() -> api().restores().getRestorePoint(p, pointId)));
             return 0;
         }
     }
@@ -78,11 +83,12 @@ public final class RestorePointsCommand {
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a restore point.")
     static final class Delete extends ApiCommand {
         @Parameters(index = "0", paramLabel = "RESTORE_POINT_ID")
-        String pointId;
+        UUID pointId;
 
         @Override
         protected int run() {
-            api().delete(projectPath("/restore-points/" + id(pointId)));
+            UUID p = projectId();
+            api().run(() -> api().restores().deleteRestorePoint(p, pointId));
             err().println("Deleted restore point " + pointId + ".");
             return 0;
         }

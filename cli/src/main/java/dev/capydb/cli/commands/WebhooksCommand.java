@@ -1,10 +1,10 @@
 package dev.capydb.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.capydb.cli.output.Table.Column;
-import java.util.LinkedHashMap;
+import dev.capydb.sdk.model.CreateWebhook;
+import dev.capydb.sdk.model.DeliveryBody;
 import java.util.List;
-import java.util.Map;
+import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,11 +27,7 @@ public final class WebhooksCommand {
     /** Commands about one endpoint. */
     abstract static class OneWebhook extends ApiCommand {
         @Parameters(index = "0", paramLabel = "WEBHOOK_ID")
-        String webhookId;
-
-        String path(String suffix) {
-            return projectPath("/webhooks/" + id(webhookId) + suffix);
-        }
+        UUID webhookId;
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -47,9 +43,10 @@ public final class WebhooksCommand {
 
         @Override
         protected int run() {
-            JsonNode w = api().post(projectPath("/webhooks"),
-                    body("url", url, "description", description, "event_types", eventTypes));
-            show(w);
+            UUID p = projectId();
+            // Set even when null: the model starts with an empty list, which would send "event_types": [].
+            CreateWebhook hook = new CreateWebhook().url(url).description(description).eventTypes(eventTypes);
+            show(api().call(() -> api().webhooks().createWebhook(p, hook)));
             if (!json()) {
                 err().println("Store the signing secret now: it is not shown again.");
             }
@@ -64,7 +61,8 @@ public final class WebhooksCommand {
 
         @Override
         protected int run() {
-            list(projectPath("/webhooks"), new LinkedHashMap<>(), paging, COLUMNS);
+            UUID p = projectId();
+            list((cursor, limit) -> api().webhooks().listWebhooks(p, cursor, limit), paging, COLUMNS);
             return 0;
         }
     }
@@ -73,7 +71,8 @@ public final class WebhooksCommand {
     static final class Get extends OneWebhook {
         @Override
         protected int run() {
-            show(api().get(path("")));
+            UUID p = projectId();
+            show(api().call(() -> api().webhooks().getWebhook(p, webhookId)));
             return 0;
         }
     }
@@ -82,7 +81,8 @@ public final class WebhooksCommand {
     static final class Delete extends OneWebhook {
         @Override
         protected int run() {
-            api().delete(path(""));
+            UUID p = projectId();
+            api().run(() -> api().webhooks().deleteWebhook(p, webhookId));
             err().println("Deleted webhook " + webhookId + ".");
             return 0;
         }
@@ -97,9 +97,9 @@ public final class WebhooksCommand {
 
         @Override
         protected int run() {
-            Map<String, Object> q = new LinkedHashMap<>();
-            q.put("status", status);
-            list(path("/deliveries"), q, paging, DELIVERIES);
+            UUID p = projectId();
+            list((cursor, limit) -> api().webhooks().listWebhookDeliveries(p, webhookId, cursor, limit, status),
+                    paging, DELIVERIES);
             return 0;
         }
     }
@@ -108,8 +108,9 @@ public final class WebhooksCommand {
     static final class Test extends OneWebhook {
         @Override
         protected int run() {
-            JsonNode r = api().post(path("/test"), null);
-            if (r != null && !r.isNull() && !r.isMissingNode()) {
+            UUID p = projectId();
+            DeliveryBody r = api().call(() -> api().webhooks().sendTestWebhook(p, webhookId));
+            if (r != null) {
                 show(r);
             } else {
                 err().println("Test event queued for " + webhookId + ".");
@@ -121,12 +122,13 @@ public final class WebhooksCommand {
     @Command(name = "redeliver", mixinStandardHelpOptions = true, description = "Send a delivery again.")
     static final class Redeliver extends ApiCommand {
         @Parameters(index = "0", paramLabel = "DELIVERY_ID")
-        String deliveryId;
+        UUID deliveryId;
 
         @Override
         protected int run() {
-            JsonNode r = api().post(projectPath("/webhooks/deliveries/" + id(deliveryId) + "/redeliver"), null);
-            if (r != null && !r.isNull() && !r.isMissingNode()) {
+            UUID p = projectId();
+            DeliveryBody r = api().call(() -> api().webhooks().redeliverWebhookDelivery(p, deliveryId));
+            if (r != null) {
                 show(r);
             } else {
                 err().println("Redelivery queued for " + deliveryId + ".");
