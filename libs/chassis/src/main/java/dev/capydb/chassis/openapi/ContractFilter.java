@@ -1,7 +1,9 @@
 package dev.capydb.chassis.openapi;
 
 import dev.capydb.chassis.errors.Problem;
+import dev.capydb.chassis.paging.Cursor;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ public class ContractFilter implements OASFilter {
 
     static final String PROBLEM = "Problem";
     static final String FIELD_ERROR = "FieldError";
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     @Override
     public void filterOpenAPI(OpenAPI api) {
@@ -61,6 +64,7 @@ public class ContractFilter implements OASFilter {
         api.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, op) -> {
             describeRefusals(path, method, op, components);
             pathParametersInPathOrder(path, op);
+            describeSharedParameters(op);
             op.setOperationId(operationId(op.getOperationId()));
             if (tag != null) {
                 op.setTags(List.of(tag));
@@ -140,6 +144,33 @@ public class ContractFilter implements OASFilter {
         op.setParameters(sorted);
     }
 
+    /** The parameters every list and every job start shares mean the same everywhere; say so once. */
+    static void describeSharedParameters(Operation op) {
+        if (op.getParameters() == null) {
+            return;
+        }
+        for (Parameter p : op.getParameters()) {
+            if (p.getName() == null || p.getSchema() == null) {
+                continue;
+            }
+            switch (p.getName()) {
+                case "cursor" -> p.description("The `next_cursor` of the previous page; leave it out for the first");
+                case "limit" -> {
+                    p.description("Items per page");
+                    p.getSchema().minimum(BigDecimal.ONE).maximum(BigDecimal.valueOf(Cursor.MAX_LIMIT))
+                            .defaultValue(Cursor.DEFAULT_LIMIT);
+                }
+                case IDEMPOTENCY_KEY -> {
+                    p.description("A key of your choosing for this job start: a retry with the same key answers the"
+                            + " job the first call started instead of starting another");
+                    p.getSchema().maxLength(200);
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
     /** One tag per domain, from the service's name: {@code backup-service} is {@code Backups}. */
     static String domainTag() {
         return ConfigProvider.getConfig().getOptionalValue("quarkus.application.name", String.class)
@@ -178,7 +209,7 @@ public class ContractFilter implements OASFilter {
         }
         if (method != PathItem.HttpMethod.GET) {
             refusal(responses, "409", "the resource's state refuses the call now, e.g. `project_busy` (another job"
-                    + " holds the project), `name_taken`, `preview_busy`, `preview_not_ready`, `idempotency_conflict`");
+                    + " holds the project), `name_taken`, `preview_busy`, `preview_not_ready`");
         }
         if (hasInput) {
             refusal(responses, "422", "`validation_failed` (the `errors` name each field) or `unknown_field` (a body"
