@@ -13,6 +13,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -42,7 +43,11 @@ class OpenUploadSweepTest {
         }
         assertTrue(openKeys().containsAll(Set.of(failed.backupKey, running.backupKey, orphan)));
 
-        int aborted = sweep.sweep();
+        sweep.sweep();
+        assertTrue(openKeys().containsAll(Set.of(failed.backupKey, running.backupKey, orphan)),
+                "uploads begun moments ago may be another writer's work in progress: kept for an hour");
+
+        int aborted = sweep.sweep(Duration.ZERO);
 
         Set<String> left = openKeys();
         assertFalse(left.contains(failed.backupKey), "a failed backup's upload is aborted");

@@ -1,5 +1,6 @@
 package dev.capydb.webhook;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -29,14 +32,24 @@ public final class Receiver implements AutoCloseable {
     }
 
     /** What to answer: status, extra headers, delay before answering. */
-    public record Answer(int status, Map<String, String> headers, Duration delay, String body) {
+    public record Answer(int status, Map<String, String> headers, Duration delay, String body, boolean endless) {
+        public Answer(int status, Map<String, String> headers, Duration delay, String body) {
+            this(status, headers, delay, body, false);
+        }
+
         public static Answer status(int status) {
             return new Answer(status, Map.of(), Duration.ZERO, "");
+        }
+
+        /** {@code status}, then a body that never ends (until the client hangs up). */
+        public static Answer endless(int status) {
+            return new Answer(status, Map.of(), Duration.ZERO, "", true);
         }
     }
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicLong streamed = new AtomicLong();
     private final Map<String, Function<Request, Answer>> answers = new ConcurrentHashMap<>();
 
     public Receiver() throws IOException {
@@ -60,6 +73,10 @@ public final class Receiver implements AutoCloseable {
             }
             a.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
+            if (a.endless()) {
+                streamForever(exchange, a.status());
+                return;
+            }
             try {
                 exchange.sendResponseHeaders(a.status(), out.length == 0 ? -1 : out.length);
                 if (out.length > 0) {
@@ -74,6 +91,25 @@ public final class Receiver implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    private void streamForever(HttpExchange exchange, int status) {
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) 'x');
+        try (exchange; OutputStream os = exchange.getResponseBody()) {
+            exchange.sendResponseHeaders(status, 0);
+            while (true) {
+                os.write(chunk);
+                streamed.addAndGet(chunk.length);
+            }
+        } catch (IOException clientGone) {
+            // The client dropped the connection: what a bounded reader should do.
+        }
+    }
+
+    /** Bytes written by endless answers so far. */
+    public long streamed() {
+        return streamed.get();
     }
 
     public String url(String path) {

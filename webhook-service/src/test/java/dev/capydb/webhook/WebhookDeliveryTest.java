@@ -220,6 +220,18 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void anEndpointStreamingAnEndlessBodyIsReadOnlyUpToTheBound() throws Exception {
+        receiver.answer("/endless", r -> Answer.endless(200));
+        String hook = create("/endless", List.of("backup.completed")).getString("id");
+        consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
+        // Its status is the outcome: delivered, not timed out while the body was being buffered.
+        JsonPath d = awaitDelivery(hook, "backup.completed", "delivered", Duration.ofSeconds(20));
+        assertEquals(200, d.getInt("last_status_code"));
+        long streamed = receiver.streamed();
+        assertTrue(streamed < 32L * 1024 * 1024, "the connection was dropped early, not after " + streamed + " bytes");
+    }
+
+    @Test
     void aHangingEndpointDoesNotHoldUpOthers() throws Exception {
         receiver.answer("/hang", r -> new Answer(200, Map.of(), Duration.ofSeconds(6), ""));
         String hang = create("/hang", List.of("backup.completed")).getString("id");

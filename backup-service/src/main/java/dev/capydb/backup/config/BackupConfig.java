@@ -58,4 +58,12 @@ public interface BackupConfig {
     /** How often open multipart uploads no running backup writes are aborted (read by the sweep's {@code @Scheduled}). */
     @WithDefault("10m")
     String sweepEvery();
+
+    /**
+     * How old an open upload must be before the sweep may abort it. The bucket has other writers than the backups
+     * it can see in its table (the WAL archiver, an operator's tool): an upload begun moments ago is someone's work in
+     * progress, an abandoned one is old.
+     */
+    @WithDefault("1h")
+    Duration sweepMinAge();
 }

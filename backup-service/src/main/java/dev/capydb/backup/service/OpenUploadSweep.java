@@ -10,6 +10,8 @@ import dev.capydb.dataplane.StorageConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,6 +48,11 @@ public class OpenUploadSweep {
 
     /** One pass over the backups and WAL buckets; returns how many uploads were aborted. */
     public int sweep() {
+        return sweep(config.sweepMinAge());
+    }
+
+    /** One pass that leaves uploads younger than {@code minAge} alone. */
+    public int sweep(Duration minAge) {
         // Listed before the running jobs are read: an upload a job began after the listing is not seen, and one it
         // began before belongs to a job that is still running when read, or has ended.
         List<OpenUpload> open = new ArrayList<>();
@@ -61,8 +68,9 @@ public class OpenUploadSweep {
         }
         Set<String> writing = QuarkusTransaction.requiringNew().call(OpenUploadSweep::keysBeingWritten);
         int aborted = 0;
+        Instant youngest = Instant.now().minus(minAge);
         for (OpenUpload u : open) {
-            if (writing.contains(u.key())) {
+            if (writing.contains(u.key()) || (u.initiated() != null && u.initiated().isAfter(youngest))) {
                 continue;
             }
             try {

@@ -57,11 +57,15 @@ public final class RestrictedScript {
         }
     }
 
-    /** ANALYZE, then the plan check, both inside the script's single transaction. */
+    /**
+     * ANALYZE, then the plan check, both inside the script's single transaction. The script just ran the customer's
+     * SQL (which may have set search_path and created look-alike functions), so every name is qualified.
+     */
     public static void trailer(OutputStream out, long limitBytes) throws IOException {
-        out.write(("\n;\nANALYZE;\nDO $capydb$ BEGIN IF pg_database_size(current_database()) > " + limitBytes
-                + " THEN RAISE EXCEPTION '" + OVER_PLAN + ": the database is % bytes, over the plan limit of "
-                + limitBytes + " bytes', pg_database_size(current_database()); END IF; END $capydb$;\n")
+        String size = "pg_catalog.pg_database_size(pg_catalog.current_database())";
+        out.write(("\n;\nANALYZE;\nDO $capydb$ BEGIN IF " + size + " OPERATOR(pg_catalog.>) " + limitBytes
+                + "::bigint THEN RAISE EXCEPTION '" + OVER_PLAN + ": the database is % bytes, over the plan limit of "
+                + limitBytes + " bytes', " + size + "; END IF; END $capydb$;\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }
 

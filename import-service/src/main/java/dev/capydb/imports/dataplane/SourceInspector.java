@@ -1,12 +1,12 @@
 package dev.capydb.imports.dataplane;
 
+import dev.capydb.dataplane.BoundedText;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
 import dev.capydb.imports.config.ImportConfig;
 import dev.capydb.imports.service.SourceGate.CheckedSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,15 +32,19 @@ public class SourceInspector {
         ToolResult r = tools.run(ToolInvocation.of("psql")
                 .args("-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1",
                         "-c", "SET default_transaction_read_only = on; SET statement_timeout = " + statementMs,
-                        "-c", "SELECT 'v', current_setting('server_version_num'), pg_database_size(current_database())",
-                        "-c", "SELECT 'e', extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname")
+                        // Qualified names: the source's owner may have put look-alikes ahead of pg_catalog.
+                        "-c", "SELECT 'v', pg_catalog.current_setting('server_version_num'),"
+                                + " pg_catalog.pg_database_size(pg_catalog.current_database())",
+                        "-c", "SELECT 'e', extname FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.<>)"
+                                + " 'plpgsql' ORDER BY extname")
                 .env(source.libpqEnv(config.connectTimeout()))
-                .stdout(in -> out.set(new String(in.readAllBytes(), StandardCharsets.UTF_8)))
+                .stdout(in -> out.set(BoundedText.read(in, BoundedText.DEFAULT_MAX_BYTES)))
                 .timeout(config.connectTimeout().plus(config.statementTimeout().multipliedBy(2)))
                 .build());
         if (!r.succeeded()) {
             throw new SourceUnreachable("cannot read the source " + source.url().masked() + ": "
-                    + (r.timedOut() ? "it did not answer in time" : clean(r.stderr())));
+                    + (r.timedOut() ? "it did not answer in time"
+                    : r.streamFailure() != null ? r.streamFailure() : clean(r.stderr())));
         }
         int version = 0;
         long size = -1;

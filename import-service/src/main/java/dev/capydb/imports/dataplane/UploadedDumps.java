@@ -1,5 +1,6 @@
 package dev.capydb.imports.dataplane;
 
+import dev.capydb.dataplane.BoundedText;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.StorageConfig;
 import dev.capydb.dataplane.ToolInvocation;
@@ -34,6 +35,8 @@ public class UploadedDumps {
     /** pg_dump's custom format starts with these bytes; anything else is taken as plain SQL. */
     private static final byte[] CUSTOM_MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
     /** A TOC line of an extension: {@code 2; 3079 16385 EXTENSION - pg_trgm}. */
+    /** A table of contents lists every object of the dump, a line each: room for hundreds of thousands. */
+    private static final int TOC_MAX_BYTES = 32 << 20;
     private static final Pattern TOC_EXTENSION = Pattern.compile("^\\d+; \\d+ \\d+ EXTENSION - (\\S+)",
             Pattern.MULTILINE);
 
@@ -87,7 +90,7 @@ public class UploadedDumps {
                         a.transferTo(in);
                     }
                 })
-                .stdout(out -> toc.set(new String(out.readAllBytes(), StandardCharsets.UTF_8)))
+                .stdout(out -> toc.set(BoundedText.read(out, TOC_MAX_BYTES)))
                 .timeout(config.importTimeout())
                 .build());
         if (!r.succeeded()) {

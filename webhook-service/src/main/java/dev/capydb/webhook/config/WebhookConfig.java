@@ -22,6 +22,13 @@ public interface WebhookConfig {
     @WithDefault("15s")
     Duration requestTimeout();
 
+    /**
+     * How much of an endpoint's answer is read. Only its status and headers matter; an endpoint streaming an endless
+     * body has its connection dropped here instead of growing the heap.
+     */
+    @WithDefault("65536")
+    int maxResponseBytes();
+
     /** Attempts in flight to one endpoint at once: a slow endpoint only ever holds its own slots. */
     @WithDefault("8")
     int perEndpointConcurrency();

@@ -6,6 +6,8 @@ import dev.capydb.webhook.config.WebhookConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -32,6 +34,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -229,7 +232,7 @@ public class Dispatcher {
                     request.set(req);
                     return req.send(a.body());
                 })
-                .compose(resp -> resp.body().map(ignored -> resp))
+                .compose(this::readBounded)
                 .onComplete(ar -> {
                     if (!done.compareAndSet(false, true)) {
                         return;
@@ -248,6 +251,24 @@ public class Dispatcher {
                         finish(a, AttemptResult.failure(describe(ar.cause()), ms));
                     }
                 });
+    }
+
+    /**
+     * Reads the answer's body up to {@code max-response-bytes} and drops it: the outcome is the status. Past the bound
+     * the connection is reset, so a hostile endpoint cannot make this replica buffer what it streams.
+     */
+    private Future<HttpClientResponse> readBounded(HttpClientResponse resp) {
+        Promise<HttpClientResponse> read = Promise.promise();
+        AtomicLong bytes = new AtomicLong();
+        resp.handler(chunk -> {
+            if (bytes.addAndGet(chunk.length()) > config.maxResponseBytes() && read.tryComplete(resp)) {
+                resp.handler(null);
+                resp.request().reset();
+            }
+        });
+        resp.exceptionHandler(read::tryFail);
+        resp.endHandler(ignored -> read.tryComplete(resp));
+        return read.future();
     }
 
     /**
