@@ -61,9 +61,14 @@ public class UploadedDumps {
     }
 
     /** A URL the client PUTs the file to (e.g. {@code curl -T app.dump URL}), valid for the configured time. */
-    public String presignPut(String key) {
+    /**
+     * A PUT URL for exactly {@code sizeBytes}: the length is one of the signed headers, so storage refuses a body of
+     * any other size (a 1 KB slot cannot take gigabytes).
+     */
+    public String presignPut(String key, long sizeBytes) {
         return presigner.presignPutObject(b -> b.signatureDuration(config.uploadUrlValidity())
-                .putObjectRequest(p -> p.bucket(storage.importsBucket()).key(key))).url().toString();
+                .putObjectRequest(p -> p.bucket(storage.importsBucket()).key(key).contentLength(sizeBytes)))
+                .url().toString();
     }
 
     public Optional<Long> size(String key) {

@@ -51,7 +51,7 @@ public class UploadService {
         u.createdAt = now;
         u.expiresAt = now.plus(config.uploadUrlValidity());
         QuarkusTransaction.requiringNew().run(u::persist);
-        return new Slot(u, dumps.presignPut(u.objectKey));
+        return new Slot(u, dumps.presignPut(u.objectKey, sizeBytes));
     }
 
     /** 422 {@code dump_too_large} when a dump alone is already larger than the plan's storage limit. */
