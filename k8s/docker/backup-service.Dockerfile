@@ -1,6 +1,6 @@
 # backup-service: runs pg_dump, pg_restore (verification) and pg_basebackup.
 # JVM image from the Quarkus fast-jar (target/quarkus-app). Build (k8s/README.md):
-#   mvn -B -pl backup-service -am package -DskipTests
+#   mvn -B -pl backup-service -am package -DskipTests -Dquarkus.management.enabled=true -Dquarkus.smallrye-openapi.management.enabled=false
 #   docker build -f k8s/docker/backup-service.Dockerfile -t capydb/backup-service:<tag> backup-service
 # Debian 12 like the machines it is tested on: Java 17 and PostgreSQL 15 from the same distribution.
 FROM debian:bookworm-slim

@@ -1,6 +1,6 @@
 # cutover-service: the cutover saga (no PostgreSQL tools).
 # JVM image from the Quarkus fast-jar (target/quarkus-app). Build (k8s/README.md):
-#   mvn -B -pl cutover-service -am package -DskipTests
+#   mvn -B -pl cutover-service -am package -DskipTests -Dquarkus.management.enabled=true -Dquarkus.smallrye-openapi.management.enabled=false
 #   docker build -f k8s/docker/cutover-service.Dockerfile -t capydb/cutover-service:<tag> cutover-service
 # Debian 12 like the machines it is tested on: Java 17 and PostgreSQL 15 from the same distribution.
 FROM debian:bookworm-slim

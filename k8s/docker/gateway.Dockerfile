@@ -1,6 +1,6 @@
 # gateway: the public entry (no PostgreSQL tools).
 # JVM image from the Quarkus fast-jar (target/quarkus-app). Build (k8s/README.md):
-#   mvn -B -pl gateway -am package -DskipTests
+#   mvn -B -pl gateway -am package -DskipTests -Dquarkus.management.enabled=true -Dquarkus.smallrye-openapi.management.enabled=false
 #   docker build -f k8s/docker/gateway.Dockerfile -t capydb/gateway:<tag> gateway
 # Debian 12 like the machines it is tested on: Java 17 and PostgreSQL 15 from the same distribution.
 FROM debian:bookworm-slim

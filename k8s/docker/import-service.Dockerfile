@@ -1,6 +1,6 @@
 # import-service: runs pg_dump, pg_restore and psql against import sources and project databases.
 # JVM image from the Quarkus fast-jar (target/quarkus-app). Build (k8s/README.md):
-#   mvn -B -pl import-service -am package -DskipTests
+#   mvn -B -pl import-service -am package -DskipTests -Dquarkus.management.enabled=true -Dquarkus.smallrye-openapi.management.enabled=false
 #   docker build -f k8s/docker/import-service.Dockerfile -t capydb/import-service:<tag> import-service
 # Debian 12 like the machines it is tested on: Java 17 and PostgreSQL 15 from the same distribution.
 FROM debian:bookworm-slim

@@ -1,6 +1,6 @@
 # restore-service: runs pg_restore, pg_dump and private PostgreSQL servers for point-in-time recovery.
 # JVM image from the Quarkus fast-jar (target/quarkus-app). Build (k8s/README.md):
-#   mvn -B -pl restore-service -am package -DskipTests
+#   mvn -B -pl restore-service -am package -DskipTests -Dquarkus.management.enabled=true -Dquarkus.smallrye-openapi.management.enabled=false
 #   docker build -f k8s/docker/restore-service.Dockerfile -t capydb/restore-service:<tag> restore-service
 # Debian 12 like the machines it is tested on: Java 17 and PostgreSQL 15 from the same distribution.
 FROM debian:bookworm-slim

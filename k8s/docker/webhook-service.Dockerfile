@@ -1,6 +1,6 @@
 # webhook-service: webhook delivery and integrations (no PostgreSQL tools).
 # JVM image from the Quarkus fast-jar (target/quarkus-app). Build (k8s/README.md):
-#   mvn -B -pl webhook-service -am package -DskipTests
+#   mvn -B -pl webhook-service -am package -DskipTests -Dquarkus.management.enabled=true -Dquarkus.smallrye-openapi.management.enabled=false
 #   docker build -f k8s/docker/webhook-service.Dockerfile -t capydb/webhook-service:<tag> webhook-service
 # Debian 12 like the machines it is tested on: Java 17 and PostgreSQL 15 from the same distribution.
 FROM debian:bookworm-slim

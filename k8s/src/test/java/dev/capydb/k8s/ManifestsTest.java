@@ -1,5 +1,7 @@
 package dev.capydb.k8s;
 
+import static dev.capydb.k8s.Rendered.stream;
+import static dev.capydb.k8s.Rendered.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,9 +27,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,9 +41,7 @@ class ManifestsTest {
 
     @BeforeAll
     static void kubectl() {
-        Assumptions.assumeTrue(Rendered.kubectlAvailable(),
-                "kubectl is not on PATH: the overlays cannot be rendered, so the k8s manifests are NOT checked."
-                        + " Install kubectl (it carries kustomize) to run ManifestsTest.");
+        Rendered.assumeKubectl("the k8s manifests are");
     }
 
     static Stream<String> overlays() throws IOException {
@@ -54,7 +52,9 @@ class ManifestsTest {
         }
     }
 
+    /** The rendered overlay; a test that needs one is skipped where kubectl is missing. */
     static Rendered render(String overlay) {
+        Rendered.assumeKubectl("overlay " + overlay + " is");
         return RENDERED.computeIfAbsent(overlay, Rendered::overlay);
     }
 
@@ -68,6 +68,12 @@ class ManifestsTest {
             assertProbe(app, "startupProbe", "/q/health/started", where);
             assertProbe(app, "livenessProbe", "/q/health/live", where);
             assertProbe(app, "readinessProbe", "/q/health/ready", where);
+            Map<String, String> env = envFromConfigMaps(r, module);
+            assertEquals("true", env.get("QUARKUS_MANAGEMENT_ENABLED"), where + ": management interface");
+            assertEquals(String.valueOf(MANAGEMENT_PORT), env.get("QUARKUS_MANAGEMENT_PORT"), where + ": management port");
+            JsonNode annotations = r.get("Deployment", module).path("spec").path("template").path("metadata").path("annotations");
+            assertEquals(String.valueOf(MANAGEMENT_PORT), annotations.path("prometheus.io/port").asText(),
+                    where + ": metrics are scraped from the management port");
             for (String bound : List.of("requests", "limits")) {
                 for (String resource : List.of("cpu", "memory")) {
                     assertFalse(app.path("resources").path(bound).path(resource).asText().isBlank(),
@@ -77,16 +83,23 @@ class ManifestsTest {
         }
     }
 
+    /** Quarkus' management interface (common.env): health and metrics, apart from the API port. */
+    static final int MANAGEMENT_PORT = 9000;
+
+    /** The probe must reach the management port, not the API port the gateway and the Ingress use. */
     private static void assertProbe(JsonNode container, String probe, String path, String where) {
         JsonNode get = container.path(probe).path("httpGet");
         assertEquals(path, get.path("path").asText(), where + ": " + probe + " must GET " + path);
-        String port = get.path("port").asText();
-        Set<String> declared = new HashSet<>();
-        container.path("ports").forEach(p -> {
-            declared.add(p.path("name").asText());
-            declared.add(p.path("containerPort").asText());
-        });
-        assertTrue(declared.contains(port), where + ": " + probe + " port " + port + " is not a container port");
+        assertEquals(MANAGEMENT_PORT, containerPort(container, get.path("port").asText()),
+                where + ": " + probe + " must use the management port");
+    }
+
+    /** A container port by name or number; fails when the container does not declare it. */
+    static int containerPort(JsonNode container, String nameOrNumber) {
+        return stream(container.path("ports"))
+                .filter(p -> p.path("name").asText().equals(nameOrNumber) || p.path("containerPort").asText().equals(nameOrNumber))
+                .map(p -> p.path("containerPort").asInt()).findFirst()
+                .orElseThrow(() -> new AssertionError("port " + nameOrNumber + " is not a container port"));
     }
 
     @ParameterizedTest
@@ -325,23 +338,9 @@ class ManifestsTest {
         }
     }
 
-    /** Group ids a service consumes with: its application.properties, plus the read-model group (its name). */
+    /** Group ids a service consumes with, or null while the module is not on this branch. */
     private static Set<String> consumerGroups(String module) {
-        Properties props = Repo.applicationProperties(module);
-        if (props == null) {
-            return null;
-        }
-        Set<String> groups = new TreeSet<>();
-        groups.add(props.getProperty("quarkus.application.name", module));
-        for (String key : props.stringPropertyNames()) {
-            // Channels switched off (enabled=false) have no consumers to scale on.
-            String channel = key.replaceFirst("\\.group\\.id$", "");
-            if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".group.id")
-                    && !"false".equals(props.getProperty(channel + ".enabled"))) {
-                groups.add(props.getProperty(key));
-            }
-        }
-        return groups;
+        return Repo.applicationProperties(module) == null ? null : Repo.consumerGroups(module);
     }
 
     @ParameterizedTest
@@ -366,43 +365,6 @@ class ManifestsTest {
             assertEquals(expected, envFromConfigMaps(r, module).get("CAPYDB_ALLOW_LOOPBACK"),
                     overlay + ": egress mode of " + module);
         }
-    }
-
-    /** Services that connect to addresses users choose (docs/architecture.md, "Egress"). */
-    static final List<String> USER_CHOSEN_EGRESS = List.of("import-service", "webhook-service");
-
-    @Test
-    void prodRefusesPrivateTargetsInTheNetworkToo() {
-        Rendered r = render("prod");
-        List<String> mustExclude = List.of("10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-                "192.168.0.0/16", "100.64.0.0/10");
-        for (String service : USER_CHOSEN_EGRESS) {
-            JsonNode labels = r.get("Deployment", service).path("spec").path("template").path("metadata").path("labels");
-            List<JsonNode> policies = r.all("NetworkPolicy").stream()
-                    .filter(np -> texts(np.path("spec").path("policyTypes")).contains("Egress"))
-                    .filter(np -> selects(np.path("spec").path("podSelector"), labels)).toList();
-            assertFalse(policies.isEmpty(), "prod: no egress NetworkPolicy selects " + service);
-            for (JsonNode np : policies) {
-                for (JsonNode block : np.findValues("ipBlock")) {
-                    if (block.path("cidr").asText().equals("0.0.0.0/0")) {
-                        assertTrue(texts(block.path("except")).containsAll(mustExclude),
-                                "prod: " + service + " may reach private or metadata addresses");
-                    }
-                }
-            }
-        }
-    }
-
-    /** Whether a NetworkPolicy pod selector (matchLabels and In expressions) selects pods with these labels. */
-    private static boolean selects(JsonNode selector, JsonNode labels) {
-        boolean[] ok = {true};
-        selector.path("matchLabels").fields().forEachRemaining(
-                e -> ok[0] &= e.getValue().asText().equals(labels.path(e.getKey()).asText()));
-        for (JsonNode expr : selector.path("matchExpressions")) {
-            assertEquals("In", expr.path("operator").asText(), "only In expressions are understood here");
-            ok[0] &= texts(expr.path("values")).contains(labels.path(expr.path("key").asText()).asText());
-        }
-        return ok[0];
     }
 
     @ParameterizedTest
@@ -460,15 +422,5 @@ class ManifestsTest {
         for (String list : List.of("containers", "initContainers")) {
             object.findValues(list).forEach(cs -> cs.forEach(visit));
         }
-    }
-
-    private static Stream<JsonNode> stream(JsonNode array) {
-        List<JsonNode> out = new ArrayList<>();
-        array.forEach(out::add);
-        return out.stream();
-    }
-
-    private static Set<String> texts(JsonNode array) {
-        return stream(array).map(JsonNode::asText).collect(Collectors.toSet());
     }
 }

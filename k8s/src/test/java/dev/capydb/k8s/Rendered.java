@@ -8,7 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /** One overlay rendered by {@code kubectl kustomize}, with lookups by kind and name. */
 final class Rendered {
@@ -23,8 +27,17 @@ final class Rendered {
         this.objects = objects;
     }
 
-    /** Whether kubectl (with its built-in kustomize) can be run here. */
-    static boolean kubectlAvailable() {
+    private static Boolean kubectl;
+
+    /** Whether kubectl (with its built-in kustomize) can be run here; asked once per test run. */
+    static synchronized boolean kubectlAvailable() {
+        if (kubectl == null) {
+            kubectl = runsKubectl();
+        }
+        return kubectl;
+    }
+
+    private static boolean runsKubectl() {
         try {
             Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -35,6 +48,12 @@ final class Rendered {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Skips the calling test (or class) when kubectl is missing, saying what was therefore not checked. */
+    static void assumeKubectl(String notChecked) {
+        Assumptions.assumeTrue(kubectlAvailable(), "kubectl is not on PATH: the overlays cannot be rendered, so "
+                + notChecked + " NOT checked. Install kubectl (it carries kustomize) to run this test.");
     }
 
     static Rendered overlay(String name) {
@@ -95,5 +114,42 @@ final class Rendered {
         }
         throw new AssertionError("Deployment " + deployment.path("metadata").path("name").asText()
                 + " has no container named app");
+    }
+
+    /** The labels of the Deployment's pods. */
+    static JsonNode podLabels(JsonNode deployment) {
+        return deployment.path("spec").path("template").path("metadata").path("labels");
+    }
+
+    static Stream<JsonNode> stream(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out.stream();
+    }
+
+    static Set<String> texts(JsonNode array) {
+        return stream(array).map(JsonNode::asText).collect(Collectors.toSet());
+    }
+
+    /**
+     * Whether a label selector (matchLabels; In, NotIn, Exists and DoesNotExist expressions) selects an object with
+     * these labels. An empty selector selects everything, as in a NetworkPolicy.
+     */
+    static boolean selects(JsonNode selector, JsonNode labels) {
+        boolean[] ok = {true};
+        selector.path("matchLabels").fields().forEachRemaining(
+                e -> ok[0] &= e.getValue().asText().equals(labels.path(e.getKey()).asText(null)));
+        for (JsonNode expr : selector.path("matchExpressions")) {
+            JsonNode value = labels.path(expr.path("key").asText());
+            boolean in = texts(expr.path("values")).contains(value.asText(null));
+            ok[0] &= switch (expr.path("operator").asText()) {
+                case "In" -> in;
+                case "NotIn" -> !in;
+                case "Exists" -> !value.isMissingNode();
+                case "DoesNotExist" -> value.isMissingNode();
+                default -> throw new AssertionError("unknown selector operator " + expr);
+            };
+        }
+        return ok[0];
     }
 }

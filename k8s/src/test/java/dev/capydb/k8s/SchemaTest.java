@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,7 +47,8 @@ class SchemaTest {
             // Strimzi 1.x serves only its v1 API; an older apiVersion has no model here and fails.
             Map.entry("kafka.strimzi.io/v1/Kafka", Kafka.class),
             Map.entry("kafka.strimzi.io/v1/KafkaNodePool", KafkaNodePool.class),
-            Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class));
+            Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class),
+            Map.entry("kafka.strimzi.io/v1/KafkaUser", KafkaUser.class));
 
     /** Groups of custom resources without a Java model; ManifestsTest checks what matters in those. */
     static final List<String> CUSTOM_GROUPS = List.of("postgresql.cnpg.io", "keda.sh", "k8s.keycloak.org");
@@ -56,8 +57,7 @@ class SchemaTest {
 
     @BeforeAll
     static void kubectl() {
-        Assumptions.assumeTrue(Rendered.kubectlAvailable(),
-                "kubectl is not on PATH: the overlays cannot be rendered, so their schema is NOT checked.");
+        Rendered.assumeKubectl("their schema is");
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.capydb.chassis.consistency;
 
+import dev.capydb.chassis.outbox.KafkaClientSettings;
 import dev.capydb.chassis.outbox.OutboxConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,11 +38,13 @@ public class KafkaOffsets {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
     private final String bootstrapServers;
+    private final Map<String, Object> security;
     private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
     private Admin admin;
 
-    public KafkaOffsets(OutboxConfig config) {
+    public KafkaOffsets(OutboxConfig config, KafkaClientSettings kafka) {
         this.bootstrapServers = config.bootstrapServers();
+        this.security = kafka.security();
     }
 
     /** The partition the default producer partitioner puts {@code key} in (murmur2, as the relay's producer does). */
@@ -106,6 +109,7 @@ public class KafkaOffsets {
     private synchronized Admin admin() {
         if (admin == null) {
             Properties p = new Properties();
+            p.putAll(security);
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             p.put(AdminClientConfig.CLIENT_ID_CONFIG, "capydb-consistency");
             p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());

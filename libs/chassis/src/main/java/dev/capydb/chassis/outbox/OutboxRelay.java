@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ public class OutboxRelay {
 
     private final AgroalDataSource dataSource;
     private final OutboxConfig config;
+    private final KafkaClientSettings kafka;
     private Producer<String, String> producer;
     /** Outbox lag as the last relay pass saw it (scrapes must not query the database). */
     private final AtomicLong unpublished = new AtomicLong();
@@ -51,9 +53,11 @@ public class OutboxRelay {
     private static final long UNHEALTHY_NANOS = java.time.Duration.ofSeconds(30).toNanos();
     private static final long STUCK_PASS_NANOS = java.time.Duration.ofSeconds(2).toNanos();
 
-    public OutboxRelay(AgroalDataSource dataSource, OutboxConfig config, MeterRegistry metrics) {
+    public OutboxRelay(AgroalDataSource dataSource, OutboxConfig config, KafkaClientSettings kafka,
+                       MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.config = config;
+        this.kafka = kafka;
         Gauge.builder("capydb.outbox.unpublished", unpublished, AtomicLong::get)
                 .description("Outbox rows not yet published to Kafka, after the last relay pass").register(metrics);
         Gauge.builder("capydb.outbox.oldest.unpublished.age.seconds", oldestAgeMillis, a -> a.get() / 1000.0)
@@ -320,9 +324,16 @@ public class OutboxRelay {
         }
     }
 
-    /** A producer configured for the outbox's guarantees, for this relay or a test. */
+    /** A producer configured for the outbox's guarantees, for a test against an unauthenticated broker. */
     public static Producer<String, String> newProducer(String bootstrapServers, long timeoutMs) {
+        return newProducer(bootstrapServers, timeoutMs, Map.of());
+    }
+
+    /** A producer configured for the outbox's guarantees, connecting with {@code security} settings. */
+    public static Producer<String, String> newProducer(String bootstrapServers, long timeoutMs,
+                                                       Map<String, Object> security) {
         Properties p = new Properties();
+        p.putAll(security);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -339,7 +350,7 @@ public class OutboxRelay {
 
     private synchronized Producer<String, String> producer() {
         if (producer == null) {
-            producer = newProducer(config.bootstrapServers(), config.deliveryTimeout().toMillis());
+            producer = newProducer(config.bootstrapServers(), config.deliveryTimeout().toMillis(), kafka.security());
         }
         return producer;
     }
