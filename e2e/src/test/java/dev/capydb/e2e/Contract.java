@@ -29,8 +29,8 @@ import java.util.Optional;
  * documented (a status the document lists, fields of the right type, no null it does not allow, no undocumented
  * field). A request outside the contract (a test sending a name that breaks its pattern, say) must be refused: the
  * API accepting it is a violation too, since a client generated from the document could never send it. The same check
- * serves REST Assured ({@link #filter()}), child processes through {@link ContractProxy} and the browser
- * ({@code Dashboard}).
+ * serves REST Assured (as a filter, in the classes under {@link ContractGate}), child processes through
+ * {@link ContractProxy} and the browser ({@code Dashboard}).
  */
 final class Contract implements Filter {
 
@@ -64,11 +64,6 @@ final class Contract implements Filter {
             }
         }
         return c;
-    }
-
-    /** The REST Assured filter of the classes under {@link ContractGate}. */
-    static Contract filter() {
-        return get();
     }
 
     /** What the exchange broke, each as {@code [key] message}; empty when it kept the contract. */

@@ -11,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +34,7 @@ final class ContractProxy implements BeforeAllCallback, AfterEachCallback, After
             "accept-encoding");
 
     private final String target;
-    private final List<String> violations = new ArrayList<>();
+    private final Violations violations = new Violations();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private HttpServer server;
     private ExecutorService threads;
@@ -72,14 +70,7 @@ final class ContractProxy implements BeforeAllCallback, AfterEachCallback, After
 
     @Override
     public void afterEach(ExtensionContext context) {
-        List<String> found;
-        synchronized (this) {
-            found = List.copyOf(violations);
-            violations.clear();
-        }
-        if (!found.isEmpty()) {
-            throw new AssertionError(String.join("\n", found));
-        }
+        violations.assertNone();
     }
 
     @Override
@@ -139,7 +130,7 @@ final class ContractProxy implements BeforeAllCallback, AfterEachCallback, After
                 answer.statusCode(), answer.headers().map(), answer.body()));
         synchronized (this) {
             checked++;
-            found.ifPresent(violations::add);
         }
+        found.ifPresent(violations::add);
     }
 }

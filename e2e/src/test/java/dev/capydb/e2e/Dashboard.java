@@ -40,7 +40,7 @@ final class Dashboard implements AutoCloseable {
     private final Path shots;
     private final List<Page> pages = new ArrayList<>();
     private final List<BrowserContext> contexts = new ArrayList<>();
-    private final List<String> contractViolations = new ArrayList<>();
+    private final Violations contractViolations = new Violations();
 
     private Dashboard(Playwright playwright, Browser chromium, Path shots) {
         this.playwright = playwright;
@@ -85,11 +85,7 @@ final class Dashboard implements AutoCloseable {
         byte[] body = request.postDataBuffer();
         Contract.get().check(new Contract.Exchange(request.method(), URI.create(request.url()),
                         multi(request.allHeaders()), body, answer.status(), multi(answer.headers()), answer.body()))
-                .ifPresent(v -> {
-                    synchronized (contractViolations) {
-                        contractViolations.add(v);
-                    }
-                });
+                .ifPresent(contractViolations::add);
         route.fulfill(new Route.FulfillOptions().setResponse(answer));
     }
 
@@ -104,14 +100,7 @@ final class Dashboard implements AutoCloseable {
         contexts.forEach(BrowserContext::close);
         contexts.clear();
         pages.clear();
-        List<String> found;
-        synchronized (contractViolations) {
-            found = List.copyOf(contractViolations);
-            contractViolations.clear();
-        }
-        if (!found.isEmpty()) {
-            throw new AssertionError(String.join("\n", found));
-        }
+        contractViolations.assertNone();
     }
 
     /** Opens the dashboard, clicks Sign in and logs in on Keycloak's own page (authorization code + PKCE). */
