@@ -3,6 +3,7 @@ package dev.capydb.chassis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capydb.chassis.consistency.KafkaOffsets;
 import dev.capydb.chassis.inbox.AppliedPositions;
 import dev.capydb.chassis.inbox.Inbox;
 import dev.capydb.chassis.outbox.Outbox;
@@ -20,6 +21,8 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +53,18 @@ class AppliedPositionsTest {
     AppliedPositions positions;
     @Inject
     Inbox inbox;
+
+    @Inject
+    KafkaOffsets kafka;
+    @ConfigProperty(name = "mp.messaging.incoming.projects.group.id")
+    String group;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @BeforeEach
+    void theReadModelIsReading() {
+        TestKafka.awaitReading(kafka, bootstrap, group, "capydb.projects");
+    }
 
     @Test
     void aProjectAnnouncedAnInstantAgoIsFoundWithoutWaitingForAnOffsetCommit() {

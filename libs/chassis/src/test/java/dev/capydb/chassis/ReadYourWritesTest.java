@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capydb.chassis.consistency.ConsumerBarrier;
+import dev.capydb.chassis.consistency.KafkaOffsets;
 import dev.capydb.chassis.outbox.Outbox;
 import dev.capydb.chassis.outbox.PublishOnCommit;
 import dev.capydb.chassis.outbox.PublishedEvent;
@@ -31,6 +32,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +65,15 @@ class ReadYourWritesTest {
     AgroalDataSource dataSource;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    @Inject
+    KafkaOffsets kafka;
+    @ConfigProperty(name = "mp.messaging.incoming.projects.group.id")
+    String group;
+
+    @BeforeEach
+    void theReadModelIsReading() {
+        TestKafka.awaitReading(kafka, bootstrap, group, "capydb.projects");
+    }
 
     @Test
     void aCommittedEventIsInKafkaWhenTheCommitReturns() throws Exception {

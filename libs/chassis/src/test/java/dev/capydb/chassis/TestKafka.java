@@ -1,5 +1,9 @@
 package dev.capydb.chassis;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.capydb.chassis.consistency.KafkaOffsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,5 +31,26 @@ final class TestKafka {
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
         return consumer;
+    }
+
+    /**
+     * Waits until {@code group} has a live member assigned every partition of {@code topic}. A test's group is new
+     * each run and starts at the topic's end, so an event published before its first assignment is one it never
+     * reads: a test about what the group applies starts once the group reads.
+     */
+    static void awaitReading(KafkaOffsets kafka, String bootstrap, String group, String topic) {
+        List<TopicPartition> partitions;
+        try (KafkaConsumer<String, String> consumer = consumerAtEnd(bootstrap, topic)) {
+            partitions = List.copyOf(consumer.assignment());
+        }
+        await("group " + group + " reading " + topic).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    for (TopicPartition tp : partitions) {
+                        if (!kafka.groupsReading(tp).contains(group)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
     }
 }
