@@ -7,6 +7,7 @@ import dev.capydb.backup.rest.BackupDtos.CreateBackup;
 import dev.capydb.backup.service.BackupService;
 import dev.capydb.backup.service.BackupWorker;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -63,6 +64,11 @@ public class BackupResource {
             description = "The backup job, queued; follow Location (or poll the job) for its status",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = BackupBody.class)))
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "409", description = "`project_busy`: a restore, import or cutover holds the project")
+    @APIResponse(responseCode = "422", description =
+            "`validation_failed`: label (1-200 characters, no control characters) or Idempotency-Key (1-200 characters)"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateBackup body,
                            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
@@ -88,6 +94,9 @@ public class BackupResource {
                     + "(`pre-cutover-<request-id>`). Backups removed by retention are listed only "
                     + "with `include=expired`.")
     @GET
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description =
+            "`validation_failed`: include other than expired, or " + Refusals.PAGING)
     public Page<BackupBody> list(@PathParam("projectId") UUID projectId, @Parameter(description = "expired: also list backups removed by retention",
                                          schema = @Schema(type = SchemaType.STRING, enumeration = {"expired"}))
                                  @QueryParam("include") String include,
@@ -102,6 +111,7 @@ public class BackupResource {
             description = "One backup: its status and, once completed, its key, size and checksum.")
     @GET
     @Path("/{backupId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such backup in it")
     public BackupBody get(@PathParam("projectId") UUID projectId, @PathParam("backupId") UUID backupId) {
         access.authorize(projectId, ProjectAction.READ);
         return BackupBody.of(service.get(projectId, backupId));
@@ -113,6 +123,10 @@ public class BackupResource {
     @DELETE
     @Path("/{backupId}")
     @APIResponse(responseCode = "204", description = "The backup and its object are deleted")
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such backup in it")
+    @APIResponse(responseCode = "409", description = "`backup_running`: the backup has not finished; "
+            + "`backup_pinned`: a restore point pins it")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("backupId") UUID backupId) {
         access.authorize(projectId, ProjectAction.DESTROY);
         service.delete(projectId, backupId);

@@ -4,6 +4,7 @@ import dev.capydb.backup.rest.BackupDtos.ScheduleBody;
 import dev.capydb.backup.rest.BackupDtos.ScheduleSettings;
 import dev.capydb.backup.service.ScheduleService;
 import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
 import dev.capydb.chassis.readmodel.ProjectView;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /v1/projects/{id}/scheduled-backups/default}: the daily backup schedule and its retention. */
 @Path("/v1/projects/{projectId}/scheduled-backups")
@@ -34,6 +36,8 @@ public class ScheduleResource {
                     + "active, the retention window and when it last ran and will next run.")
     @GET
     @Path("/{name}")
+    @APIResponse(responseCode = "404", description =
+            "`not_found`: no such project in an organization you belong to, or a schedule other than `default`")
     public ScheduleBody get(@PathParam("projectId") UUID projectId, @PathParam("name") String name) {
         access.authorize(projectId, ProjectAction.READ);
         requireDefault(name);
@@ -49,6 +53,11 @@ public class ScheduleResource {
                     + "newest successful one.")
     @PUT
     @Path("/{name}")
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description =
+            "`not_found`: no such project in an organization you belong to, or a schedule other than `default`")
+    @APIResponse(responseCode = "422", description = "`validation_failed`: hour, minute, active or retention_days"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public ScheduleBody put(@PathParam("projectId") UUID projectId, @PathParam("name") String name,
                             ScheduleSettings body) {
         ProjectView project = access.authorize(projectId, ProjectAction.DESTROY);

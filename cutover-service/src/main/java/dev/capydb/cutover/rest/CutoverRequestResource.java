@@ -1,5 +1,6 @@
 package dev.capydb.cutover.rest;
 
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -56,6 +57,14 @@ public class CutoverRequestResource {
     @APIResponse(responseCode = "201", description = "The cutover request, open for an operator to review",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = CutoverBody.class)))
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such preview in it")
+    @APIResponse(responseCode = "409", description = "`preview_not_ready`: the preview is not ready; "
+            + "`preview_expired`: it expired; "
+            + "`cutover_request_exists`: it already has an unfinished cutover request")
+    @APIResponse(responseCode = "422", description =
+            "`validation_failed`: preview_id, customer_note or external_ticket_ref"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateCutover body) {
         ProjectView project = access.authorize(projectId, ProjectAction.DESTROY);
         CreateCutover b = body != null ? body : new CreateCutover(null, null, null);
@@ -69,6 +78,8 @@ public class CutoverRequestResource {
     @Operation(operationId = "listCutoverRequests", summary = "List cutover requests",
             description = "The project's cutover requests, newest first; filter with `status`.")
     @GET
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
     public Page<CutoverBody> list(@PathParam("projectId") UUID projectId, @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"open", "acked", "rejected", "cancelled", "in_progress", "completed", "failed"}))
                                   @QueryParam("status") String status,
                                   @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
@@ -81,6 +92,7 @@ public class CutoverRequestResource {
                     + "`in_progress`, `completed`, `failed` or `cancelled`.")
     @GET
     @Path("/{requestId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
     public CutoverBody get(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
         access.authorize(projectId, ProjectAction.READ);
         return bodies.of(cutovers.get(projectId, requestId));
@@ -91,6 +103,12 @@ public class CutoverRequestResource {
                     + "or `acked`.")
     @PATCH
     @Path("/{requestId}")
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
+    @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open or acked")
+    @APIResponse(responseCode = "422", description =
+            "`validation_failed`: neither customer_note nor external_ticket_ref given, or one is invalid"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public CutoverBody edit(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId,
                             EditCutover body) {
         access.authorize(projectId, ProjectAction.DESTROY);
@@ -102,6 +120,9 @@ public class CutoverRequestResource {
             description = "Withdraws an `open` request.")
     @POST
     @Path("/{requestId}/cancel")
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
+    @APIResponse(responseCode = "409", description = "`invalid_state`: the request can no longer be cancelled")
     public CutoverBody cancel(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
         access.authorize(projectId, ProjectAction.DESTROY);
         return bodies.of(cutovers.cancel(projectId, requestId, caller.principal().username()));

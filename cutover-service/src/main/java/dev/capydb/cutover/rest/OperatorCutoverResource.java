@@ -1,6 +1,7 @@
 package dev.capydb.cutover.rest;
 
 import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.security.Caller;
 import dev.capydb.chassis.security.Principal;
@@ -46,6 +47,8 @@ public class OperatorCutoverResource {
             description = "Every organization's cutover requests, for platform operators; filter with "
                     + "`status`.")
     @GET
+    @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
     public Page<CutoverBody> list(@Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"open", "acked", "rejected", "cancelled", "in_progress", "completed", "failed"}))
                                   @QueryParam("status") String status, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") Integer limit) {
@@ -57,6 +60,8 @@ public class OperatorCutoverResource {
             description = "One cutover request, for platform operators.")
     @GET
     @Path("/{requestId}")
+    @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
+    @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
     public CutoverBody get(@PathParam("requestId") UUID requestId) {
         operator();
         return bodies.of(cutovers.get(requestId));
@@ -67,6 +72,9 @@ public class OperatorCutoverResource {
                     + "schedule it.")
     @POST
     @Path("/{requestId}/ack")
+    @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
+    @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
+    @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open")
     public CutoverBody ack(@PathParam("requestId") UUID requestId) {
         return bodies.of(cutovers.ack(requestId, operator().username()));
     }
@@ -75,6 +83,11 @@ public class OperatorCutoverResource {
             description = "Moves an `open` request to `rejected`, with the stated `reason`.")
     @POST
     @Path("/{requestId}/reject")
+    @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
+    @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
+    @APIResponse(responseCode = "409", description = "`invalid_state`: the request can no longer be rejected")
+    @APIResponse(responseCode = "422", description = "`validation_failed`: reason is missing or too long"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public CutoverBody reject(@PathParam("requestId") UUID requestId, Reason body) {
         return bodies.of(cutovers.reject(requestId, operator().username(), body == null ? null : body.reason()));
     }
@@ -92,6 +105,15 @@ public class OperatorCutoverResource {
             description = "The cutover is in progress: the pre-cutover backup, then the promotion",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = CutoverBody.class)))
+    @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
+    @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
+    @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not acked; "
+            + "`preview_not_ready`: the preview is not ready or no longer known; "
+            + "`preview_expired`: it expired; "
+            + "`project_deleted`: the project was deleted; "
+            + "`project_busy`: the project is not active or another cutover of it runs")
+    @APIResponse(responseCode = "422", description = "`validation_failed`: Idempotency-Key (at most 200 characters); "
+            + "`ticket_ref_required`: the request has no external_ticket_ref")
     public Response execute(@PathParam("requestId") UUID requestId,
                             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         return Response.accepted(bodies.of(cutovers.execute(requestId, operator().username(), idempotencyKey))).build();
@@ -103,6 +125,11 @@ public class OperatorCutoverResource {
                     + "production is not touched by this call.")
     @POST
     @Path("/{requestId}/fail")
+    @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
+    @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
+    @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not in progress")
+    @APIResponse(responseCode = "422", description = "`validation_failed`: reason is missing or too long"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public CutoverBody fail(@PathParam("requestId") UUID requestId, Reason body) {
         return bodies.of(cutovers.markFailed(requestId, operator().username(), body == null ? null : body.reason()));
     }

@@ -1,6 +1,7 @@
 package dev.capydb.imports.rest;
 
 import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -69,6 +70,10 @@ public class ImportResource {
                     + "allowlist).")
     @POST
     @Path("/preflight")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`invalid_source_url`: source_url cannot be parsed; "
+            + "`source_parameter_not_allowed`: a URL parameter outside the allowlist; "
+            + "`source_not_public`: the source resolves to a non-public address (a name that does not resolve is graded, not refused); " + Refusals.UNKNOWN_FIELD)
     public Preflight.Report preflight(@PathParam("projectId") UUID projectId, PreflightRequest body) {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
         String url = body == null ? null : body.sourceUrl();
@@ -93,6 +98,10 @@ public class ImportResource {
             description = "An upload slot: PUT the dump to its url, then start an import naming its upload_id",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = UploadBody.class)))
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: filename or size_bytes; "
+            + "`dump_too_large`: the file is larger than the plan's storage limit"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public Response upload(@PathParam("projectId") UUID projectId, CreateUpload body) {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
         CreateUpload b = body != null ? body : new CreateUpload(null, null);
@@ -112,6 +121,16 @@ public class ImportResource {
     @APIResponse(responseCode = "202", description = "The import job, queued; follow Location for its status",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = ImportBody.class)))
+    @APIResponse(responseCode = "403", description = "`forbidden`: recreate: true needs the org admin role")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such upload in it")
+    @APIResponse(responseCode = "409", description =
+            "`project_busy`: the project is not active, or another import is queued or running")
+    @APIResponse(responseCode = "422", description =
+            "`validation_failed`: not exactly one of source_url and upload_id, or Idempotency-Key; "
+            + "`invalid_source_url`, `source_parameter_not_allowed`, `source_not_public`, `source_unresolvable`: the source URL is refused; "
+            + "`upload_missing`: nothing was uploaded yet; "
+            + "`dump_too_large`: the dump is larger than the plan's storage limit"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateImport body,
                            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         CreateImport b = body != null ? body : new CreateImport(null, null, null);
@@ -128,6 +147,8 @@ public class ImportResource {
     @Operation(operationId = "listImports", summary = "List imports",
             description = "The project's imports, newest first.")
     @GET
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<ImportBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                  @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
@@ -138,6 +159,7 @@ public class ImportResource {
             description = "One import: its source (password masked), status and error if it failed.")
     @GET
     @Path("/{importId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such import in it")
     public ImportBody get(@PathParam("projectId") UUID projectId, @PathParam("importId") UUID importId) {
         access.authorize(projectId, ProjectAction.READ);
         return ImportBody.of(imports.get(projectId, importId));

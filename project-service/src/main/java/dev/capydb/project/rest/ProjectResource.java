@@ -2,6 +2,7 @@ package dev.capydb.project.rest;
 
 import dev.capydb.chassis.consistency.ConsumerBarrier;
 import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.outbox.PublishOnCommit;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
@@ -66,6 +67,13 @@ public class ProjectResource {
             description = "The project, provisioning; its database is ready when status is active",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = ProjectBody.class)))
+    @APIResponse(responseCode = "409", description =
+            "`name_taken`: the organization already has a project of that name")
+    @APIResponse(responseCode = "422", description =
+            "`validation_failed`: name, region, plan or org_id is invalid, or you are not a member of org_id; "
+            + "`unknown_region`: no such region; "
+            + "`unknown_plan`: no such plan"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(CreateProject body) {
         if (body == null) {
             throw ApiException.invalid("name", "is required");
@@ -80,6 +88,7 @@ public class ProjectResource {
     @Operation(operationId = "listProjects", summary = "List projects",
             description = "The projects of the caller's organizations, newest first.")
     @GET
+    @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<ProjectBody> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         return service.list(caller.principal(), cursor, limit).map(this::body);
     }
@@ -89,6 +98,7 @@ public class ProjectResource {
                     + "{available, earliest, latest}`, the window a point-in-time restore can reach.")
     @GET
     @Path("/{projectId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     public ProjectBody get(@PathParam("projectId") UUID id) {
         return body(load(id, ProjectAction.READ));
     }
@@ -98,6 +108,7 @@ public class ProjectResource {
                     + "password; members only.")
     @GET
     @Path("/{projectId}/connection")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     public ConnectionBody connection(@PathParam("projectId") UUID id) {
         Project p = load(id, ProjectAction.READ);
         DatabaseHost host = hosts.host(p.hostId);
@@ -112,6 +123,10 @@ public class ProjectResource {
     @DELETE
     @Path("/{projectId}")
     @APIResponse(responseCode = "204", description = "The project and its database are deleted")
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "409", description =
+            "`project_busy`: the project is not active, or another operation runs on it")
     public Response delete(@PathParam("projectId") UUID id) {
         access.authorize(id, ProjectAction.DESTROY);
         service.delete(id);

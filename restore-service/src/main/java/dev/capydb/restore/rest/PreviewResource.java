@@ -1,5 +1,6 @@
 package dev.capydb.restore.rest;
 
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -41,6 +42,8 @@ public class PreviewResource {
     @Operation(operationId = "listPreviews", summary = "List previews",
             description = "The project's preview databases, newest first.")
     @GET
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<PreviewBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
@@ -51,6 +54,7 @@ public class PreviewResource {
             description = "One preview: status, expiry and a masked connection string.")
     @GET
     @Path("/{previewId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such live preview in it")
     public PreviewBody get(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
         access.authorize(projectId, ProjectAction.READ);
         return body(previews.get(projectId, previewId));
@@ -60,6 +64,7 @@ public class PreviewResource {
             description = "The preview's full connection strings, with the password; members only.")
     @GET
     @Path("/{previewId}/connection")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such live preview in it")
     public PreviewConnection connection(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
         access.authorize(projectId, ProjectAction.READ);
         Preview p = previews.get(projectId, previewId);
@@ -75,6 +80,9 @@ public class PreviewResource {
                     + "`preview.expiring` fires an hour before it is dropped.")
     @PATCH
     @Path("/{previewId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such live preview in it")
+    @APIResponse(responseCode = "422", description = "`validation_failed`: ttl_hours (1-720)"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public PreviewBody extend(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId,
                               ExtendPreview body) {
         access.authorize(projectId, ProjectAction.OPERATE);
@@ -86,6 +94,10 @@ public class PreviewResource {
     @DELETE
     @Path("/{previewId}")
     @APIResponse(responseCode = "204", description = "The preview and its database are dropped")
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such live preview in it")
+    @APIResponse(responseCode = "409", description =
+            "`preview_busy`: a restore into the preview, or a cutover copying it, is running")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
         access.authorize(projectId, ProjectAction.DESTROY);
         previews.delete(projectId, previewId);

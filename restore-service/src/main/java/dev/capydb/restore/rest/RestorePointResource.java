@@ -1,5 +1,6 @@
 package dev.capydb.restore.rest;
 
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -68,6 +69,13 @@ public class RestorePointResource {
     @APIResponse(responseCode = "201", description = "The restore point",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = RestorePointBody.class)))
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such backup key in it")
+    @APIResponse(responseCode = "409", description =
+            "`label_taken`: the project already has a restore point with that label")
+    @APIResponse(responseCode = "422", description = "`validation_failed`: label, kind, backup_key or timestamp; "
+            + "`pitr_unavailable`: the region has no point-in-time restore; "
+            + "`target_outside_window`: timestamp is outside the PITR window"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateRestorePoint body) {
         var project = access.authorize(projectId, ProjectAction.OPERATE);
         CreateRestorePoint b = body != null ? body : new CreateRestorePoint(null, null, null, null);
@@ -81,6 +89,8 @@ public class RestorePointResource {
     @Operation(operationId = "listRestorePoints", summary = "List restore points",
             description = "The project's restore points, newest first.")
     @GET
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<RestorePointBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                        @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
@@ -91,6 +101,7 @@ public class RestorePointResource {
             description = "One restore point.")
     @GET
     @Path("/{pointId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such restore point in it")
     public RestorePointBody get(@PathParam("projectId") UUID projectId, @PathParam("pointId") UUID pointId) {
         access.authorize(projectId, ProjectAction.READ);
         return RestorePointBody.of(points.get(projectId, pointId));
@@ -102,6 +113,8 @@ public class RestorePointResource {
     @Path("/{pointId}")
     @APIResponse(responseCode = "204",
             description = "The restore point is deleted (its backup is no longer pinned by it)")
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such restore point in it")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("pointId") UUID pointId) {
         // A restore point pins a backup against retention: unpinning production's safety net is an admin's call.
         access.authorize(projectId, ProjectAction.DESTROY);

@@ -1,5 +1,6 @@
 package dev.capydb.restore.rest;
 
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -52,6 +53,18 @@ public class RestoreResource {
     @APIResponse(responseCode = "202", description = "The restore job, queued; follow Location for its status",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = RestoreBody.class)))
+    @APIResponse(responseCode = "403", description = "`forbidden`: target_kind project needs the org admin role")
+    @APIResponse(responseCode = "404", description =
+            "`not_found`: no such project in an organization you belong to, or no such restore point, backup key or preview in it")
+    @APIResponse(responseCode = "409", description =
+            "`project_busy`: another restore overwrites the project or one of its previews, or (target_kind project) the project is not active; "
+            + "`preview_not_ready`: the target preview is not ready")
+    @APIResponse(responseCode = "422", description =
+            "`validation_failed`: source, target_kind, preview_id, restore_time, preview_name, ttl_hours or Idempotency-Key; "
+            + "`confirmation_required`: target_kind project without confirm_project_overwrite: true; "
+            + "`pitr_unavailable`: the region has no point-in-time restore; "
+            + "`target_outside_window`: restore_time is outside the PITR window"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateRestore body,
                            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
@@ -68,6 +81,8 @@ public class RestoreResource {
     @Operation(operationId = "listRestores", summary = "List restores",
             description = "The project's restores, newest first.")
     @GET
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<RestoreBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
@@ -79,6 +94,7 @@ public class RestoreResource {
                     + "overwrote.")
     @GET
     @Path("/{restoreId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such restore in it")
     public RestoreBody get(@PathParam("projectId") UUID projectId, @PathParam("restoreId") UUID restoreId) {
         access.authorize(projectId, ProjectAction.READ);
         return RestoreBody.of(restores.get(projectId, restoreId));

@@ -1,5 +1,6 @@
 package dev.capydb.webhook.rest;
 
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code GET /v1/projects/{id}/audit-events?type=&since=}: the project's lifecycle history, newest first. */
 @Path("/v1/projects/{projectId}/audit-events")
@@ -32,6 +34,9 @@ public class AuditResource {
                     + "every cutover step (`cutover.requested`, `cutover.acked`, `cutover.rejected`, "
                     + "`cutover.promote_started`…). Filter with `type`.")
     @GET
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description =
+            "`validation_failed`: since is not an RFC 3339 time, or " + Refusals.PAGING)
     public Page<AuditTrail.Entry> list(@PathParam("projectId") UUID projectId, @QueryParam("type") String type,
                                 @QueryParam("since") String since, @QueryParam("cursor") String cursor,
                                 @QueryParam("limit") Integer limit) {

@@ -1,5 +1,6 @@
 package dev.capydb.webhook.rest;
 
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -43,6 +44,11 @@ public class IntegrationResource {
     @APIResponse(responseCode = "201", description = "The integration (its access token is never shown again)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = IntegrationBody.class)))
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description =
+            "`validation_failed`: provider, access_token, project_id, team_id, targets, account_id or site_id"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateIntegration body) {
         var project = access.authorize(projectId, ProjectAction.DESTROY);
         CreateIntegration b = body != null ? body : new CreateIntegration(null, null, null, null, null, null, null);
@@ -56,6 +62,8 @@ public class IntegrationResource {
     @Operation(operationId = "listIntegrations", summary = "List integrations",
             description = "The project's Vercel and Netlify integrations, without their tokens.")
     @GET
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<IntegrationBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                       @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
@@ -66,6 +74,7 @@ public class IntegrationResource {
             description = "One integration and the outcome of its last env-var sync.")
     @GET
     @Path("/{integrationId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such integration in it")
     public IntegrationBody get(@PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
         access.authorize(projectId, ProjectAction.READ);
         return IntegrationBody.of(integrations.get(projectId, integrationId));
@@ -77,6 +86,8 @@ public class IntegrationResource {
     @DELETE
     @Path("/{integrationId}")
     @APIResponse(responseCode = "204", description = "The integration is deleted")
+    @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such integration in it")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
         access.authorize(projectId, ProjectAction.DESTROY);
         integrations.delete(projectId, integrationId);

@@ -1,5 +1,6 @@
 package dev.capydb.webhook.rest;
 
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
@@ -48,6 +49,10 @@ public class WebhookResource {
     @APIResponse(responseCode = "201", description = "The webhook, with its signing secret (shown only now)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookBody.class)))
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: url, description or event_types; "
+            + "`target_not_public`: the URL's host is not a public address"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateWebhook body) {
         var project = access.authorize(projectId, ProjectAction.OPERATE);
         CreateWebhook b = body != null ? body : new CreateWebhook(null, null, null);
@@ -60,6 +65,8 @@ public class WebhookResource {
     @Operation(operationId = "listWebhooks", summary = "List webhook endpoints",
             description = "The project's webhook endpoints, newest first, without their secrets.")
     @GET
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<WebhookBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
@@ -71,6 +78,7 @@ public class WebhookResource {
                     + "(an endpoint answering `410` is disabled).")
     @GET
     @Path("/{webhookId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     public WebhookBody get(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
         access.authorize(projectId, ProjectAction.READ);
         return WebhookBody.of(webhooks.get(projectId, webhookId), null);
@@ -81,6 +89,10 @@ public class WebhookResource {
                     + "their value.")
     @PATCH
     @Path("/{webhookId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
+    @APIResponse(responseCode = "422", description = "`validation_failed`: url, description or event_types; "
+            + "`target_not_public`: the URL's host is not a public address"
+            + "; " + Refusals.UNKNOWN_FIELD)
     public WebhookBody update(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId,
                               UpdateWebhook body) {
         access.authorize(projectId, ProjectAction.OPERATE);
@@ -95,6 +107,7 @@ public class WebhookResource {
     @DELETE
     @Path("/{webhookId}")
     @APIResponse(responseCode = "204", description = "The webhook is deleted")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     public Response delete(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
         access.authorize(projectId, ProjectAction.OPERATE);
         webhooks.delete(projectId, webhookId);
@@ -108,6 +121,7 @@ public class WebhookResource {
                     + "dropping any.")
     @POST
     @Path("/{webhookId}/rotate-secret")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     public WebhookBody rotate(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
         access.authorize(projectId, ProjectAction.OPERATE);
         var rotated = webhooks.rotateSecret(projectId, webhookId);
@@ -122,6 +136,8 @@ public class WebhookResource {
     @APIResponse(responseCode = "202", description = "A test delivery, queued",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = DeliveryBody.class)))
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
+    @APIResponse(responseCode = "409", description = "`webhook_disabled`: the webhook is disabled")
     public Response test(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
         access.authorize(projectId, ProjectAction.OPERATE);
         return Response.accepted(DeliveryBody.of(webhooks.test(projectId, webhookId))).build();
@@ -133,6 +149,8 @@ public class WebhookResource {
                     + "back-off (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).")
     @GET
     @Path("/{webhookId}/deliveries")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
+    @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
     public Page<DeliveryBody> deliveries(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId,
                                          @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "delivered", "failed"}))
                                          @QueryParam("status") String status, @QueryParam("cursor") String cursor,
@@ -145,6 +163,7 @@ public class WebhookResource {
             description = "One delivery: the event it carries, its attempts and their outcome.")
     @GET
     @Path("/deliveries/{deliveryId}")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such delivery in it")
     public DeliveryBody delivery(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
         access.authorize(projectId, ProjectAction.READ);
         return DeliveryBody.of(webhooks.delivery(projectId, deliveryId));
@@ -158,6 +177,9 @@ public class WebhookResource {
     @APIResponse(responseCode = "202", description = "The delivery, queued again",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = DeliveryBody.class)))
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such delivery in it")
+    @APIResponse(responseCode = "409", description = "`delivery_pending`: the delivery is still being attempted; "
+            + "`webhook_disabled`: its webhook is disabled")
     public Response redeliver(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
         access.authorize(projectId, ProjectAction.OPERATE);
         return Response.accepted(DeliveryBody.of(webhooks.redeliver(projectId, deliveryId))).build();

@@ -25,7 +25,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
  * Makes each service's OpenAPI document say what the service really answers, for the chassis's share of it: every
- * refusal is {@code application/problem+json} (one {@code Problem} schema, the stable codes per status), request
+ * refusal is {@code application/problem+json} (one {@code Problem} schema, the stable codes per status: the
+ * operation's own where its resource declares them, see {@link Refusals}, generic ones otherwise), request
  * bodies are closed ({@code additionalProperties: false}, as the JSON reader enforces), a nullable field naming
  * another schema accepts null, operation ids are verb-first and each operation carries its domain's tag. Success
  * statuses and their bodies are the resources' own {@code @APIResponse} annotations.
@@ -224,7 +225,12 @@ public class ContractFilter implements OASFilter {
 
     private static org.eclipse.microprofile.openapi.models.responses.APIResponse refusal(APIResponses responses,
                                                                                          String status, String text) {
-        var response = OASFactory.createAPIResponse().description(text).content(OASFactory.createContent()
+        var declared = responses.getAPIResponse(status);
+        // A resource that names its own codes for this status (an @APIResponse whose description quotes them) knows
+        // better than the generic text; SmallRye's own defaults quote none, so they are replaced.
+        String description = declared != null && declared.getDescription() != null
+                && declared.getDescription().contains("`") ? declared.getDescription() : text;
+        var response = OASFactory.createAPIResponse().description(description).content(OASFactory.createContent()
                 .addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
                         .schema(OASFactory.createSchema().ref(PROBLEM))));
         responses.addAPIResponse(status, response);
