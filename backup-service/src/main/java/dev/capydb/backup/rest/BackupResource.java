@@ -94,6 +94,7 @@ public class BackupResource {
                     + "(`pre-cutover-<request-id>`). Backups removed by retention are listed only "
                     + "with `include=expired`.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description =
             "`validation_failed`: include other than expired, or " + Refusals.PAGING)
@@ -111,6 +112,7 @@ public class BackupResource {
             description = "One backup: its status and, once completed, its key, size and checksum.")
     @GET
     @Path("/{backupId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such backup in it")
     public BackupBody get(@PathParam("projectId") UUID projectId, @PathParam("backupId") UUID backupId) {
         access.authorize(projectId, ProjectAction.READ);

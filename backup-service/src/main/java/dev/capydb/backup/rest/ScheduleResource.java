@@ -36,6 +36,7 @@ public class ScheduleResource {
                     + "active, the retention window and when it last ran and will next run.")
     @GET
     @Path("/{name}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description =
             "`not_found`: no such project in an organization you belong to, or a schedule other than `default`")
     public ScheduleBody get(@PathParam("projectId") UUID projectId, @PathParam("name") String name) {
@@ -53,6 +54,7 @@ public class ScheduleResource {
                     + "newest successful one.")
     @PUT
     @Path("/{name}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description =
             "`not_found`: no such project in an organization you belong to, or a schedule other than `default`")

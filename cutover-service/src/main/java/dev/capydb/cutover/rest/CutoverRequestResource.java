@@ -78,6 +78,7 @@ public class CutoverRequestResource {
     @Operation(operationId = "listCutoverRequests", summary = "List cutover requests",
             description = "The project's cutover requests, newest first; filter with `status`.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
     public Page<CutoverBody> list(@PathParam("projectId") UUID projectId, @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"open", "acked", "rejected", "cancelled", "in_progress", "completed", "failed"}))
@@ -92,6 +93,7 @@ public class CutoverRequestResource {
                     + "`in_progress`, `completed`, `failed` or `cancelled`.")
     @GET
     @Path("/{requestId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
     public CutoverBody get(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
         access.authorize(projectId, ProjectAction.READ);
@@ -103,6 +105,7 @@ public class CutoverRequestResource {
                     + "or `acked`.")
     @PATCH
     @Path("/{requestId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open or acked")
@@ -120,6 +123,7 @@ public class CutoverRequestResource {
             description = "Withdraws an `open` request.")
     @POST
     @Path("/{requestId}/cancel")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request can no longer be cancelled")

@@ -47,6 +47,7 @@ public class OperatorCutoverResource {
             description = "Every organization's cutover requests, for platform operators; filter with "
                     + "`status`.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
     public Page<CutoverBody> list(@Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"open", "acked", "rejected", "cancelled", "in_progress", "completed", "failed"}))
@@ -60,6 +61,7 @@ public class OperatorCutoverResource {
             description = "One cutover request, for platform operators.")
     @GET
     @Path("/{requestId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
     public CutoverBody get(@PathParam("requestId") UUID requestId) {
@@ -72,6 +74,7 @@ public class OperatorCutoverResource {
                     + "schedule it.")
     @POST
     @Path("/{requestId}/ack")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open")
@@ -83,6 +86,7 @@ public class OperatorCutoverResource {
             description = "Moves an `open` request to `rejected`, with the stated `reason`.")
     @POST
     @Path("/{requestId}/reject")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request can no longer be rejected")
@@ -125,6 +129,7 @@ public class OperatorCutoverResource {
                     + "production is not touched by this call.")
     @POST
     @Path("/{requestId}/fail")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not in progress")

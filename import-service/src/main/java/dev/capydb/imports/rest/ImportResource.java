@@ -70,6 +70,7 @@ public class ImportResource {
                     + "allowlist).")
     @POST
     @Path("/preflight")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`invalid_source_url`: source_url cannot be parsed; "
             + "`source_parameter_not_allowed`: a URL parameter outside the allowlist; "
@@ -147,6 +148,7 @@ public class ImportResource {
     @Operation(operationId = "listImports", summary = "List imports",
             description = "The project's imports, newest first.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<ImportBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
@@ -159,6 +161,7 @@ public class ImportResource {
             description = "One import: its source (password masked), status and error if it failed.")
     @GET
     @Path("/{importId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such import in it")
     public ImportBody get(@PathParam("projectId") UUID projectId, @PathParam("importId") UUID importId) {
         access.authorize(projectId, ProjectAction.READ);

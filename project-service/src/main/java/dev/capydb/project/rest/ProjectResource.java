@@ -88,6 +88,7 @@ public class ProjectResource {
     @Operation(operationId = "listProjects", summary = "List projects",
             description = "The projects of the caller's organizations, newest first.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<ProjectBody> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         return service.list(caller.principal(), cursor, limit).map(this::body);
@@ -98,6 +99,7 @@ public class ProjectResource {
                     + "{available, earliest, latest}`, the window a point-in-time restore can reach.")
     @GET
     @Path("/{projectId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     public ProjectBody get(@PathParam("projectId") UUID id) {
         return body(load(id, ProjectAction.READ));
@@ -108,6 +110,7 @@ public class ProjectResource {
                     + "password; members only.")
     @GET
     @Path("/{projectId}/connection")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     public ConnectionBody connection(@PathParam("projectId") UUID id) {
         Project p = load(id, ProjectAction.READ);

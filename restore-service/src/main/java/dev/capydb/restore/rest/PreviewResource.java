@@ -42,6 +42,7 @@ public class PreviewResource {
     @Operation(operationId = "listPreviews", summary = "List previews",
             description = "The project's preview databases, newest first.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<PreviewBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
@@ -54,6 +55,7 @@ public class PreviewResource {
             description = "One preview: status, expiry and a masked connection string.")
     @GET
     @Path("/{previewId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such live preview in it")
     public PreviewBody get(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
         access.authorize(projectId, ProjectAction.READ);
@@ -64,6 +66,7 @@ public class PreviewResource {
             description = "The preview's full connection strings, with the password; members only.")
     @GET
     @Path("/{previewId}/connection")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such live preview in it")
     public PreviewConnection connection(@PathParam("projectId") UUID projectId, @PathParam("previewId") UUID previewId) {
         access.authorize(projectId, ProjectAction.READ);
@@ -80,6 +83,7 @@ public class PreviewResource {
                     + "`preview.expiring` fires an hour before it is dropped.")
     @PATCH
     @Path("/{previewId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such live preview in it")
     @APIResponse(responseCode = "422", description = "`validation_failed`: ttl_hours (1-720)"
             + "; " + Refusals.UNKNOWN_FIELD)

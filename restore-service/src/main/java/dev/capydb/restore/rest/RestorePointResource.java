@@ -89,6 +89,7 @@ public class RestorePointResource {
     @Operation(operationId = "listRestorePoints", summary = "List restore points",
             description = "The project's restore points, newest first.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<RestorePointBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
@@ -101,6 +102,7 @@ public class RestorePointResource {
             description = "One restore point.")
     @GET
     @Path("/{pointId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such restore point in it")
     public RestorePointBody get(@PathParam("projectId") UUID projectId, @PathParam("pointId") UUID pointId) {
         access.authorize(projectId, ProjectAction.READ);

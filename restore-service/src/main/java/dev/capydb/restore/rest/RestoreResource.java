@@ -81,6 +81,7 @@ public class RestoreResource {
     @Operation(operationId = "listRestores", summary = "List restores",
             description = "The project's restores, newest first.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<RestoreBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
@@ -94,6 +95,7 @@ public class RestoreResource {
                     + "overwrote.")
     @GET
     @Path("/{restoreId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such restore in it")
     public RestoreBody get(@PathParam("projectId") UUID projectId, @PathParam("restoreId") UUID restoreId) {
         access.authorize(projectId, ProjectAction.READ);

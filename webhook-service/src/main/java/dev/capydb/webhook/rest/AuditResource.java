@@ -34,6 +34,7 @@ public class AuditResource {
                     + "every cutover step (`cutover.requested`, `cutover.acked`, `cutover.rejected`, "
                     + "`cutover.promote_started`…). Filter with `type`.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description =
             "`validation_failed`: since is not an RFC 3339 time, or " + Refusals.PAGING)

@@ -62,6 +62,7 @@ public class IntegrationResource {
     @Operation(operationId = "listIntegrations", summary = "List integrations",
             description = "The project's Vercel and Netlify integrations, without their tokens.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<IntegrationBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
@@ -74,6 +75,7 @@ public class IntegrationResource {
             description = "One integration and the outcome of its last env-var sync.")
     @GET
     @Path("/{integrationId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such integration in it")
     public IntegrationBody get(@PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
         access.authorize(projectId, ProjectAction.READ);

@@ -65,6 +65,7 @@ public class WebhookResource {
     @Operation(operationId = "listWebhooks", summary = "List webhook endpoints",
             description = "The project's webhook endpoints, newest first, without their secrets.")
     @GET
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
     public Page<WebhookBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
@@ -78,6 +79,7 @@ public class WebhookResource {
                     + "(an endpoint answering `410` is disabled).")
     @GET
     @Path("/{webhookId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     public WebhookBody get(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
         access.authorize(projectId, ProjectAction.READ);
@@ -89,6 +91,7 @@ public class WebhookResource {
                     + "their value.")
     @PATCH
     @Path("/{webhookId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     @APIResponse(responseCode = "422", description = "`validation_failed`: url, description or event_types; "
             + "`target_not_public`: the URL's host is not a public address"
@@ -121,6 +124,7 @@ public class WebhookResource {
                     + "dropping any.")
     @POST
     @Path("/{webhookId}/rotate-secret")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     public WebhookBody rotate(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
         access.authorize(projectId, ProjectAction.OPERATE);
@@ -149,6 +153,7 @@ public class WebhookResource {
                     + "back-off (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).")
     @GET
     @Path("/{webhookId}/deliveries")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
     public Page<DeliveryBody> deliveries(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId,
@@ -163,6 +168,7 @@ public class WebhookResource {
             description = "One delivery: the event it carries, its attempts and their outcome.")
     @GET
     @Path("/deliveries/{deliveryId}")
+    @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such delivery in it")
     public DeliveryBody delivery(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
         access.authorize(projectId, ProjectAction.READ);

@@ -1,6 +1,10 @@
 package dev.capydb.chassis.openapi;
 
-/** The refusal texts many operations share, for the {@code @APIResponse} descriptions that name their codes. */
+/**
+ * The refusal texts many operations share, for the {@code @APIResponse} descriptions that name their codes. A method
+ * that declares one also declares a bare {@code @APIResponse(responseCode = "200")}: SmallRye infers the success
+ * response from the return type only when no response or an incomplete one is declared.
+ */
 public final class Refusals {
 
     /** Every operation under a project: another organization's project is not revealed, so not 403. */
