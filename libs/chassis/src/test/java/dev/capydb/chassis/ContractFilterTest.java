@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capydb.chassis.openapi.Refusals;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -36,6 +37,18 @@ class ContractFilterTest {
         assertEquals(List.of("type", "title", "status", "code", "detail"), doc.getList("components.schemas.Problem.required"));
         assertEquals(Boolean.FALSE, doc.<Boolean>get("components.schemas.Thing.additionalProperties"), "request bodies are closed");
         assertEquals("createTest", doc.getString("paths.'/test/things'.post.operationId"), "verb first, then the resource");
+    }
+
+    @Test
+    void aRefusalTheResourceDeclaresKeepsItsCodesAndBecomesAProblem() {
+        JsonPath doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        assertEquals(Refusals.PROJECT_NOT_FOUND, doc.getString(READ + ".'404'.description"));
+        assertEquals("#/components/schemas/Problem", problemRef(doc, READ, "404"));
+        // Declaring a refusal must not cost the operation its success response, inferred from the return type.
+        assertEquals("#/components/schemas/ProjectView",
+                doc.getString(READ + ".'200'.content.'application/json'.schema.'$ref'"));
+        // A status the resource leaves undeclared keeps the generic text.
+        assertTrue(doc.getString(READ + ".'401'.description").startsWith("`unauthorized`"));
     }
 
     private static String problemRef(JsonPath doc, String responses, String status) {

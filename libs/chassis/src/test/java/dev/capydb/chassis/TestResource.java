@@ -1,6 +1,7 @@
 package dev.capydb.chassis;
 
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
 import dev.capydb.chassis.readmodel.ProjectView;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 
 /** A resource that exists only in the chassis tests, to exercise authorization and error mapping over HTTP. */
@@ -31,6 +33,8 @@ public class TestResource {
 
     @GET
     @Path("/projects/{id}")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     public ProjectView project(@PathParam("id") UUID id, @QueryParam("action") ProjectAction action) {
         return access.authorize(id, action == null ? ProjectAction.READ : action);
     }
