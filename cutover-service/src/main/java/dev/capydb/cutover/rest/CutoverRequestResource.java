@@ -126,7 +126,7 @@ public class CutoverRequestResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
-    @APIResponse(responseCode = "409", description = "`invalid_state`: the request can no longer be cancelled")
+    @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open")
     public CutoverBody cancel(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
         access.authorize(projectId, ProjectAction.DESTROY);
         return bodies.of(cutovers.cancel(projectId, requestId, caller.principal().username()));

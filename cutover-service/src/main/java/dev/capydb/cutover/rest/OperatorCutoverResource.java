@@ -89,7 +89,7 @@ public class OperatorCutoverResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
-    @APIResponse(responseCode = "409", description = "`invalid_state`: the request can no longer be rejected")
+    @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open")
     @APIResponse(responseCode = "422", description = "`validation_failed`: reason is missing or too long"
             + "; " + Refusals.UNKNOWN_FIELD)
     public CutoverBody reject(@PathParam("requestId") UUID requestId, Reason body) {
