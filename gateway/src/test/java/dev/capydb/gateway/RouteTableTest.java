@@ -27,6 +27,8 @@ class RouteTableTest {
             "/v1/projects/0b7c/connection, project",
             "/v1/regions, project",
             "/v1/plans, project",
+            "/v1/orgs/acme/limits, project",
+            "/v1/projects/0b7c/webhooks/limits, webhook",
             "/v1/projects/0b7c/backups, backup",
             "/v1/projects/0b7c/backups/9f1e, backup",
             "/v1/projects/0b7c/scheduled-backups/default, backup",
@@ -49,7 +51,7 @@ class RouteTableTest {
 
     @ParameterizedTest
     @CsvSource({"/v1", "/v1/nothing", "/v1/projects/0b7c/unknown", "/v1/projects/0b7c/connection/extra",
-            "/v1/operator", "/v2/projects", "/v1/regions/x", "/v1/operator/other"})
+            "/v1/operator", "/v2/projects", "/v1/regions/x", "/v1/operator/other", "/v1/orgs/acme", "/v1/orgs/acme/limits/x"})
     void unknownPathsHaveNoOwner(String path) throws Exception {
         assertEquals(Optional.empty(), configured().serviceFor(path));
     }

@@ -29,7 +29,7 @@ class LogSecretsTest {
 
     @Test
     void aProjectsLifeLogsNoPasswordAndNoToken() {
-        String service = TestTokens.token("service-account-capydb-services", List.of(), List.of("service"));
+        String service = TestTokens.internalService();
         List<String> forbidden = new ArrayList<>(List.of(TestTokens.alice(), TestTokens.bob(), service));
         try (LogCapture logs = LogCapture.start()) {
             Logger.getLogger(LogSecretsTest.class).info("log capture started");

@@ -104,12 +104,25 @@ class ProjectResourceTest {
         given().auth().oauth2(TestTokens.carol()).get("/v1/projects").then().statusCode(200).body("items.id", not(hasItem(id)));
         given().get("/v1/projects/{id}", id).then().statusCode(401).body("code", equalTo("unauthorized"));
 
-        // CapyDB's own services (realm role service) read the same strings internally; people cannot.
-        String service = TestTokens.token("service-account-capydb-services", java.util.List.of(),
-                java.util.List.of("service"));
+        // webhook-service's internal client reads the same strings internally; people cannot, and neither can
+        // another client given the service role, nor an API token carrying it.
+        String service = TestTokens.internalService();
         given().auth().oauth2(service).get("/internal/projects/{id}/connection", id).then().statusCode(200)
                 .body("database_url", equalTo(url)).body("database_url_unpooled", containsString(password));
         given().auth().oauth2(TestTokens.alice()).get("/internal/projects/{id}/connection", id).then().statusCode(403);
+        String otherClient = TestTokens.token("service-account-capydb-backup", List.of(), List.of("service"),
+                "capydb-internal", "capydb-backup");
+        given().auth().oauth2(otherClient).get("/internal/projects/{id}/connection", id).then().statusCode(403)
+                .body("code", equalTo("forbidden"));
+        String apiTokenWithRole = TestTokens.token("service-account-capydb-services", List.of(), List.of("service"));
+        given().auth().oauth2(apiTokenWithRole).get("/internal/projects/{id}/connection", id).then()
+                .statusCode(403);
+        // The internal token carries no organisation: on this service's public API it reaches no project.
+        given().auth().oauth2(service).get("/v1/projects/{id}", id).then().statusCode(404);
+        // A token the realm minted for some other client (no capydb audience) is not accepted at all.
+        String foreign = TestTokens.token("alice", List.of("/orgs/acme/admin"), List.of(), "account", "some-app");
+        given().auth().oauth2(foreign).get("/v1/projects/{id}", id).then().statusCode(401)
+                .body("code", equalTo("unauthorized"));
         given().auth().oauth2(service).get("/internal/projects/{id}/connection", UUID.randomUUID()).then()
                 .statusCode(404);
     }

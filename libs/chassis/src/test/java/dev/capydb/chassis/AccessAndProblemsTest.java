@@ -13,6 +13,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,17 @@ class AccessAndProblemsTest {
         String forged = TestTokens.alice().substring(0, TestTokens.alice().lastIndexOf('.')) + ".AAAA";
         given().auth().oauth2(forged).get("/test/projects/{id}", project)
                 .then().statusCode(401).body("code", equalTo("unauthorized"));
+    }
+
+    @Test
+    void aTokenMintedForAnotherClientIs401EvenWithTheRightRoles() {
+        // Same issuer and signature, alice's org role: only the audience says it is not for this API.
+        String foreign = TestTokens.token("alice", List.of("/orgs/acme/admin"), List.of(), "account", "some-app");
+        given().auth().oauth2(foreign).get("/test/projects/{id}", project)
+                .then().statusCode(401).contentType("application/problem+json").body("code", equalTo("unauthorized"));
+        String internal = TestTokens.internalService();
+        given().auth().oauth2(internal).get("/test/projects/{id}", project).then().statusCode(401);
+        given().auth().oauth2(TestTokens.alice()).get("/test/projects/{id}", project).then().statusCode(200);
     }
 
     @Test

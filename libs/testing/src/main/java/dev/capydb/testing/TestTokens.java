@@ -14,6 +14,9 @@ public final class TestTokens {
     /** The issuer the OIDC test server announces. */
     public static final String ISSUER = "https://server.example.com";
 
+    /** The audience Keycloak's mapper puts into the API clients' tokens. */
+    public static final String API_AUDIENCE = "capydb-api";
+
     private TestTokens() {
     }
 
@@ -42,10 +45,23 @@ public final class TestTokens {
     }
 
     public static String token(String username, List<String> orgGroups, List<String> realmRoles) {
+        return token(username, orgGroups, realmRoles, API_AUDIENCE, "capydb-cli");
+    }
+
+    /** A client-credentials token of the internal client webhook-service uses: role service, audience capydb-internal. */
+    public static String internalService() {
+        return token("service-account-capydb-services", List.of(), List.of("service"), "capydb-internal",
+                "capydb-services");
+    }
+
+    /** Any shape: {@code audience} is the {@code aud} claim, {@code azp} the client the token was minted for. */
+    public static String token(String username, List<String> orgGroups, List<String> realmRoles, String audience,
+                               String azp) {
         return Jwt.preferredUserName(username)
                 .subject(UUID.nameUUIDFromBytes(username.getBytes()).toString())
                 .issuer(ISSUER)
-                .audience("https://service.example.com")
+                .audience(audience)
+                .claim("azp", azp)
                 .claim("orgs", orgGroups)
                 .claim("realm_access", Map.of("roles", realmRoles))
                 .jws().keyId("1")

@@ -14,6 +14,10 @@ public interface ProjectsConfig {
     @WithDefault("free")
     String defaultPlan();
 
+    /** Live projects one organisation may have; {@code GET /v1/orgs/{orgId}/limits} shows it with the count. */
+    @WithDefault("20")
+    int maxPerOrg();
+
     /** Plans by id. */
     Map<String, Plan> plans();
 

@@ -21,6 +21,10 @@ public class ProjectRepository implements PanacheRepositoryBase<Project, UUID> {
         return count("orgId = ?1 and name = ?2 and deletedAt is null", orgId, name) > 0;
     }
 
+    public long liveInOrg(String orgId) {
+        return count("orgId = ?1 and deletedAt is null", orgId);
+    }
+
     public long liveOnHost(String hostId) {
         return count("hostId = ?1 and deletedAt is null", hostId);
     }

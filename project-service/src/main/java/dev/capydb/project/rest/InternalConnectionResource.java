@@ -17,7 +17,8 @@ import java.util.UUID;
 
 /**
  * {@code /internal/projects/{id}/connection}: the connection strings for CapyDB's own services (webhook-service
- * pushes them to Vercel/Netlify). Not routed by the gateway; needs the realm role {@code service}.
+ * pushes them to Vercel/Netlify). Not routed by the gateway; needs the realm role {@code service} and a token of one
+ * of the {@link InternalCallers}.
  */
 @Path("/internal/projects")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,8 +32,11 @@ public class InternalConnectionResource {
     private final ProjectRepository projects;
     private final ProjectService service;
     private final HostRegistry hosts;
+    private final InternalCallers callers;
 
-    public InternalConnectionResource(ProjectRepository projects, ProjectService service, HostRegistry hosts) {
+    public InternalConnectionResource(ProjectRepository projects, ProjectService service, HostRegistry hosts,
+                                      InternalCallers callers) {
+        this.callers = callers;
         this.projects = projects;
         this.service = service;
         this.hosts = hosts;
@@ -41,6 +45,7 @@ public class InternalConnectionResource {
     @GET
     @Path("/{id}/connection")
     public InternalConnection connection(@PathParam("id") UUID id) {
+        callers.require();
         Project p = projects.findLive(id).orElseThrow(() -> ApiException.notFound("project " + id));
         DatabaseHost host = hosts.host(p.hostId);
         String password = service.password(p);

@@ -1,5 +1,6 @@
 package dev.capydb.project.rest;
 
+import dev.capydb.chassis.quota.Quota;
 import dev.capydb.project.service.ProjectService;
 import java.time.Instant;
 import java.util.UUID;
@@ -54,5 +55,9 @@ public final class ProjectDtos {
 
     /** {@code GET /v1/plans}. */
     public record PlanBody(String id, String name, long storageLimitBytes) {
+    }
+
+    /** {@code GET /v1/orgs/{orgId}/limits}: what the organisation may have, and has. */
+    public record OrgLimitsBody(String orgId, @Schema(description = "Live (not deleted) projects") Quota projects) {
     }
 }

@@ -68,7 +68,8 @@ public class ProjectResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = ProjectBody.class)))
     @APIResponse(responseCode = "409", description =
-            "`name_taken`: the organization already has a project of that name")
+            "`name_taken`: the organization already has a project of that name; "
+            + "`quota_exceeded`: the organization has as many projects as its limit (GET /v1/orgs/{orgId}/limits)")
     @APIResponse(responseCode = "422", description =
             "`validation_failed`: name, region, plan or org_id is invalid, or you are not a member of org_id; "
             + "`unknown_region`: no such region; "

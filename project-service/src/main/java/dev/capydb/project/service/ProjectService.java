@@ -6,6 +6,8 @@ import dev.capydb.chassis.errors.UniqueViolation;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.quota.Quota;
+import dev.capydb.chassis.quota.QuotaLock;
 import dev.capydb.chassis.security.Principal;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.DatabaseProvisioner;
@@ -53,9 +55,12 @@ public class ProjectService {
     private final ProjectEvents events;
     private final SecretBox secrets;
     private final ProjectsConfig config;
+    private final QuotaLock quotaLock;
 
     public ProjectService(ProjectRepository projects, HostRegistry hosts, DatabaseProvisioner provisioner,
-                          ProjectLocks locks, ProjectEvents events, SecretBox secrets, ProjectsConfig config) {
+                          ProjectLocks locks, ProjectEvents events, SecretBox secrets, ProjectsConfig config,
+                          QuotaLock quotaLock) {
+        this.quotaLock = quotaLock;
         this.projects = projects;
         this.hosts = hosts;
         this.provisioner = provisioner;
@@ -93,6 +98,8 @@ public class ProjectService {
         if (projects.nameTaken(org, name)) {
             throw ApiException.conflict("name_taken", "organisation " + org + " already has a project named " + name);
         }
+        // Checked here so a full organisation costs no provisioning; checked again, under the lock, when recorded.
+        requireRoomForProject(org);
         return new NewProject(org, name, r, plan, p);
     }
 
@@ -110,6 +117,8 @@ public class ProjectService {
         }
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
+                quotaLock.hold("org-projects:" + spec.orgId());
+                requireRoomForProject(spec.orgId());
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 Project p = new Project();
                 p.id = id;
@@ -139,6 +148,16 @@ public class ProjectService {
             }
             throw e;
         }
+    }
+
+    /** How many live projects the organisation has, of how many it may have. */
+    public Quota projectQuota(String orgId) {
+        return new Quota(config.maxPerOrg(), projects.liveInOrg(orgId));
+    }
+
+    private void requireRoomForProject(String orgId) {
+        projectQuota(orgId).requireRoomFor("organisation " + orgId + " has reached its project limit",
+                "GET /v1/orgs/" + orgId + "/limits");
     }
 
     /** Drops the database and role under the exclusive project lock, then records the deletion and its event. */

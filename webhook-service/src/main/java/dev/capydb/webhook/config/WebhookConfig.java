@@ -29,6 +29,10 @@ public interface WebhookConfig {
     @WithDefault("65536")
     int maxResponseBytes();
 
+    /** Endpoints one project may have; {@code GET …/webhooks/limits} shows it with the count. */
+    @WithDefault("10")
+    int maxPerProject();
+
     /** Attempts in flight to one endpoint at once: a slow endpoint only ever holds its own slots. */
     @WithDefault("8")
     int perEndpointConcurrency();

@@ -1,5 +1,6 @@
 package dev.capydb.webhook.rest;
 
+import dev.capydb.chassis.quota.Quota;
 import dev.capydb.webhook.repository.Delivery;
 import dev.capydb.webhook.repository.Integration;
 import dev.capydb.webhook.repository.Webhook;
@@ -7,6 +8,7 @@ import dev.capydb.webhook.service.WebhookService;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import dev.capydb.chassis.quota.Quota;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -100,5 +102,9 @@ public final class WebhookDtos {
                            @Schema(nullable = true) Instant at, @Schema(nullable = true) String error,
                            @Schema(enumeration = {"restore.completed", "import.completed", "cutover.completed"})
                            String trigger) {
+    }
+
+    /** {@code GET …/webhooks/limits}: how many endpoints the project may have, and has. */
+    public record WebhookLimitsBody(UUID projectId, @Schema(description = "Webhook endpoints") Quota webhooks) {
     }
 }

@@ -8,6 +8,7 @@ import dev.capydb.webhook.rest.WebhookDtos.CreateWebhook;
 import dev.capydb.webhook.rest.WebhookDtos.DeliveryBody;
 import dev.capydb.webhook.rest.WebhookDtos.UpdateWebhook;
 import dev.capydb.webhook.rest.WebhookDtos.WebhookBody;
+import dev.capydb.webhook.rest.WebhookDtos.WebhookLimitsBody;
 import dev.capydb.webhook.service.WebhookService;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -50,6 +51,8 @@ public class WebhookResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookBody.class)))
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    @APIResponse(responseCode = "409", description = "`quota_exceeded`: the project has as many webhook endpoints "
+            + "as its limit (GET /v1/projects/{projectId}/webhooks/limits)")
     @APIResponse(responseCode = "422", description = "`validation_failed`: url, description or event_types; "
             + "`target_not_public`: the URL's host is not a public address"
             + "; " + Refusals.UNKNOWN_FIELD)
@@ -72,6 +75,18 @@ public class WebhookResource {
                                   @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return webhooks.list(projectId, cursor, limit).map(w -> WebhookBody.of(w, null));
+    }
+
+    @Operation(operationId = "getWebhookLimits", summary = "Show the project's webhook limit",
+            description = "How many webhook endpoints the project may have and how many it has; creating one "
+                    + "more than the limit is refused with `quota_exceeded`.")
+    @GET
+    @Path("/limits")
+    @APIResponse(responseCode = "200")
+    @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
+    public WebhookLimitsBody limits(@PathParam("projectId") UUID projectId) {
+        access.authorize(projectId, ProjectAction.READ);
+        return new WebhookLimitsBody(projectId, webhooks.quota(projectId));
     }
 
     @Operation(operationId = "getWebhook", summary = "Get a webhook endpoint",

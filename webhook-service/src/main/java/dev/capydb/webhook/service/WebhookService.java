@@ -8,6 +8,8 @@ import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
+import dev.capydb.chassis.quota.Quota;
+import dev.capydb.chassis.quota.QuotaLock;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.events.EventType;
 import dev.capydb.webhook.config.WebhookConfig;
@@ -45,8 +47,11 @@ public class WebhookService {
     private final FanOut fanOut;
     private final Dispatcher dispatcher;
     private final WebhookConfig config;
+    private final QuotaLock quotaLock;
 
-    public WebhookService(SecretBox box, EgressGate gate, FanOut fanOut, Dispatcher dispatcher, WebhookConfig config) {
+    public WebhookService(SecretBox box, EgressGate gate, FanOut fanOut, Dispatcher dispatcher, WebhookConfig config,
+                          QuotaLock quotaLock) {
+        this.quotaLock = quotaLock;
         this.box = box;
         this.gate = gate;
         this.fanOut = fanOut;
@@ -65,11 +70,12 @@ public class WebhookService {
                         "must be at most " + MAX_DESCRIPTION + " characters")
                 .orThrow();
         String types = eventTypes(eventTypes == null ? SUBSCRIBABLE : eventTypes);
+        UUID projectId = project.projectId();
         String secret = Signer.newSecret();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Webhook w = new Webhook();
         w.id = UUID.randomUUID();
-        w.projectId = project.projectId();
+        w.projectId = projectId;
         w.orgId = project.orgId();
         w.url = checkedUrl;
         w.description = description;
@@ -78,8 +84,19 @@ public class WebhookService {
         w.secretSealed = box.seal(secret);
         w.createdAt = now;
         w.updatedAt = now;
-        QuarkusTransaction.requiringNew().run(w::persist);
+        QuarkusTransaction.requiringNew().run(() -> {
+            quotaLock.hold("project-webhooks:" + projectId);
+            quota(projectId).requireRoomFor("project " + projectId + " has reached its webhook limit",
+                    "GET /v1/projects/" + projectId + "/webhooks/limits");
+            w.persist();
+        });
         return new Created(w, secret);
+    }
+
+    /** How many endpoints the project has, of how many it may have. */
+    public Quota quota(UUID projectId) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                new Quota(config.maxPerProject(), Webhook.count("projectId", projectId)));
     }
 
     public Webhook get(UUID projectId, UUID id) {
