@@ -2,8 +2,8 @@
 # Benchmark: what the gateway adds. The same request (GET /v1/projects/{id} with alice's token) through the gateway
 # and straight to project-service, side by side in one run, with bench/HttpLoad.java (JDK only, like wrk2): a fixed
 # BENCH_RATE requests/s for BENCH_SECONDS; successful requests/s and p50/p99 from each request's scheduled time.
-# The default rate (40/s) stays under the gateway's per-caller rate limit (capydb.gateway.rate-limit, 50/s with
-# bursts of 100): above it the gateway answers 429 by design, which would measure the limit, not the hop.
+# The default rate (40/s) stays under the gateway's per-caller rate limit (capydb.gateway.rate-limit, 50/s; a GET
+# costs 1 token): above it the gateway answers 429 by design, which would measure the limit, not the hop.
 # Prints gateway_throughput_vs_direct=<ratio> and gateway_p99_added_ms=<ms>; the project is deleted afterwards.
 set -euo pipefail
 

@@ -89,6 +89,21 @@ class GatewayTest {
     }
 
     @Test
+    void heavyCallsSpendAPrincipalsBurstFaster() {
+        // Burst 20 (FakeServices), a heavy call weighs 10: the third project creation in a row is refused.
+        String heavy = TestTokens.user("heavy-tester", List.of("/orgs/acme/member"));
+        given().auth().oauth2(heavy).post("/v1/projects").then().statusCode(200);
+        given().auth().oauth2(heavy).post("/v1/projects").then().statusCode(200);
+        given().auth().oauth2(heavy).post("/v1/projects").then().statusCode(429)
+                .contentType("application/problem+json").body("code", equalTo("rate_limited"))
+                .header("Retry-After", notNullValue());
+        String light = TestTokens.user("light-tester", List.of("/orgs/acme/member"));
+        for (int i = 0; i < 3; i++) {
+            given().auth().oauth2(light).get("/v1/projects").then().statusCode(200);
+        }
+    }
+
+    @Test
     void servesTheMergedOpenApiWithoutAToken() {
         given().get("/v1/openapi.json").then().statusCode(200)
                 .body("paths", hasKey("/v1/projects"))

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The gateway's typed settings: where services live, which paths each owns, and the rate limit. */
+/** The gateway's typed settings: where services live, which paths each owns, and the rate limits. */
 @ConfigMapping(prefix = "capydb.gateway")
 public interface GatewayConfig {
 
@@ -33,12 +33,36 @@ public interface GatewayConfig {
         String clientId();
     }
 
-    /** Per-principal token bucket. */
+    /**
+     * Token buckets: per token subject, and per client address for calls without a valid token. Rates and bursts are
+     * for the whole gateway; each of {@link #replicas()} replicas enforces its share (docs/security.md, "Rate limits
+     * at the gateway").
+     */
     interface RateLimit {
         @WithDefault("50")
         double requestsPerSecond();
 
         @WithDefault("100")
         int burst();
+
+        /** Calls without a token, or with one that fails validation, by client address. */
+        Anonymous anonymous();
+
+        /** Tokens a heavy call costs (see {@code RequestWeights}); every other call costs 1. */
+        @WithDefault("10")
+        int expensiveWeight();
+
+        /** How many gateway replicas share the limits; each enforces 1/replicas of them. */
+        @WithDefault("1")
+        int replicas();
+
+        /** The per-address bucket: small, as such a call can only be answered 401 (or get the OpenAPI document). */
+        interface Anonymous {
+            @WithDefault("5")
+            double requestsPerSecond();
+
+            @WithDefault("20")
+            int burst();
+        }
     }
 }

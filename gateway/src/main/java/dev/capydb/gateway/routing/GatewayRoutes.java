@@ -26,8 +26,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
- * The gateway's only route: {@code /v1/*}. Assigns a request id, requires a valid bearer token (problem+json
- * 401 otherwise), applies the per-principal rate limit, then streams the request to the owning service.
+ * The gateway's only route: {@code /v1/*}. Assigns a request id, applies the rate limit (per principal, or per client
+ * address without a valid token, so a flood of those is refused before its 401), requires a valid bearer token
+ * (problem+json 401 otherwise), then streams the request to the owning service.
  */
 @ApplicationScoped
 public class GatewayRoutes {
@@ -36,13 +37,13 @@ public class GatewayRoutes {
     static final String OPENAPI_PATH = "/v1/openapi.json";
 
     private final RouteTable table;
-    private final RateLimiter limiter;
+    private final RequestLimits limits;
     private final OpenApiMerger openApi;
     private final Map<String, HttpProxy> proxies = new HashMap<>();
 
-    public GatewayRoutes(GatewayConfig config, Vertx vertx, OpenApiMerger openApi) {
+    public GatewayRoutes(GatewayConfig config, Vertx vertx, OpenApiMerger openApi, RequestLimits limits) {
         this.table = new RouteTable(config.routes());
-        this.limiter = new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst(), System::nanoTime);
+        this.limits = limits;
         this.openApi = openApi;
         HttpClient client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout(5_000).setMaxPoolSize(200).setKeepAlive(true));
@@ -63,8 +64,10 @@ public class GatewayRoutes {
         router.route().order(Integer.MIN_VALUE).failureHandler(rc -> {
             if (rc.failure() instanceof AuthenticationFailedException) {
                 RequestIds.assign(rc);
-                rc.response().putHeader("WWW-Authenticate", "Bearer");
-                Problems.send(rc, 401, "Unauthorized", "unauthorized", "the bearer token is invalid or expired");
+                if (limits.admitAnonymous(rc)) {
+                    rc.response().putHeader("WWW-Authenticate", "Bearer");
+                    Problems.send(rc, 401, "Unauthorized", "unauthorized", "the bearer token is invalid or expired");
+                }
             } else {
                 rc.next();
             }
@@ -74,6 +77,13 @@ public class GatewayRoutes {
 
     void handle(RoutingContext rc) {
         RequestIds.assign(rc);
+        SecurityIdentity identity = rc.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
+        boolean anonymous = identity == null || identity.isAnonymous();
+        // Before anything else, so a flood is refused before it costs a route lookup, a 401 or an OpenAPI merge.
+        boolean admitted = anonymous ? limits.admitAnonymous(rc) : limits.admitPrincipal(rc, principal(identity));
+        if (!admitted) {
+            return;
+        }
         String path = rc.request().path();
         if (OPENAPI_PATH.equals(path)) {
             openApi.serve(rc);
@@ -84,22 +94,17 @@ public class GatewayRoutes {
             Problems.send(rc, 404, "Not Found", "not_found", "no API route " + rc.request().method() + " " + path);
             return;
         }
-        SecurityIdentity identity = rc.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
-        if (identity == null || identity.isAnonymous()) {
+        if (anonymous) {
             rc.response().putHeader("WWW-Authenticate", "Bearer");
             Problems.send(rc, 401, "Unauthorized", "unauthorized", "a bearer token is required");
             return;
         }
-        String principal = identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
-                ? jwt.getSubject() : identity.getPrincipal().getName();
-        RateLimiter.Decision decision = limiter.take(principal);
-        if (!decision.allowed()) {
-            rc.response().putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
-            Problems.send(rc, 429, "Too Many Requests", "rate_limited",
-                    "too many requests; retry after " + decision.retryAfterSeconds() + " s");
-            return;
-        }
         proxies.get(service.get()).handle(rc.request());
+    }
+
+    private static String principal(SecurityIdentity identity) {
+        return identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
+                ? jwt.getSubject() : identity.getPrincipal().getName();
     }
 
     /** Turns an unreachable service into a 503 problem and stamps the request id on every response. */

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
-/** A token bucket per principal: {@code burst} requests at once, refilled at {@code ratePerSecond}. */
+/** A token bucket per key: at most {@code burst} tokens, refilled at {@code ratePerSecond}; calls spend weights. */
 public final class RateLimiter {
 
     private static final int MAX_TRACKED = 100_000;
@@ -37,22 +37,30 @@ public final class RateLimiter {
         this.nanoClock = nanoClock;
     }
 
-    public Decision take(String principal) {
+    /**
+     * Spends {@code weight} tokens of {@code key}'s bucket if it holds them. A weight above the burst costs the whole
+     * bucket instead: such a call passes once the bucket is full, rather than never.
+     */
+    public Decision take(String key, int weight) {
+        if (weight < 1) {
+            throw new IllegalArgumentException("weight must be at least 1, got " + weight);
+        }
+        double cost = Math.min(weight, burst);
         long now = nanoClock.getAsLong();
         if (buckets.size() > MAX_TRACKED) {
-            // Idle principals are full anyway; forgetting them changes nothing they could notice.
+            // Idle keys are full anyway; forgetting them changes nothing they could notice.
             buckets.clear();
         }
-        Bucket b = buckets.computeIfAbsent(principal, k -> new Bucket(burst, now));
+        Bucket b = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
         synchronized (b) {
             double elapsed = (now - b.updatedNanos) / 1e9;
             b.tokens = Math.min(burst, b.tokens + elapsed * ratePerSecond);
             b.updatedNanos = now;
-            if (b.tokens >= 1) {
-                b.tokens -= 1;
+            if (b.tokens >= cost) {
+                b.tokens -= cost;
                 return new Decision(true, 0);
             }
-            return new Decision(false, (long) Math.ceil((1 - b.tokens) / ratePerSecond));
+            return new Decision(false, (long) Math.ceil((cost - b.tokens) / ratePerSecond));
         }
     }
 }
