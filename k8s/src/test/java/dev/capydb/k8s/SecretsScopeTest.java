@@ -18,25 +18,28 @@ class SecretsScopeTest {
     /**
      * The Secrets each service's pods may see. capydb-chassis brings a datasource (the service's own database role)
      * and Kafka (its own KafkaUser's Secret, the cluster CA); capydb-dataplane the data-plane hosts' admin passwords;
-     * libs/dataplane's ObjectStore the S3 keys; capydb.secrets.key (SecretBox) the sealing key;
-     * CAPYDB_SERVICES_CLIENT_SECRET the capydb-services client's secret.
+     * libs/dataplane's ObjectStore the S3 keys; SecretBox the service's own sealing keys (capydb-secrets-<name>), and
+     * capydb.secrets.key the single sealing key all services shared before; CAPYDB_SERVICES_CLIENT_SECRET the
+     * capydb-services client's secret.
      */
     static final Map<String, Set<String>> SECRETS = Map.of(
-            // capydb-chassis, capydb-dataplane (HostRegistry, DatabaseProvisioner), capydb.secrets.key; no ObjectStore.
-            "project-service", Set.of("capydb-db-project", "project-service", CA, "capydb-dataplane-hosts", "capydb-secrets-key"),
+            // capydb-chassis, capydb-dataplane (HostRegistry, DatabaseProvisioner), SecretBox; no ObjectStore.
+            "project-service", Set.of("capydb-db-project", "project-service", CA, "capydb-dataplane-hosts",
+                    "capydb-secrets-project", "capydb-secrets-key"),
             // capydb-chassis, capydb-dataplane (pg_dump, pg_basebackup), ObjectStore (backups, WAL); no sealed secrets.
             "backup-service", Set.of("capydb-db-backup", "backup-service", CA, "capydb-dataplane-hosts", "capydb-s3"),
-            // capydb-chassis, capydb-dataplane (restores, previews), ObjectStore (backups, WAL), capydb.secrets.key.
+            // capydb-chassis, capydb-dataplane (restores, previews), ObjectStore (backups, WAL), SecretBox (previews).
             "restore-service", Set.of("capydb-db-restore", "restore-service", CA, "capydb-dataplane-hosts", "capydb-s3",
-                    "capydb-secrets-key"),
-            // capydb-chassis, capydb-dataplane (pg_restore), ObjectStore (uploaded dumps), capydb.secrets.key (import URLs).
+                    "capydb-secrets-restore", "capydb-secrets-key"),
+            // capydb-chassis, capydb-dataplane (pg_restore), ObjectStore (uploaded dumps), SecretBox (import URLs).
             "import-service", Set.of("capydb-db-import", "import-service", CA, "capydb-dataplane-hosts", "capydb-s3",
-                    "capydb-secrets-key"),
+                    "capydb-secrets-import", "capydb-secrets-key"),
             // capydb-chassis only.
             "cutover-service", Set.of("capydb-db-cutover", "cutover-service", CA),
-            // capydb-chassis, capydb.secrets.key (integration tokens), the capydb-services client secret; capydb-dataplane
-            // is a test-scoped dependency only, so no data-plane passwords and no S3 keys.
-            "webhook-service", Set.of("capydb-db-webhook", "webhook-service", CA, "capydb-secrets-key", "capydb-services-client"),
+            // capydb-chassis, SecretBox (webhook secrets, integration tokens), the capydb-services client secret;
+            // capydb-dataplane is a test-scoped dependency only, so no data-plane passwords and no S3 keys.
+            "webhook-service", Set.of("capydb-db-webhook", "webhook-service", CA, "capydb-secrets-webhook",
+                    "capydb-secrets-key", "capydb-services-client"),
             // quarkus-oidc and vertx-http-proxy: no database, Kafka, object storage or data plane.
             "gateway", Set.of());
 
@@ -59,6 +62,9 @@ class SecretsScopeTest {
         }
         if (Repo.usesObjectStorage(module)) {
             used.add("capydb-s3");
+        }
+        if (Repo.mainSourcesContain(module, "dev.capydb.chassis.crypto.SecretBox;")) {
+            used.add("capydb-secrets-" + module.replaceFirst("-service$", ""));
         }
         var config = Repo.runtimeConfig(module);
         if (config.containsKey("capydb.secrets.key")) {

@@ -1,5 +1,6 @@
 package dev.capydb.imports.repository;
 
+import dev.capydb.chassis.crypto.SealedColumn;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -14,6 +15,9 @@ import java.util.UUID;
 @Entity
 @Table(name = "import_job")
 public class ImportJob extends PanacheEntityBase {
+
+    /** The source URL with its password, sealed for its row until the import ends. */
+    public static final SealedColumn SOURCE_URL = new SealedColumn("import_job", "id", "source_url_sealed");
 
     @Id
     public UUID id;

@@ -70,6 +70,8 @@ public class ImportService {
                 .check((r.sourceUrl() == null) != (r.uploadId() == null), "source", "give exactly one of source_url, upload_id")
                 .check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key", "must be at most 200 characters")
                 .orThrow();
+        // The id comes first: the sealed URL is bound to its row.
+        UUID id = UUID.randomUUID();
         String sourceKind;
         String source;
         String sealed = null;
@@ -77,7 +79,7 @@ public class ImportService {
             SourceGate.CheckedSource checked = gate.check(r.sourceUrl());
             sourceKind = "url";
             source = checked.url().masked();
-            sealed = secrets.seal(r.sourceUrl());
+            sealed = secrets.seal(r.sourceUrl(), ImportJob.SOURCE_URL.aad(id));
         } else {
             DumpUpload upload = uploads.get(project.projectId(), r.uploadId());
             long size = dumps.size(upload.objectKey).orElseThrow(() -> new ApiException(422, "upload_missing",
@@ -95,7 +97,7 @@ public class ImportService {
                 throw ApiException.projectBusy("another import into this project is queued or running");
             }
             ImportJob x = new ImportJob();
-            x.id = UUID.randomUUID();
+            x.id = id;
             x.projectId = project.projectId();
             x.orgId = project.orgId();
             x.sourceKind = kind;
@@ -116,7 +118,7 @@ public class ImportService {
 
     /** The source URL with its password, for the worker only. */
     public String sourceUrl(ImportJob x) {
-        return secrets.open(x.sourceUrlSealed);
+        return secrets.open(x.sourceUrlSealed, ImportJob.SOURCE_URL.aad(x.id));
     }
 
     public Page<ImportJob> list(UUID projectId, String cursor, Integer limit) {

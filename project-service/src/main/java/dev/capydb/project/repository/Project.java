@@ -1,5 +1,6 @@
 package dev.capydb.project.repository;
 
+import dev.capydb.chassis.crypto.SealedColumn;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -14,6 +15,9 @@ import java.util.UUID;
 @Entity
 @Table(name = "project")
 public class Project extends PanacheEntityBase {
+
+    /** The database password, sealed for its row. */
+    public static final SealedColumn PASSWORD = new SealedColumn("project", "id", "password_sealed");
 
     @Id
     public UUID id;

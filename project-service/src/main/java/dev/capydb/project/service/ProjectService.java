@@ -130,7 +130,7 @@ public class ProjectService {
                 p.hostId = host.id();
                 p.databaseName = dbName;
                 p.roleName = dbName;
-                p.passwordSealed = secrets.seal(password);
+                p.passwordSealed = secrets.seal(password, Project.PASSWORD.aad(id));
                 p.status = ProjectStatus.ACTIVE;
                 p.version = 1;
                 p.createdBy = caller.subject();
@@ -226,7 +226,7 @@ public class ProjectService {
     }
 
     public String password(Project p) {
-        return secrets.open(p.passwordSealed);
+        return secrets.open(p.passwordSealed, Project.PASSWORD.aad(p.id));
     }
 
     public boolean pitrAvailable(Project p) {

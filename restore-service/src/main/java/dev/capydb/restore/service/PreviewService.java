@@ -77,7 +77,7 @@ public class PreviewService {
         p.hostId = project.hostId();
         p.databaseName = "pv_" + p.id.toString().replace("-", "");
         p.roleName = p.databaseName;
-        p.passwordSealed = secrets.seal(Passwords.generate());
+        p.passwordSealed = secrets.seal(Passwords.generate(), Preview.PASSWORD.aad(p.id));
         p.status = PreviewStatus.CREATING;
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         p.expiresAt = now.plus(Duration.ofHours(ttlHours));
@@ -94,7 +94,7 @@ public class PreviewService {
     }
 
     public String password(Preview p) {
-        return secrets.open(p.passwordSealed);
+        return secrets.open(p.passwordSealed, Preview.PASSWORD.aad(p.id));
     }
 
     public Page<Preview> list(UUID projectId, String cursor, Integer limit) {

@@ -8,6 +8,7 @@ import dev.capydb.events.EventType;
 import dev.capydb.events.WebhookDeliveryPayload;
 import dev.capydb.webhook.config.WebhookConfig;
 import dev.capydb.webhook.repository.DeliveryStatus;
+import dev.capydb.webhook.repository.Webhook;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,13 +104,14 @@ public class DeliveryStore {
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         Instant now = rs.getTimestamp(10).toInstant();
+                        UUID webhookId = rs.getObject(2, UUID.class);
                         List<String> keys = new ArrayList<>();
-                        keys.add(secrets.open(rs.getString(7)));
+                        keys.add(secrets.open(rs.getString(7), Webhook.SECRET.aad(webhookId)));
                         Timestamp prevUntil = rs.getTimestamp(9);
                         if (rs.getString(8) != null && prevUntil != null && prevUntil.toInstant().isAfter(now)) {
-                            keys.add(secrets.open(rs.getString(8)));
+                            keys.add(secrets.open(rs.getString(8), Webhook.PREVIOUS_SECRET.aad(webhookId)));
                         }
-                        out.add(new Attempt(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                        out.add(new Attempt(rs.getObject(1, UUID.class), webhookId, rs.getString(3),
                                 rs.getString(4), rs.getString(5), rs.getInt(6), List.copyOf(keys), now));
                     }
                 }

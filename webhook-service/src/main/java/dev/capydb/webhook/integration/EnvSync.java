@@ -90,7 +90,7 @@ public class EnvSync {
             String error = null;
             try {
                 Integration i = c.integration();
-                providers.push(new Providers.Target(i.provider, box.open(i.tokenSealed), i.targetProjectId, i.teamId,
+                providers.push(new Providers.Target(i.provider, box.open(i.tokenSealed, Integration.TOKEN.aad(i.id)), i.targetProjectId, i.teamId,
                         i.targets == null ? List.of() : Arrays.asList(i.targets.split(",")), i.accountId, i.siteId),
                         connections.fetch(i.projectId));
             } catch (IOException | RuntimeException e) {

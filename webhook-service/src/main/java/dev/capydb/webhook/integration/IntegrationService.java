@@ -62,7 +62,7 @@ public class IntegrationService {
         i.targets = vercel ? String.join(",", targets) : null;
         i.accountId = r.accountId();
         i.siteId = r.siteId();
-        i.tokenSealed = box.seal(r.accessToken());
+        i.tokenSealed = box.seal(r.accessToken(), Integration.TOKEN.aad(i.id));
         i.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         QuarkusTransaction.requiringNew().run(i::persist);
         return i;

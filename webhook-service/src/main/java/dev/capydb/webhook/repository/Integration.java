@@ -1,5 +1,6 @@
 package dev.capydb.webhook.repository;
 
+import dev.capydb.chassis.crypto.SealedColumn;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -12,6 +13,9 @@ import java.util.UUID;
 @Entity
 @Table(name = "integration")
 public class Integration extends PanacheEntityBase {
+
+    /** The provider's access token, sealed for its row. */
+    public static final SealedColumn TOKEN = new SealedColumn("integration", "id", "token_sealed");
 
     @Id
     public UUID id;

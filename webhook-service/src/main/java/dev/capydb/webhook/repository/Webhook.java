@@ -1,5 +1,6 @@
 package dev.capydb.webhook.repository;
 
+import dev.capydb.chassis.crypto.SealedColumn;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -17,6 +18,10 @@ public class Webhook extends PanacheEntityBase {
 
     public static final String ACTIVE = "active";
     public static final String DISABLED = "disabled";
+    /** The signing secret, sealed for its row. */
+    public static final SealedColumn SECRET = new SealedColumn("webhook", "id", "secret_sealed");
+    /** The secret before the last rotation, sealed for its row and this column (moved here, it is sealed again). */
+    public static final SealedColumn PREVIOUS_SECRET = new SealedColumn("webhook", "id", "previous_secret_sealed");
 
     @Id
     public UUID id;

@@ -81,7 +81,7 @@ public class WebhookService {
         w.description = description;
         w.eventTypes = types;
         w.status = Webhook.ACTIVE;
-        w.secretSealed = box.seal(secret);
+        w.secretSealed = box.seal(secret, Webhook.SECRET.aad(w.id));
         w.createdAt = now;
         w.updatedAt = now;
         QuarkusTransaction.requiringNew().run(() -> {
@@ -157,9 +157,11 @@ public class WebhookService {
         Webhook w = QuarkusTransaction.requiringNew().call(() -> {
             Webhook x = Webhook.<Webhook>findByIdOptional(id).filter(h -> h.projectId.equals(projectId))
                     .orElseThrow(() -> ApiException.notFound("webhook " + id));
-            x.previousSecretSealed = x.secretSealed;
+            // Each column's value is bound to that column, so the old secret is sealed again for its new place.
+            x.previousSecretSealed = box.seal(box.open(x.secretSealed, Webhook.SECRET.aad(x.id)),
+                    Webhook.PREVIOUS_SECRET.aad(x.id));
             x.previousSecretExpiresAt = Instant.now().plus(config.secretGrace()).truncatedTo(ChronoUnit.MICROS);
-            x.secretSealed = box.seal(secret);
+            x.secretSealed = box.seal(secret, Webhook.SECRET.aad(x.id));
             x.updatedAt = Instant.now();
             return x;
         });
