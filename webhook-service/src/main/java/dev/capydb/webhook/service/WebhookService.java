@@ -93,9 +93,9 @@ public class WebhookService {
         return new Created(w, secret);
     }
 
-    /** How many endpoints the project has, of how many it may have. */
+    /** How many endpoints the project has, of how many it may have (counted in the caller's transaction, if any). */
     public Quota quota(UUID projectId) {
-        return QuarkusTransaction.requiringNew().call(() ->
+        return QuarkusTransaction.joiningExisting().call(() ->
                 new Quota(config.maxPerProject(), Webhook.count("projectId", projectId)));
     }
 
