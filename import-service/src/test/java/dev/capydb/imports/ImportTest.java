@@ -167,6 +167,8 @@ class ImportTest {
             assertEquals(Sources.itemsDigest(s.owner()), Sources.itemsDigest(p.connect()));
             assertEquals(List.of("items:" + p.database()), Sources.tables(p.connect()));
             assertEquals(Optional.empty(), store.size("capydb-imports", key), "the uploaded dump is deleted after success");
+            assertEquals(Optional.empty(), store.size("capydb-imports", "accepted/" + id + ".dump"),
+                    "so is the copy the import loaded");
         }
     }
 

@@ -123,14 +123,24 @@ public class Sources {
 
     /** Requests an upload slot and PUTs the file to its presigned URL with plain {@code curl -T}; the upload id. */
     public static String upload(TestProject p, Path file) throws Exception {
-        JsonPath slot = given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+        JsonPath slot = slot(p, file);
+        assertTrue(put(file, slot.getString("upload_url")) == 0, "curl -T failed");
+        return slot.getString("upload_id");
+    }
+
+    /** An upload slot for the file's size: {@code upload_id}, {@code upload_url}. */
+    public static JsonPath slot(TestProject p, Path file) throws IOException {
+        return given().auth().oauth2(TestTokens.bob()).contentType("application/json")
                 .body(java.util.Map.of("filename", file.getFileName().toString(), "size_bytes", Files.size(file)))
                 .post("/v1/projects/{p}/imports/uploads", p.id()).then().statusCode(201).extract().jsonPath();
-        Process curl = new ProcessBuilder("curl", "-sS", "--fail", "-T", file.toString(), slot.getString("upload_url"))
+    }
+
+    /** curl's exit status for {@code PUT file url} ({@code --fail}: non-zero on a refusal). */
+    public static int put(Path file, String url) throws IOException, InterruptedException {
+        Process curl = new ProcessBuilder("curl", "-sS", "--fail", "-T", file.toString(), url)
                 .redirectErrorStream(true).start();
-        String out = new String(curl.getInputStream().readAllBytes());
-        assertTrue(curl.waitFor() == 0, "curl -T failed: " + out);
-        return slot.getString("upload_id");
+        curl.getInputStream().transferTo(System.out);
+        return curl.waitFor();
     }
 
     /** Polls an import until it ends. */

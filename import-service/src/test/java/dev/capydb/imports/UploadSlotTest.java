@@ -45,22 +45,14 @@ class UploadSlotTest {
         try {
             Files.write(big, new byte[4 * 1024 * 1024]);
             Files.write(small, "-- a kilobyte\n".repeat(1024 / 14 + 1).substring(0, 1024).getBytes());
-            assertNotEquals(0, put(big, slot.getString("upload_url")), "4 MB into a 1 KB slot must be refused");
+            assertNotEquals(0, Sources.put(big, slot.getString("upload_url")), "4 MB into a 1 KB slot must be refused");
             assertEquals(Optional.empty(), store.size(storage.importsBucket(), key), "nothing was stored");
 
-            assertEquals(0, put(small, slot.getString("upload_url")), "the declared size is accepted");
+            assertEquals(0, Sources.put(small, slot.getString("upload_url")), "the declared size is accepted");
             assertEquals(Optional.of(1024L), store.size(storage.importsBucket(), key));
         } finally {
             Files.deleteIfExists(big);
             Files.deleteIfExists(small);
         }
-    }
-
-    /** curl's exit status for {@code PUT file url} ({@code --fail}: non-zero on a refusal). */
-    private static int put(Path file, String url) throws Exception {
-        Process curl = new ProcessBuilder("curl", "-sS", "--fail", "-T", file.toString(), url)
-                .redirectErrorStream(true).start();
-        curl.getInputStream().transferTo(System.out);
-        return curl.waitFor();
     }
 }

@@ -48,6 +48,14 @@ public interface ImportConfig {
     @WithDefault("PT24H")
     Duration uploadRetention();
 
+    /**
+     * How old a frozen copy of an upload must be before the sweep deletes it when no import of ours names it (the
+     * request failed between the copy and its row, and could not delete it): far longer than any request, and long
+     * enough to spare the queued imports of another deployment sharing the bucket (dev and tests do).
+     */
+    @WithDefault("PT24H")
+    Duration acceptedOrphanAge();
+
     /** How long a database replaced by a recreate import is kept (renamed) before it is dropped. */
     @WithDefault("PT24H")
     Duration safetyWindow();

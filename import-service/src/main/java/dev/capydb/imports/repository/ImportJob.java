@@ -34,6 +34,12 @@ public class ImportJob extends PanacheEntityBase {
     public String sourceUrlSealed;
     @Column(name = "upload_id")
     public UUID uploadId;
+    /**
+     * The frozen copy of the upload the worker loads (a key no upload URL can write); null for URL imports and for
+     * uploads accepted before copies were made, which load the upload's own key.
+     */
+    @Column(name = "accepted_key")
+    public String acceptedKey;
     /** {@code custom} or {@code plain}, once the upload's magic bytes were read. */
     @Column(name = "dump_format")
     public String dumpFormat;

@@ -116,7 +116,9 @@ public class ImportResource {
                     + "`sslmode=require` is added unless the URL sets it) or an uploaded dump "
                     + "(`upload_id`) into the project, as a job. `recreate: true` replaces the "
                     + "database (nothing is lost if it fails); otherwise the load goes into the "
-                    + "existing database in a single transaction. `import.completed` fires and "
+                    + "existing database in a single transaction. An uploaded dump is copied when "
+                    + "the import is accepted, and that copy is what loads: writing the upload again "
+                    + "afterwards changes nothing. `import.completed` fires and "
                     + "integrations re-push env vars.")
     @POST
     @APIResponse(responseCode = "202", description = "The import job, queued; follow Location for its status",
@@ -125,7 +127,9 @@ public class ImportResource {
     @APIResponse(responseCode = "403", description = "`forbidden`: recreate: true needs the org admin role")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such upload in it")
     @APIResponse(responseCode = "409", description =
-            "`project_busy`: the project is not active, or another import is queued or running")
+            "`project_busy`: the project is not active, or another import is queued or running; "
+            + "`upload_changed`: the upload was written again while the import was being accepted (nothing was "
+            + "created; request the import again)")
     @APIResponse(responseCode = "422", description =
             "`validation_failed`: not exactly one of source_url and upload_id, or Idempotency-Key; "
             + "`invalid_source_url`, `source_parameter_not_allowed`, `source_not_public`, `source_unresolvable`: the source URL is refused; "

@@ -10,7 +10,7 @@ import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.security.Principal;
-import dev.capydb.imports.dataplane.UploadedDumps;
+import dev.capydb.imports.dataplane.AcceptedDumps;
 import dev.capydb.imports.messaging.ImportEvents;
 import dev.capydb.imports.repository.DumpUpload;
 import dev.capydb.imports.repository.ImportJob;
@@ -31,17 +31,17 @@ public class ImportService {
     private final SourceGate gate;
     private final SecretBox secrets;
     private final UploadService uploads;
-    private final UploadedDumps dumps;
+    private final AcceptedDumps accepted;
     private final ImportEvents events;
     private final ProjectBusy busy;
 
-    public ImportService(SourceGate gate, SecretBox secrets, UploadService uploads, UploadedDumps dumps,
+    public ImportService(SourceGate gate, SecretBox secrets, UploadService uploads, AcceptedDumps accepted,
                          ImportEvents events, ProjectBusy busy) {
         this.busy = busy;
         this.gate = gate;
         this.secrets = secrets;
         this.uploads = uploads;
-        this.dumps = dumps;
+        this.accepted = accepted;
         this.events = events;
     }
 
@@ -51,8 +51,9 @@ public class ImportService {
 
     /**
      * Checks the request (shape, the source gate — no connection is made for a refused URL — the uploaded
-     * object's real size) and queues it. 409 {@code project_busy} while another lifecycle operation holds the
-     * project; the worker's exclusive project lock is the real guard.
+     * object's real size), freezes an upload (a copy the client cannot write any more) and queues it. 409
+     * {@code project_busy} while another lifecycle operation holds the project (the worker's exclusive project lock
+     * is the real guard); 409 {@code upload_changed} when the upload was PUT again while it was being accepted.
      */
     public ImportJob request(ProjectView project, Principal caller, Request r, String idempotencyKey) {
         return Idempotency.once(idempotencyKey, key -> QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>find(
@@ -65,55 +66,82 @@ public class ImportService {
                 List.of(ImportStatus.PENDING, ImportStatus.RUNNING)) > 0;
     }
 
+    /** An upload as checked: the object and the version of it the checks saw. */
+    private record CheckedUpload(DumpUpload upload, AcceptedDumps.Version version) {
+    }
+
     private ImportJob validateAndInsert(ProjectView project, Principal caller, Request r, String idempotencyKey) {
         Validation.start()
                 .check((r.sourceUrl() == null) != (r.uploadId() == null), "source", "give exactly one of source_url, upload_id")
                 .check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key", "must be at most 200 characters")
                 .orThrow();
-        // The id comes first: the sealed URL is bound to its row.
-        UUID id = UUID.randomUUID();
-        String sourceKind;
-        String source;
-        String sealed = null;
+        ImportJob x = new ImportJob();
+        x.id = UUID.randomUUID();
+        CheckedUpload upload = null;
         if (r.sourceUrl() != null) {
             SourceGate.CheckedSource checked = gate.check(r.sourceUrl());
-            sourceKind = "url";
-            source = checked.url().masked();
-            sealed = secrets.seal(r.sourceUrl(), ImportJob.SOURCE_URL.aad(id));
+            x.sourceKind = "url";
+            x.source = checked.url().masked();
+            x.sourceUrlSealed = secrets.seal(r.sourceUrl(), ImportJob.SOURCE_URL.aad(x.id));
         } else {
-            DumpUpload upload = uploads.get(project.projectId(), r.uploadId());
-            long size = dumps.size(upload.objectKey).orElseThrow(() -> new ApiException(422, "upload_missing",
-                    "nothing was uploaded for upload " + upload.id + " yet; PUT the file to its upload_url first"));
-            uploads.requireWithinPlan(project, size);
-            sourceKind = "upload";
-            source = upload.filename;
+            upload = checkUpload(project, r.uploadId());
+            x.sourceKind = "upload";
+            x.source = upload.upload().filename;
+            x.uploadId = r.uploadId();
         }
         busy.requireActive(project, "wait for that to finish");
-        String kind = sourceKind;
-        String shown = source;
-        String sealedUrl = sealed;
-        return QuarkusTransaction.requiringNew().call(() -> {
-            if (hasOpenImport(project.projectId())) {
-                throw ApiException.projectBusy("another import into this project is queued or running");
+        if (upload != null) {
+            x.acceptedKey = freeze(upload, x.id);
+        }
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                if (hasOpenImport(project.projectId())) {
+                    throw ApiException.projectBusy("another import into this project is queued or running");
+                }
+                x.projectId = project.projectId();
+                x.orgId = project.orgId();
+                x.recreate = Boolean.TRUE.equals(r.recreate());
+                x.status = ImportStatus.PENDING;
+                x.phase = "queued";
+                x.correlationId = x.id.toString();
+                x.idempotencyKey = idempotencyKey;
+                x.createdBy = caller.subject();
+                x.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                x.persist();
+                return x;
+            });
+        } catch (RuntimeException e) {
+            // Refused after all (busy, or a concurrent request with the same key won): no row names the copy.
+            if (x.acceptedKey != null) {
+                accepted.delete(x.acceptedKey);
             }
-            ImportJob x = new ImportJob();
-            x.id = id;
-            x.projectId = project.projectId();
-            x.orgId = project.orgId();
-            x.sourceKind = kind;
-            x.source = shown;
-            x.sourceUrlSealed = sealedUrl;
-            x.uploadId = r.uploadId();
-            x.recreate = Boolean.TRUE.equals(r.recreate());
-            x.status = ImportStatus.PENDING;
-            x.phase = "queued";
-            x.correlationId = x.id.toString();
-            x.idempotencyKey = idempotencyKey;
-            x.createdBy = caller.subject();
-            x.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            x.persist();
-            return x;
-        });
+            throw e;
+        }
+    }
+
+    /** The upload's current version, checked against the plan (422 {@code upload_missing}, {@code dump_too_large}). */
+    private CheckedUpload checkUpload(ProjectView project, UUID uploadId) {
+        DumpUpload upload = uploads.get(project.projectId(), uploadId);
+        AcceptedDumps.Version version = accepted.version(upload.objectKey).orElseThrow(() -> new ApiException(422,
+                "upload_missing", "nothing was uploaded for upload " + upload.id + " yet; PUT the file to its upload_url first"));
+        uploads.requireWithinPlan(project, version.sizeBytes());
+        return new CheckedUpload(upload, version);
+    }
+
+    /**
+     * Copies the upload to the import's own key, which no upload URL can write: the slot's URL stays valid for an
+     * hour, and a PUT through it after this point no longer reaches what the worker loads. The copy is made only if
+     * the object is still the version checked above (if-match on its ETag) rather than re-checking the copy: the
+     * checks here read only its size, and the worker's format and content checks read the copy itself.
+     */
+    private String freeze(CheckedUpload checked, UUID importId) {
+        String key = AcceptedDumps.keyFor(importId);
+        if (!accepted.copyIfUnchanged(checked.upload().objectKey, checked.version(), key)) {
+            throw ApiException.conflict("upload_changed", "upload " + checked.upload().id + " was written again while "
+                    + "the import was being accepted; nothing was created: request the import again once the upload "
+                    + "has finished");
+        }
+        return key;
     }
 
     /** The source URL with its password, for the worker only. */

@@ -14,6 +14,7 @@ import dev.capydb.dataplane.ProjectBusyException;
 import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.imports.config.ImportConfig;
+import dev.capydb.imports.dataplane.AcceptedDumps;
 import dev.capydb.imports.dataplane.DumpLoader;
 import dev.capydb.imports.dataplane.RestrictedScript;
 import dev.capydb.imports.dataplane.SourceFacts;
@@ -46,7 +47,8 @@ import org.jboss.logging.Logger;
  * Runs pending imports under the exclusive project lock. The source gate and the checks run again first (the
  * source may have drifted since preflight, or its DNS changed). {@code recreate} loads into a scratch database and
  * swaps it in; otherwise the load goes into the project's database in one transaction. Either way a failure leaves
- * production as it was. Imports are never re-run after a worker dies.
+ * production as it was. An uploaded dump is read from the copy frozen when the import was accepted, deleted once
+ * the import ended. Imports are never re-run after a worker dies.
  */
 @ApplicationScoped
 public class ImportWorker {
@@ -59,7 +61,7 @@ public class ImportWorker {
     private final SourceInspector inspector;
     private final DumpLoader loader;
     private final UploadedDumps dumps;
-    private final UploadService uploads;
+    private final AcceptedDumps accepted;
     private final HostRegistry hosts;
     private final ProjectLookup projects;
     private final ProjectLocks locks;
@@ -71,7 +73,7 @@ public class ImportWorker {
     private final JobRunner runner;
 
     public ImportWorker(ImportService imports, SourceGate gate, Preflight preflight, SourceInspector inspector,
-                        DumpLoader loader, UploadedDumps dumps, UploadService uploads, HostRegistry hosts,
+                        DumpLoader loader, UploadedDumps dumps, AcceptedDumps accepted, HostRegistry hosts,
                         ProjectLookup projects, ProjectLocks locks, DatabaseSwap swap, DatabaseProvisioner provisioner,
                         AgroalDataSource dataSource, ImportConfig config) {
         this.imports = imports;
@@ -80,7 +82,7 @@ public class ImportWorker {
         this.inspector = inspector;
         this.loader = loader;
         this.dumps = dumps;
-        this.uploads = uploads;
+        this.accepted = accepted;
         this.hosts = hosts;
         this.projects = projects;
         this.locks = locks;
@@ -120,6 +122,7 @@ public class ImportWorker {
             ProjectView project = projects.find(x.projectId).orElse(null);
             if (project == null) {
                 imports.fail(id, "the worker running this import stopped; the project is gone");
+                discardCopy(x);
                 continue;
             }
             DatabaseHost host = hosts.host(project.hostId());
@@ -132,12 +135,14 @@ public class ImportWorker {
             }
             if ("swapping".equals(x.phase) && !scratchExists) {
                 imports.complete(id, 0, () -> retire(x, project, retiredName(project, id)));
+                discardCopy(x);
                 continue;
             }
             if (scratchExists) {
                 dropQuietly(host, x.scratchDatabase);
             }
             imports.fail(id, "the worker running this import stopped before it finished; nothing was changed");
+            discardCopy(x);
         }
     }
 
@@ -175,6 +180,16 @@ public class ImportWorker {
 
     void run(UUID id) {
         ImportJob x = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findById(id));
+        try {
+            load(x);
+        } finally {
+            // An import runs once, whatever its outcome: its frozen copy is never read again.
+            discardCopy(x);
+        }
+    }
+
+    private void load(ImportJob x) {
+        UUID id = x.id;
         ProjectView project = projects.find(x.projectId).filter(p -> !p.isDeleted()).orElse(null);
         if (project == null) {
             imports.fail(id, "the project no longer exists");
@@ -243,26 +258,44 @@ public class ImportWorker {
             }
             return new Plan(loader.fromDatabase(source), facts.extensions());
         }
-        DumpUpload upload = QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>findById(x.uploadId));
-        long size = dumps.size(upload.objectKey).orElseThrow(() -> new ImportFailure("the uploaded file is gone"));
+        String key = dumpKey(x);
+        long size = dumps.size(key).orElseThrow(() -> new ImportFailure("the uploaded file is gone"));
         if (size > project.storageLimitBytes()) {
             throw new ImportFailure("dump_too_large: the uploaded file is " + size + " bytes, more than the plan's "
                     + "storage limit of " + project.storageLimitBytes() + " bytes");
         }
         try {
-            boolean custom = dumps.isCustomFormat(upload.objectKey);
+            boolean custom = dumps.isCustomFormat(key);
             QuarkusTransaction.requiringNew().run(() -> ImportJob.<ImportJob>findById(x.id).dumpFormat = custom ? "custom" : "plain");
             List<String> extensions = List.of();
             if (custom) {
-                extensions = dumps.extensionsInArchive(upload.objectKey);
+                extensions = dumps.extensionsInArchive(key);
                 Preflight.Check check = preflight.extensions(extensions, target);
                 if ("fail".equals(check.status())) {
                     throw new ImportFailure("preflight_failed: " + check.name() + ": " + check.detail());
                 }
             }
-            return new Plan(loader.fromObject(upload.objectKey, custom), extensions);
+            return new Plan(loader.fromObject(key, custom), extensions);
         } catch (IOException e) {
             throw new ImportFailure(e.getMessage());
+        }
+    }
+
+    /**
+     * The object an upload import reads: its frozen copy, which the client cannot write; an import accepted before
+     * copies were made (no {@code accepted_key}) reads the upload itself, as it did when it was accepted.
+     */
+    private static String dumpKey(ImportJob x) {
+        if (x.acceptedKey != null) {
+            return x.acceptedKey;
+        }
+        return QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>findById(x.uploadId)).objectKey;
+    }
+
+    /** Deletes an import's frozen copy once it ended; what storage refuses now, {@code Leftovers} deletes later. */
+    private void discardCopy(ImportJob x) {
+        if (x.acceptedKey != null) {
+            accepted.delete(x.acceptedKey);
         }
     }
 

@@ -6,8 +6,10 @@ import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.HostRegistry;
 import dev.capydb.imports.config.ImportConfig;
 import dev.capydb.imports.dataplane.DumpLoader;
+import dev.capydb.imports.dataplane.AcceptedDumps;
 import dev.capydb.imports.dataplane.UploadedDumps;
 import dev.capydb.imports.repository.DumpUpload;
+import dev.capydb.imports.repository.ImportJob;
 import dev.capydb.imports.repository.ImportStatus;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -27,7 +29,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Cleans up after imports: databases replaced by a recreate import once their safety window has passed, uploaded
- * dumps nobody imported (a day after their upload URL expired), and the
+ * dumps nobody imported (a day after their upload URL expired), frozen copies of uploads whose import ended (the
+ * worker could not delete them) or never got recorded, and the
  * scratch databases ({@code im_<id>}) and loader roles ({@code imp_<id>}) of imports that are not running any more
  * (a crashed worker's).
  */
@@ -42,11 +45,13 @@ public class Leftovers {
     private final AgroalDataSource dataSource;
     private final JobLeases leases;
     private final UploadedDumps dumps;
+    private final AcceptedDumps accepted;
     private final ImportConfig config;
 
     public Leftovers(HostRegistry hosts, DatabaseSwap swap, DumpLoader loader, AgroalDataSource dataSource,
-                     UploadedDumps dumps, ImportConfig config) {
+                     UploadedDumps dumps, AcceptedDumps accepted, ImportConfig config) {
         this.dumps = dumps;
+        this.accepted = accepted;
         this.config = config;
         this.hosts = hosts;
         this.swap = swap;
@@ -59,6 +64,7 @@ public class Leftovers {
     void tick() {
         dropRetired();
         reapUploads();
+        reapAcceptedCopies();
     }
 
     /** Deletes uploaded dumps that were never imported and whose upload URL expired long ago; returns how many. */
@@ -73,6 +79,25 @@ public class Leftovers {
             QuarkusTransaction.requiringNew().run(() -> DumpUpload.<DumpUpload>findById(u.id).deletedAt = Instant.now());
         }
         return stale.size();
+    }
+
+    /**
+     * Deletes frozen copies no import will read: their import ended, or none of ours names them and they are older
+     * than {@code capydb.imports.accepted-orphan-age}. A queued or running import's copy stays, so a worker that
+     * claims it after a restart still finds it. Returns how many were deleted.
+     */
+    public int reapAcceptedCopies() {
+        Instant orphanedBefore = Instant.now().minus(config.acceptedOrphanAge());
+        int deleted = 0;
+        for (AcceptedDumps.Copy copy : accepted.all()) {
+            ImportStatus status = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findByIdOptional(
+                    copy.importId()).map(x -> x.status).orElse(null));
+            boolean unread = status == null ? copy.storedAt().isBefore(orphanedBefore) : status.isFinal();
+            if (unread && accepted.delete(copy.key())) {
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     /** Drops replaced databases whose safety window has passed; returns how many. */

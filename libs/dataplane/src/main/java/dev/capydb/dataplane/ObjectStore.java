@@ -29,6 +29,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -187,8 +188,13 @@ public class ObjectStore implements AutoCloseable {
 
     /** The object's size, or empty when it does not exist. */
     public Optional<Long> size(String bucket, String key) {
+        return head(bucket, key).map(HeadObjectResponse::contentLength);
+    }
+
+    /** The object's metadata (size, ETag…), or empty when it does not exist. */
+    public Optional<HeadObjectResponse> head(String bucket, String key) {
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)).contentLength());
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
