@@ -57,6 +57,8 @@ class CliE2EIT {
         env.put("CAPYDB_AUTH_URL", Stack.keycloak());
     }
 
+    private static final Duration COMMAND_BOUND = Duration.ofMinutes(15);
+
     private static Path launcher() {
         return Path.of(System.getProperty("capydb.cli", "../cli/capydb")).toAbsolutePath().normalize();
     }
@@ -73,7 +75,9 @@ class CliE2EIT {
         Path out = Files.createTempFile(home, "out", ".txt");
         Path err = Files.createTempFile(home, "err", ".txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(360, TimeUnit.SECONDS)) {
+        // A bound for a command that hangs, not a performance target: a point-in-time restore replays the host's WAL
+        // since its last base backup, which late in a full e2e run is everything the suite wrote (minutes of replay).
+        if (!p.waitFor(COMMAND_BOUND.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("capydb " + String.join(" ", args) + " did not finish; stderr:\n" + Files.readString(err));
         }
