@@ -83,8 +83,7 @@ class FaultsIT {
                     + receiver.port() + "/hook", "event_types", List.of("job.completed")))
                     .post("/v1/projects/{id}/webhooks", project).then().statusCode(201);
 
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + Stack.env("CAPYDB_KAFKA_PORT", "9092"));
+            Properties props = Stack.kafka(Stack.TEST_KAFKA_USER);
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
