@@ -20,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -96,10 +95,7 @@ class KafkaAclsIT {
     }
 
     private static KafkaProducer<String, String> producer(String service) {
-        Properties p = Stack.kafka(service);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        Properties p = Stack.kafkaProducer(service);
         // A refusal is an answer, not a wait: fail within seconds if one never comes.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");

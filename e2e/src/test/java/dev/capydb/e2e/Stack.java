@@ -21,7 +21,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** The running local stack as a client sees it: gateway URL, real Keycloak tokens, Kafka, psql. */
 final class Stack {
@@ -114,6 +116,15 @@ final class Stack {
         } catch (IOException e) {
             throw new UncheckedIOException("no Kafka client config of " + user + " (dev/stack up writes it)", e);
         }
+        return props;
+    }
+
+    /** A producer config for the stack's Kafka as {@code user}: string keys and values, acknowledged by all replicas. */
+    static Properties kafkaProducer(String user) {
+        Properties props = kafka(user);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
         return props;
     }
 
