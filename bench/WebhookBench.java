@@ -3,6 +3,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,7 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code job.completed} events are put on capydb.webhooks, a topic only webhook-service reads (so no other service
  * acts on these made-up jobs), and a local receiver measures event → delivered latency
  * at a steady rate, then the maximum delivery rate, then that rate again while a second endpoint hangs.
- * Args: gateway-url token project-id kafka-bootstrap rate seconds burst.
+ * Args: gateway-url token project-id kafka-client-properties rate seconds burst (the properties: broker and login).
  */
 public class WebhookBench {
 
@@ -44,7 +47,7 @@ public class WebhookBench {
     static volatile long lastReceivedNanos;
 
     public static void main(String[] a) throws Exception {
-        String gateway = a[0], token = a[1], project = a[2], kafka = a[3];
+        String gateway = a[0], token = a[1], project = a[2], kafkaClient = a[3];
         int rate = Integer.parseInt(a[4]), seconds = Integer.parseInt(a[5]), burst = Integer.parseInt(a[6]);
 
         // A minimal keep-alive HTTP/1.1 receiver on plain sockets, a thread per connection: under load the JDK's
@@ -81,7 +84,9 @@ public class WebhookBench {
         hooks.add(createHook(http, gateway, token, project, "http://127.0.0.1:" + fast.getLocalPort() + "/hook"));
 
         Properties p = new Properties();
-        p.put("bootstrap.servers", kafka);
+        try (Reader r = Files.newBufferedReader(Path.of(kafkaClient))) {
+            p.load(r);
+        }
         p.put("key.serializer", StringSerializer.class.getName());
         p.put("value.serializer", StringSerializer.class.getName());
         p.put("acks", "all");

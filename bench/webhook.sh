@@ -28,6 +28,8 @@ SECONDS_STEADY="${BENCH_SECONDS:-10}"
 BURST="${BENCH_BURST:-3000}"
 CAPYDB_GATEWAY_URL="${CAPYDB_GATEWAY_URL:-http://127.0.0.1:$CAPYDB_GATEWAY_PORT}"
 KAFKA_LIB="$CAPYDB_HOME/runtime/kafka/lib"
+# The broker admits authenticated users only: the benchmark produces as the test suites' user (dev/stack writes its config).
+KAFKA_CLIENT="$CAPYDB_HOME/state/kafka/users/capydb-test.properties"
 BODY="$(mktemp)"
 PROJECT_ID=""
 BENCH_NAME_PREFIX=bench-wh
@@ -40,6 +42,7 @@ cleanup() {
 main() {
   need_jq
   [[ -d $KAFKA_LIB ]] || die "no Kafka client jars in $KAFKA_LIB: run dev/stack up first"
+  [[ -f $KAFKA_CLIENT ]] || die "no Kafka client config in $KAFKA_CLIENT: run dev/stack up first"
   grep -q allow-loopback <("$REPO_ROOT/dev/stack" status 2>&1) ||
     die "the services run in strict egress mode; the receivers are local: dev/stack down, then CAPYDB_ALLOW_LOOPBACK=1 dev/stack up"
   trap cleanup EXIT
@@ -48,7 +51,7 @@ main() {
   create_project
   say "webhooks: $RATE events/s for ${SECONDS_STEADY}s, then bursts of $BURST (alone, then beside a hanging endpoint)"
   java -cp "$KAFKA_LIB/*" "$REPO_ROOT/bench/WebhookBench.java" "$CAPYDB_GATEWAY_URL" "$TOKEN" "$PROJECT_ID" \
-    "127.0.0.1:$CAPYDB_KAFKA_PORT" "$RATE" "$SECONDS_STEADY" "$BURST"
+    "$KAFKA_CLIENT" "$RATE" "$SECONDS_STEADY" "$BURST"
 }
 
 main "$@"

@@ -84,3 +84,19 @@ export CAPYDB_S3_BUCKET_IMPORTS="${CAPYDB_S3_BUCKET_IMPORTS:-capydb-imports}"
 export CAPYDB_GATEWAY_URL="${CAPYDB_GATEWAY_URL:-http://127.0.0.1:$CAPYDB_GATEWAY_PORT}"
 # PostgreSQL binaries (Debian's PostgreSQL 15; the whole plane is 15, docs/runtime.md).
 export CAPYDB_PG_BIN="${CAPYDB_PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+# --- Kafka user of the test suites -------------------------------------------
+# The local broker authenticates every client and holds it to ACLs (dev/README.md, "Kafka"). Module tests (Quarkus
+# maps KAFKA_* onto kafka.*) and the e2e suite connect as capydb-test, which may read and write every topic and group;
+# dev/stack gives each service its own user instead. The password is the one dev/stack made in the state dir, taken
+# from there on every source rather than kept from the environment: `reset` makes a new one. Before the first
+# `dev/stack up` there is none yet: source this file again after it.
+capydb_kafka_jaas() {  # USER PASSWORD_FILE: the sasl.jaas.config logging in as USER (dev/stack's, for every user)
+  printf 'org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";' "$1" "$(<"$2")"
+}
+if [[ -s "$CAPYDB_HOME/state/kafka/users/capydb-test.password" ]]; then
+  export KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT
+  export KAFKA_SASL_MECHANISM=SCRAM-SHA-512
+  KAFKA_SASL_JAAS_CONFIG=$(capydb_kafka_jaas capydb-test "$CAPYDB_HOME/state/kafka/users/capydb-test.password")
+  export KAFKA_SASL_JAAS_CONFIG
+fi

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capydb.chassis.outbox.KafkaClientSettings;
 import dev.capydb.cutover.messaging.SagaConsumers;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
@@ -48,6 +49,8 @@ class CutoverSagaTest {
     Fixtures fx;
     @Inject
     SagaConsumers consumers;
+    @Inject
+    KafkaClientSettings kafka;
 
     /** A project, a ready preview and an executed request (in progress, waiting for the pre-cutover backup). */
     record Running(UUID project, UUID preview, UUID request) {
@@ -191,10 +194,12 @@ class CutoverSagaTest {
         UUID project = fx.project("active");
         UUID preview = UUID.randomUUID();
         Properties pp = new Properties();
+        pp.putAll(kafka.security());
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         Properties cp = new Properties();
+        cp.putAll(kafka.security());
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -40,7 +40,6 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -83,11 +82,7 @@ class FaultsIT {
                     + receiver.port() + "/hook", "event_types", List.of("job.completed")))
                     .post("/v1/projects/{id}/webhooks", project).then().statusCode(201);
 
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + Stack.env("CAPYDB_KAFKA_PORT", "9092"));
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            Properties props = Stack.kafkaProducer(Stack.TEST_KAFKA_USER);
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
             props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");

@@ -4,7 +4,11 @@ import static io.restassured.RestAssured.given;
 
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +21,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** The running local stack as a client sees it: gateway URL, real Keycloak tokens, Kafka, psql. */
 final class Stack {
+
+    /** The Kafka user of the test suites: it may read and write every topic and consumer group (dev/stack). */
+    static final String TEST_KAFKA_USER = "capydb-test";
 
     private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
@@ -94,10 +103,34 @@ final class Stack {
         return new EventTail(consumer);
     }
 
+    /**
+     * A client config for the stack's Kafka as {@code user}: the file dev/stack writes for each of its users (broker,
+     * SASL login), since the broker admits no one else. The suite itself is {@link #TEST_KAFKA_USER}; a service's user
+     * is that service's own login, as dev/stack hands it over.
+     */
+    static Properties kafka(String user) {
+        Path file = StackControl.home().resolve("state/kafka/users/" + user + ".properties");
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            props.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no Kafka client config of " + user + " (dev/stack up writes it)", e);
+        }
+        return props;
+    }
+
+    /** A producer config for the stack's Kafka as {@code user}: string keys and values, acknowledged by all replicas. */
+    static Properties kafkaProducer(String user) {
+        Properties props = kafka(user);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return props;
+    }
+
     /** A consumer of the stack's Kafka without a group (the caller assigns partitions) that commits nothing. */
     static KafkaConsumer<String, String> consumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + env("CAPYDB_KAFKA_PORT", "9092"));
+        Properties props = kafka(TEST_KAFKA_USER);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capydb.events.Topic;
 import dev.capydb.k8s.Repo.Channel;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,6 +43,9 @@ class KafkaAccessTest {
             "import-service", Topic.IMPORTS,
             "cutover-service", Topic.CUTOVERS,
             "webhook-service", Topic.WEBHOOKS);
+
+    /** The local stack's user for the test suites, which play every service (dev/stack; never in k8s). */
+    static final String LOCAL_TEST_USER = "capydb-test";
 
     /** ACL operations that change something; only Write, and only on the user's own topic, is ever granted. */
     static final Set<String> MUTATING = Set.of("Write", "Create", "Delete", "Alter", "AlterConfigs", "All",
@@ -129,6 +135,31 @@ class KafkaAccessTest {
             }
         }
         return acls;
+    }
+
+    /**
+     * The local stack's broker (dev/stack) holds each service to the same ACLs: dev/stack reads them from
+     * k8s/base/kafka/users.yaml with a small parser, so what it reads must be what the code needs, whether or not
+     * kubectl is here to render the overlays. Its one extra user is the test suites'.
+     */
+    @Test
+    void theLocalStackGivesEveryServiceTheAclsItsCodeNeeds() throws Exception {
+        Process p = new ProcessBuilder("bash", Repo.root().resolve("dev/stack").toString(), "kafka-acls")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "dev/stack kafka-acls failed");
+        Map<String, Set<String>> local = new TreeMap<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            assertEquals(5, f.length, "not 'user type pattern name operation': " + line);
+            local.computeIfAbsent(f[0], u -> new TreeSet<>()).add(acl(f[1], f[2], f[3], f[4]));
+        }
+        Set<String> users = new TreeSet<>(kafkaClients());
+        users.add(LOCAL_TEST_USER);
+        assertEquals(users, local.keySet(), "dev/stack's Kafka users");
+        for (String module : kafkaClients()) {
+            assertEquals(expectedAcls(module), local.get(module), "dev/stack's ACLs of " + module);
+        }
     }
 
     /** capydb.consistency.status-sources: the module's setting, else the default in libs/chassis ConsistencyConfig. */

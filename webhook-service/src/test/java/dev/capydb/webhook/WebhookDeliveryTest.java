@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capydb.chassis.outbox.KafkaClientSettings;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestTokens;
@@ -52,6 +53,8 @@ class WebhookDeliveryTest {
     EventConsumers consumers;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    KafkaClientSettings kafka;
 
     private Receiver receiver;
     private UUID project;
@@ -366,8 +369,9 @@ class WebhookDeliveryTest {
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/webhooks/{w}", project, id).then().statusCode(404);
     }
 
-    private static KafkaConsumer<String, String> tail(String topic) {
+    private KafkaConsumer<String, String> tail(String topic) {
         Properties p = new Properties();
+        p.putAll(kafka.security());
         p.put("bootstrap.servers", "127.0.0.1:" + System.getenv().getOrDefault("CAPYDB_KAFKA_PORT", "9092"));
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", StringDeserializer.class.getName());

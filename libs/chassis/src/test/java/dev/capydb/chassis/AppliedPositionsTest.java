@@ -3,7 +3,6 @@ package dev.capydb.chassis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capydb.chassis.consistency.KafkaOffsets;
 import dev.capydb.chassis.inbox.AppliedPositions;
 import dev.capydb.chassis.inbox.Inbox;
 import dev.capydb.chassis.outbox.Outbox;
@@ -54,16 +53,14 @@ class AppliedPositionsTest {
     @Inject
     Inbox inbox;
 
-    @Inject
-    KafkaOffsets kafka;
     @ConfigProperty(name = "mp.messaging.incoming.projects.group.id")
     String group;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    @Inject
+    TestKafka testKafka;
 
     @BeforeEach
     void theReadModelIsReading() {
-        TestKafka.awaitReading(kafka, bootstrap, group, "capydb.projects");
+        testKafka.awaitReading(group, "capydb.projects");
     }
 
     @Test

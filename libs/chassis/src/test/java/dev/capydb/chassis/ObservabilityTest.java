@@ -38,7 +38,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.header.Header;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,8 +60,8 @@ class ObservabilityTest {
     Tracer tracer;
     @Inject
     AgroalDataSource dataSource;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    @Inject
+    TestKafka testKafka;
 
     private static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -82,7 +81,7 @@ class ObservabilityTest {
     /** Publishes every pending row, so no test leaves rows that another's relay pass would stop at. */
     @AfterEach
     void drainOutbox() {
-        try (Producer<String, String> up = OutboxRelay.newProducer(bootstrap, 15000)) {
+        try (Producer<String, String> up = testKafka.producer()) {
             while (relay.relayPending(up) > 0) {
                 // until nothing is pending
             }
@@ -158,8 +157,8 @@ class ObservabilityTest {
         assertTrue(storedTraceparent(event.id()).contains(traceId), "the outbox row keeps the request's trace");
 
         ConsumerRecord<String, String> record;
-        try (KafkaConsumer<String, String> consumer = TestKafka.consumerAtEnd(bootstrap, "capydb.projects");
-             Producer<String, String> up = OutboxRelay.newProducer(bootstrap, 15000)) {
+        try (KafkaConsumer<String, String> consumer = testKafka.consumerAtEnd("capydb.projects");
+             Producer<String, String> up = testKafka.producer()) {
             while (relay.relayPending(up) > 0) {
                 // publish everything pending, ours included
             }

@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,8 +50,8 @@ class OutboxInboxTest {
     ProjectReadModel readModel;
     @Inject
     AgroalDataSource dataSource;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    @Inject
+    TestKafka testKafka;
 
     @Test
     void eventWrittenWhileKafkaIsDownIsPublishedWhenItIsBackAndHandledOnce() throws Exception {
@@ -72,7 +71,7 @@ class OutboxInboxTest {
             assertTrue(lastError(project).contains("Timeout") || !lastError(project).isBlank());
 
             // Kafka back.
-            try (Producer<String, String> up = OutboxRelay.newProducer(bootstrap, 15000)) {
+            try (Producer<String, String> up = testKafka.producer()) {
                 assertTrue(relay.relayPending(up) >= 3);
                 assertEquals(0, unpublished(project));
                 // Simulate a relay crash after publishing but before marking: the rows go out a second time.
@@ -222,7 +221,7 @@ class OutboxInboxTest {
         UUID project = UUID.randomUUID();
         QuarkusTransaction.requiringNew().run(() ->
                 outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
-        try (Producer<String, String> up = OutboxRelay.newProducer(bootstrap, 15000)) {
+        try (Producer<String, String> up = testKafka.producer()) {
             assertTrue(relay.relayPending(up) >= 1);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -233,7 +232,7 @@ class OutboxInboxTest {
     }
 
     private KafkaConsumer<String, String> consumerAtEnd() {
-        return TestKafka.consumerAtEnd(bootstrap, "capydb.projects");
+        return testKafka.consumerAtEnd("capydb.projects");
     }
 
     private static List<String> poll(KafkaConsumer<String, String> consumer, UUID project, int want) {

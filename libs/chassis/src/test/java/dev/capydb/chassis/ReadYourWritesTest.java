@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capydb.chassis.consistency.ConsumerBarrier;
-import dev.capydb.chassis.consistency.KafkaOffsets;
 import dev.capydb.chassis.outbox.Outbox;
 import dev.capydb.chassis.outbox.PublishOnCommit;
 import dev.capydb.chassis.outbox.PublishedEvent;
@@ -63,23 +62,21 @@ class ReadYourWritesTest {
     ConsumerBarrier barrier;
     @Inject
     AgroalDataSource dataSource;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
     @Inject
-    KafkaOffsets kafka;
+    TestKafka testKafka;
     @ConfigProperty(name = "mp.messaging.incoming.projects.group.id")
     String group;
 
     @BeforeEach
     void theReadModelIsReading() {
-        TestKafka.awaitReading(kafka, bootstrap, group, "capydb.projects");
+        testKafka.awaitReading(group, "capydb.projects");
     }
 
     @Test
     void aCommittedEventIsInKafkaWhenTheCommitReturns() throws Exception {
         UUID project = UUID.randomUUID();
         EventEnvelope created = TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1);
-        try (KafkaConsumer<String, String> consumer = TestKafka.consumerAtEnd(bootstrap, "capydb.projects")) {
+        try (KafkaConsumer<String, String> consumer = testKafka.consumerAtEnd("capydb.projects")) {
             QuarkusTransaction.requiringNew().run(() -> outbox.publish(created));
             // No relay tick (the scheduler is off here): the commit itself published it.
             assertEquals(0, unpublished(project));
