@@ -35,9 +35,13 @@ export CAPYDB_HOST2_PORT="${CAPYDB_HOST2_PORT:-15434}"               # data-plan
 # run on this machine, so their client tools connect through them (capydb.dataplane.hosts.*.socket-directory).
 export CAPYDB_HOST1_SOCKET_DIR="$CAPYDB_HOME/state/pg/local-1"
 export CAPYDB_HOST2_SOCKET_DIR="$CAPYDB_HOME/state/pg/local-2"
+# local-1's data directory: the services run pgBackRest (PITR base backups) on this machine, next to the host.
+export CAPYDB_HOST1_DATA_DIR="$CAPYDB_HOME/state/pg/local-1/data"
 export CAPYDB_KAFKA_PORT="${CAPYDB_KAFKA_PORT:-9092}"
 export CAPYDB_KAFKA_CONTROLLER_PORT="${CAPYDB_KAFKA_CONTROLLER_PORT:-9093}"
 export CAPYDB_S3_PORT="${CAPYDB_S3_PORT:-9000}"
+# The same s3proxy over HTTPS, for pgBackRest (it speaks S3 only over TLS); dev/stack makes its certificate.
+export CAPYDB_S3_TLS_PORT="${CAPYDB_S3_TLS_PORT:-9443}"
 export CAPYDB_KEYCLOAK_PORT="${CAPYDB_KEYCLOAK_PORT:-18080}"
 # Keycloak's management interface (health/metrics). Its default is 9000, the
 # same as s3proxy, so it gets its own port even though we do not enable it.
@@ -78,6 +82,9 @@ export KEYCLOAK_URL="${KEYCLOAK_URL:-http://127.0.0.1:$CAPYDB_KEYCLOAK_PORT}"
 export CAPYDB_OIDC_ISSUER="${CAPYDB_OIDC_ISSUER:-$KEYCLOAK_URL/realms/$CAPYDB_KEYCLOAK_REALM}"
 export CAPYDB_KAFKA_BOOTSTRAP="${CAPYDB_KAFKA_BOOTSTRAP:-127.0.0.1:$CAPYDB_KAFKA_PORT}"
 export CAPYDB_S3_ENDPOINT="${CAPYDB_S3_ENDPOINT:-http://127.0.0.1:$CAPYDB_S3_PORT}"
+# pgBackRest checks the certificate's DNS names (not IP addresses): hence localhost, which the certificate names.
+export CAPYDB_S3_TLS_ENDPOINT="${CAPYDB_S3_TLS_ENDPOINT:-https://localhost:$CAPYDB_S3_TLS_PORT}"
+export CAPYDB_S3_CA_FILE="${CAPYDB_S3_CA_FILE:-$CAPYDB_HOME/state/s3tls/ca.pem}"
 export CAPYDB_S3_BUCKET_BACKUPS="${CAPYDB_S3_BUCKET_BACKUPS:-capydb-backups}"
 export CAPYDB_S3_BUCKET_WAL="${CAPYDB_S3_BUCKET_WAL:-capydb-wal}"
 export CAPYDB_S3_BUCKET_IMPORTS="${CAPYDB_S3_BUCKET_IMPORTS:-capydb-imports}"

@@ -1,4 +1,4 @@
-# backup-service: runs pg_dump, pg_restore (verification) and pg_basebackup.
+# backup-service: runs pg_dump, pg_restore (verification) and pgbackrest (PITR base backups).
 # JVM image from the Quarkus fast-jar (target/quarkus-app). Build (k8s/README.md):
 #   mvn -B -pl backup-service -am package -DskipTests -Dquarkus.management.enabled=true -Dquarkus.smallrye-openapi.management.enabled=false
 #   docker build -f k8s/docker/backup-service.Dockerfile -t capydb/backup-service:<tag> backup-service
@@ -7,7 +7,7 @@ FROM debian:bookworm-slim
 
 RUN mkdir -p /usr/share/man/man1 \
  && apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless ca-certificates postgresql-client-15 \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless ca-certificates postgresql-client-15 pgbackrest \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 capydb \
  && useradd --system --uid 10001 --gid capydb --home-dir /deployments --shell /usr/sbin/nologin capydb

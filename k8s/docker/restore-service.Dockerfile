@@ -10,13 +10,14 @@ RUN mkdir -p /etc/postgresql-common/createcluster.d \
  && echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/no-main.conf
 RUN mkdir -p /usr/share/man/man1 \
  && apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless ca-certificates curl postgresql-15 postgresql-client-15 \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless ca-certificates curl postgresql-15 postgresql-client-15 pgbackrest \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 capydb \
  && useradd --system --uid 10001 --gid capydb --home-dir /deployments --shell /usr/sbin/nologin capydb
 
-# Client tools and the server binaries (pg_ctl, postgres) for PITR scratch clusters; curl is their
-# restore_command (WAL from S3). Found through CAPYDB_PG_BIN. A scratch cluster opens the host's databases, so
+# Client tools and the server binaries (pg_ctl, postgres) for PITR scratch clusters; pgbackrest restores their
+# files and is their restore_command (WAL from the repository); curl reads the WAL archive of base backups made
+# before pgBackRest. Found through CAPYDB_PG_BIN. A scratch cluster opens the host's databases, so
 # their locale must exist here: the hosts use C.UTF-8 like the local stack; another one needs locales-all.
 ENV CAPYDB_PG_BIN=/usr/lib/postgresql/15/bin
 WORKDIR /deployments

@@ -19,7 +19,10 @@ import dev.capydb.backup.repository.BackupKind;
 import dev.capydb.backup.repository.BackupRepository;
 import dev.capydb.backup.repository.BackupStatus;
 import dev.capydb.backup.repository.BaseBackup;
+import dev.capydb.backup.service.BaseBackupExpiry;
 import dev.capydb.backup.service.BaseBackupService;
+import dev.capydb.dataplane.pgbackrest.BackupType;
+import dev.capydb.dataplane.pgbackrest.PgBackRest;
 import dev.capydb.backup.service.BackupWorker;
 import dev.capydb.backup.service.RetentionService;
 import dev.capydb.backup.service.ScheduleService;
@@ -69,6 +72,10 @@ class BackupLifecycleTest {
     BackupWorker worker;
     @Inject
     BaseBackupService baseBackups;
+    @Inject
+    BaseBackupExpiry baseBackupExpiry;
+    @Inject
+    PgBackRest pgBackRest;
     @Inject
     BackupConsumers consumers;
     @Inject
@@ -264,25 +271,57 @@ class BackupLifecycleTest {
     }
 
     @Test
-    void baseBackupOfThePitrHostLandsInStorage() throws Exception {
+    void baseBackupsOfThePitrHostArePgBackRestSetsFullThenIncremental() throws Exception {
         var host = hosts.host("local-1");
         sql("DELETE FROM base_backup");
         UUID id = baseBackups.claimIfDue(host, Instant.now()).orElseThrow();
         assertTrue(baseBackups.claimIfDue(host, Instant.now()).isEmpty(), "one at a time per host");
-        BaseBackup b = baseBackups.take(host, id);
-        assertEquals("completed", b.status);
-        assertTrue(b.startLsn.matches("[0-9A-F]+/[0-9A-F]+"), b.startLsn);
-        assertEquals(24, b.startWalFile.length());
-        assertEquals(Optional.of(b.sizeBytes), store.size("capydb-wal", b.objectKey));
+        BaseBackup full = baseBackups.take(host, id);
+        assertEquals("completed", full.status);
+        assertEquals(BackupType.FULL, full.kind, "no full yet: a full");
+        assertTrue(full.label.matches("\\d{8}-\\d{6}F"), full.label);
+        assertTrue(full.startLsn.matches("[0-9A-F]+/[0-9A-F]+"), full.startLsn);
+        assertTrue(pgBackRest.sets(host).stream().anyMatch(s -> s.label().equals(full.label)), "in the repository");
         assertTrue(baseBackups.claimIfDue(host, Instant.now()).isEmpty(), "not due again yet");
-        assertTrue(baseBackups.claimIfDue(host, Instant.now().plus(Duration.ofDays(1))).isPresent(), "due after the interval");
+
+        UUID next = baseBackups.claimIfDue(host, Instant.now().plus(Duration.ofHours(2))).orElseThrow();
+        BaseBackup incr = baseBackups.take(host, next);
+        assertEquals(BackupType.INCR, incr.kind, "an hour later: the changes since the full only");
+        assertTrue(incr.label.startsWith(full.label + "_") && incr.label.endsWith("I"), incr.label);
+        assertTrue(incr.sizeBytes < full.sizeBytes, incr.sizeBytes + " stored vs the full's " + full.sizeBytes);
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
              var rs = st.executeQuery("SELECT count(*) FROM outbox_event WHERE type = 'base_backup.completed' "
-                     + "AND payload LIKE '%" + id + "%'")) {
+                     + "AND (payload LIKE '%" + full.label + "%' OR payload LIKE '%" + incr.label + "%')")) {
+            rs.next();
+            assertEquals(2, rs.getInt(1));
+        }
+        sql("DELETE FROM base_backup WHERE status = 'running'");
+    }
+
+    @Test
+    void aSetPgBackRestExpiredIsAnnouncedSoNoRestoreStartsFromIt() throws Exception {
+        var host = hosts.host("local-1");
+        UUID gone = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            BaseBackup b = new BaseBackup();
+            b.id = gone;
+            b.hostId = host.id();
+            b.status = "completed";
+            b.label = "20200101-000000F";
+            b.kind = BackupType.FULL;
+            b.startTime = Instant.parse("2020-01-01T00:00:00Z");
+            b.endTime = b.startTime;
+            b.persist();
+        });
+        assertTrue(baseBackupExpiry.syncExpired(host) >= 1);
+        assertNotNull(QuarkusTransaction.requiringNew().call(() -> BaseBackup.<BaseBackup>findById(gone).prunedAt));
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM outbox_event WHERE type = 'base_backup.expired' "
+                     + "AND payload LIKE '%" + gone + "%'")) {
             rs.next();
             assertEquals(1, rs.getInt(1));
         }
-        sql("DELETE FROM base_backup WHERE status = 'running'");
+        assertEquals(0, baseBackupExpiry.syncExpired(host), "announced once");
     }
 
     @Test
@@ -299,7 +338,7 @@ class BackupLifecycleTest {
                 "00000001000000000000000A")) {
             store.upload("capydb-wal", host.id() + "/" + wal, new ByteArrayInputStream(wal.getBytes()));
         }
-        assertEquals(1, baseBackups.prune(host, now));
+        assertEquals(1, baseBackupExpiry.pruneLegacy(host, now));
         assertEquals(Optional.empty(), store.size("capydb-wal", "base/" + host.id() + "/" + old + "/base.tar.gz"));
         assertTrue(store.size("capydb-wal", "base/" + host.id() + "/" + kept + "/base.tar.gz").isPresent(),
                 "the newest base backup before the cutoff keeps the window reaching back 7 days");

@@ -29,6 +29,8 @@ class NetworkPoliciesTest {
     static final String CNPG_OPERATOR = "cnpg-system";
 
     static final int POSTGRES = 5432;
+    /** pgBackRest's TLS server on a data-plane host. */
+    static final int PGBACKREST_TLS = 8432;
     static final int OBJECT_STORAGE = 443;
     static final int KEYCLOAK_HTTP = 8080;
 
@@ -218,6 +220,8 @@ class NetworkPoliciesTest {
                     where + ": object storage (ObjectStore of libs/dataplane)");
             assertEquals(Repo.usesDataplane(module), !addressBlocks(egress, POSTGRES).isEmpty(),
                     where + ": data-plane hosts (libs/dataplane)");
+            assertEquals(takesBaseBackups(module), !addressBlocks(egress, PGBACKREST_TLS).isEmpty(),
+                    where + ": the PITR hosts' pgBackRest TLS servers");
             for (String other : Repo.serviceModules()) {
                 JsonNode app = Rendered.app(r.get("Deployment", other));
                 boolean expected = module.equals("gateway") && !other.equals("gateway")
@@ -244,12 +248,20 @@ class NetworkPoliciesTest {
                         if (Repo.usesDataplane(module)) {
                             allowed.add(POSTGRES);
                         }
+                        if (takesBaseBackups(module)) {
+                            allowed.add(PGBACKREST_TLS);
+                        }
                         rule.ports().forEach(p -> assertTrue(allowed.contains(p.path("port").asInt()),
                                 where + ": " + rule.policy() + " opens " + cidr + " port " + p.path("port").asText()));
                     }
                 }
             }
         }
+    }
+
+    /** Base backups of PITR hosts on other machines run through the hosts' pgBackRest TLS servers. */
+    private static boolean takesBaseBackups(String module) {
+        return Repo.mainSourcesContain(module, "pgBackRest.backup(");
     }
 
     /** The address blocks (other than the whole internet) an egress rule opens on this port. */

@@ -26,8 +26,10 @@ class SecretsScopeTest {
             // capydb-chassis, capydb-dataplane (HostRegistry, DatabaseProvisioner), SecretBox; no ObjectStore.
             "project-service", Set.of("capydb-db-project", "project-service", CA, "capydb-dataplane-hosts",
                     "capydb-secrets-project", "capydb-secrets-key"),
-            // capydb-chassis, capydb-dataplane (pg_dump, pg_basebackup), ObjectStore (backups, WAL); no sealed secrets.
-            "backup-service", Set.of("capydb-db-backup", "backup-service", CA, "capydb-dataplane-hosts", "capydb-s3"),
+            // capydb-chassis, capydb-dataplane (pg_dump, pgBackRest backups through the hosts' TLS servers),
+            // ObjectStore (backups, WAL); no sealed secrets.
+            "backup-service", Set.of("capydb-db-backup", "backup-service", CA, "capydb-dataplane-hosts", "capydb-s3",
+                    "capydb-pgbackrest-client"),
             // capydb-chassis, capydb-dataplane (restores, previews), ObjectStore (backups, WAL), SecretBox (previews).
             "restore-service", Set.of("capydb-db-restore", "restore-service", CA, "capydb-dataplane-hosts", "capydb-s3",
                     "capydb-secrets-restore", "capydb-secrets-key"),
@@ -62,6 +64,10 @@ class SecretsScopeTest {
         }
         if (Repo.usesObjectStorage(module)) {
             used.add("capydb-s3");
+        }
+        // Taking base backups means talking to the hosts' pgBackRest TLS servers, with the platform's client certificate.
+        if (Repo.mainSourcesContain(module, "pgBackRest.backup(")) {
+            used.add("capydb-pgbackrest-client");
         }
         if (Repo.mainSourcesContain(module, "dev.capydb.chassis.crypto.SecretBox;")) {
             used.add("capydb-secrets-" + module.replaceFirst("-service$", ""));

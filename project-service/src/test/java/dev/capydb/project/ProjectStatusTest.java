@@ -55,9 +55,10 @@ class ProjectStatusTest {
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then()
                 .body("pitr.available", equalTo(true)).body("pitr.earliest", org.hamcrest.Matchers.nullValue());
         Instant start = Instant.parse("2026-11-20T03:00:00Z");
+        var base = new dev.capydb.events.BaseBackupPayload(UUID.randomUUID(), "local-1", null, "20261120-030000F", "full",
+                start, "0/2000028", start.plusSeconds(600), 1);
         consumer.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service", null,
-                null, null, new dev.capydb.events.BaseBackupPayload(UUID.randomUUID(), "local-1", "base/k", start,
-                        "0/2000028", start, 1))));
+                null, null, base)));
         // local-1 archives WAL (dev/stack): end the segment the project's creation wrote and wait for the archive.
         try (Connection c = hosts.host("local-1").maintenanceConnection(); Statement st = c.createStatement()) {
             st.execute("SELECT pg_switch_wal()");
@@ -73,8 +74,12 @@ class ProjectStatusTest {
             }
         }
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then()
-                .body("pitr.earliest", equalTo("2026-11-20T03:00:00Z"))
+                .body("pitr.earliest", equalTo("2026-11-20T03:10:00Z"))   // where the base backup ended, not began
                 .body("pitr.latest", org.hamcrest.Matchers.notNullValue());
+        consumer.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_EXPIRED, "backup-service", null,
+                null, null, base)));
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then()
+                .body("pitr.earliest", org.hamcrest.Matchers.not(equalTo("2026-11-20T03:10:00Z")));
     }
 
     private String importEvent(EventType type, String project) {

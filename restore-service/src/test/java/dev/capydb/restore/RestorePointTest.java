@@ -56,8 +56,8 @@ class RestorePointTest {
 
     private void baseBackupAt(Instant start) {
         backupEvents.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service",
-                null, null, null, new BaseBackupPayload(UUID.randomUUID(), "local-1", "base/x", start, "0/2000028",
-                        start, 1))));
+                null, null, null, new BaseBackupPayload(UUID.randomUUID(), "local-1", null, "20261120-030000F", "full",
+                        start, "0/2000028", start, 1))));
     }
 
     private long outbox(String type, String id) throws Exception {

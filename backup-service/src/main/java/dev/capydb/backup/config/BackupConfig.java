@@ -47,9 +47,24 @@ public interface BackupConfig {
     @WithDefault("true")
     boolean schedulersEnabled();
 
-    /** How often PITR hosts get a fresh base backup. */
-    @WithDefault("PT6H")
-    Duration baseBackupInterval();
+    /**
+     * How old the newest full base backup of a PITR host may get before the next one is a full: a full copies the
+     * whole host, so it is rare. In between, differential and incremental backups copy only changed files.
+     */
+    @WithDefault("P7D")
+    Duration baseBackupFullInterval();
+
+    /** How old the newest full or differential may get before the next backup is a differential (changes since the full). */
+    @WithDefault("P1D")
+    Duration baseBackupDiffInterval();
+
+    /**
+     * How old the newest base backup of any kind may get before an incremental (changes since it) is taken. A PITR
+     * replays WAL from the newest backup before its target, so this bounds the replay: at most this long plus one
+     * backup's duration of the host's WAL.
+     */
+    @WithDefault("PT1H")
+    Duration baseBackupIncrInterval();
 
     /** How far back point-in-time recovery reaches; older base backups and WAL are pruned. */
     @WithDefault("P7D")

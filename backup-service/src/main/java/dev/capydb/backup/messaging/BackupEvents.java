@@ -36,8 +36,15 @@ public class BackupEvents {
     }
 
     public void baseBackupCompleted(BaseBackup b) {
-        outbox.publish(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, SOURCE, null, null, null,
-                new BaseBackupPayload(b.id, b.hostId, b.objectKey, b.startTime, b.startLsn, b.endTime,
-                        b.sizeBytes == null ? 0 : b.sizeBytes)));
+        outbox.publish(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, SOURCE, null, null, null, payload(b)));
+    }
+
+    public void baseBackupExpired(BaseBackup b) {
+        outbox.publish(EventEnvelope.of(EventType.BASE_BACKUP_EXPIRED, SOURCE, null, null, null, payload(b)));
+    }
+
+    private static BaseBackupPayload payload(BaseBackup b) {
+        return new BaseBackupPayload(b.id, b.hostId, b.objectKey, b.label, b.kind == null ? null : b.kind.option(),
+                b.startTime, b.startLsn, b.endTime, b.sizeBytes == null ? 0 : b.sizeBytes);
     }
 }

@@ -53,5 +53,17 @@ public interface DataplaneConfig {
          * dump's bytes for less CPU; while the socket is absent they use TCP as usual.
          */
         Optional<String> socketDirectory();
+
+        /**
+         * The host's data directory, where pgBackRest finds it: on this machine (one-machine installs), or on the host
+         * behind its pgBackRest TLS server ({@link #pgbackrestHost()}).
+         */
+        Optional<String> dataDirectory();
+
+        /**
+         * Address of the host's pgBackRest TLS server ({@code pgbackrest server}), through which base backups of a host
+         * on another machine run; absent means the host runs on this machine.
+         */
+        Optional<String> pgbackrestHost();
     }
 }

@@ -11,6 +11,7 @@ public enum EventType {
     BACKUP_COMPLETED("backup.completed", Topic.BACKUPS, BackupPayload.class),
     BACKUP_FAILED("backup.failed", Topic.BACKUPS, BackupPayload.class),
     BASE_BACKUP_COMPLETED("base_backup.completed", Topic.BACKUPS, BaseBackupPayload.class),
+    BASE_BACKUP_EXPIRED("base_backup.expired", Topic.BACKUPS, BaseBackupPayload.class),
     /** Published by every service that runs jobs, on its own topic. */
     JOB_COMPLETED("job.completed", null, JobPayload.class),
     JOB_FAILED("job.failed", null, JobPayload.class),

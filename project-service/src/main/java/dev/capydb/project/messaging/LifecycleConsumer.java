@@ -39,7 +39,9 @@ public class LifecycleConsumer {
         inbox.process("project-pitr-window", record, e -> {
             if (EventType.BASE_BACKUP_COMPLETED.wireName().equals(e.type())) {
                 var b = e.dataAs(dev.capydb.events.BaseBackupPayload.class);
-                windows.baseBackupSeen(b.baseBackupId(), b.hostId(), b.startTime());
+                windows.baseBackupSeen(b.baseBackupId(), b.hostId(), b.startTime(), b.endTime());
+            } else if (EventType.BASE_BACKUP_EXPIRED.wireName().equals(e.type())) {
+                windows.baseBackupExpired(e.dataAs(dev.capydb.events.BaseBackupPayload.class).baseBackupId());
             }
         });
     }

@@ -12,8 +12,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The point-in-time window shown on a project: from the oldest base backup of its host (base_backup.completed) to
- * the newest WAL the host archived ({@code pg_stat_archiver}); null ends while unknown.
+ * The point-in-time window shown on a project: from the end of the oldest live base backup of its host
+ * (base_backup.completed, until base_backup.expired) to the newest WAL the host archived ({@code pg_stat_archiver});
+ * null ends while unknown.
  */
 @ApplicationScoped
 public class PitrWindows {
@@ -29,12 +30,25 @@ public class PitrWindows {
     }
 
     /** In the caller's transaction. */
-    public void baseBackupSeen(UUID id, String hostId, Instant start) {
+    public void baseBackupSeen(UUID id, String hostId, Instant start, Instant end) {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "INSERT INTO base_backup_seen (id, host_id, start_time) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                "INSERT INTO base_backup_seen (id, host_id, start_time, end_time) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO NOTHING")) {
             st.setObject(1, id);
             st.setString(2, hostId);
             st.setTimestamp(3, Timestamp.from(start));
+            st.setTimestamp(4, Timestamp.from(end));
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** In the caller's transaction. */
+    public void baseBackupExpired(UUID id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "UPDATE base_backup_seen SET expired_at = now() WHERE id = ? AND expired_at IS NULL")) {
+            st.setObject(1, id);
             st.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -44,7 +58,7 @@ public class PitrWindows {
     public Window of(DatabaseHost host) {
         Instant earliest = null;
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT min(start_time) FROM base_backup_seen WHERE host_id = ?")) {
+                "SELECT min(coalesce(end_time, start_time)) FROM base_backup_seen WHERE host_id = ? AND expired_at IS NULL")) {
             st.setString(1, host.id());
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();

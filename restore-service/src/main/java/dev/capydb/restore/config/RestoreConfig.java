@@ -59,6 +59,13 @@ public interface RestoreConfig {
         /** How long recovery (WAL replay up to the target) may take. */
         @WithDefault("PT1H")
         Duration recoveryTimeout();
+
+        /**
+         * Point-in-time recoveries that may run at once against one host, across every replica: each reads the host's
+         * WAL and runs a scratch cluster. The others wait in phase {@code queued}.
+         */
+        @WithDefault("2")
+        int maxPerHost();
     }
 
     /** Whether this replica runs the preview reaper (tests drive it by hand). */

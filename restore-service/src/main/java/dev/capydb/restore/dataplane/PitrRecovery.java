@@ -6,7 +6,10 @@ import dev.capydb.dataplane.StorageConfig;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
+import dev.capydb.dataplane.pgbackrest.BackupSet;
+import dev.capydb.dataplane.pgbackrest.PgBackRest;
 import dev.capydb.restore.config.RestoreConfig;
+import dev.capydb.restore.service.PitrWindow;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -35,12 +38,15 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Point-in-time recovery in a private scratch cluster: the base backup is unpacked into a scratch directory, WAL
- * is fetched from object storage by {@code restore_command} up to {@code recovery_target_time}, the cluster is
- * promoted on a free loopback port, and the caller dumps the project's database out of it. The scratch cluster is
- * stopped and deleted by {@link Cluster#close()}, also after a failure. Each scratch directory holds a file lock for
- * as long as its restore runs, so the directories of a killed service (a cluster may even still be running there)
- * are told apart from live ones and swept at start and every few minutes.
+ * Point-in-time recovery in a private scratch cluster. pgBackRest restores the chosen backup set into a scratch
+ * directory, copying only the project database's files (the host's other databases become sparse zero files, so the
+ * cost follows the project, not its neighbours); WAL comes from the repository ({@code restore_command} is pgBackRest's
+ * {@code archive-get}) up to {@code recovery_target_time}; the cluster is promoted on a free loopback port, and the
+ * caller dumps the project's database out of it. A base backup made before pgBackRest (one tar object) is unpacked
+ * whole instead, its WAL read from the old archive and then from pgBackRest's. The scratch cluster is stopped and
+ * deleted by {@link Cluster#close()}, also after a failure. Each scratch directory holds a file lock for as long as its
+ * restore runs, so the directories of a killed service (a cluster may even still be running there) are told apart from
+ * live ones and swept at start and every few minutes.
  */
 @ApplicationScoped
 public class PitrRecovery {
@@ -73,22 +79,28 @@ public class PitrRecovery {
     }
 
     private final ToolRunner tools;
+    private final PgBackRest pgBackRest;
     private final ObjectStore store;
     private final StorageConfig storage;
     private final RestoreConfig config;
     private final java.util.Optional<String> pgBinDir;
 
-    public PitrRecovery(ToolRunner tools, ObjectStore store, StorageConfig storage, RestoreConfig config,
-                        dev.capydb.dataplane.DataplaneConfig dataplane) {
+    public PitrRecovery(ToolRunner tools, PgBackRest pgBackRest, ObjectStore store, StorageConfig storage,
+                        RestoreConfig config, dev.capydb.dataplane.DataplaneConfig dataplane) {
         this.pgBinDir = dataplane.pgBinDir();
         this.tools = tools;
+        this.pgBackRest = pgBackRest;
         this.store = store;
         this.storage = storage;
         this.config = config;
     }
 
-    /** Recovers {@code source}'s cluster to {@code target} from the base backup at {@code baseBackupKey}. */
-    public Cluster recover(DatabaseHost source, String baseBackupKey, Instant target) throws RestoreFailure {
+    /**
+     * Recovers {@code database} of {@code source} to {@code target} from {@code base}; {@code replaying} is told when
+     * the files are in place and WAL replay starts.
+     */
+    public Cluster recover(DatabaseHost source, PitrWindow.BaseBackupRef base, Instant target, String database,
+                           Runnable replaying) throws RestoreFailure {
         Path dir;
         FileLock owner;
         try {
@@ -101,11 +113,18 @@ public class PitrRecovery {
         } catch (IOException e) {
             throw new RestoreFailure("cannot create a scratch directory: " + e.getMessage());
         }
+        Path data = dir.resolve("data");
         try {
-            unpack(baseBackupKey, dir);
+            Path repoConfig = pgBackRestConfig(source, dir, data);
+            if (base.label() != null) {
+                restoreSet(source, base.label(), repoConfig, data, target, database);
+            } else {
+                unpack(base.objectKey(), data);
+            }
+            replaying.run();
             int port = freePort();
-            configure(source, dir, port, target);
-            ToolResult started = tools.run(asClusterUser("pg_ctl", "--pgdata=" + dir, "--log=" + dir.resolve("recovery.log"),
+            configure(source, dir, data, port, target, base.label() == null ? repoConfig : null);
+            ToolResult started = tools.run(asClusterUser("pg_ctl", "--pgdata=" + data, "--log=" + dir.resolve("recovery.log"),
                     "--wait", "--timeout=" + config.pitr().recoveryTimeout().toSeconds(), "start")
                     .timeout(config.pitr().recoveryTimeout().plusMinutes(1)).build());
             DatabaseHost scratch = new DatabaseHost("pitr-scratch", source.region(), "127.0.0.1", port, source.adminUser(),
@@ -124,10 +143,55 @@ public class PitrRecovery {
         }
     }
 
+    /** The scratch cluster's own pgBackRest configuration (0600, its user's): its restore_command reads it. */
+    private Path pgBackRestConfig(DatabaseHost source, Path dir, Path data) throws RestoreFailure {
+        try {
+            Path locks = dir.resolve("pgbackrest-lock");
+            Files.createDirectories(locks);
+            Files.createDirectories(data);
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+            Path file = pgBackRest.writeConfig(dir, source, java.util.Optional.of(data), locks);
+            chownTree(dir);
+            return file;
+        } catch (IOException e) {
+            throw new RestoreFailure("cannot configure pgBackRest: " + e.getMessage());
+        }
+    }
+
+    /** pgBackRest restores the set: the project's database and the system ones in full, every other one sparse. */
+    private void restoreSet(DatabaseHost source, String label, Path repoConfig, Path data, Instant target, String database)
+            throws RestoreFailure {
+        BackupSet set;
+        try {
+            set = pgBackRest.set(source, label);
+        } catch (RuntimeException e) {
+            throw new RestoreFailure("cannot read base backup " + label + " of " + source.id() + ": " + e.getMessage());
+        }
+        List<String> args = pgBackRest.restoreArgs(repoConfig, source, set, data, target, include(set, database));
+        ToolResult restored = tools.run(asClusterUser(PgBackRest.TOOL, args.toArray(String[]::new))
+                .timeout(config.pitr().recoveryTimeout()).build());
+        if (!restored.succeeded()) {
+            throw new RestoreFailure("cannot restore base backup " + label + ": " + restored.describeFailure("pgbackrest restore"));
+        }
+    }
+
+    /**
+     * The set's databases the project's database at the target may be made of: its own, and any scratch database a
+     * restore ({@code rs_<id>}) or an import ({@code im_<id>}) was loading when the set was taken — one of them may
+     * have been swapped in under the project's name between the set and the target. Scratch databases live only
+     * while their job runs, so this rarely adds anything.
+     */
+    static List<String> include(BackupSet set, String database) {
+        return set.databases().stream()
+                .filter(d -> d.equals(database) || d.matches("(rs|im)_[0-9a-f]{32}"))
+                .toList();
+    }
+
     /** Stops whatever cluster runs in {@code dir}, deletes it, then lets its lock go. */
     private void discard(Path dir, FileLock owner) {
-        if (Files.exists(dir.resolve("postmaster.pid"))) {
-            tools.run(asClusterUser("pg_ctl", "--pgdata=" + dir, "--mode=immediate", "--wait", "stop").build());
+        Path data = dir.resolve("data");
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            tools.run(asClusterUser("pg_ctl", "--pgdata=" + data, "--mode=immediate", "--wait", "stop").build());
         }
         deleteTree(dir);
         try {
@@ -192,6 +256,7 @@ public class PitrRecovery {
         return lock;
     }
 
+    /** An old-style base backup: one gzip'd tar of the whole host. */
     private void unpack(String key, Path dir) throws RestoreFailure {
         ToolResult untar = tools.run(asClusterUser("tar", "--extract", "--gzip", "--file=-", "--directory=" + dir)
                 .stdin(in -> {
@@ -204,15 +269,14 @@ public class PitrRecovery {
         }
     }
 
-    /** Recovery settings; the S3 credentials go to a 0600 curl config file in the scratch dir, never to argv. */
-    private void configure(DatabaseHost source, Path dir, int port, Instant target) throws RestoreFailure {
+    /**
+     * The scratch cluster's settings. pgBackRest wrote the recovery settings of a backup set; an old-style base
+     * backup gets them here ({@code legacyConfig} non-null): WAL from the old archive with curl (credentials in a 0600
+     * curl config file, never in argv), then from pgBackRest's archive for what was archived after the change.
+     */
+    private void configure(DatabaseHost source, Path dir, Path data, int port, Instant target, Path legacyConfig)
+            throws RestoreFailure {
         try {
-            Path curlrc = dir.resolve("s3.curlrc");
-            write(curlrc, "user = \"" + storage.accessKey() + ":" + storage.secretKey() + "\"\n"
-                    + "aws-sigv4 = \"aws:amz:" + storage.region() + ":s3\"\n"
-                    + "header = \"x-amz-content-sha256: UNSIGNED-PAYLOAD\"\n"
-                    + "fail\nsilent\nshow-error\n");
-            String walUrl = storage.endpoint() + "/" + storage.walBucket() + "/" + source.id() + "/%f";
             List<String> conf = new ArrayList<>(List.of(
                     "port = " + port,
                     "listen_addresses = '127.0.0.1'",
@@ -220,26 +284,30 @@ public class PitrRecovery {
                     // It holds every tenant's data of the host: only the platform's admin may log in, never a tenant.
                     "hba_file = '" + dir.resolve(SCRATCH_HBA) + "'",
                     "archive_mode = off",
-                    "shared_buffers = '32MB'",
-                    "restore_command = 'curl --config " + curlrc + " --output \"%p\" \"" + walUrl + "\"'",
-                    "recovery_target_time = '" + pgTimestamp(target) + "'",
-                    "recovery_target_action = 'promote'"));
-            Files.writeString(dir.resolve("postgresql.auto.conf"), String.join("\n", conf) + "\n",
+                    "shared_buffers = '32MB'"));
+            if (legacyConfig != null) {
+                Path curlrc = dir.resolve("s3.curlrc");
+                write(curlrc, "user = \"" + storage.accessKey() + ":" + storage.secretKey() + "\"\n"
+                        + "aws-sigv4 = \"aws:amz:" + storage.region() + ":s3\"\n"
+                        + "header = \"x-amz-content-sha256: UNSIGNED-PAYLOAD\"\n"
+                        + "fail\nsilent\nshow-error\n");
+                String walUrl = storage.endpoint() + "/" + storage.walBucket() + "/" + source.id() + "/%f";
+                conf.add("restore_command = 'curl --config " + curlrc + " --output \"%p\" \"" + walUrl + "\" || "
+                        + PgBackRest.TOOL + " --config=" + legacyConfig + " --stanza=" + source.id()
+                        + " archive-get %f \"%p\"'");
+                conf.add("recovery_target_time = '" + PgBackRest.pgTimestamp(target) + "'");
+                conf.add("recovery_target_action = 'promote'");
+                write(data.resolve("recovery.signal"), "");
+                Files.deleteIfExists(data.resolve("postmaster.pid"));
+            }
+            Files.writeString(data.resolve("postgresql.auto.conf"), String.join("\n", conf) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE);
             write(dir.resolve(SCRATCH_HBA), "local all " + source.adminUser() + " scram-sha-256\n"
                     + "host all " + source.adminUser() + " 127.0.0.1/32 scram-sha-256\n");
-            write(dir.resolve("recovery.signal"), "");
-            Files.deleteIfExists(dir.resolve("postmaster.pid"));
             chownTree(dir);
         } catch (IOException e) {
             throw new RestoreFailure("cannot configure recovery: " + e.getMessage());
         }
-    }
-
-    /** The form recovery_target_time accepts (it refuses ISO 8601's 'T' and 'Z'). */
-    static String pgTimestamp(Instant t) {
-        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
-                .withZone(java.time.ZoneOffset.UTC).format(t) + "+00";
     }
 
     private void awaitPromotion(Cluster cluster, Path dir) throws RestoreFailure {

@@ -40,8 +40,9 @@ public class BackupEventsConsumer {
                 BackupPayload b = e.dataAs(BackupPayload.class);
                 known.remember(b.backupKey(), b.backupId(), b.projectId(), b.sizeBytes(), b.sha256(), b.completedAt());
             } else if (EventType.BASE_BACKUP_COMPLETED.wireName().equals(e.type())) {
-                var base = e.dataAs(dev.capydb.events.BaseBackupPayload.class);
-                pitr.baseBackupSeen(base.baseBackupId(), base.hostId(), base.startTime(), base.key());
+                pitr.baseBackupSeen(e.dataAs(dev.capydb.events.BaseBackupPayload.class));
+            } else if (EventType.BASE_BACKUP_EXPIRED.wireName().equals(e.type())) {
+                pitr.baseBackupExpired(e.dataAs(dev.capydb.events.BaseBackupPayload.class).baseBackupId());
             }
         });
     }

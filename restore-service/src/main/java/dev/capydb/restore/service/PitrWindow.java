@@ -4,6 +4,7 @@ import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.events.BaseBackupPayload;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -18,8 +19,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The point-in-time window of a project's host: from the oldest base backup (base_backup.completed) to the newest
- * archived WAL ({@code pg_stat_archiver} on the host). A region without WAL archiving has no window.
+ * The point-in-time window of a project's host: from the end of its oldest live base backup (base_backup.completed,
+ * until base_backup.expired) to the newest archived WAL ({@code pg_stat_archiver} on the host). A region without WAL
+ * archiving has no window.
  */
 @ApplicationScoped
 public class PitrWindow {
@@ -66,38 +68,65 @@ public class PitrWindow {
     }
 
     /** In the caller's transaction. */
-    public void baseBackupSeen(UUID id, String hostId, Instant startTime, String objectKey) {
+    public void baseBackupSeen(BaseBackupPayload b) {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "INSERT INTO known_base_backup (id, host_id, start_time, object_key) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT (id) DO NOTHING")) {
-            st.setObject(1, id);
-            st.setString(2, hostId);
-            st.setTimestamp(3, Timestamp.from(startTime));
-            st.setString(4, objectKey);
+                "INSERT INTO known_base_backup (id, host_id, start_time, object_key, label, kind, end_time) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+            st.setObject(1, b.baseBackupId());
+            st.setString(2, b.hostId());
+            st.setTimestamp(3, Timestamp.from(b.startTime()));
+            st.setString(4, b.key());
+            st.setString(5, b.label());
+            st.setString(6, b.kind());
+            st.setTimestamp(7, Timestamp.from(b.endTime()));
             st.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The object key of the newest base backup of the host that started before {@code target}. */
-    public Optional<String> baseBackupBefore(String hostId, Instant target) {
+    /** In the caller's transaction: no restore starts from it any more. */
+    public void baseBackupExpired(UUID id) {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT object_key FROM known_base_backup WHERE host_id = ? AND start_time <= ? AND object_key IS NOT NULL "
-                        + "ORDER BY start_time DESC LIMIT 1")) {
+                "UPDATE known_base_backup SET expired_at = now() WHERE id = ? AND expired_at IS NULL")) {
+            st.setObject(1, id);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Where a PITR starts: a pgBackRest backup set ({@code label}) or an old-style base backup object ({@code objectKey}). */
+    public record BaseBackupRef(UUID id, String label, String objectKey) {
+    }
+
+    /**
+     * The newest live base backup of the host that ended at or before {@code target}: recovery from a backup can only
+     * stop after the backup's own end (its consistency point), so the start time is not enough.
+     */
+    public Optional<BaseBackupRef> baseBackupBefore(String hostId, Instant target) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "SELECT id, label, object_key FROM known_base_backup WHERE host_id = ? AND expired_at IS NULL "
+                        + "AND (label IS NOT NULL OR object_key IS NOT NULL) AND " + USABLE_FROM + " <= ? "
+                        + "ORDER BY " + USABLE_FROM + " DESC LIMIT 1")) {
             st.setString(1, hostId);
             st.setTimestamp(2, Timestamp.from(target));
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.of(new BaseBackupRef(rs.getObject(1, UUID.class), rs.getString(2),
+                        rs.getString(3))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** When a base backup becomes usable; rows recorded before end times were kept have only their start. */
+    private static final String USABLE_FROM = "coalesce(end_time, start_time)";
+
     private Optional<Instant> earliestBaseBackup(String hostId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT min(start_time) FROM known_base_backup WHERE host_id = ? AND object_key IS NOT NULL")) {
+                "SELECT min(" + USABLE_FROM + ") FROM known_base_backup WHERE host_id = ? AND expired_at IS NULL "
+                        + "AND (label IS NOT NULL OR object_key IS NOT NULL)")) {
             st.setString(1, hostId);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();

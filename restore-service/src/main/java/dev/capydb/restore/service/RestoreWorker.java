@@ -79,13 +79,15 @@ public class RestoreWorker {
     private final JobRunner runner;
     private final PitrWindow pitrWindow;
     private final PitrRecovery recovery;
+    private final PitrSlots slots;
 
     public RestoreWorker(RestoreService restores, PreviewService previews, BackupLoader loader, HostRegistry hosts,
                          RestoreEvents events, RestoreConfig config, ProjectLookup projects, ProjectLocks locks,
                          DatabaseSwap swap, dev.capydb.dataplane.DatabaseProvisioner provisioner,
-                         AgroalDataSource dataSource, PitrWindow pitrWindow, PitrRecovery recovery) {
+                         AgroalDataSource dataSource, PitrWindow pitrWindow, PitrRecovery recovery, PitrSlots slots) {
         this.pitrWindow = pitrWindow;
         this.recovery = recovery;
+        this.slots = slots;
         this.provisioner = provisioner;
         this.projects = projects;
         this.locks = locks;
@@ -274,18 +276,21 @@ public class RestoreWorker {
             String previewDb = QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId).databaseName);
             return loader.loadFromCluster(host, previewDb, host, database, owner, bytes);
         }
-        String base = pitrWindow.baseBackupBefore(host.id(), x.restoreTime).orElseThrow(() ->
-                new RestoreFailure("no base backup of " + host.id() + " started before " + x.restoreTime));
-        phase(x.id, "fetching");
-        try {
-            pitrWindow.archiveUpToNow(host, java.time.Duration.ofMinutes(2));
-        } catch (SQLException e) {
-            throw new RestoreFailure("the WAL up to the target could not be archived: " + e.getMessage());
-        }
-        phase(x.id, "replaying_wal");
-        try (PitrRecovery.Cluster cluster = recovery.recover(host, base, x.restoreTime)) {
-            phase(x.id, "loading");
-            return loader.loadFromCluster(cluster.host(), project.databaseName(), host, database, owner, bytes);
+        PitrWindow.BaseBackupRef base = pitrWindow.baseBackupBefore(host.id(), x.restoreTime).orElseThrow(() ->
+                new RestoreFailure("no base backup of " + host.id() + " ended before " + x.restoreTime));
+        try (PitrSlots.Slot slot = slots.acquire(host.id(), () -> phase(x.id, "queued"),
+                config.pitr().recoveryTimeout())) {
+            phase(x.id, "fetching");
+            try {
+                pitrWindow.archiveUpToNow(host, java.time.Duration.ofMinutes(2));
+            } catch (SQLException e) {
+                throw new RestoreFailure("the WAL up to the target could not be archived: " + e.getMessage());
+            }
+            try (PitrRecovery.Cluster cluster = recovery.recover(host, base, x.restoreTime, project.databaseName(),
+                    () -> phase(x.id, "replaying_wal"))) {
+                phase(x.id, "loading");
+                return loader.loadFromCluster(cluster.host(), project.databaseName(), host, database, owner, bytes);
+            }
         }
     }
 
