@@ -157,7 +157,12 @@ public class BaseBackupService {
         });
         LOG.infof("base backup %s (%s) of %s: %d bytes stored", set.label(), set.type().option(), host.id(),
                 set.repoSizeBytes());
-        expiry.syncExpired(host);
+        try {
+            expiry.syncExpired(host);
+        } catch (RuntimeException e) {
+            // The set is in the repository and announced; expired ones are announced after the next backup.
+            LOG.warnf("cannot tell which base backups of %s expired: %s", host.id(), e.getMessage());
+        }
         return done;
     }
 }
