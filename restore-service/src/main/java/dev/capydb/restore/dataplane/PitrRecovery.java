@@ -158,7 +158,11 @@ public class PitrRecovery {
         }
     }
 
-    /** pgBackRest restores the set: the project's database and the system ones in full, every other one sparse. */
+    /**
+     * pgBackRest restores the set: the project's database and the system ones in full, every other one sparse
+     * ({@link DatabaseSelection}). A database the set lists but holds no files of (dropped while the backup ran) is
+     * refused by pgBackRest before it writes anything: the restore runs again without it.
+     */
     private void restoreSet(DatabaseHost source, String label, Path repoConfig, Path data, Instant target, String database)
             throws RestoreFailure {
         BackupSet set;
@@ -167,24 +171,25 @@ public class PitrRecovery {
         } catch (RuntimeException e) {
             throw new RestoreFailure("cannot read base backup " + label + " of " + source.id() + ": " + e.getMessage());
         }
-        List<String> args = pgBackRest.restoreArgs(repoConfig, source, set, data, target, include(set, database));
-        ToolResult restored = tools.run(asClusterUser(PgBackRest.TOOL, args.toArray(String[]::new))
-                .timeout(config.pitr().recoveryTimeout()).build());
-        if (!restored.succeeded()) {
-            throw new RestoreFailure("cannot restore base backup " + label + ": " + restored.describeFailure("pgbackrest restore"));
+        DatabaseSelection selection = DatabaseSelection.of(set, database);
+        while (true) {
+            List<String> args = pgBackRest.restoreArgs(repoConfig, source, set, data, target, selection.include(),
+                    selection.exclude());
+            ToolResult restored = tools.run(asClusterUser(PgBackRest.TOOL, args.toArray(String[]::new))
+                    .timeout(config.pitr().recoveryTimeout()).build());
+            if (restored.succeeded()) {
+                return;
+            }
+            java.util.Optional<DatabaseSelection> next = selection.withoutMissing(set, database, restored.stderr());
+            if (next.isEmpty()) {
+                throw new RestoreFailure("cannot restore base backup " + label + ": "
+                        + restored.describeFailure("pgbackrest restore"));
+            }
+            LOG.infof("base backup %s holds no files of %s (dropped while it ran): restoring without it", label,
+                    next.get().missing().get(next.get().missing().size() - 1));
+            selection = next.get();
+            emptyDirectory(data);   // pgBackRest restores only into an empty directory
         }
-    }
-
-    /**
-     * The set's databases the project's database at the target may be made of: its own, and any scratch database a
-     * restore ({@code rs_<id>}) or an import ({@code im_<id>}) was loading when the set was taken — one of them may
-     * have been swapped in under the project's name between the set and the target. Scratch databases live only
-     * while their job runs, so this rarely adds anything.
-     */
-    static List<String> include(BackupSet set, String database) {
-        return set.databases().stream()
-                .filter(d -> d.equals(database) || d.matches("(rs|im)_[0-9a-f]{32}"))
-                .toList();
     }
 
     /** Stops whatever cluster runs in {@code dir}, deletes it, then lets its lock go. */
@@ -394,6 +399,14 @@ public class PitrRecovery {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new RestoreFailure("no free port for the scratch cluster");
+        }
+    }
+
+    private static void emptyDirectory(Path dir) throws RestoreFailure {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new RestoreFailure("cannot empty " + dir + ": " + e.getMessage());
         }
     }
 

@@ -153,26 +153,20 @@ public class PgBackRest {
 
     /**
      * The arguments of a restore of {@code set} of the host into {@code pgPath}, recovering to {@code target} and then
-     * promoting. Only the files of {@code include} (databases of the set) and of the system databases are copied; every
-     * other database becomes sparse zero files, so the restore costs what the included databases weigh, not the host.
-     * With nothing to include (the wanted database was created after the set), every user database of the set is
-     * excluded and WAL replay creates the wanted one.
+     * promoting. The files of {@code include} and of the system databases are copied and those of {@code exclude}
+     * become sparse zero files (with includes, every database not named is excluded): a restore costs what the
+     * databases it copies weigh, not the host.
      */
     public List<String> restoreArgs(Path configFile, DatabaseHost host, BackupSet set, Path pgPath, Instant target,
-                                    List<String> include) {
+                                    List<String> include, List<String> exclude) {
         List<String> args = new ArrayList<>(List.of("--config=" + configFile, "--stanza=" + host.id(),
                 "--pg1-path=" + pgPath, "--set=" + set.label(), "--type=time", "--target=" + pgTimestamp(target),
                 "--target-action=promote"));
-        if (!include.isEmpty()) {
-            include.forEach(d -> args.add("--db-include=" + d));
-        } else {
-            set.databases().stream().filter(d -> !SYSTEM_DATABASES.contains(d)).forEach(d -> args.add("--db-exclude=" + d));
-        }
+        include.forEach(d -> args.add("--db-include=" + d));
+        exclude.forEach(d -> args.add("--db-exclude=" + d));
         args.add("restore");
         return args;
     }
-
-    private static final List<String> SYSTEM_DATABASES = List.of("postgres", "template0", "template1");
 
     /** The form recovery_target_time accepts (it refuses ISO 8601's 'T' and 'Z'). */
     public static String pgTimestamp(Instant t) {

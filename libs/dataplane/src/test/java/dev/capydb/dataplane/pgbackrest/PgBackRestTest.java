@@ -49,19 +49,19 @@ class PgBackRestTest {
     void aRestoreCopiesOnlyTheIncludedDatabases() {
         BackupSet set = PgBackRest.parse(INFO).get(1);
         List<String> args = new PgBackRest(null, null, null, null).restoreArgs(Path.of("/s/pgbackrest.conf"), HOST, set,
-                Path.of("/s/data"), Instant.parse("2026-12-07T11:06:16.809667Z"), List.of("proj"));
+                Path.of("/s/data"), Instant.parse("2026-12-07T11:06:16.809667Z"), List.of("proj"), List.of());
         assertEquals(List.of("--config=/s/pgbackrest.conf", "--stanza=local-1", "--pg1-path=/s/data",
                 "--set=20261207-110602F_20261207-110613I", "--type=time", "--target=2026-12-07 11:06:16.809667+00",
                 "--target-action=promote", "--db-include=proj", "restore"), args);
     }
 
     @Test
-    void withNothingToIncludeEveryUserDatabaseOfTheSetIsExcluded() {
+    void excludedDatabasesBecomeExcludeOptions() {
         BackupSet set = PgBackRest.parse(INFO).get(1);
         List<String> args = new PgBackRest(null, null, null, null).restoreArgs(Path.of("/s/pgbackrest.conf"), HOST, set,
-                Path.of("/s/data"), Instant.parse("2026-12-07T11:06:16Z"), List.of());
+                Path.of("/s/data"), Instant.parse("2026-12-07T11:06:16Z"), List.of(), List.of("big", "proj"));
         assertTrue(args.contains("--db-exclude=big") && args.contains("--db-exclude=proj"), args.toString());
-        assertTrue(args.stream().noneMatch(a -> a.equals("--db-exclude=postgres") || a.startsWith("--db-include")), args.toString());
+        assertTrue(args.stream().noneMatch(a -> a.startsWith("--db-include")), args.toString());
     }
 
     @Test
