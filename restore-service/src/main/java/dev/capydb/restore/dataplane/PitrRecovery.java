@@ -340,7 +340,13 @@ public class PitrRecovery {
         if (log.contains("recovery ended before configured recovery target was reached")) {
             return "recovery ended before the target time: the WAL up to it is not archived";
         }
-        return fallback + (log.isBlank() ? "" : "; " + log.lines().filter(l -> l.contains("FATAL")).findFirst().orElse(""));
+        // The scratch directory, and its log with it, is deleted after a failure: keep what says why, here and in ours.
+        String why = String.join(" | ", log.lines().filter(l -> l.matches(".*\\b(PANIC|FATAL|ERROR):.*")).limit(3).toList());
+        if (!log.isBlank()) {
+            LOG.warnf("scratch cluster %s did not start; the end of its log:%n%s", dir,
+                    String.join("\n", log.lines().skip(Math.max(0, log.lines().count() - 30)).toList()));
+        }
+        return fallback + (why.isBlank() ? "" : "; " + why);
     }
 
     private static String log(Path dir) {
