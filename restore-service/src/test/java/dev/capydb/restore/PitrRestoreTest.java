@@ -129,14 +129,32 @@ class PitrRestoreTest {
         }
     }
 
-    /** The database's clock, after it has moved past every commit so far (the target lies strictly between commits). */
+    /**
+     * A target T strictly between commits: the database's clock once it has moved past every commit so far (and
+     * past the base backup's recorded end), and no commit after this returns before the clock has moved past T.
+     */
     private static Instant now(TestProject p) throws Exception {
-        Thread.sleep(1100);
-        try (Connection c = p.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT now()")) {
+        Instant before = dbNow(p);
+        Instant t = awaitClockPast(p, before.isAfter(Instant.now()) ? before : Instant.now());
+        awaitClockPast(p, t);
+        return t;
+    }
+
+    /** Polls the database's clock until it reads later than {@code instant} (bounded: a stuck clock fails the test). */
+    private static Instant awaitClockPast(TestProject p, Instant instant) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Instant now;
+        while (!(now = dbNow(p)).isAfter(instant)) {
+            assertTrue(System.nanoTime() < deadline, "the database clock did not pass " + instant);
+        }
+        return now;
+    }
+
+    private static Instant dbNow(TestProject p) throws Exception {
+        try (Connection c = p.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
             rs.next();
-            Instant t = rs.getTimestamp(1).toInstant();
-            Thread.sleep(1100);
-            return t;
+            return rs.getTimestamp(1).toInstant();
         }
     }
 
