@@ -236,6 +236,25 @@ class PitrRestoreTest {
     }
 
     @Test
+    void aNeighbourVacuumedAfterTheBaseBackupDoesNotStopTheRecovery() throws Exception {
+        TestProject p = projects.withData(4);
+        TestProject neighbour = projects.withData(6);
+        baseBackup();
+        // VACUUM marks the neighbour's page all-visible in a WAL record that names the page without its image: the
+        // selective restore left that page zero-filled, and PostgreSQL refuses such a reference unless told otherwise.
+        try (Connection c = neighbour.connect(); Statement st = c.createStatement()) {
+            st.execute("VACUUM public.orders");
+        }
+        Instant t = now(p);
+        insert(p, 3, 1);
+
+        JsonPath done = RestoreToNewPreviewTest.awaitRestore(p.id(), pitr(p, t, "after-a-neighbour-vacuum"));
+        assertEquals("completed", done.getString("status"), done.prettify());
+        assertEquals(4, orders(RestoreToNewPreviewTest.connect(previewUrl(p, done))));
+        assertEquals(6, orders(neighbour.connect()), "the neighbour untouched");
+    }
+
+    @Test
     void aProjectCreatedAfterTheNewestBaseBackupIsReplayedIntoBeingWhileTheNextBaseBackupRuns() throws Exception {
         baseBackup();
         TestProject p = projects.withData(10);   // not in any backup set: WAL replay creates its database

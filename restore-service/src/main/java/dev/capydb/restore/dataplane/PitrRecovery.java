@@ -136,6 +136,9 @@ public class PitrRecovery {
                 throw new RestoreFailure(recoveryError(dir, started.describeFailure("pg_ctl start")));
             }
             awaitPromotion(cluster, dir);
+            if (base.label() != null) {
+                requireIntact(cluster, dir, database);
+            }
             return cluster;
         } catch (RestoreFailure | RuntimeException e) {
             discard(dir, owner);
@@ -304,6 +307,9 @@ public class PitrRecovery {
                 conf.add("recovery_target_action = 'promote'");
                 write(data.resolve("recovery.signal"), "");
                 Files.deleteIfExists(data.resolve("postmaster.pid"));
+            } else {
+                // The neighbours' databases are zero-filled files: WAL touching them is reported, and judged after.
+                conf.add("ignore_invalid_pages = on");
             }
             Files.writeString(data.resolve("postgresql.auto.conf"), String.join("\n", conf) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE);
@@ -333,6 +339,37 @@ public class PitrRecovery {
             sleep(200);
         }
         throw new RestoreFailure("recovery did not reach the target within " + config.pitr().recoveryTimeout());
+    }
+
+    /**
+     * Fails the restore when WAL replay referenced pages of {@code database} (or of the shared catalogs) that the
+     * restored files did not hold; such references in the neighbours' zero-filled databases are expected and ignored.
+     */
+    private void requireIntact(Cluster cluster, Path dir, String database) throws RestoreFailure {
+        InvalidPages pages = InvalidPages.in(log(dir));
+        if (pages.lines().isEmpty()) {
+            return;
+        }
+        long oid = -1;
+        try (Connection c = cluster.host().maintenanceConnection();
+             java.sql.PreparedStatement st = c.prepareStatement("SELECT oid FROM pg_catalog.pg_database WHERE datname = ?")) {
+            st.setString(1, database);
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    oid = rs.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            throw new RestoreFailure("cannot check the recovered copy: " + e.getMessage());
+        }
+        if (pages.touch(oid)) {
+            LOG.warnf("scratch cluster %s: WAL referenced pages its files did not hold:%n%s", dir,
+                    String.join("\n", pages.lines()));
+            throw new RestoreFailure("WAL replay referenced pages of the project's database that the base backup "
+                    + "does not hold: the recovered copy would be incomplete");
+        }
+        LOG.infof("scratch cluster %s: %d page reference(s) into other projects' databases, left out by design, ignored",
+                dir, pages.lines().size());
     }
 
     private static String recoveryError(Path dir, String fallback) {
