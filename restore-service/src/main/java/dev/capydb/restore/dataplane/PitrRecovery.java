@@ -15,6 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -346,13 +348,18 @@ public class PitrRecovery {
      * restored files did not hold; such references in the neighbours' zero-filled databases are expected and ignored.
      */
     private void requireIntact(Cluster cluster, Path dir, String database) throws RestoreFailure {
-        InvalidPages pages = InvalidPages.in(log(dir));
-        if (pages.lines().isEmpty()) {
+        InvalidPages pages;
+        try (Stream<String> log = Files.lines(dir.resolve("recovery.log"))) {
+            pages = InvalidPages.in(log);
+        } catch (IOException | UncheckedIOException e) {
+            throw new RestoreFailure("cannot read the scratch cluster's log: " + e.getMessage());
+        }
+        if (pages.count() == 0) {
             return;
         }
         long oid = -1;
         try (Connection c = cluster.host().maintenanceConnection();
-             java.sql.PreparedStatement st = c.prepareStatement("SELECT oid FROM pg_catalog.pg_database WHERE datname = ?")) {
+             PreparedStatement st = c.prepareStatement("SELECT oid FROM pg_catalog.pg_database WHERE datname = ?")) {
             st.setString(1, database);
             try (ResultSet rs = st.executeQuery()) {
                 if (rs.next()) {
@@ -363,13 +370,13 @@ public class PitrRecovery {
             throw new RestoreFailure("cannot check the recovered copy: " + e.getMessage());
         }
         if (pages.touch(oid)) {
-            LOG.warnf("scratch cluster %s: WAL referenced pages its files did not hold:%n%s", dir,
-                    String.join("\n", pages.lines()));
+            LOG.warnf("scratch cluster %s: WAL referenced %d page(s) its files did not hold; the first:%n%s", dir,
+                    pages.count(), String.join("\n", pages.lines()));
             throw new RestoreFailure("WAL replay referenced pages of the project's database that the base backup "
                     + "does not hold: the recovered copy would be incomplete");
         }
         LOG.infof("scratch cluster %s: %d page reference(s) into other projects' databases, left out by design, ignored",
-                dir, pages.lines().size());
+                dir, pages.count());
     }
 
     private static String recoveryError(Path dir, String fallback) {

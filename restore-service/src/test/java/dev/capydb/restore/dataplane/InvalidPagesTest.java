@@ -18,7 +18,7 @@ class InvalidPagesTest {
 
     @Test
     void pagesMissingFromNeighboursDoNotTouchTheProject() {
-        InvalidPages pages = InvalidPages.in(LOG);
+        InvalidPages pages = InvalidPages.in(LOG.lines());
         assertEquals(2, pages.lines().size());
         assertTrue(pages.touch(16397));
         assertTrue(pages.touch(16400), "a database in a tablespace is named by its oid too");
@@ -27,14 +27,14 @@ class InvalidPagesTest {
 
     @Test
     void aPageMissingFromTheSharedCatalogsTouchesEveryDatabase() {
-        InvalidPages pages = InvalidPages.in("WARNING:  page 1 of relation global/1262 is uninitialized\n");
+        InvalidPages pages = InvalidPages.in("WARNING:  page 1 of relation global/1262 is uninitialized\n".lines());
         assertTrue(pages.sharedCatalogs());
         assertTrue(pages.touch(16384));
     }
 
     @Test
     void aCleanRecoveryReportsNothing() {
-        InvalidPages pages = InvalidPages.in("LOG:  database system is ready to accept connections\n");
+        InvalidPages pages = InvalidPages.in("LOG:  database system is ready to accept connections\n".lines());
         assertTrue(pages.lines().isEmpty());
         assertFalse(pages.touch(16384));
     }
