@@ -1,6 +1,7 @@
 package dev.capydb.e2e;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -122,6 +123,32 @@ class InfrastructureFaultsIT {
             assertEquals("completed", ended.getString("status"), ended.prettify());
         }
         assertEquals(before, after, "production keeps its rows");
+    }
+
+    /**
+     * With object storage down the archiving host's WAL waits, and its archiver keeps trying. DROP DATABASE waits
+     * for every process to answer a signal barrier, the archiver included, which it cannot do while inside its
+     * archive command: a push that retried for minutes made every drop on the host (a failed restore's preview, a
+     * scratch database) hang just as long. The statement timeout only tells a hang from a drop.
+     */
+    @Test
+    void aDatabaseOnTheArchivingHostDropsWhileTheObjectStoreIsDown() throws Exception {
+        String database = "faults_drop_" + Long.toHexString(System.nanoTime());
+        String admin = Jobs.hostAdminUrl();
+        StackControl.crash("s3proxy");
+        try {
+            Stack.psql(admin, "CREATE DATABASE " + database);
+            Stack.psql(admin, "SELECT pg_switch_wal()");
+            await("the archiver pushing a segment to the stopped store").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> Stack.psql(admin,
+                            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'archiver'"
+                                    + " AND wait_event = 'ArchiveCommand'").equals("1"));
+            Stack.psql(admin + "?options=-c%20statement_timeout%3D30s", "DROP DATABASE " + database + " WITH (FORCE)");
+        } finally {
+            StackControl.up();
+        }
+        System.out.printf("faults: s3_down drop_database=done%n");
+        assertFalse(databaseExists(database));
     }
 
     @Test

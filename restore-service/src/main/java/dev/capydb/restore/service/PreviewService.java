@@ -234,9 +234,14 @@ public class PreviewService {
 
     /** Marks the preview with {@code status} after dropping its database (failed previews keep their row). */
     public void drop(Preview preview, PreviewStatus status, EventType event) {
+        // The host's DROP (idempotent) runs before, not inside, the control-plane transaction: a host that is slow to
+        // drop must not hold the row lock nor outlive the transaction timeout, which would lose the bookkeeping.
+        dropDatabase(preview);
         QuarkusTransaction.requiringNew().run(() -> {
             Preview p = Preview.findById(preview.id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-            dropDatabase(p);
+            if (p.status == status) {
+                return;
+            }
             p.status = p.status.moveTo(status);
             p.updatedAt = Instant.now();
             if (event != null) {
