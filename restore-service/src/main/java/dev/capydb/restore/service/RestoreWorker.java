@@ -278,19 +278,32 @@ public class RestoreWorker {
         }
         PitrWindow.BaseBackupRef base = pitrWindow.baseBackupBefore(host.id(), x.restoreTime).orElseThrow(() ->
                 new RestoreFailure("no base backup of " + host.id() + " ended before " + x.restoreTime));
+        PitrSteps steps = new PitrSteps();
         try (PitrSlots.Slot slot = slots.acquire(host.id(), () -> phase(x.id, "queued"),
                 config.pitr().recoveryTimeout())) {
+            steps.ended("slot");
             phase(x.id, "fetching");
             try {
                 pitrWindow.archiveUpToNow(host, java.time.Duration.ofMinutes(2));
             } catch (SQLException e) {
                 throw new RestoreFailure("the WAL up to the target could not be archived: " + e.getMessage());
             }
+            steps.ended("archive");
+            ToolResult loaded;
             try (PitrRecovery.Cluster cluster = recovery.recover(host, base, x.restoreTime, project.databaseName(),
-                    () -> phase(x.id, "replaying_wal"))) {
+                    () -> {
+                        steps.ended("restore_files");
+                        phase(x.id, "replaying_wal");
+                    })) {
+                steps.ended("replay");
                 phase(x.id, "loading");
-                return loader.loadFromCluster(cluster.host(), project.databaseName(), host, database, owner, bytes);
+                loaded = loader.loadFromCluster(cluster.host(), project.databaseName(), host, database, owner, bytes);
+                steps.ended("dump_load");
             }
+            steps.ended("cleanup");
+            return loaded;
+        } finally {
+            LOG.infof("restore %s to point in time %s: %s", x.id, x.restoreTime, steps);
         }
     }
 
