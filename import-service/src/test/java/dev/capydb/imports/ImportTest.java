@@ -1,6 +1,7 @@
 package dev.capydb.imports;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -133,6 +134,20 @@ class ImportTest {
         assertEquals(List.of("items:" + p.database()), Sources.tables(p.connect()));
         // ANALYZE ran: the planner has statistics for the freshly loaded table.
         assertTrue(Sources.count(p.connect(), "SELECT count(*) FROM pg_stats WHERE tablename = 'items'") > 0);
+    }
+
+    @Test
+    void anEmptyOrOverlongIdempotencyKeyIsRefusedAndStartsNothing() throws Exception {
+        TestProject p = sources.emptyProject();
+        Source s = sources.create(10);
+        for (String key : List.of("", "k".repeat(201))) {
+            given().auth().oauth2(TestTokens.bob()).contentType("application/json").header("Idempotency-Key", key)
+                    .body(Map.of("source_url", s.url())).post("/v1/projects/{p}/imports", p.id()).then()
+                    .statusCode(422).body("code", equalTo("validation_failed"))
+                    .body("errors[0].field", equalTo("Idempotency-Key"));
+        }
+        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/imports", p.id()).then().statusCode(200)
+                .body("items", empty());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.capydb.backup.rest.BackupDtos.CreateBackup;
 import dev.capydb.backup.service.BackupService;
 import dev.capydb.backup.service.BackupWorker;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.jobs.Idempotency;
 import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
@@ -74,8 +75,7 @@ public class BackupResource {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
         String label = body == null ? null : body.label();
         BackupService.validateLabel(label);
-        Validation.start().check(idempotencyKey == null || (idempotencyKey.length() >= 1 && idempotencyKey.length() <= 200),
-                "Idempotency-Key", "must be 1-200 characters").orThrow();
+        Validation.start().check(Idempotency.validKey(idempotencyKey), "Idempotency-Key", Idempotency.KEY_RULE).orThrow();
         project = busy.requireActive(project, "back it up once that finishes");
         var requested = service.request(new BackupService.Request(project, label, BackupKind.MANUAL,
                 body != null && Boolean.TRUE.equals(body.verify()), null, idempotencyKey, null,

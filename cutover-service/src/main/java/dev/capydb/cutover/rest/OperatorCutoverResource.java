@@ -116,7 +116,7 @@ public class OperatorCutoverResource {
             + "`preview_expired`: it expired; "
             + "`project_deleted`: the project was deleted; "
             + "`project_busy`: the project is not active or another cutover of it runs")
-    @APIResponse(responseCode = "422", description = "`validation_failed`: Idempotency-Key (at most 200 characters); "
+    @APIResponse(responseCode = "422", description = "`validation_failed`: Idempotency-Key (1-200 characters); "
             + "`ticket_ref_required`: the request has no external_ticket_ref")
     public Response execute(@PathParam("requestId") UUID requestId,
                             @HeaderParam("Idempotency-Key") String idempotencyKey) {

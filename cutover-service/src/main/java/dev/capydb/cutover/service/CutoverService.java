@@ -4,6 +4,7 @@ import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Problem;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.jobs.Idempotency;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
@@ -194,8 +195,7 @@ public class CutoverService {
      */
     @Transactional
     public CutoverRequest execute(UUID requestId, String operator, String idempotencyKey) {
-        Validation.start().check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key",
-                "must be at most 200 characters").orThrow();
+        Validation.start().check(Idempotency.validKey(idempotencyKey), "Idempotency-Key", Idempotency.KEY_RULE).orThrow();
         CutoverRequest r = lockedOrNotFound(requestId);
         if (idempotencyKey != null && idempotencyKey.equals(r.executeIdempotencyKey)) {
             // The same execute, retried (a lost response): the saga already runs, answer with where it stands.

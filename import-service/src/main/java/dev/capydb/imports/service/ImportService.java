@@ -73,7 +73,7 @@ public class ImportService {
     private ImportJob validateAndInsert(ProjectView project, Principal caller, Request r, String idempotencyKey) {
         Validation.start()
                 .check((r.sourceUrl() == null) != (r.uploadId() == null), "source", "give exactly one of source_url, upload_id")
-                .check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key", "must be at most 200 characters")
+                .check(Idempotency.validKey(idempotencyKey), "Idempotency-Key", Idempotency.KEY_RULE)
                 .orThrow();
         ImportJob x = new ImportJob();
         x.id = UUID.randomUUID();

@@ -71,7 +71,7 @@ public class RestoreService {
                 .check(TARGETS.contains(target), "target_kind", "must be new_preview, preview or project")
                 .check(!"preview".equals(target) || r.previewId() != null, "preview_id", "is required for target_kind preview")
                 .check(r.restoreTime() == null || parses(r.restoreTime()), "restore_time", "must be an RFC 3339 time")
-                .check(idempotencyKey == null || idempotencyKey.length() <= 200, "Idempotency-Key", "must be at most 200 characters")
+                .check(Idempotency.validKey(idempotencyKey), "Idempotency-Key", Idempotency.KEY_RULE)
                 .orThrow();
         if ("new_preview".equals(target)) {
             previews.validate(r.previewName(), r.ttlHours());

@@ -12,7 +12,18 @@ import java.util.function.Supplier;
  */
 public final class Idempotency {
 
+    /** Longest key accepted; an empty one is refused too, as it names nothing to repeat. */
+    public static final int MAX_KEY_LENGTH = 200;
+
+    /** What {@link #validKey} requires, for the {@code validation_failed} detail. */
+    public static final String KEY_RULE = "must be 1-" + MAX_KEY_LENGTH + " characters";
+
     private Idempotency() {
+    }
+
+    /** Whether {@code key} (the header's value, null when absent) is one this API accepts. */
+    public static boolean validKey(String key) {
+        return key == null || (!key.isEmpty() && key.length() <= MAX_KEY_LENGTH);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.capydb.chassis.openapi;
 
 import dev.capydb.chassis.errors.Problem;
+import dev.capydb.chassis.jobs.Idempotency;
 import dev.capydb.chassis.paging.Cursor;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import java.math.BigDecimal;
@@ -164,7 +165,7 @@ public class ContractFilter implements OASFilter {
                 case IDEMPOTENCY_KEY -> {
                     p.description("A key of your choosing for this job start: a retry with the same key answers the"
                             + " job the first call started instead of starting another");
-                    p.getSchema().maxLength(200);
+                    p.getSchema().minLength(1).maxLength(Idempotency.MAX_KEY_LENGTH);
                 }
                 default -> {
                 }
