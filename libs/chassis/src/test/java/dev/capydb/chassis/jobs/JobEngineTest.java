@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
@@ -76,10 +77,10 @@ class JobEngineTest {
         JobEngine engine = new JobEngine("engine-test-reap", leases, 1, Duration.ofSeconds(30), handler);
         try {
             // A re-queue joins the caller's transaction: rolled back with it, the job is still running.
-            QuarkusTransaction.requiringNew().run(() -> {
+            assertThrows(RuntimeException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
                 assertTrue(leases.requeue(dead, null));
-                QuarkusTransaction.setRollbackOnly();
-            });
+                throw new IllegalStateException("the caller's transaction fails");
+            }));
             assertEquals("RUNNING", row(dead).get("status"));
             engine.reap();
             assertEquals(List.of(dead), handler.expired);
