@@ -229,7 +229,7 @@ class BackupLifecycleTest {
                 backups.persist(b);
             });
         }
-        worker.reapExpiredLeases();
+        worker.engine().reap();
         Backup failed = QuarkusTransaction.requiringNew().call(() -> backups.findById(exhausted));
         assertEquals(BackupStatus.FAILED, failed.status);
         assertTrue(failed.error.contains("stopped 3 times"), failed.error);

@@ -197,7 +197,7 @@ class AcceptedUploadTest {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("UPDATE import_job SET lease_until = now() - interval '1 minute' WHERE id = '" + running + "'");
         }
-        worker.reapExpiredLeases();
+        worker.engine().reap();
         assertEquals("failed", Sources.await(p, running.toString()).getString("status"));
         assertFalse(exists(running));
         accepted.delete(AcceptedDumps.keyFor(orphan));
@@ -214,7 +214,7 @@ class AcceptedUploadTest {
                     + "phase, created_at) VALUES ('" + id + "', '" + p.id() + "', 'acme', 'upload', 'early.sql', '"
                     + uploadId + "', false, 'PENDING', 'queued', now())");
         }
-        worker.wake();
+        worker.engine().wake();
         JsonPath done = Sources.await(p, id.toString());
         assertEquals("completed", done.getString("status"), done.prettify());
         assertEquals(List.of("early_rows:" + p.database()), Sources.tables(p.connect()));

@@ -308,7 +308,7 @@ class ImportTest {
         TestProject p = projects.withData(1);
         UUID loading = deadImport(p, "loading", true);
         UUID swapped = deadImport(p, "swapping", false);
-        worker.reapExpiredLeases();
+        worker.engine().reap();
         JsonPath a = Sources.await(p, loading.toString());
         assertEquals("failed", a.getString("status"));
         assertTrue(a.getString("error").contains("nothing was changed"));

@@ -282,7 +282,7 @@ class OverwriteTest {
         UUID loading = deadOverwrite(p, "loading", true);
         // Died right after the swap committed: the scratch database is gone (another project: one overwrite at a time).
         UUID swapped = deadOverwrite(projects.withData(1), "swapping", false);
-        worker.reapExpiredLeases();
+        worker.engine().reap();
         Restore a = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(loading));
         assertEquals(RestoreStatus.FAILED, a.status);
         assertFalse(provisioner.exists(p.host(), a.scratchDatabase));

@@ -82,7 +82,7 @@ public class BackupResource {
                 caller.principal().subject()));
         Backup b = requested.job();
         if (requested.created()) {
-            worker.wake();
+            worker.engine().wake();
         }
         return Response.accepted(BackupBody.of(b))
                 // A relative Location: the client follows it through the gateway, not to this service.

@@ -10,6 +10,7 @@ import dev.capydb.backup.repository.BackupStatus;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.jobs.Idempotency;
+import dev.capydb.chassis.jobs.JobError;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectView;
@@ -125,7 +126,7 @@ public class BackupService {
                 return;
             }
             b.status = b.status.moveTo(BackupStatus.FAILED);
-            b.error = error.length() > 2000 ? error.substring(0, 2000) : error;
+            b.error = JobError.bounded(error);
             b.completedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             b.leaseUntil = null;
             events.finished(b);

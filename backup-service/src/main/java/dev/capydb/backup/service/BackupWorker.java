@@ -10,8 +10,9 @@ import dev.capydb.backup.messaging.BackupEvents;
 import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupRepository;
 import dev.capydb.backup.repository.BackupStatus;
+import dev.capydb.chassis.jobs.JobEngine;
+import dev.capydb.chassis.jobs.JobHandler;
 import dev.capydb.chassis.jobs.JobLeases;
-import dev.capydb.chassis.jobs.JobRunner;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.observability.JobPhases;
@@ -24,8 +25,9 @@ import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.dataplane.StorageConfig;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -41,12 +43,11 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Runs pending backups: claims them with {@code FOR UPDATE SKIP LOCKED} (so any number of replicas share the
- * work), keeps a lease alive while running, and re-queues the backups of workers whose lease ran out (backups are
- * safe to re-run) until their attempts are used up.
+ * Runs pending backups on the {@link JobEngine}, and re-queues the backups of workers whose lease ran out (backups
+ * are safe to re-run) until their attempts are used up.
  */
 @ApplicationScoped
-public class BackupWorker {
+public class BackupWorker implements JobHandler {
 
     private static final Logger LOG = Logger.getLogger(BackupWorker.class);
 
@@ -62,7 +63,7 @@ public class BackupWorker {
     private final BackupEvents events;
     private final BackupConfig config;
     private final JobLeases leases;
-    private final JobRunner runner;
+    private final JobEngine engine;
 
     public BackupWorker(BackupRepository backups, BackupService service, ProjectLookup projects, HostRegistry hosts,
                         ProjectLocks locks, ProjectDumper dumper, BackupVerifier verifier, ObjectStore store,
@@ -79,8 +80,11 @@ public class BackupWorker {
         this.events = events;
         this.config = config;
         this.leases = new JobLeases(dataSource, "backup");
-        this.runner = new JobRunner("backup", leases, config.workers(), config.lease(), this::run,
-                id -> service.fail(id, "internal error while running the backup; see the service log"));
+        this.engine = new JobEngine("backup", leases, config.workers(), config.lease(), this);
+    }
+
+    void start(@Observes StartupEvent start, Scheduler scheduler) {
+        engine.start(scheduler);
     }
 
     /** Drops verification databases left by a worker that died mid-verification (not those of live workers). */
@@ -115,43 +119,30 @@ public class BackupWorker {
         return leases.isLive(UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5")));
     }
 
-    /** Claims new work now rather than at the next tick (called after a backup is requested on this replica). */
-    public void wake() {
-        runner.wake();
+    /** What runs the backups: {@code wake()} it once one was requested on this replica. */
+    public JobEngine engine() {
+        return engine;
     }
 
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
-    void poll() {
-        runner.poll();
-    }
-
-    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void heartbeat() {
-        runner.heartbeat();
-    }
-
-    /** Re-queues (or, out of attempts, fails) backups whose worker stopped renewing its lease. */
-    @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    public void reapExpiredLeases() {
-        for (UUID deadId : leases.expired()) {
-            Backup b = QuarkusTransaction.requiringNew().call(() -> backups.findById(deadId));
-            if (b.attempt < config.maxAttempts()) {
-                LOG.warnf("backup %s: worker %s stopped (lease expired); running it again", b.id, b.worker);
-                QuarkusTransaction.requiringNew().run(() -> {
-                    Backup row = backups.findById(b.id);
-                    if (row.status == BackupStatus.RUNNING) {
-                        row.status = row.status.moveTo(BackupStatus.PENDING);
-                        row.leaseUntil = null;
-                        row.worker = null;
-                    }
-                });
-            } else {
-                service.fail(b.id, "the worker running this backup stopped " + b.attempt + " times; giving up");
-            }
+    /** Re-queues (or, out of attempts, fails) a backup whose worker stopped renewing its lease. */
+    @Override
+    public void leaseExpired(UUID id) {
+        Backup b = QuarkusTransaction.requiringNew().call(() -> backups.findById(id));
+        if (b.attempt < config.maxAttempts()) {
+            LOG.warnf("backup %s: worker %s stopped (lease expired); running it again", b.id, b.worker);
+            leases.requeue(id, null);
+        } else {
+            service.fail(b.id, "the worker running this backup stopped " + b.attempt + " times; giving up");
         }
     }
 
-    void run(UUID id) {
+    @Override
+    public void crashed(UUID id, Throwable e) {
+        service.fail(id, "internal error while running the backup; see the service log");
+    }
+
+    @Override
+    public void run(UUID id) {
         JobPhases phases = JobPhases.start("backup");
         Backup b = QuarkusTransaction.requiringNew().call(() -> backups.findById(id));
         Optional<ProjectView> project = projects.find(b.projectId).filter(p -> !p.isDeleted());
@@ -182,7 +173,7 @@ public class BackupWorker {
             if (b.createdAt.plus(config.busyGiveUp()).isBefore(Instant.now())) {
                 service.fail(id, "project_busy: another operation held the project for over " + config.busyGiveUp());
             } else {
-                requeue(id, Instant.now().plus(config.busyRetry()));
+                leases.requeue(id, Instant.now().plus(config.busyRetry()));
             }
         } catch (BackupFailure e) {
             service.fail(id, e.getMessage());
@@ -215,17 +206,7 @@ public class BackupWorker {
         });
     }
 
-    private void requeue(UUID id, Instant notBefore) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            Backup b = backups.findById(id);
-            b.status = b.status.moveTo(BackupStatus.PENDING);
-            b.notBefore = notBefore;
-            b.leaseUntil = null;
-            b.worker = null;
-        });
-    }
-
-    void onShutdown(@Observes io.quarkus.runtime.ShutdownEvent event) {
-        runner.stop();
+    void onShutdown(@Observes ShutdownEvent event) {
+        engine.stop();
     }
 }

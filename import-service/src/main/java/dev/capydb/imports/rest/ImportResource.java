@@ -144,7 +144,7 @@ public class ImportResource {
                 Boolean.TRUE.equals(b.recreate()) ? ProjectAction.DESTROY : ProjectAction.OPERATE);
         ImportJob x = imports.request(project, caller.principal(),
                 new ImportService.Request(b.sourceUrl(), b.uploadId(), b.recreate()), idempotencyKey);
-        worker.wake();
+        worker.engine().wake();
         return Response.accepted(ImportBody.of(x)).header("Location", "/v1/projects/" + projectId + "/imports/" + x.id)
                 .build();
     }

@@ -4,6 +4,7 @@ import dev.capydb.chassis.crypto.SecretBox;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.jobs.Idempotency;
+import dev.capydb.chassis.jobs.JobError;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
@@ -169,7 +170,7 @@ public class ImportService {
                 return;
             }
             x.status = x.status.moveTo(ImportStatus.FAILED);
-            x.error = error.length() > 2000 ? error.substring(0, 2000) : error;
+            x.error = JobError.bounded(error);
             x.completedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             x.leaseUntil = null;
             x.sourceUrlSealed = null;

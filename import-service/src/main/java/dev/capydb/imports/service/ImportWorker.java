@@ -1,8 +1,9 @@
 package dev.capydb.imports.service;
 
 import dev.capydb.chassis.errors.ApiException;
+import dev.capydb.chassis.jobs.JobEngine;
+import dev.capydb.chassis.jobs.JobHandler;
 import dev.capydb.chassis.jobs.JobLeases;
-import dev.capydb.chassis.jobs.JobRunner;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseHost;
@@ -28,7 +29,9 @@ import dev.capydb.imports.repository.ImportStatus;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -44,14 +47,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Runs pending imports under the exclusive project lock. The source gate and the checks run again first (the
- * source may have drifted since preflight, or its DNS changed). {@code recreate} loads into a scratch database and
- * swaps it in; otherwise the load goes into the project's database in one transaction. Either way a failure leaves
- * production as it was. An uploaded dump is read from the copy frozen when the import was accepted, deleted once
- * the import ended. Imports are never re-run after a worker dies.
+ * Runs pending imports on the {@link JobEngine}, under the exclusive project lock. The source gate and the checks
+ * run again first (the source may have drifted since preflight, or its DNS changed). {@code recreate} loads into a
+ * scratch database and swaps it in; otherwise the load goes into the project's database in one transaction. Either
+ * way a failure leaves production as it was. An uploaded dump is read from the copy frozen when the import was
+ * accepted, deleted once the import ended. Imports are never re-run after a worker dies.
  */
 @ApplicationScoped
-public class ImportWorker {
+public class ImportWorker implements JobHandler {
 
     private static final Logger LOG = Logger.getLogger(ImportWorker.class);
 
@@ -70,7 +73,7 @@ public class ImportWorker {
     private final AgroalDataSource dataSource;
     private final ImportConfig config;
     private final JobLeases leases;
-    private final JobRunner runner;
+    private final JobEngine engine;
 
     public ImportWorker(ImportService imports, SourceGate gate, Preflight preflight, SourceInspector inspector,
                         DumpLoader loader, UploadedDumps dumps, AcceptedDumps accepted, HostRegistry hosts,
@@ -91,23 +94,16 @@ public class ImportWorker {
         this.dataSource = dataSource;
         this.config = config;
         this.leases = new JobLeases(dataSource, "import_job");
-        this.runner = new JobRunner("import", leases, config.workers(), config.lease(), this::run,
-                id -> imports.fail(id, "internal error while running the import; see the service log; nothing was changed"));
+        this.engine = new JobEngine("import", leases, config.workers(), config.lease(), this);
     }
 
-    /** Claims new work now rather than at the next tick. */
-    public void wake() {
-        runner.wake();
+    void start(@Observes StartupEvent start, Scheduler scheduler) {
+        engine.start(scheduler);
     }
 
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
-    void poll() {
-        runner.poll();
-    }
-
-    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void heartbeat() {
-        runner.heartbeat();
+    /** What runs the imports: {@code wake()} it once one was requested on this replica. */
+    public JobEngine engine() {
+        return engine;
     }
 
     /**
@@ -115,35 +111,38 @@ public class ImportWorker {
      * swap phase began, the swap committed (completed); otherwise production was not touched (drop it, fail). A
      * load into the existing database died with its transaction, which rolled back.
      */
-    @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    public void reapExpiredLeases() {
-        for (UUID id : leases.expired()) {
-            ImportJob x = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findById(id));
-            ProjectView project = projects.find(x.projectId).orElse(null);
-            if (project == null) {
-                imports.fail(id, "the worker running this import stopped; the project is gone");
-                discardCopy(x);
-                continue;
-            }
-            DatabaseHost host = hosts.host(project.hostId());
-            boolean scratchExists;
-            try {
-                scratchExists = x.scratchDatabase != null && provisioner.exists(host, x.scratchDatabase);
-            } catch (SQLException e) {
-                LOG.warnf("import %s: host unreachable, deciding its outcome later: %s", id, e.getMessage());
-                continue;
-            }
-            if ("swapping".equals(x.phase) && !scratchExists) {
-                imports.complete(id, 0, () -> retire(x, project, retiredName(project, id)));
-                discardCopy(x);
-                continue;
-            }
-            if (scratchExists) {
-                dropQuietly(host, x.scratchDatabase);
-            }
-            imports.fail(id, "the worker running this import stopped before it finished; nothing was changed");
+    @Override
+    public void leaseExpired(UUID id) {
+        ImportJob x = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findById(id));
+        ProjectView project = projects.find(x.projectId).orElse(null);
+        if (project == null) {
+            imports.fail(id, "the worker running this import stopped; the project is gone");
             discardCopy(x);
+            return;
         }
+        DatabaseHost host = hosts.host(project.hostId());
+        boolean scratchExists;
+        try {
+            scratchExists = x.scratchDatabase != null && provisioner.exists(host, x.scratchDatabase);
+        } catch (SQLException e) {
+            LOG.warnf("import %s: host unreachable, deciding its outcome later: %s", id, e.getMessage());
+            return;
+        }
+        if ("swapping".equals(x.phase) && !scratchExists) {
+            imports.complete(id, 0, () -> retire(x, project, retiredName(project, id)));
+            discardCopy(x);
+            return;
+        }
+        if (scratchExists) {
+            dropQuietly(host, x.scratchDatabase);
+        }
+        imports.fail(id, "the worker running this import stopped before it finished; nothing was changed");
+        discardCopy(x);
+    }
+
+    @Override
+    public void crashed(UUID id, Throwable e) {
+        imports.fail(id, "internal error while running the import; see the service log; nothing was changed");
     }
 
     /**
@@ -178,7 +177,8 @@ public class ImportWorker {
     private record Plan(DumpLoader.SqlSource source, List<String> extensions) {
     }
 
-    void run(UUID id) {
+    @Override
+    public void run(UUID id) {
         ImportJob x = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findById(id));
         try {
             load(x);
@@ -354,6 +354,6 @@ public class ImportWorker {
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
-        runner.stop();
+        engine.stop();
     }
 }

@@ -78,7 +78,7 @@ public class CutoverConsumer {
             }
         });
         if (queued) {
-            worker.wake();
+            worker.engine().wake();
         }
     }
 }

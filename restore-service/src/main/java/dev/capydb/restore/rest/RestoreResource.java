@@ -72,7 +72,7 @@ public class RestoreResource {
         Restore r = restores.request(project, caller.principal(), new RestoreService.Request(b.backupKey(),
                 b.restoreTime(), b.restorePointId(), b.targetKind(), b.previewId(), b.previewName(), b.ttlHours(),
                 b.confirmProjectOverwrite()), idempotencyKey);
-        worker.wake();
+        worker.engine().wake();
         // A relative Location: the client follows it through the gateway, not to this service.
         return Response.accepted(RestoreBody.of(r)).header("Location", "/v1/projects/" + projectId + "/restores/" + r.id)
                 .build();

@@ -1,7 +1,8 @@
 package dev.capydb.restore.service;
 
+import dev.capydb.chassis.jobs.JobEngine;
+import dev.capydb.chassis.jobs.JobHandler;
 import dev.capydb.chassis.jobs.JobLeases;
-import dev.capydb.chassis.jobs.JobRunner;
 import dev.capydb.chassis.observability.JobPhases;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
@@ -26,6 +27,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -47,13 +49,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Runs pending restores. Restoring into a new preview touches nothing that existed: the preview's database is
- * created, loaded from the backup as the preview's own role, and marked ready; any failure drops it again. A new
- * preview whose worker died is simply started over, once. Overwrites (an existing preview, production) load into
- * a scratch database and swap it in at the end; they are never re-run.
+ * Runs pending restores on the {@link JobEngine}. Restoring into a new preview touches nothing that existed: the
+ * preview's database is created, loaded from the backup as the preview's own role, and marked ready; any failure
+ * drops it again. A new preview whose worker died is simply started over, once. Overwrites (an existing preview,
+ * production) load into a scratch database and swap it in at the end; they are never re-run.
  */
 @ApplicationScoped
-public class RestoreWorker {
+public class RestoreWorker implements JobHandler {
 
     private static final Logger LOG = Logger.getLogger(RestoreWorker.class);
     private static final int NEW_PREVIEW_ATTEMPTS = 2;
@@ -76,7 +78,7 @@ public class RestoreWorker {
     private final dev.capydb.dataplane.DatabaseProvisioner provisioner;
     private final AgroalDataSource dataSource;
     private final JobLeases leases;
-    private final JobRunner runner;
+    private final JobEngine engine;
     private final PitrWindow pitrWindow;
     private final PitrRecovery recovery;
     private final PitrSlots slots;
@@ -100,45 +102,39 @@ public class RestoreWorker {
         this.events = events;
         this.config = config;
         this.leases = new JobLeases(dataSource, "restore");
-        this.runner = new JobRunner("restore", leases, config.workers(), config.lease(), this::run,
-                id -> failAndDropPreview(id, "internal error while running the restore; see the service log"));
+        this.engine = new JobEngine("restore", leases, config.workers(), config.lease(), this);
     }
 
-    /** Claims new work now rather than at the next tick. */
-    public void wake() {
-        runner.wake();
+    void start(@Observes StartupEvent start, Scheduler scheduler) {
+        engine.start(scheduler);
     }
 
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
-    void poll() {
-        runner.poll();
-    }
-
-    @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void heartbeat() {
-        runner.heartbeat();
+    /** What runs the restores: {@code wake()} it once one was requested on this replica. */
+    public JobEngine engine() {
+        return engine;
     }
 
     /** A new-preview restore whose worker died starts over once; anything else fails (its target is intact). */
-    @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    public void reapExpiredLeases() {
-        for (UUID id : leases.expired()) {
-            Restore x = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(id));
-            if ("new_preview".equals(x.targetKind) && x.attempt < NEW_PREVIEW_ATTEMPTS) {
-                LOG.warnf("restore %s: worker %s stopped; starting the new preview over", id, x.worker);
-                QuarkusTransaction.requiringNew().run(() -> {
-                    Restore row = Restore.findById(id);
-                    row.status = row.status.moveTo(RestoreStatus.PENDING);
-                    row.phase = "queued";
-                    row.leaseUntil = null;
-                    row.worker = null;
-                });
-            } else if (!"new_preview".equals(x.targetKind)) {
-                reconcileOverwrite(x);
-            } else {
-                failAndDropPreview(id, "the worker running this restore stopped; the target was not changed");
-            }
+    @Override
+    public void leaseExpired(UUID id) {
+        Restore x = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(id));
+        if ("new_preview".equals(x.targetKind) && x.attempt < NEW_PREVIEW_ATTEMPTS) {
+            LOG.warnf("restore %s: worker %s stopped; starting the new preview over", id, x.worker);
+            QuarkusTransaction.requiringNew().run(() -> {
+                if (leases.requeue(id, null)) {
+                    Restore.<Restore>findById(id).phase = "queued";
+                }
+            });
+        } else if (!"new_preview".equals(x.targetKind)) {
+            reconcileOverwrite(x);
+        } else {
+            failAndDropPreview(id, "the worker running this restore stopped; the target was not changed");
         }
+    }
+
+    @Override
+    public void crashed(UUID id, Throwable e) {
+        failAndDropPreview(id, "internal error while running the restore; see the service log");
     }
 
     /**
@@ -170,7 +166,8 @@ public class RestoreWorker {
         restores.fail(x.id, "the worker running this restore stopped before the swap; the target was not changed");
     }
 
-    void run(UUID id) {
+    @Override
+    public void run(UUID id) {
         Restore x = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(id));
         if ("new_preview".equals(x.targetKind)) {
             runNewPreview(id, x);
@@ -519,6 +516,6 @@ public class RestoreWorker {
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
-        runner.stop();
+        engine.stop();
     }
 }

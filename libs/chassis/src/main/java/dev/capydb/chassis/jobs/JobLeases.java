@@ -16,10 +16,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Claiming and leasing of job rows, for any table with the job columns ({@code id, status, attempt, not_before,
- * lease_until, worker, started_at, created_at}; statuses {@code PENDING}/{@code RUNNING}). Claims use
+ * Claiming, leasing and re-queueing of job rows, for any table with the job columns ({@code id, status, attempt,
+ * not_before, lease_until, worker, started_at, created_at}; statuses {@code PENDING}/{@code RUNNING}). Claims use
  * {@code FOR UPDATE SKIP LOCKED}, so any number of replicas share the queue without taking a job twice; a
- * running job whose worker stops renewing its lease shows up in {@link #expired()}.
+ * running job whose worker stops renewing its lease shows up in {@link #expired()}. The contract every job table
+ * keeps is {@code docs/jobs.md}.
  */
 public final class JobLeases {
 
@@ -82,6 +83,23 @@ public final class JobLeases {
                 }
             }
             return ids;
+        });
+    }
+
+    /**
+     * Puts a running job back in the queue, claimable from {@code notBefore} on (at once when null), without a worker
+     * or lease; false when it was no longer running. Joins the caller's transaction when there is one, so a service
+     * resets its own columns (a phase, say) in the same commit and no claim sees the job half re-queued.
+     */
+    public boolean requeue(UUID id, Instant notBefore) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                    "UPDATE " + table + " SET status = 'PENDING', worker = NULL, lease_until = NULL, not_before = ? "
+                            + "WHERE id = ? AND status = 'RUNNING'")) {
+                st.setTimestamp(1, notBefore == null ? null : Timestamp.from(notBefore));
+                st.setObject(2, id);
+                return st.executeUpdate() == 1;
+            }
         });
     }
 

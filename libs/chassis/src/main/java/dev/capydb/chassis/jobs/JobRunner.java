@@ -7,7 +7,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -15,32 +14,25 @@ import org.jboss.logging.Logger;
  * worker thread (never the event loop), renews their leases, and stops taking work at shutdown (a job interrupted
  * then keeps its lease until it runs out, and is handled like any dead worker's).
  */
-public final class JobRunner {
+final class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
 
     private final JobLeases leases;
     private final int workers;
     private final Duration lease;
-    private final Consumer<UUID> job;
-    private final Consumer<UUID> onCrash;
+    private final JobHandler handler;
     private final String workerId;
     private final Set<UUID> active = ConcurrentHashMap.newKeySet();
     private final ExecutorService pool;
     private final ExecutorService waker;
     private volatile boolean stopping;
 
-    /**
-     * @param job     runs one claimed job to its end (recording success or failure itself)
-     * @param onCrash records a job whose run threw unexpectedly
-     */
-    public JobRunner(String name, JobLeases leases, int workers, Duration lease, Consumer<UUID> job,
-                     Consumer<UUID> onCrash) {
+    JobRunner(String name, JobLeases leases, int workers, Duration lease, JobHandler handler) {
         this.leases = leases;
         this.workers = workers;
         this.lease = lease;
-        this.job = job;
-        this.onCrash = onCrash;
+        this.handler = handler;
         this.workerId = name + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.pool = Executors.newFixedThreadPool(workers, r -> new Thread(r, name + "-worker"));
         this.waker = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-waker"));
@@ -64,13 +56,13 @@ public final class JobRunner {
             active.add(id);
             pool.submit(() -> {
                 try {
-                    job.accept(id);
+                    handler.run(id);
                 } catch (RuntimeException e) {
                     if (stopping) {
                         LOG.infof("job %s interrupted by shutdown; its lease will run out and it is handled then", id);
                     } else {
                         LOG.errorf(e, "job %s failed unexpectedly", id);
-                        onCrash.accept(id);
+                        handler.crashed(id, e);
                     }
                 } finally {
                     active.remove(id);
