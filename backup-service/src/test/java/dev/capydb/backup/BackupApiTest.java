@@ -16,6 +16,7 @@ import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,18 +53,11 @@ class BackupApiTest {
     @Inject
     AgroalDataSource dataSource;
 
-    static JsonPath awaitFinished(UUID project, String backupId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath b = given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/backups/{b}", project, backupId)
-                    .then().statusCode(200).extract().jsonPath();
-            String status = b.getString("status");
-            if (status.equals("completed") || status.equals("failed")) {
-                return b;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("backup " + backupId + " did not finish");
+    static JsonPath awaitFinished(UUID project, String backupId) {
+        return Waits.until(Duration.ofSeconds(90), "backup " + backupId + " finishes",
+                () -> given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/backups/{b}", project, backupId)
+                        .then().statusCode(200).extract().jsonPath(),
+                b -> b.getString("status").matches("completed|failed"), JsonPath::prettify);
     }
 
     private String start(UUID project, Map<String, Object> body) {

@@ -35,6 +35,7 @@ import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
 import dev.capydb.events.RestorePointPayload;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -234,15 +235,9 @@ class BackupLifecycleTest {
         assertEquals(BackupStatus.FAILED, failed.status);
         assertTrue(failed.error.contains("stopped 3 times"), failed.error);
         // The retried one goes back to pending and a live worker completes it.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        BackupStatus status = null;
-        while (System.nanoTime() < deadline) {
-            status = QuarkusTransaction.requiringNew().call(() -> backups.findById(retried).status);
-            if (status == BackupStatus.COMPLETED || status == BackupStatus.FAILED) {
-                break;
-            }
-            Thread.sleep(250);
-        }
+        BackupStatus status = Waits.until(Duration.ofSeconds(60), "the retried backup finishes",
+                () -> QuarkusTransaction.requiringNew().call(() -> backups.findById(retried).status),
+                s -> s == BackupStatus.COMPLETED || s == BackupStatus.FAILED);
         assertEquals(BackupStatus.COMPLETED, status);
         assertEquals(2, QuarkusTransaction.requiringNew().call(() -> backups.findById(retried).attempt));
     }

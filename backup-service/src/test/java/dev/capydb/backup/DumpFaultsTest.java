@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
+import dev.capydb.testing.Waits;
 import dev.capydb.backup.dataplane.BackupFailure;
 import dev.capydb.backup.dataplane.BackupVerifier;
 import dev.capydb.backup.dataplane.DumpResult;
@@ -23,9 +24,11 @@ import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The dump and verification steps under faults: a killed pg_dump, a corrupted object. */
@@ -54,19 +57,22 @@ class DumpFaultsTest {
                 return t;
             }
         });
-        int killed = 0;
+        AtomicInteger killed = new AtomicInteger();
         try (Connection admin = p.host().maintenanceConnection(); Statement st = admin.createStatement()) {
-            for (int i = 0; i < 400 && killed == 0 && !dump.isDone(); i++) {
-                try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        + "WHERE application_name = 'pg_dump' AND datname = '" + p.database() + "'")) {
-                    rs.next();
-                    killed = rs.getInt(1);
-                }
-                Thread.sleep(10);
-            }
+            // Polled often: pg_dump of the table runs for only a moment, and it must be caught while it does.
+            Waits.await("pg_dump is caught running", Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM "
+                                + "pg_stat_activity WHERE application_name = 'pg_dump' AND datname = '" + p.database()
+                                + "'")) {
+                            rs.next();
+                            killed.set(rs.getInt(1));
+                        }
+                        return killed.get() > 0 || dump.isDone();
+                    });
         }
         Throwable failure = dump.get();
-        assertTrue(killed > 0, "pg_dump finished before it could be killed; make the table bigger");
+        assertTrue(killed.get() > 0, "pg_dump finished before it could be killed; make the table bigger");
         assertTrue(failure instanceof BackupFailure, String.valueOf(failure));
         assertTrue(failure.getMessage().startsWith("pg_dump exited with"), failure.getMessage());
         assertEquals(Optional.empty(), store.size("capydb-backups", key), "no partial object may remain");

@@ -16,6 +16,7 @@ import dev.capydb.cutover.messaging.SagaConsumers;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -25,8 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -213,41 +217,31 @@ class CutoverSagaTest {
             parts.forEach(cutovers::position);
 
             // The test's consumer groups start at "latest": re-announce until the channel has joined and heard it.
-            String id = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (id == null && System.nanoTime() < deadline) {
+            String id = resend("preview.ready on capydb.restores reaches the read model", () -> {
                 String ready = EventJsonFor.preview(preview, project, Instant.now().plus(Duration.ofHours(2)));
                 producer.send(new ProducerRecord<>("capydb.restores", project.toString(), ready)).get();
-                Thread.sleep(500);
                 var created = request(TestTokens.alice(), project, body(preview, null, "SUP-K"));
-                if (created.extract().statusCode() == 201) {
-                    id = created.extract().path("id");
-                }
-            }
-            assertTrue(id != null, "preview.ready on capydb.restores never reached the read model");
+                return created.extract().statusCode() == 201 ? created.extract().<String>path("id") : null;
+            }, Objects::nonNull);
             op(TestTokens.olga(), "ack", id, null).statusCode(200);
             op(TestTokens.olga(), "execute", id, null).statusCode(202);
             UUID request = UUID.fromString(id);
             Running r = new Running(project, preview, request);
 
-            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!"promotion".equals(state(r).getString("waiting_for")) && System.nanoTime() < deadline) {
+            resend("the pre-cutover backup's outcome moves the saga to promotion", () -> {
                 producer.send(new ProducerRecord<>("capydb.backups", project.toString(),
                         Fixtures.backupOutcome(request, project, UUID.randomUUID(), true, true))).get();
-                Thread.sleep(500);
-            }
-            assertEquals("promotion", state(r).getString("waiting_for"));
-            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!"completed".equals(state(r).getString("status")) && System.nanoTime() < deadline) {
+                return state(r).getString("waiting_for");
+            }, "promotion"::equals);
+            resend("the promotion's outcome completes the saga", () -> {
                 producer.send(new ProducerRecord<>("capydb.restores", project.toString(),
                         Fixtures.restoreOutcome(request, project, preview, true))).get();
-                Thread.sleep(500);
-            }
-            assertEquals("completed", state(r).getString("status"));
+                return state(r).getString("status");
+            }, "completed"::equals);
 
             // The outbox relay published every step on capydb.cutovers, keyed by project, in order.
             List<String> seen = new java.util.ArrayList<>();
-            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!seen.contains("cutover.completed") && System.nanoTime() < deadline) {
                 for (var rec : cutovers.poll(Duration.ofMillis(500))) {
                     EventEnvelope e = dev.capydb.events.EventJson.read(rec.value());
@@ -260,6 +254,16 @@ class CutoverSagaTest {
             assertEquals(List.of("cutover.requested", "cutover.acked", "cutover.execution_started",
                     "cutover.promote_started", "cutover.completed"), seen);
         }
+    }
+
+    /**
+     * Sends and reads {@code step} until {@code done} accepts what it read: the test's consumer groups start at
+     * "latest", so an event sent before they joined is never heard and must be sent again (consumers deduplicate).
+     */
+    private static <T> T resend(String description, Callable<T> step, Predicate<? super T> done) {
+        // Half a second between sends keeps the topics from filling with copies while a group is joining.
+        return Waits.until(Waits.await(description, Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)),
+                description, step, done, String::valueOf);
     }
 
     /** Wire JSON of a preview.ready announcement. */

@@ -38,16 +38,8 @@ class BackupsE2EIT {
             created.then().statusCode(202).body("label", equalTo("e2e-nightly"));
             String backupId = created.path("id");
 
-            JsonPath backup = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (System.nanoTime() < deadline) {
-                backup = Stack.api("alice").get("/v1/projects/{id}/backups/{b}", id, backupId).then().statusCode(200)
-                        .extract().jsonPath();
-                if (!backup.getString("status").matches("pending|running")) {
-                    break;
-                }
-                Thread.sleep(300);
-            }
+            JsonPath backup = Jobs.awaitBackupWhere(id, backupId, b -> !b.getString("status").matches("pending|running"),
+                    Duration.ofSeconds(90));
             assertEquals("completed", backup.getString("status"), backup.prettify());
             assertTrue(backup.getLong("size_bytes") > 0);
             assertTrue(backup.getString("sha256").matches("[0-9a-f]{64}"));
@@ -71,16 +63,8 @@ class BackupsE2EIT {
         restore.then().statusCode(202).body("target_kind", equalTo("new_preview"));
         String restoreId = restore.path("id");
         String previewId = restore.path("preview_id");
-        JsonPath r = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            r = Stack.api("bob").get("/v1/projects/{id}/restores/{r}", id, restoreId).then().statusCode(200)
-                    .extract().jsonPath();
-            if (r.getString("status").matches("completed|failed")) {
-                break;
-            }
-            Thread.sleep(300);
-        }
+        JsonPath r = Jobs.await(() -> Stack.api("bob").get("/v1/projects/{id}/restores/{r}", id, restoreId),
+                x -> x.getString("status").matches("completed|failed"), Duration.ofSeconds(90));
         assertEquals("completed", r.getString("status"), r.prettify());
         String previewUrl = Stack.api("bob").get("/v1/projects/{id}/previews/{p}/connection", id, previewId)
                 .then().statusCode(200).extract().path("database_url");

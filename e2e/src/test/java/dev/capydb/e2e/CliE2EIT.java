@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capydb.testing.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,13 +96,11 @@ class CliE2EIT {
      * retried only while the API says the time is outside the window ({@code target_outside_window}); any other
      * refusal, a 404 above all, fails at once.
      */
-    private Run eventually(Duration timeout, String... args) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Run r = capydb(args);
-        while (r.code() != 0 && r.toString().contains("code: target_outside_window") && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            r = capydb(args);
-        }
+    private Run eventually(Duration timeout, String... args) {
+        // Once a second: each try starts the CLI anew.
+        Run r = Waits.until(Waits.await("the PITR window opens", timeout).pollInterval(Duration.ofSeconds(1)),
+                "capydb " + String.join(" ", args) + " succeeds", () -> capydb(args),
+                x -> x.code() == 0 || !x.toString().contains("code: target_outside_window"), Run::toString);
         assertEquals(0, r.code(), "capydb " + String.join(" ", args) + "\n" + r);
         return r;
     }
@@ -231,6 +230,7 @@ class CliE2EIT {
         eventually(Duration.ofSeconds(120), "restore-points", "create", "--label", "pre-launch", "--kind", "pitr");
         assertTrue(ok("restore-points", "list").out().contains("pre-launch"));
 
+        // Not waits: t, whole seconds, must fall clearly after the restore point and clearly before the delete.
         Thread.sleep(1500);
         String t = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Thread.sleep(1500);
@@ -252,14 +252,13 @@ class CliE2EIT {
         pb.environment().putAll(env);
         Path err = Files.createTempFile(home, "login", ".txt");
         Process login = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-        String url = null;
-        for (int i = 0; i < 100 && url == null; i++) {
-            Thread.sleep(200);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Open (\\S+user_code=\\S+) in a browser")
-                    .matcher(Files.readString(err));
-            url = m.find() ? m.group(1) : null;
-        }
-        assertTrue(url != null, "no verification URL in " + Files.readString(err));
+        java.util.regex.Pattern verification =
+                java.util.regex.Pattern.compile("Open (\\S+user_code=\\S+) in a browser");
+        java.util.regex.Matcher printed = verification.matcher(Waits.until(Duration.ofSeconds(20),
+                "capydb login prints the verification URL", () -> Files.readString(err),
+                s -> verification.matcher(s).find()));
+        assertTrue(printed.find());
+        String url = printed.group(1);
 
         java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder()
                 .cookieHandler(new PlainCookies()).followRedirects(java.net.http.HttpClient.Redirect.ALWAYS).build();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capydb.testing.Waits;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.time.Duration;
@@ -123,10 +124,10 @@ class CutoverE2EIT {
             assertEquals(before, Stack.psql(prodUrl, fingerprint));
             cutovers.await(r -> r.value().contains("\"cutover.failed\"") && r.value().contains(id), Duration.ofSeconds(30));
 
-            // No retry: some time later still failed, one promotion attempt, one promote_started.
-            Thread.sleep(8000);
-            Stack.api("alice").get("/v1/projects/{id}/cutover-requests/{r}", project, id).then()
-                    .body("status", org.hamcrest.Matchers.equalTo("failed"));
+            // No retry: for some time still failed, one promotion attempt, one promote_started.
+            Waits.during(Duration.ofSeconds(8), "the failed cutover stays failed",
+                    () -> "failed".equals(Stack.api("alice").get("/v1/projects/{id}/cutover-requests/{r}", project, id)
+                            .then().statusCode(200).extract().path("status")));
             List<Object> overwrites = Stack.api("alice").get("/v1/projects/{id}/restores?limit=100", project).then()
                     .statusCode(200).extract().jsonPath().getList("items.findAll { it.target_kind == 'project' }.status");
             assertEquals(List.of("failed"), overwrites);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.capydb.testing.Waits;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.io.BufferedInputStream;
@@ -95,6 +96,7 @@ class FaultsIT {
                 Duration spread = Duration.ofSeconds(LONG ? 60 : 20);
                 Future<?> killer = chaos.submit(() -> {
                     for (int i = 0; i < restarts; i++) {
+                        // Not a wait: the restarts are spread over the sending, the scenario's own timetable.
                         Jobs.sleep(spread.toMillis() / (restarts + 1));
                         StackControl.crash("kafka");
                         StackControl.up();
@@ -105,6 +107,7 @@ class FaultsIT {
                 long start = System.nanoTime();
                 for (int i = 0; i < events; i++) {
                     long due = start + spread.toNanos() * i / events;
+                    // Not a wait: events are paced evenly over the spread, so some are sent while Kafka is away.
                     Jobs.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
                     String job = UUID.randomUUID().toString();
                     sent.add(job);
@@ -117,7 +120,8 @@ class FaultsIT {
             }
 
             receiver.await(r -> r.distinct() >= events, Duration.ofMinutes(LONG ? 6 : 3));
-            Jobs.sleep(3000);   // a late duplicate would arrive now
+            int requestsThen = receiver.requests();
+            Waits.during(Duration.ofSeconds(3), "no late duplicate arrives", () -> receiver.requests() == requestsThen);
             Set<String> received = receiver.jobs();
             long lost = sent.stream().filter(j -> !received.contains(j)).count();
             int duplicated = receiver.requests() - receiver.distinct();
@@ -165,12 +169,13 @@ class FaultsIT {
                     + scratch + "'").equals("0");
             // The project is usable again once restore.failed has reached the other services (events: a moment).
             long failedAt = System.nanoTime();
-            int lockProbe;
-            while ((lockProbe = Stack.api("alice").contentType("application/json").body(Map.of("label", "after-kill"))
-                    .post("/v1/projects/{id}/backups", project).statusCode()) == 409
-                    && System.nanoTime() - failedAt < Duration.ofSeconds(30).toNanos()) {
-                Jobs.sleep(200);
-            }
+            AtomicInteger probe = new AtomicInteger();
+            Waits.within(Duration.ofSeconds(30), "the project lock is released", () -> {
+                probe.set(Stack.api("alice").contentType("application/json").body(Map.of("label", "after-kill"))
+                        .post("/v1/projects/{id}/backups", project).statusCode());
+                return probe.get() != 409;
+            });
+            int lockProbe = probe.get();
             long usableAfterMs = (System.nanoTime() - failedAt) / 1_000_000;
             System.out.printf("faults: restore_killed_at_pct=%d bytes_done=%d of %d status=%s production_identical=%b"
                             + " orphan_scratch=%b backup_after_kill=%d usable_again_after_ms=%d%n", percent, at.getLong("bytes_done"),
@@ -198,7 +203,8 @@ class FaultsIT {
         String backupId = Jobs.postBackup(project, "s3-down");
         JsonPath running = Jobs.awaitBackupWhere(project, backupId, b -> !"pending".equals(b.getString("status")),
                 Duration.ofMinutes(1));
-        Jobs.sleep(300);
+        Waits.until(Duration.ofMinutes(1), "the dump is uploading",
+                () -> !StackControl.openUploads("capydb-backups", "projects/" + project + "/").isEmpty());
         StackControl.stop("s3proxy");
         JsonPath failed;
         try {
@@ -363,7 +369,7 @@ class FaultsIT {
         StackControl.upInfra();
         Jobs.postBackup(project, "as-kafka-goes");
         StackControl.crash("kafka");
-        Jobs.sleep(75_000);
+        Jobs.sleep(75_000);   // not a wait: the outage itself, longer than a minute
         StackControl.up();
         // Ready everywhere (a failed channel reports not ready), and a project created now is known to the services
         // that keep a copy: backup-service backs it up, restore-service restores it into a preview.
@@ -382,6 +388,7 @@ class FaultsIT {
     private static void whileKafkaDown(long killedAt, Step meanwhile) throws Exception {
         try {
             meanwhile.run();
+            // Not a wait: the outage lasts at least 5 s whatever the step took.
             Jobs.sleep(Math.max(0, 5000 - (System.nanoTime() - killedAt) / 1_000_000));
         } finally {
             StackControl.upInfra();
@@ -443,21 +450,22 @@ class FaultsIT {
     }
 
     /** A file in {@code dir} not in {@code earlier} whose size stayed the same for 300 ms (its upload is over). */
-    private static Path awaitNewStableFile(Path dir, Set<Path> earlier, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Path f : listFiles(dir)) {
-                if (!earlier.contains(f) && f.toString().endsWith(".dump")) {
-                    long size = Files.size(f);
-                    Thread.sleep(300);
-                    if (size > 0 && Files.size(f) == size) {
-                        return f;
+    private static Path awaitNewStableFile(Path dir, Set<Path> earlier, Duration timeout) {
+        Map<Path, Long> sizes = new java.util.HashMap<>();
+        // Polled every 300 ms: a size equal to the one seen at the poll before has held that long.
+        return Waits.until(Waits.await("a new backup object in " + dir, timeout).pollInterval(Duration.ofMillis(300)),
+                "a new backup object in " + dir + " whose upload is over", () -> {
+                    for (Path f : listFiles(dir)) {
+                        if (!earlier.contains(f) && f.toString().endsWith(".dump")) {
+                            long size = Files.size(f);
+                            Long before = sizes.put(f, size);
+                            if (size > 0 && before != null && before == size) {
+                                return f;
+                            }
+                        }
                     }
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no new backup object appeared in " + dir);
+                    return null;
+                }, f -> true, String::valueOf);
     }
 
     private static void flipOneByte(Path file) throws IOException {

@@ -3,6 +3,7 @@ package dev.capydb.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capydb.testing.Waits;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -129,21 +131,22 @@ class ImportFaultsIT {
             Jobs.await(() -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
                     x -> "loading".equals(x.getString("phase")) || !x.getString("status").matches("pending|running"),
                     Duration.ofMinutes(1));
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            String killed = "0";
-            while (killed.equals("0") && System.nanoTime() < deadline) {
-                killed = Stack.psql(Jobs.hostAdminUrl(), "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        + "WHERE datname = '" + sourceDb + "' AND application_name = 'capydb-import'");
-                Jobs.sleep(20);
-            }
+            AtomicReference<String> ended = new AtomicReference<>("0");
+            // Polled often: the import's connections must be caught while its pg_dump still reads.
+            Waits.within(Waits.await("the import's source connections are ended", Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(20)), () -> {
+                        ended.set(Stack.psql(Jobs.hostAdminUrl(), "SELECT count(pg_terminate_backend(pid)) FROM "
+                                + "pg_stat_activity WHERE datname = '" + sourceDb + "'"
+                                + " AND application_name = 'capydb-import'"));
+                        return !ended.get().equals("0");
+                    });
+            String killed = ended.get();
             JsonPath done = Jobs.awaitImport(target, importId);
             String after = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
             boolean scratchLeft = !Stack.psql(Jobs.hostAdminUrl(), "SELECT count(*) FROM pg_database WHERE datname = 'im_"
                     + importId.replace("-", "") + "'").equals("0");
-            long webhookDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!receiver.jobs().contains(importId) && System.nanoTime() < webhookDeadline) {
-                Jobs.sleep(100);
-            }
+            Waits.within(Duration.ofSeconds(60), "the failed import's webhook is delivered",
+                    () -> receiver.jobs().contains(importId));
             System.out.printf("faults: source_connections_ended=%s import=%s target_unchanged=%b webhook_delivered=%b"
                     + " error=\"%s\"%n", killed, done.getString("status"), before.equals(after),
                     receiver.jobs().contains(importId), done.getString("error"));

@@ -64,16 +64,8 @@ class ImportsE2EIT {
             String importId = Stack.api("alice").contentType("application/json")
                     .body(Map.of("upload_id", slot.jsonPath().getString("upload_id"), "recreate", true))
                     .post("/v1/projects/{id}/imports", target).then().statusCode(202).extract().path("id");
-            JsonPath done = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (System.nanoTime() < deadline) {
-                done = Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId).then().statusCode(200)
-                        .extract().jsonPath();
-                if (!done.getString("status").matches("pending|running")) {
-                    break;
-                }
-                Thread.sleep(300);
-            }
+            JsonPath done = Jobs.await(() -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
+                    x -> !x.getString("status").matches("pending|running"), Duration.ofSeconds(120));
             assertEquals("completed", done.getString("status"), done.prettify());
             assertEquals("custom", done.getString("dump_format"));
 

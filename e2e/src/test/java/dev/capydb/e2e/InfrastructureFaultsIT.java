@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capydb.testing.Waits;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -99,7 +100,7 @@ class InfrastructureFaultsIT {
         String restoreId = started.path("id");
         String previewId = started.path("preview_id");
         Jobs.awaitRestore(project, restoreId, r -> !"pending".equals(r.getString("status")), Duration.ofMinutes(1));
-        Jobs.sleep(300);
+        Jobs.sleep(300);   // not a wait: the fault strikes a little into the running job, not at its first instant
         // Killed, not stopped: a stopping s3proxy lets the download in flight finish.
         StackControl.crash("s3proxy");
         JsonPath ended;
@@ -175,7 +176,7 @@ class InfrastructureFaultsIT {
                 .post("/v1/projects/{id}/restores", project).then().statusCode(202).extract().path("id");
         Jobs.awaitRestore(project, restoreId, r -> "loading".equals(r.getString("phase"))
                 || !r.getString("status").matches("pending|running"), Duration.ofMinutes(1));
-        Jobs.sleep(300);
+        Jobs.sleep(300);   // not a wait: the fault strikes a little into the running job, not at its first instant
         StackControl.fastStop("pg-local-1");
         StackControl.up();
         JsonPath ended = Jobs.awaitRestore(project, restoreId, r -> !r.getString("status").matches("pending|running"),
@@ -207,7 +208,7 @@ class InfrastructureFaultsIT {
         String restoreId = started.path("id");
         String previewDb = "pv_" + started.<String>path("preview_id").replace("-", "");
         Jobs.awaitRestore(project, restoreId, r -> !"pending".equals(r.getString("status")), Duration.ofMinutes(1));
-        Jobs.sleep(300);
+        Jobs.sleep(300);   // not a wait: the fault strikes a little into the running job, not at its first instant
         StackControl.fastStop(component);
         StackControl.up();
         JsonPath restore = Jobs.awaitRestore(project, restoreId,
@@ -265,7 +266,7 @@ class InfrastructureFaultsIT {
             throws Exception {
         JsonPath running = Jobs.awaitBackupWhere(project, backupId, b -> !"pending".equals(b.getString("status")),
                 Duration.ofMinutes(1));
-        Jobs.sleep(300);
+        Jobs.sleep(300);   // not a wait: the fault strikes a little into the running job, not at its first instant
         StackControl.fastStop(component);
         StackControl.up();
         return running;
@@ -280,11 +281,8 @@ class InfrastructureFaultsIT {
 
     /** Whether the database is gone within three minutes: a sweep's period (10 s on the dev stack) and then some. */
     private static boolean sweptWithin(String database) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (databaseExists(database) && System.nanoTime() < deadline) {
-            Jobs.sleep(1000);
-        }
-        return !databaseExists(database);
+        return Waits.within(Waits.await(database + " is dropped", Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1)), () -> !databaseExists(database));
     }
 
     private static boolean databaseExists(String name) throws Exception {

@@ -2,6 +2,7 @@ package dev.capydb.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.capydb.testing.Waits;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.time.Duration;
@@ -66,12 +67,10 @@ final class Jobs {
     /** Waits for {@code backupId} (or, when null, for every backup of the project) to finish. */
     static JsonPath awaitBackup(String project, String backupId) throws InterruptedException {
         if (backupId == null) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (System.nanoTime() < deadline && Stack.api("alice").get("/v1/projects/{id}/backups", project)
-                    .then().statusCode(200).extract().jsonPath().getList("items.status").stream()
-                    .anyMatch(s -> "pending".equals(s) || "running".equals(s))) {
-                sleep(300);
-            }
+            Waits.until(Duration.ofMinutes(2), "every backup of " + project + " finishes",
+                    () -> Stack.api("alice").get("/v1/projects/{id}/backups", project).then().statusCode(200)
+                            .extract().jsonPath().<String>getList("items.status"),
+                    statuses -> statuses.stream().noneMatch(s -> "pending".equals(s) || "running".equals(s)));
             return null;
         }
         return awaitBackupWhere(project, backupId, b -> !b.getString("status").matches("pending|running"),
@@ -96,30 +95,24 @@ final class Jobs {
 
     static JsonPath await(java.util.function.Supplier<Response> get, Predicate<JsonPath> done,
                                   Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonPath last = null;
-        while (System.nanoTime() < deadline) {
+        // Polled often: some callers wait for a phase that lasts only moments.
+        String awaited = "the job's awaited state";
+        return Waits.until(Waits.await(awaited, timeout).pollInterval(Duration.ofMillis(20)), awaited, () -> {
             Response r;
             try {
                 r = get.get();
             } catch (RuntimeException unreachable) {
-                sleep(200);   // the gateway or the service is restarting
-                continue;
+                return null;   // the gateway or the service is restarting
             }
             if (r.statusCode() == 200) {
-                last = r.jsonPath();
-                if (done.test(last)) {
-                    return last;
-                }
+                return r.jsonPath();
             } else if (r.statusCode() < 500) {
-                // Only a service that is restarting (5xx from the gateway) is waited out; anything else the API said
-                // about a job it acknowledged is an answer, and a wrong one.
+                // Only a service that is restarting (5xx from the gateway) is waited out; anything else the
+                // API said about a job it acknowledged is an answer, and a wrong one.
                 throw new AssertionError("the job was answered " + r.statusCode() + ": " + r.asString());
             }
-            sleep(20);
-        }
-        throw new AssertionError("not reached within " + timeout + "; last seen: "
-                + (last == null ? "nothing" : last.prettify()));
+            return null;
+        }, done, JsonPath::prettify);
     }
 
     /** Restores {@code backupKey} into a new preview (2 h TTL) and waits for it; returns the preview's id. */
@@ -148,6 +141,7 @@ final class Jobs {
                 c -> c.getString("status").matches("completed|failed|rejected"), Duration.ofMinutes(4));
     }
 
+    /** Lets a span of time pass that is the scenario itself (an outage, a pace), never as a wait for something. */
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

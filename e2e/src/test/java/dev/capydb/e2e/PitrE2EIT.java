@@ -3,6 +3,7 @@ package dev.capydb.e2e;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.capydb.testing.Waits;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.time.Duration;
@@ -24,19 +25,15 @@ class PitrE2EIT {
         Stack.psql(url, "CREATE TABLE ledger (id int primary key); INSERT INTO ledger SELECT generate_series(1, 10)");
 
         // The window exists once backup-service's first base backup reached restore-service: a restore point at
-        // "now" is accepted from then on.
-        Response point = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            point = Stack.api("alice").contentType("application/json").body(Map.of("label", "before-bad-insert"))
-                    .post("/v1/projects/{id}/restore-points", id);
-            if (point.statusCode() == 201) {
-                break;
-            }
-            Thread.sleep(1000);
-        }
+        // "now" is accepted from then on. Retried only while the API says so; any other refusal fails at once.
+        Response point = Waits.until(Waits.await("restore-service knows the project's PITR window",
+                        Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)), "a PITR restore point is accepted",
+                () -> Stack.api("alice").contentType("application/json").body(Map.of("label", "before-bad-insert"))
+                        .post("/v1/projects/{id}/restore-points", id),
+                p -> p.statusCode() != 422 || !"target_outside_window".equals(p.path("code")), Response::asString);
         point.then().statusCode(201).body("kind", equalTo("pitr"));
         String pointId = point.path("id");
+        // Not a wait: the delete must commit clearly after the point's time, which recovery compares commits with.
         Thread.sleep(1500);
         Stack.psql(url, "DELETE FROM ledger WHERE id > 3");
 
@@ -44,16 +41,8 @@ class PitrE2EIT {
                 .body(Map.of("restore_point_id", pointId, "preview_name", "recovered"))
                 .post("/v1/projects/{id}/restores", id).then().statusCode(202)
                 .body("source_kind", equalTo("restore_point")).extract().path("id");
-        JsonPath r = null;
-        deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-        while (System.nanoTime() < deadline) {
-            r = Stack.api("alice").get("/v1/projects/{id}/restores/{r}", id, restoreId).then().statusCode(200)
-                    .extract().jsonPath();
-            if (r.getString("status").matches("completed|failed")) {
-                break;
-            }
-            Thread.sleep(500);
-        }
+        JsonPath r = Jobs.awaitRestore(id, restoreId, x -> x.getString("status").matches("completed|failed"),
+                Duration.ofSeconds(240));
         assertEquals("completed", r.getString("status"), r.prettify());
         String previewUrl = Stack.api("alice").get("/v1/projects/{id}/previews/{p}/connection", id, r.getString("preview_id"))
                 .then().statusCode(200).extract().path("database_url");

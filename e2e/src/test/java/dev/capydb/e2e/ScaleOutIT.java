@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capydb.testing.Waits;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.time.Duration;
@@ -134,7 +135,8 @@ class ScaleOutIT {
 
             // Webhooks: 20 events (plus the warm-up's) reach the endpoint, each once, from two dispatchers.
             receiver.await(r -> r.deliveries().size() >= 21, Duration.ofMinutes(2));
-            Jobs.sleep(3000);   // a repeated delivery would arrive now
+            Waits.during(Duration.ofSeconds(3), "no event is delivered twice",
+                    () -> receiver.deliveries().values().stream().allMatch(n -> n == 1));
             Map<String, Integer> deliveries = receiver.deliveries();
             assertEquals(21, deliveries.size(), deliveries.toString());
             assertTrue(deliveries.values().stream().allMatch(n -> n == 1), "each event delivered once: " + deliveries);
@@ -169,9 +171,12 @@ class ScaleOutIT {
         List<ConsumerRecord<String, String>> expired = drain(restoreEvents,
                 r -> r.value().contains("\"type\":\"preview.expired\"") && previews.stream().anyMatch(r.value()::contains),
                 3, Duration.ofMinutes(3));
-        Jobs.sleep(3000);
-        expired.addAll(drain(restoreEvents, r -> r.value().contains("\"type\":\"preview.expired\"")
-                && previews.stream().anyMatch(r.value()::contains), 0, Duration.ofSeconds(1)));
+        // A repeated expiry would arrive now: read on for a while, and stop at the first one.
+        Waits.during(Duration.ofSeconds(3), "no preview expires twice", () -> {
+            expired.addAll(drain(restoreEvents, r -> r.value().contains("\"type\":\"preview.expired\"")
+                    && previews.stream().anyMatch(r.value()::contains), 0, Duration.ofMillis(100)));
+            return previews.stream().allMatch(id -> expired.stream().filter(r -> r.value().contains(id)).count() <= 1);
+        });
         restoreEvents.close();
         Map<String, Long> perPreview = previews.stream().collect(Collectors.toMap(id -> id,
                 id -> expired.stream().filter(r -> r.value().contains(id)).count()));
@@ -190,15 +195,13 @@ class ScaleOutIT {
         Jobs.postBackup(project, "warm-up");
         Jobs.awaitBackup(project, null);
         String id = Jobs.postBackup(project, "killed-mid-job");
-        String worker = null;
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (worker == null && System.nanoTime() < deadline) {
-            String row = Stack.psql(controlPlane("capydb_backup"), "SELECT coalesce(worker, '') FROM backup "
-                    + "WHERE id = '" + id + "' AND status = 'RUNNING'");
-            worker = row.isBlank() ? null : row;
-            Jobs.sleep(20);
-        }
-        assertTrue(worker != null, "the backup started running");
+        // Polled often: the instance is to be killed early in the job.
+        String worker = Waits.until(Waits.await("the backup starts running", Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(20)), "the backup starts running", () -> {
+                    String row = Stack.psql(controlPlane("capydb_backup"), "SELECT coalesce(worker, '') FROM backup "
+                            + "WHERE id = '" + id + "' AND status = 'RUNNING'");
+                    return row.isBlank() ? null : row;
+                }, w -> true, String::valueOf);
         long victim = workerPid(worker);
         boolean first = victim == StackControl.pid("backup-service");
         ProcessHandle.of(victim).orElseThrow().destroyForcibly();
@@ -207,16 +210,10 @@ class ScaleOutIT {
             StackControl.up();   // the gateway needs a backup-service to answer the polls; it comes back empty-handed
         }
         // The lease (30 s on the dev stack) runs out; a live instance runs the backup again.
-        String after = null;
-        deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (System.nanoTime() < deadline) {
-            after = Stack.psql(controlPlane("capydb_backup"), "SELECT status || '|' || attempt || '|' || "
-                    + "coalesce(worker, '') FROM backup WHERE id = '" + id + "'");
-            if (after.startsWith("COMPLETED") || after.startsWith("FAILED")) {
-                break;
-            }
-            Jobs.sleep(500);
-        }
+        String after = Waits.until(Duration.ofMinutes(4), "the backup is run again to its end",
+                () -> Stack.psql(controlPlane("capydb_backup"), "SELECT status || '|' || attempt || '|' || "
+                        + "coalesce(worker, '') FROM backup WHERE id = '" + id + "'"),
+                a -> a.startsWith("COMPLETED") || a.startsWith("FAILED"));
         assertTrue(after != null && after.startsWith("COMPLETED|2|"), "run again to completion: " + after);
         assertFalse(after.endsWith(worker), "by another worker than the killed one: " + after);
         JsonPath b = Jobs.awaitBackup(project, id);
@@ -232,10 +229,12 @@ class ScaleOutIT {
     @Test
     @Order(4)
     void aScheduleSlotFiresOnceWithTwoSchedulers() throws Exception {
-        // Wait until both schedulers (a tick every 30 s each) have had their chances at the slot.
-        long waitMs = Duration.between(ZonedDateTime.now(ZoneOffset.UTC), slot.plusSeconds(75)).toMillis();
-        if (waitMs > 0) {
-            Jobs.sleep(waitMs);
+        // Both schedulers (a tick every 30 s each) have their chances at the slot: meanwhile never two backups.
+        Duration chances = Duration.between(ZonedDateTime.now(ZoneOffset.UTC), slot.plusSeconds(75));
+        if (!chances.isNegative() && !chances.isZero()) {
+            Waits.during(chances, "at most one backup for the slot " + slot, () -> Stack.api("alice")
+                    .queryParam("limit", 100).get("/v1/projects/{id}/backups", scheduled).then().statusCode(200)
+                    .extract().jsonPath().<String>getList("items.kind").stream().filter("scheduled"::equals).count() <= 1);
         }
         List<Map<String, Object>> items = Stack.api("alice").queryParam("limit", 100)
                 .get("/v1/projects/{id}/backups", scheduled).then().statusCode(200).extract().jsonPath().getList("items");

@@ -1,5 +1,6 @@
 package dev.capydb.e2e;
 
+import dev.capydb.testing.Waits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,13 +77,10 @@ final class StackControl {
      * for no multipart upload to be open under {@code prefix} in the backups bucket; returns those still open.
      */
     static List<String> openBackupUploadsAfterTheSweep(String prefix) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        List<String> open = openUploads("capydb-backups", prefix);
-        while (!open.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            open = openUploads("capydb-backups", prefix);
-        }
-        return open;
+        // Once a second: each look lists the bucket's uploads through curl.
+        Waits.within(Waits.await("the sweep aborts the uploads under " + prefix, Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1)), () -> openUploads("capydb-backups", prefix).isEmpty());
+        return openUploads("capydb-backups", prefix);
     }
 
     static long pid(String component) throws IOException {
@@ -107,13 +105,8 @@ final class StackControl {
     private static void signal(String component, String signal) throws Exception {
         long pid = pid(component);
         run(List.of("kill", "-" + signal, Long.toString(pid)), Duration.ofSeconds(10));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(component + " (pid " + pid + ") did not stop");
-            }
-            Thread.sleep(100);
-        }
+        Waits.until(Duration.ofSeconds(60), component + " (pid " + pid + ") stops",
+                () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
     /** Starts whatever is stopped ({@code dev/stack up} keeps the running services' egress mode) and waits for all. */
@@ -166,20 +159,16 @@ final class StackControl {
 
     static void awaitReady(String name, int port, long deadline, String context) throws Exception {
         URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
-        while (true) {
+        // A service found ready after the shared deadline still counts: each one gets at least one look.
+        Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
+        Waits.until(left, name + " on port " + port + " is ready; " + context, () -> {
             try {
-                if (HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
+                return HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException notYet) {
-                // starting
+                return false;   // starting
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + " on port " + port + " is not ready; " + context);
-            }
-            Thread.sleep(500);
-        }
+        });
     }
 
     /**

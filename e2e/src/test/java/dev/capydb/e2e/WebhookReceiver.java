@@ -1,5 +1,6 @@
 package dev.capydb.e2e;
 
+import dev.capydb.testing.Waits;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,13 +73,8 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     void await(Predicate<WebhookReceiver> done, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(this)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the receiver got " + distinct() + " distinct events within " + timeout);
-            }
-            Jobs.sleep(100);
-        }
+        Waits.until(timeout, "the receiver gets what was awaited", this::distinct, n -> done.test(this),
+                n -> n + " distinct events");
     }
 
     private void serve(Socket conn) {

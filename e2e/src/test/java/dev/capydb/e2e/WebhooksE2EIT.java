@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.capydb.testing.Waits;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.io.IOException;
@@ -63,17 +64,10 @@ class WebhooksE2EIT {
             return "http://127.0.0.1:" + server.getAddress().getPort() + path;
         }
 
-        Hit await(Predicate<Hit> wanted, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (Hit h : hits) {
-                    if (wanted.test(h)) {
-                        return h;
-                    }
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("no matching request within " + timeout + "; got " + hits);
+        Hit await(Predicate<Hit> wanted, Duration timeout) {
+            List<Hit> seen = Waits.until(timeout, "a matching request", () -> List.copyOf(hits),
+                    got -> got.stream().anyMatch(wanted));
+            return seen.stream().filter(wanted).findFirst().orElseThrow();
         }
 
         @Override
@@ -102,15 +96,8 @@ class WebhooksE2EIT {
     }
 
     static JsonPath awaitStatus(String path, String done, Object... params) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        JsonPath j;
-        do {
-            j = Stack.api("alice").get(path, params).then().statusCode(200).extract().jsonPath();
-            if (!j.getString("status").matches("pending|running|queued")) {
-                break;
-            }
-            Thread.sleep(300);
-        } while (System.nanoTime() < deadline);
+        JsonPath j = Jobs.await(() -> Stack.api("alice").get(path, params),
+                x -> !x.getString("status").matches("pending|running|queued"), Duration.ofSeconds(120));
         assertEquals(done, j.getString("status"), j.prettify());
         return j;
     }

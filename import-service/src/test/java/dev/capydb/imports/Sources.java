@@ -17,6 +17,7 @@ import dev.capydb.events.ProjectPayload;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.path.json.JsonPath;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -144,20 +145,12 @@ public class Sources {
     }
 
     /** Polls an import until it ends. */
-    public static JsonPath await(TestProject p, String importId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            JsonPath x = given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/imports/{i}", p.id(), importId)
-                    .then().statusCode(200).extract().jsonPath();
-            String status = x.getString("status");
-            if (status.equals("completed") || status.equals("failed")) {
-                return x;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("import " + importId + " still " + status + " in phase " + x.getString("phase"));
-            }
-            Thread.sleep(200);
-        }
+    public static JsonPath await(TestProject p, String importId) {
+        return Waits.until(Duration.ofSeconds(120), "import " + importId + " ends",
+                () -> given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/imports/{i}", p.id(), importId)
+                        .then().statusCode(200).extract().jsonPath(),
+                x -> x.getString("status").matches("completed|failed"),
+                x -> "still " + x.getString("status") + " in phase " + x.getString("phase"));
     }
 
     public static long count(Connection c, String sql) throws SQLException {

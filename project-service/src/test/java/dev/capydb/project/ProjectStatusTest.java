@@ -10,6 +10,7 @@ import dev.capydb.events.EventType;
 import dev.capydb.events.RestorePayload;
 import dev.capydb.project.messaging.LifecycleConsumer;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,16 +63,12 @@ class ProjectStatusTest {
         // local-1 archives WAL (dev/stack): end the segment the project's creation wrote and wait for the archive.
         try (Connection c = hosts.host("local-1").maintenanceConnection(); Statement st = c.createStatement()) {
             st.execute("SELECT pg_switch_wal()");
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
+            Waits.until("local-1 archived a WAL segment", () -> {
                 try (ResultSet rs = st.executeQuery("SELECT last_archived_time IS NOT NULL FROM pg_stat_archiver")) {
                     rs.next();
-                    if (rs.getBoolean(1)) {
-                        break;
-                    }
+                    return rs.getBoolean(1);
                 }
-                Thread.sleep(200);
-            }
+            });
         }
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then()
                 .body("pitr.earliest", equalTo("2026-11-20T03:10:00Z"))   // where the base backup ended, not began

@@ -17,6 +17,7 @@ import dev.capydb.restore.service.RestoreWorker;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -140,19 +141,18 @@ class OverwriteTest {
         String before = digest(p);
         String restoreId = overwrite(p, key);
 
-        int killed = 0;
         try (Connection admin = p.host().maintenanceConnection(); Statement st = admin.createStatement()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (killed == 0 && System.nanoTime() < deadline) {
-                try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        + "WHERE application_name = 'pg_restore' AND datname = 'rs_" + restoreId.replace("-", "") + "'")) {
-                    rs.next();
-                    killed = rs.getInt(1);
-                }
-                Thread.sleep(10);
-            }
+            // Polled often: pg_restore must be caught while it runs, before it is done.
+            Waits.await("pg_restore is caught running and killed", Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> {
+                        try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM "
+                                + "pg_stat_activity WHERE application_name = 'pg_restore' AND datname = 'rs_"
+                                + restoreId.replace("-", "") + "'")) {
+                            rs.next();
+                            return rs.getInt(1) > 0;
+                        }
+                    });
         }
-        assertTrue(killed > 0, "pg_restore was not caught running");
         JsonPath done = RestoreToNewPreviewTest.awaitRestore(p.id(), restoreId);
         assertEquals("failed", done.getString("status"));
         assertTrue(done.getString("error").contains("the target was not changed"), done.getString("error"));

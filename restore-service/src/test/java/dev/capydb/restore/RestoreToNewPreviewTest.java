@@ -23,6 +23,7 @@ import dev.capydb.restore.service.PreviewService;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -87,17 +88,11 @@ class RestoreToNewPreviewTest {
                         Instant.now(), Instant.now()))));
     }
 
-    static JsonPath awaitRestore(UUID project, String restoreId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath r = given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/restores/{r}", project, restoreId)
-                    .then().statusCode(200).extract().jsonPath();
-            if (r.getString("status").matches("completed|failed")) {
-                return r;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("restore " + restoreId + " did not finish");
+    static JsonPath awaitRestore(UUID project, String restoreId) {
+        return Waits.until(Duration.ofSeconds(90), "restore " + restoreId + " finishes",
+                () -> given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/restores/{r}", project, restoreId)
+                        .then().statusCode(200).extract().jsonPath(),
+                r -> r.getString("status").matches("completed|failed"), JsonPath::prettify);
     }
 
     static Connection connect(String url) throws Exception {

@@ -38,31 +38,29 @@ class AuditTrailTest {
     }
 
     @Test
-    void cutoverStepsAndTheOverwriteAuditAppearInOrderWithoutSecrets() throws Exception {
+    void cutoverStepsAndTheOverwriteAuditAppearInOrderWithoutSecrets() {
         UUID project = projects.withoutDatabase().id();
         UUID request = UUID.randomUUID();
         UUID backup = UUID.randomUUID();
         String corr = request.toString();
-        consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
-        Thread.sleep(5);
-        consumers.handle("webhook-cutovers", Events.json(Events.envelope(EventType.CUTOVER_REQUESTED, project, corr,
-                cutover(request, project, "open", null))));
-        Thread.sleep(5);
-        consumers.handle("webhook-cutovers", Events.json(Events.envelope(EventType.CUTOVER_ACKED, project, corr,
-                cutover(request, project, "acked", null))));
-        Thread.sleep(5);
-        consumers.handle("webhook-cutovers", Events.json(Events.envelope(EventType.CUTOVER_PROMOTE_STARTED, project, corr,
-                cutover(request, project, "in_progress", backup))));
-        Thread.sleep(5);
-        EventEnvelope overwrite = Events.envelope(EventType.PRODUCTION_OVERWRITE_RESTORE, project, corr,
-                new OverwriteAuditPayload(UUID.randomUUID(), project, "preview", UUID.randomUUID(), backup, corr));
+        // The trail is ordered by event time: each event is dated a millisecond after the last, not slept apart.
+        Instant t0 = Instant.now();
+        consumers.handle("webhook-backups", Events.json(Events.at(Events.backupCompleted(project), t0)));
+        consumers.handle("webhook-cutovers", Events.json(Events.at(Events.envelope(EventType.CUTOVER_REQUESTED, project,
+                corr, cutover(request, project, "open", null)), t0.plusMillis(1))));
+        consumers.handle("webhook-cutovers", Events.json(Events.at(Events.envelope(EventType.CUTOVER_ACKED, project,
+                corr, cutover(request, project, "acked", null)), t0.plusMillis(2))));
+        consumers.handle("webhook-cutovers", Events.json(Events.at(Events.envelope(EventType.CUTOVER_PROMOTE_STARTED,
+                project, corr, cutover(request, project, "in_progress", backup)), t0.plusMillis(3))));
+        EventEnvelope overwrite = Events.at(Events.envelope(EventType.PRODUCTION_OVERWRITE_RESTORE, project, corr,
+                new OverwriteAuditPayload(UUID.randomUUID(), project, "preview", UUID.randomUUID(), backup, corr)),
+                t0.plusMillis(4));
         consumers.handle("webhook-restores", Events.json(overwrite));
         consumers.handle("webhook-restores", Events.json(overwrite));   // redelivered: stored once
-        Thread.sleep(5);
         // A producer that forgot to mask a password: the trail masks it anyway.
-        consumers.handle("webhook-imports", Events.json(Events.envelope(EventType.IMPORT_FAILED, project, null, new ImportPayload(
-                UUID.randomUUID(), project, "url", "postgres://app:hunter2@db.example.com/shop", true, "failed", null,
-                "could not connect", Instant.now(), Instant.now()))));
+        consumers.handle("webhook-imports", Events.json(Events.at(Events.envelope(EventType.IMPORT_FAILED, project, null,
+                new ImportPayload(UUID.randomUUID(), project, "url", "postgres://app:hunter2@db.example.com/shop", true,
+                        "failed", null, "could not connect", Instant.now(), Instant.now())), t0.plusMillis(5))));
 
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/audit-events", project).then().statusCode(200)
                 .body("items.type", contains("import.failed", "production_overwrite_restore", "cutover.promote_started",

@@ -20,6 +20,12 @@ final class Events {
         return EventEnvelope.of(type, "test", "acme", projectId, correlation, payload);
     }
 
+    /** {@code e} as if it had happened at {@code time}. */
+    static EventEnvelope at(EventEnvelope e, Instant time) {
+        return new EventEnvelope(e.id(), e.type(), e.source(), time, e.orgId(), e.projectId(), e.correlationId(),
+                e.data());
+    }
+
     static String json(EventEnvelope e) {
         return EventJson.write(e);
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import dev.capydb.webhook.Receiver.Answer;
 import dev.capydb.webhook.messaging.EventConsumers;
 import io.agroal.api.AgroalDataSource;
@@ -42,19 +43,11 @@ class IntegrationSyncTest {
     @Inject
     AgroalDataSource dataSource;
 
-    private JsonPath awaitSync(UUID project, String id, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            JsonPath i = given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/integrations/{i}", project, id)
-                    .then().statusCode(200).extract().jsonPath();
-            if (status.equals(i.getString("last_sync.status"))) {
-                return i;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("sync never became " + status + ": " + i.prettify());
-            }
-            Thread.sleep(100);
-        }
+    private JsonPath awaitSync(UUID project, String id, String status) {
+        return Waits.until(Duration.ofSeconds(15), "the sync becomes " + status,
+                () -> given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/integrations/{i}", project, id)
+                        .then().statusCode(200).extract().jsonPath(),
+                i -> status.equals(i.getString("last_sync.status")));
     }
 
     @Test
@@ -90,8 +83,8 @@ class IntegrationSyncTest {
         assertEquals("encrypted", body.getString("[0].type"));
         JsonPath synced = awaitSync(project, id, "succeeded");
         assertEquals("restore.completed", synced.getString("last_sync.trigger"));
-        Thread.sleep(1000);
-        assertEquals(1, FakeProviders.server.requests(path).size(), "the preview restore pushed nothing");
+        Waits.during(Duration.ofSeconds(1), "the preview restore pushes nothing",
+                () -> FakeProviders.server.requests(path).size() == 1);
 
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/integrations", project).then().statusCode(200)
                 .body("items.id", hasItem(id)).body(not(containsString("vercel-token-123")));

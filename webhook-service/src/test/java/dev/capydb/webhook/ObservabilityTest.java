@@ -10,6 +10,7 @@ import dev.capydb.testing.LogCapture;
 import dev.capydb.testing.PrometheusText;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import dev.capydb.webhook.Receiver.Answer;
 import dev.capydb.webhook.messaging.EventConsumers;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -18,6 +19,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,18 +69,12 @@ class ObservabilityTest {
                 .post("/v1/projects/{p}/webhooks", project).then().statusCode(201).extract().jsonPath();
     }
 
-    private void awaitStatus(String webhookId, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<String> statuses = given().auth().oauth2(TestTokens.bob())
-                    .get("/v1/projects/{p}/webhooks/{w}/deliveries", project, webhookId).then().statusCode(200)
-                    .extract().jsonPath().getList("items.status");
-            if (statuses.contains(status)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no delivery of " + webhookId + " became " + status);
+    private void awaitStatus(String webhookId, String status) {
+        Waits.until(Duration.ofSeconds(20), "a delivery of " + webhookId + " becomes " + status,
+                () -> given().auth().oauth2(TestTokens.bob())
+                        .get("/v1/projects/{p}/webhooks/{w}/deliveries", project, webhookId).then().statusCode(200)
+                        .extract().jsonPath().<String>getList("items.status"),
+                statuses -> statuses.contains(status));
     }
 
     @Test
@@ -98,8 +94,8 @@ class ObservabilityTest {
                     .post("/v1/projects/{p}/webhooks/{w}/rotate-secret", project, ok.getString("id"))
                     .then().statusCode(200).extract().jsonPath().getString("secret"));
 
-            EventEnvelope event = Events.backupCompleted(project);
-            Thread.sleep(300);   // the event happened a little before it is delivered: latency must show it
+            // The event happened a little before it is delivered: latency must show it.
+            EventEnvelope event = Events.at(Events.backupCompleted(project), Instant.now().minusMillis(300));
             consumers.handle("webhook-backups", Events.json(event));
             awaitStatus(ok.getString("id"), "delivered");
             awaitStatus(down.getString("id"), "failed");

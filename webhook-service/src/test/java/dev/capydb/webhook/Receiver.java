@@ -2,6 +2,7 @@ package dev.capydb.webhook;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.capydb.testing.Waits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,6 +68,7 @@ public final class Receiver implements AutoCloseable {
             requests.add(r);
             Answer a = answers.getOrDefault(r.path(), x -> Answer.status(200)).apply(r);
             try {
+                // Not a wait: a slow or hanging endpoint is the scenario, told by the test through its answer.
                 Thread.sleep(a.delay().toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -126,23 +128,8 @@ public final class Receiver implements AutoCloseable {
 
     /** Waits until {@code count} requests to {@code path} matching {@code wanted} arrived. */
     public List<Request> await(String path, Predicate<Request> wanted, int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<Request> got = new ArrayList<>(requests(path).stream().filter(wanted).toList());
-            if (got.size() >= count) {
-                return got;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + count + " requests to " + path + " within " + timeout + ", got "
-                        + got.size() + ": " + got);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return Waits.until(timeout, count + " requests to " + path,
+                () -> new ArrayList<>(requests(path).stream().filter(wanted).toList()), got -> got.size() >= count);
     }
 
     @Override

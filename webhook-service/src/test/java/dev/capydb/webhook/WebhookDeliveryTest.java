@@ -15,6 +15,7 @@ import dev.capydb.chassis.outbox.KafkaClientSettings;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestTokens;
+import dev.capydb.testing.Waits;
 import dev.capydb.webhook.Receiver.Answer;
 import dev.capydb.webhook.delivery.Signer;
 import dev.capydb.webhook.messaging.EventConsumers;
@@ -91,19 +92,9 @@ class WebhookDeliveryTest {
                 .then().statusCode(200).extract().jsonPath().setRootPath("items.find { it.event_type == '" + eventType + "' }");
     }
 
-    private JsonPath awaitDelivery(String webhookId, String eventType, String status, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonPath d = delivery(webhookId, eventType);
-            if (status.equals(d.getString("status"))) {
-                return d;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("delivery of " + eventType + " never became " + status + ": " + d.prettify());
-            }
-            Thread.sleep(100);
-        }
+    private JsonPath awaitDelivery(String webhookId, String eventType, String status, Duration timeout) {
+        return Waits.until(timeout, "delivery of " + eventType + " becomes " + status,
+                () -> delivery(webhookId, eventType), d -> status.equals(d.getString("status")));
     }
 
     @Test
@@ -139,9 +130,8 @@ class WebhookDeliveryTest {
         assertEquals(project.toString(), jobBody.getString("data.project_id"), "job events name their project");
 
         // Give duplicates every chance to show up: still exactly one request per endpoint per event.
-        sleep(1500);
-        assertEquals(1, receiver.requests("/backups").size());
-        assertEquals(2, receiver.requests("/all").size());
+        Waits.during(Duration.ofMillis(1500), "no duplicate requests",
+                () -> receiver.requests("/backups").size() == 1 && receiver.requests("/all").size() == 2);
         // The secret is shown once, never again.
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/webhooks/{w}", project, onlyBackups.getString("id"))
                 .then().statusCode(200).body("secret", nullValue()).body("url", equalTo(receiver.url("/backups")));
@@ -244,21 +234,27 @@ class WebhookDeliveryTest {
         }
         // The hanging endpoint holds its two slots for the 2 s timeout each; the fast one gets all ten meanwhile.
         receiver.await("/fast", r -> true, 10, Duration.ofSeconds(6));
-        sleep(2500);   // let the hanging attempts time out and be recorded
+        // Three recorded attempts: with two slots the third began only after one timed out, so overlaps would show.
+        List<long[]> spans = Waits.until(Duration.ofSeconds(20), "three timed-out attempts to the hanging endpoint",
+                () -> attemptSpans(hang), s -> s.size() >= 3);
+        long maxOverlap = spans.stream().mapToLong(s -> spans.stream().filter(o -> o[0] <= s[0] && s[0] < o[1]).count())
+                .max().orElse(0);
+        assertTrue(maxOverlap <= 2, "at most two attempts in flight to one endpoint, saw " + maxOverlap);
+    }
+
+    /** The recorded attempts to {@code webhookId} as [start, end] in epoch ms; each must have timed out. */
+    private List<long[]> attemptSpans(String webhookId) throws Exception {
         List<long[]> spans = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT a.at, a.duration_ms, a.error FROM webhook_attempt a"
-                     + " JOIN webhook_delivery d ON d.id = a.delivery_id WHERE d.webhook_id = '" + hang + "'")) {
+                     + " JOIN webhook_delivery d ON d.id = a.delivery_id WHERE d.webhook_id = '" + webhookId + "'")) {
             while (rs.next()) {
                 long start = rs.getTimestamp(1).getTime();
                 spans.add(new long[] {start, start + rs.getLong(2)});
                 assertTrue(rs.getString(3).startsWith("no response within the timeout"), rs.getString(3));
             }
         }
-        assertFalse(spans.isEmpty());
-        long maxOverlap = spans.stream().mapToLong(s -> spans.stream().filter(o -> o[0] <= s[0] && s[0] < o[1]).count())
-                .max().orElse(0);
-        assertTrue(maxOverlap <= 2, "at most two attempts in flight to one endpoint, saw " + maxOverlap);
+        return spans;
     }
 
     @Test
@@ -273,10 +269,8 @@ class WebhookDeliveryTest {
         given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{p}/webhooks/{w}", project, slow)
                 .then().statusCode(204);
         awaitDelivery(fast, "backup.completed", "delivered", Duration.ofSeconds(5));
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (discardedAttempts() == discardedBefore && System.nanoTime() < deadline) {
-            sleep(100);
-        }
+        Waits.until(Duration.ofSeconds(5), "the late answer is counted",
+                () -> discardedAttempts() != discardedBefore);
         assertEquals(discardedBefore + 1, discardedAttempts(), "the late answer is counted as discarded, not lost");
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM webhook_delivery WHERE webhook_id = '" + slow
@@ -323,12 +317,8 @@ class WebhookDeliveryTest {
             st.executeUpdate("UPDATE webhook SET url = 'https://10.1.2.3/hook' WHERE id = '" + id + "'");
         }
         consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonPath d = delivery(id, "backup.completed");
-        while ((d.get("last_error") == null) && System.nanoTime() < deadline) {
-            sleep(100);
-            d = delivery(id, "backup.completed");
-        }
+        JsonPath d = Waits.until(Duration.ofSeconds(10), "the delivery to the now private address is refused",
+                () -> delivery(id, "backup.completed"), x -> x.get("last_error") != null);
         assertTrue(d.getString("last_error").startsWith("refused:"), d.prettify());
         assertNull(d.get("last_status_code"), "no request was made");
     }
@@ -397,14 +387,6 @@ class WebhookDeliveryTest {
             }
         }
         throw new AssertionError("no matching record within " + timeout);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static List<ConsumerRecord<String, String>> records(EventEnvelope... events) {

@@ -2,7 +2,6 @@ package dev.capydb.chassis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capydb.chassis.inbox.Inbox;
@@ -12,6 +11,7 @@ import dev.capydb.chassis.readmodel.ProjectReadModel;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
+import dev.capydb.testing.Waits;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -224,11 +224,7 @@ class OutboxInboxTest {
         try (Producer<String, String> up = testKafka.producer()) {
             assertTrue(relay.relayPending(up) >= 1);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (readModel.find(project).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertNotNull(readModel.find(project).orElse(null), "the consumer did not apply project.created");
+        Waits.until("the consumer applied project.created", () -> readModel.find(project).isPresent());
     }
 
     private KafkaConsumer<String, String> consumerAtEnd() {

@@ -67,10 +67,11 @@ class ProjectLocksTest {
     void aSpareConnectionThatDiedWhileWaitingIsReplacedByAFreshOne() throws Exception {
         ProjectLocks fresh = new ProjectLocks();
         int pid = backendPid(spareAfterOneLock(fresh));
-        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement()) {
-            st.execute("SELECT pg_terminate_backend(" + pid + ")");
+        // With a timeout pg_terminate_backend returns once the backend has exited, not when it was signalled.
+        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(" + pid + ", 10000)")) {
+            assertTrue(rs.next() && rs.getBoolean(1), "the spare's backend did not exit");
         }
-        Thread.sleep(100);
         UUID project = UUID.randomUUID();
         try (var held = fresh.acquire(host, project, LockMode.EXCLUSIVE)) {
             assertTrue(held.isHeld());
@@ -110,13 +111,14 @@ class ProjectLocksTest {
         var held = locks.acquire(host, project, LockMode.EXCLUSIVE);
         // Simulate the worker's process dying: the server ends its session.
         try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks "
+            // Waits until the backend has exited, so its locks are released when the check below runs.
+            try (ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid, 10000) FROM pg_locks "
                     + "WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = "
                     + ProjectLocks.key(project))) {
                 assertTrue(rs.next(), "the lock should be visible in pg_locks");
+                assertTrue(rs.getBoolean(1), "the worker's backend did not exit");
             }
         }
-        Thread.sleep(200);
         assertFalse(held.isHeld());
         locks.acquire(host, project, LockMode.EXCLUSIVE).close();
         held.close();
