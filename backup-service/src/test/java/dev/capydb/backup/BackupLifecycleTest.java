@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
+import dev.capydb.backup.dataplane.BackupVerifier;
 import dev.capydb.backup.messaging.BackupConsumers;
 import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupKind;
@@ -29,6 +30,7 @@ import dev.capydb.backup.service.ScheduleService;
 import dev.capydb.chassis.inbox.Inbox;
 import dev.capydb.dataplane.HostRegistry;
 import dev.capydb.dataplane.ObjectStore;
+import dev.capydb.dataplane.scratch.ScratchDatabases;
 import dev.capydb.events.CutoverPayload;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
@@ -89,6 +91,8 @@ class BackupLifecycleTest {
     ObjectStore store;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    ScratchDatabases scratchDatabases;
 
     private void sql(String statement) throws Exception {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
@@ -240,6 +244,51 @@ class BackupLifecycleTest {
                 s -> s == BackupStatus.COMPLETED || s == BackupStatus.FAILED);
         assertEquals(BackupStatus.COMPLETED, status);
         assertEquals(2, QuarkusTransaction.requiringNew().call(() -> backups.findById(retried).attempt));
+    }
+
+    @Test
+    void theScratchSweepDropsOnlyLeftoversOfOurOwnBackupsThatNoWorkerIsAt() throws Exception {
+        TestProject p = fixtures.withData(1);
+        UUID ended = oldBackup(p, 1);
+        UUID live = runningBackup(p);
+        // A host may be shared with another deployment: a backup id our table does not know is its own.
+        UUID foreign = UUID.randomUUID();
+        List<String> made = List.of(ended, live, foreign).stream().map(BackupVerifier.SCRATCH::name).toList();
+        try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement()) {
+            for (String name : made) {
+                st.execute("CREATE DATABASE " + name);
+            }
+        }
+        try {
+            assertTrue(worker.dropLeftScratch() >= 1);
+            List<String> left = scratchDatabases.list(p.host(), BackupVerifier.SCRATCH);
+            assertFalse(left.contains(BackupVerifier.SCRATCH.name(ended)), "our ended backup's leftover is dropped");
+            assertTrue(left.contains(BackupVerifier.SCRATCH.name(live)), "a live worker's is kept");
+            assertTrue(left.contains(BackupVerifier.SCRATCH.name(foreign)), "another deployment's is kept");
+        } finally {
+            made.forEach(name -> scratchDatabases.dropQuietly(p.host(), name));
+            QuarkusTransaction.requiringNew().run(() -> backups.findById(live).status = BackupStatus.FAILED);
+        }
+    }
+
+    /** A backup another replica is running under a lease that has not run out. */
+    private UUID runningBackup(TestProject p) {
+        UUID id = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            Backup b = new Backup();
+            b.id = id;
+            b.projectId = p.id();
+            b.orgId = "acme";
+            b.kind = BackupKind.MANUAL;
+            b.status = BackupStatus.RUNNING;
+            b.attempt = 1;
+            b.worker = "another-replica";
+            b.leaseUntil = Instant.now().plus(Duration.ofMinutes(10));
+            b.backupKey = "projects/" + p.id() + "/backups/" + id + ".dump";
+            b.createdAt = Instant.now();
+            backups.persist(b);
+        });
+        return id;
     }
 
     @Test

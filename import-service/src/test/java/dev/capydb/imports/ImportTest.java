@@ -12,6 +12,8 @@ import dev.capydb.dataplane.LockMode;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.imports.Sources.Source;
+import dev.capydb.imports.dataplane.DumpLoader;
+import dev.capydb.imports.service.ImportWorker;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
@@ -301,6 +303,46 @@ class ImportTest {
             }
         }
         return id;
+    }
+
+    @Test
+    void theSweepDropsOnlyLeftoversOfOurOwnEndedImports() throws Exception {
+        TestProject p = projects.withData(1);
+        UUID ended = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO import_job (id, project_id, org_id, source_kind, source, recreate, status, phase, "
+                    + "scratch_database, attempt, created_at) VALUES ('" + ended + "', '" + p.id() + "', 'acme', "
+                    + "'upload', 'x.dump', true, 'FAILED', 'loading', '" + ImportWorker.SCRATCH.name(ended)
+                    + "', 1, now())");
+        }
+        // A host may be shared with another deployment: an import id our table does not know is its own.
+        UUID foreign = UUID.randomUUID();
+        try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement()) {
+            for (UUID id : List.of(ended, foreign)) {
+                st.execute("CREATE DATABASE " + ImportWorker.SCRATCH.name(id));
+                st.execute("CREATE ROLE " + DumpLoader.loaderRole(id));
+            }
+        }
+        try {
+            assertTrue(leftovers.dropLeftScratch() >= 1);
+            assertFalse(provisioner.exists(p.host(), ImportWorker.SCRATCH.name(ended)), "our failed import's is dropped");
+            assertFalse(roleExists(p, DumpLoader.loaderRole(ended)), "and its loader role");
+            assertTrue(provisioner.exists(p.host(), ImportWorker.SCRATCH.name(foreign)), "another deployment's is kept");
+            assertTrue(roleExists(p, DumpLoader.loaderRole(foreign)), "and its loader role");
+        } finally {
+            try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + ImportWorker.SCRATCH.name(foreign));
+                st.execute("DROP ROLE IF EXISTS " + DumpLoader.loaderRole(foreign));
+            }
+        }
+    }
+
+    private static boolean roleExists(TestProject p, String role) throws Exception {
+        try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'")) {
+            rs.next();
+            return rs.getInt(1) == 1;
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.capydb.dataplane.DatabaseProvisioner;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolRunner;
+import dev.capydb.dataplane.scratch.ScratchDatabases;
 import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.restore.repository.Restore;
 import dev.capydb.restore.repository.RestoreStatus;
@@ -54,6 +55,8 @@ class OverwriteTest {
     RestoreWorker worker;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    ScratchDatabases scratchDatabases;
 
     private String backupOf(TestProject p) {
         return RestoreToNewPreviewTest.backupOf(p, tools, store, backupEvents);
@@ -287,6 +290,53 @@ class OverwriteTest {
         assertEquals(RestoreStatus.FAILED, a.status);
         assertFalse(provisioner.exists(p.host(), a.scratchDatabase));
         assertEquals(RestoreStatus.COMPLETED, QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(swapped).status));
+    }
+
+    @Test
+    void theScratchSweepDropsOnlyLeftoversOfOurOwnEndedOverwrites() throws Exception {
+        TestProject p = projects.withData(1);
+        UUID ended = overwriteRow(p, RestoreStatus.FAILED, null);
+        UUID live = overwriteRow(p, RestoreStatus.RUNNING, Instant.now().plus(Duration.ofMinutes(10)));
+        // A host may be shared with another deployment: a restore id our table does not know is its own.
+        UUID foreign = UUID.randomUUID();
+        List<String> made = List.of(ended, live, foreign).stream().map(RestoreWorker.SCRATCH::name).toList();
+        try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement()) {
+            for (String name : made) {
+                st.execute("CREATE DATABASE " + name);
+            }
+        }
+        try {
+            assertTrue(worker.dropLeftScratch() >= 1);
+            assertFalse(provisioner.exists(p.host(), made.get(0)), "our failed overwrite's leftover is dropped");
+            assertTrue(provisioner.exists(p.host(), made.get(1)), "a live worker's is kept");
+            assertTrue(provisioner.exists(p.host(), made.get(2)), "another deployment's is kept");
+        } finally {
+            made.forEach(name -> scratchDatabases.dropQuietly(p.host(), name));
+            exec("UPDATE restore SET status = 'FAILED', lease_until = NULL WHERE id = '" + live + "'");
+        }
+    }
+
+    /** An overwrite of production in {@code status}, loading into its scratch database, under {@code leaseUntil}. */
+    private UUID overwriteRow(TestProject p, RestoreStatus status, Instant leaseUntil) {
+        UUID id = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            Restore x = new Restore();
+            x.id = id;
+            x.projectId = p.id();
+            x.orgId = "acme";
+            x.sourceKind = "backup";
+            x.backupKey = "k";
+            x.targetKind = "project";
+            x.status = status;
+            x.phase = "loading";
+            x.scratchDatabase = RestoreWorker.SCRATCH.name(id);
+            x.attempt = 1;
+            x.worker = "another-replica";
+            x.leaseUntil = leaseUntil;
+            x.createdAt = Instant.now();
+            x.persist();
+        });
+        return id;
     }
 
     private UUID deadOverwrite(TestProject p, String phase, boolean scratchExists) throws Exception {

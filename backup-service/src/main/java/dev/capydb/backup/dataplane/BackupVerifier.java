@@ -6,25 +6,24 @@ import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.TenantExtensions;
 import dev.capydb.dataplane.TenantLogin;
-import dev.capydb.dataplane.Identifiers;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.StorageConfig;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
+import dev.capydb.dataplane.scratch.ScratchDatabases;
+import dev.capydb.dataplane.scratch.ScratchNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * Proves a stored backup restores: streams the object (checking its SHA-256 on the way) into {@code pg_restore}
@@ -37,9 +36,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BackupVerifier {
 
-    private static final Logger LOG = Logger.getLogger(BackupVerifier.class);
-    /** Scratch databases carry this prefix so a restarted worker can find and drop leftovers. */
-    public static final String SCRATCH_PREFIX = "verify_";
+    /** Scratch databases are named after their backup so a restarted worker can find and drop leftovers. */
+    public static final ScratchNames SCRATCH = new ScratchNames("verify_");
 
     /** The verdict, with details users can read. */
     public record Verification(boolean verified, String details) {
@@ -50,11 +48,13 @@ public class BackupVerifier {
     private final StorageConfig storage;
     private final BackupConfig config;
     private final DatabaseSwap swap;
+    private final ScratchDatabases scratchDatabases;
     private final ObjectMapper json = new ObjectMapper();
 
     public BackupVerifier(ToolRunner tools, ObjectStore store, StorageConfig storage, BackupConfig config,
-                          DatabaseSwap swap) {
+                          DatabaseSwap swap, ScratchDatabases scratchDatabases) {
         this.swap = swap;
+        this.scratchDatabases = scratchDatabases;
         this.tools = tools;
         this.store = store;
         this.storage = storage;
@@ -67,14 +67,14 @@ public class BackupVerifier {
      */
     public Verification verify(DatabaseHost host, String database, String owner, UUID backupId, String key,
                                String sha256, Map<String, Long> expected) throws BackupFailure {
-        String scratch = SCRATCH_PREFIX + backupId.toString().replace("-", "");
+        String scratch = SCRATCH.name(backupId);
         TenantLogin login;
         try {
             swap.createScratch(host, scratch, owner);
             TenantExtensions.prepare(host, scratch, owner, TenantExtensions.untrustedIn(host, database));
             login = TenantLogin.create(host, scratch, owner);
         } catch (SQLException e) {
-            dropScratch(host, scratch);
+            scratchDatabases.dropQuietly(host, scratch);
             throw new BackupFailure("cannot create the verification database: " + e.getMessage(), e);
         }
         try (login) {
@@ -111,16 +111,7 @@ public class BackupVerifier {
         } catch (Exception e) {
             throw new BackupFailure("verification failed: " + e.getMessage(), e);
         } finally {
-            dropScratch(host, scratch);
-        }
-    }
-
-    /** Drops a scratch database; also used at start-up for leftovers of a crashed worker. */
-    public static void dropScratch(DatabaseHost host, String scratch) {
-        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(scratch) + " WITH (FORCE)");
-        } catch (SQLException e) {
-            LOG.warnf("could not drop scratch database %s on %s: %s", scratch, host.id(), e.getMessage());
+            scratchDatabases.dropQuietly(host, scratch);
         }
     }
 }

@@ -23,6 +23,7 @@ import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.ProjectBusyException;
 import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.dataplane.StorageConfig;
+import dev.capydb.dataplane.scratch.ScratchDatabases;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -30,14 +31,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -64,10 +60,13 @@ public class BackupWorker implements JobHandler {
     private final BackupConfig config;
     private final JobLeases leases;
     private final JobEngine engine;
+    private final ScratchDatabases scratchDatabases;
 
     public BackupWorker(BackupRepository backups, BackupService service, ProjectLookup projects, HostRegistry hosts,
                         ProjectLocks locks, ProjectDumper dumper, BackupVerifier verifier, ObjectStore store,
-                        StorageConfig storage, BackupEvents events, BackupConfig config, AgroalDataSource dataSource) {
+                        StorageConfig storage, BackupEvents events, BackupConfig config, AgroalDataSource dataSource,
+                        ScratchDatabases scratchDatabases) {
+        this.scratchDatabases = scratchDatabases;
         this.backups = backups;
         this.service = service;
         this.projects = projects;
@@ -87,36 +86,21 @@ public class BackupWorker implements JobHandler {
         engine.start(scheduler);
     }
 
-    /** Drops verification databases left by a worker that died mid-verification (not those of live workers). */
-    void cleanUpScratch(@Observes StartupEvent start) {
-        for (DatabaseHost host : hosts.all()) {
-            try (Connection c = host.maintenanceConnection(); PreparedStatement st = c.prepareStatement(
-                    "SELECT datname FROM pg_database WHERE datname LIKE ?")) {
-                st.setString(1, BackupVerifier.SCRATCH_PREFIX + "%");
-                List<String> names = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        names.add(rs.getString(1));
-                    }
-                }
-                for (String name : names) {
-                    if (!belongsToLiveWorker(name)) {
-                        LOG.infof("dropping leftover verification database %s on %s", name, host.id());
-                        BackupVerifier.dropScratch(host, name);
-                    }
-                }
-            } catch (SQLException e) {
-                LOG.warnf("cannot look for leftover verification databases on %s: %s", host.id(), e.getMessage());
-            }
-        }
+    void dropLeftScratchAtStart(@Observes StartupEvent start) {
+        dropLeftScratch();
     }
 
-    private boolean belongsToLiveWorker(String scratch) {
-        String hex = scratch.substring(BackupVerifier.SCRATCH_PREFIX.length());
-        if (hex.length() != 32) {
-            return false;
+    /**
+     * Drops verification databases left by a worker that died mid-verification: only those of our own backups that
+     * no live worker is at (a host may be shared with another deployment, whose backups we do not know). Returns how
+     * many.
+     */
+    public int dropLeftScratch() {
+        int dropped = 0;
+        for (DatabaseHost host : hosts.all()) {
+            dropped += scratchDatabases.sweep(host, BackupVerifier.SCRATCH, leases::isAbandoned);
         }
-        return leases.isLive(UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5")));
+        return dropped;
     }
 
     /** What runs the backups: {@code wake()} it once one was requested on this replica. */

@@ -8,6 +8,7 @@ import dev.capydb.dataplane.TenantLogin;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
+import dev.capydb.dataplane.scratch.ScratchNames;
 import dev.capydb.imports.config.ImportConfig;
 import dev.capydb.imports.service.SourceGate.CheckedSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -127,9 +128,12 @@ public class DumpLoader {
         }
     }
 
-    /** The throw-away login of one import; named after it so a crashed worker's leftover can be found. */
+    /** The throw-away logins of imports; named after their import so a crashed worker's leftover can be found. */
+    public static final ScratchNames LOADER_ROLES = new ScratchNames("imp_");
+
+    /** The throw-away login of one import. */
     public static String loaderRole(UUID importId) {
-        return "imp_" + importId.toString().replace("-", "");
+        return LOADER_ROLES.name(importId);
     }
 
     /** Drops a leftover loader role (its import is no longer running). */

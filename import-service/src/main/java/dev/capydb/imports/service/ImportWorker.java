@@ -14,6 +14,8 @@ import dev.capydb.dataplane.LockMode;
 import dev.capydb.dataplane.ProjectBusyException;
 import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.dataplane.ToolResult;
+import dev.capydb.dataplane.scratch.ScratchDatabases;
+import dev.capydb.dataplane.scratch.ScratchNames;
 import dev.capydb.imports.config.ImportConfig;
 import dev.capydb.imports.dataplane.AcceptedDumps;
 import dev.capydb.imports.dataplane.DumpLoader;
@@ -25,12 +27,10 @@ import dev.capydb.imports.dataplane.TargetFacts;
 import dev.capydb.imports.dataplane.UploadedDumps;
 import dev.capydb.imports.repository.DumpUpload;
 import dev.capydb.imports.repository.ImportJob;
-import dev.capydb.imports.repository.ImportStatus;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -57,6 +57,8 @@ import org.jboss.logging.Logger;
 public class ImportWorker implements JobHandler {
 
     private static final Logger LOG = Logger.getLogger(ImportWorker.class);
+    /** A recreate import's scratch database is named after the import, so a sweep can tell whose it is. */
+    public static final ScratchNames SCRATCH = new ScratchNames("im_");
 
     private final ImportService imports;
     private final SourceGate gate;
@@ -74,11 +76,13 @@ public class ImportWorker implements JobHandler {
     private final ImportConfig config;
     private final JobLeases leases;
     private final JobEngine engine;
+    private final ScratchDatabases scratchDatabases;
 
     public ImportWorker(ImportService imports, SourceGate gate, Preflight preflight, SourceInspector inspector,
                         DumpLoader loader, UploadedDumps dumps, AcceptedDumps accepted, HostRegistry hosts,
                         ProjectLookup projects, ProjectLocks locks, DatabaseSwap swap, DatabaseProvisioner provisioner,
-                        AgroalDataSource dataSource, ImportConfig config) {
+                        AgroalDataSource dataSource, ImportConfig config, ScratchDatabases scratchDatabases) {
+        this.scratchDatabases = scratchDatabases;
         this.imports = imports;
         this.gate = gate;
         this.preflight = preflight;
@@ -134,7 +138,7 @@ public class ImportWorker implements JobHandler {
             return;
         }
         if (scratchExists) {
-            dropQuietly(host, x.scratchDatabase);
+            scratchDatabases.dropQuietly(host, x.scratchDatabase);
         }
         imports.fail(id, "the worker running this import stopped before it finished; nothing was changed");
         discardCopy(x);
@@ -143,34 +147,6 @@ public class ImportWorker implements JobHandler {
     @Override
     public void crashed(UUID id, Throwable e) {
         imports.fail(id, "internal error while running the import; see the service log; nothing was changed");
-    }
-
-    /**
-     * A failed import whose host was unreachable when it ended (restarted under it, say) could not drop its scratch
-     * database. It is dropped here once the host answers again, and then forgotten ({@code scratch_database}
-     * cleared), so each is looked at until it is gone and never after.
-     */
-    @Scheduled(every = "${capydb.imports.sweep-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "10s")
-    public void dropLeftScratch() {
-        List<ImportJob> left = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>list(
-                "status = ?1 and scratchDatabase is not null", ImportStatus.FAILED));
-        for (ImportJob x : left) {
-            ProjectView project = projects.find(x.projectId).orElse(null);
-            try {
-                if (project != null) {
-                    DatabaseHost host = hosts.host(project.hostId());
-                    if (provisioner.exists(host, x.scratchDatabase)) {
-                        swap.drop(host, x.scratchDatabase);
-                        LOG.infof("import %s: dropped the scratch database %s its failure left", x.id,
-                                x.scratchDatabase);
-                    }
-                }
-                QuarkusTransaction.requiringNew().run(() -> ImportJob.<ImportJob>findById(x.id).scratchDatabase = null);
-            } catch (SQLException e) {
-                LOG.debugf("import %s: host still unreachable, its scratch database waits: %s", x.id, e.getMessage());
-            }
-        }
     }
 
     /** What a prepared import loads: its SQL source and the extensions it needs. */
@@ -196,7 +172,7 @@ public class ImportWorker implements JobHandler {
             return;
         }
         DatabaseHost host = hosts.host(project.hostId());
-        String scratch = x.recreate ? "im_" + id.toString().replace("-", "") : null;
+        String scratch = x.recreate ? SCRATCH.name(id) : null;
         String owner = project.roleName();
         try (var lock = locks.acquire(host, x.projectId, LockMode.EXCLUSIVE)) {
             imports.started(id);
@@ -228,15 +204,15 @@ public class ImportWorker implements JobHandler {
                 forgetUpload(x.uploadId);
             }
         } catch (ImportFailure e) {
-            dropQuietly(host, scratch);
+            scratchDatabases.dropQuietly(host, scratch);
             imports.fail(id, e.getMessage() + "; nothing was changed");
         } catch (ApiException e) {
-            dropQuietly(host, scratch);
+            scratchDatabases.dropQuietly(host, scratch);
             imports.fail(id, e.code() + ": " + e.getMessage() + "; nothing was changed");
         } catch (ProjectBusyException e) {
             imports.fail(id, "project_busy: another operation holds the project; nothing was changed");
         } catch (SQLException e) {
-            dropQuietly(host, scratch);
+            scratchDatabases.dropQuietly(host, scratch);
             imports.fail(id, "the database host failed: " + e.getMessage() + "; nothing was changed");
         }
     }
@@ -339,17 +315,6 @@ public class ImportWorker implements JobHandler {
             st.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private void dropQuietly(DatabaseHost host, String name) {
-        if (name == null) {
-            return;
-        }
-        try {
-            swap.drop(host, name);
-        } catch (SQLException e) {
-            LOG.warnf("cannot drop %s on %s: %s", name, host.id(), e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import dev.capydb.chassis.jobs.JobLeases;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.dataplane.scratch.ScratchDatabases;
 import dev.capydb.imports.config.ImportConfig;
 import dev.capydb.imports.dataplane.DumpLoader;
 import dev.capydb.imports.dataplane.AcceptedDumps;
@@ -24,7 +25,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * dumps nobody imported (a day after their upload URL expired), frozen copies of uploads whose import ended (the
  * worker could not delete them) or never got recorded, and the
  * scratch databases ({@code im_<id>}) and loader roles ({@code imp_<id>}) of imports that are not running any more
- * (a crashed worker's).
+ * (a crashed worker's, or a failed one's on a host that was down), never another deployment's on a shared host.
  */
 @ApplicationScoped
 public class Leftovers {
@@ -47,9 +47,12 @@ public class Leftovers {
     private final UploadedDumps dumps;
     private final AcceptedDumps accepted;
     private final ImportConfig config;
+    private final ScratchDatabases scratchDatabases;
 
     public Leftovers(HostRegistry hosts, DatabaseSwap swap, DumpLoader loader, AgroalDataSource dataSource,
-                     UploadedDumps dumps, AcceptedDumps accepted, ImportConfig config) {
+                     UploadedDumps dumps, AcceptedDumps accepted, ImportConfig config,
+                     ScratchDatabases scratchDatabases) {
+        this.scratchDatabases = scratchDatabases;
         this.dumps = dumps;
         this.accepted = accepted;
         this.config = config;
@@ -118,46 +121,46 @@ public class Leftovers {
         return dropped;
     }
 
-    void atStart(@Observes StartupEvent start) {
-        for (DatabaseHost host : hosts.all()) {
-            try (Connection c = host.maintenanceConnection(); PreparedStatement st = c.prepareStatement(
-                    "SELECT 'db', datname FROM pg_database WHERE datname ~ '^im_[0-9a-f]{32}$' "
-                            + "UNION ALL SELECT 'role', rolname FROM pg_roles WHERE rolname ~ '^imp_[0-9a-f]{32}$'");
-                 ResultSet rs = st.executeQuery()) {
-                List<String[]> found = new ArrayList<>();
-                while (rs.next()) {
-                    found.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-                for (String[] f : found) {
-                    String hex = f[1].substring(f[1].indexOf('_') + 1);
-                    UUID id = UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
-                    // Only our own imports' leftovers (another deployment may share the host), and never a live one.
-                    if (!isOurs(id) || leases.isLive(id)) {
-                        continue;
-                    }
-                    LOG.infof("dropping leftover %s %s on %s", f[0], f[1], host.id());
-                    if (f[0].equals("db")) {
-                        swap.drop(host, f[1]);
-                    } else {
-                        loader.dropLoaderRole(host, f[1]);
-                    }
-                }
-            } catch (SQLException e) {
-                LOG.warnf("cannot look for leftovers on %s: %s", host.id(), e.getMessage());
-            }
-        }
+    void dropLeftScratchAtStart(@Observes StartupEvent start) {
+        dropLeftScratch();
     }
 
-    private boolean isOurs(UUID id) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement st = c.prepareStatement("SELECT 1 FROM import_job WHERE id = ?")) {
-                st.setObject(1, id);
-                try (ResultSet rs = st.executeQuery()) {
-                    return rs.next();
+    /**
+     * Drops the scratch databases and loader roles of our imports that ended: a crashed worker's (once its import was
+     * failed or completed: until then its scratch database tells whether the swap committed), and one whose import
+     * failed while its host was down and so could not drop it then. A name our table does not know is another
+     * deployment's on a shared host. Returns how many databases were dropped.
+     */
+    @Scheduled(every = "${capydb.imports.sweep-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "10s")
+    public int dropLeftScratch() {
+        int dropped = 0;
+        for (DatabaseHost host : hosts.all()) {
+            dropped += scratchDatabases.sweep(host, ImportWorker.SCRATCH, leases::hasEnded);
+            dropLeftLoaderRoles(host);
+        }
+        return dropped;
+    }
+
+    private void dropLeftLoaderRoles(DatabaseHost host) {
+        List<String> roles = new ArrayList<>();
+        try (Connection c = host.maintenanceConnection();
+             PreparedStatement st = c.prepareStatement("SELECT rolname FROM pg_roles WHERE rolname LIKE ?")) {
+            st.setString(1, DumpLoader.LOADER_ROLES.likePattern());
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    roles.add(rs.getString(1));
                 }
             }
-        });
+        } catch (SQLException e) {
+            LOG.warnf("cannot look for leftover loader roles on %s: %s", host.id(), e.getMessage());
+        }
+        for (String role : roles) {
+            if (DumpLoader.LOADER_ROLES.idOf(role).filter(leases::hasEnded).isPresent()) {
+                LOG.infof("dropping leftover loader role %s on %s", role, host.id());
+                loader.dropLoaderRole(host, role);
+            }
+        }
     }
 
     private List<String[]> rows(String sql) {

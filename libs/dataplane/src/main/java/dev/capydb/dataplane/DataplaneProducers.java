@@ -1,5 +1,6 @@
 package dev.capydb.dataplane;
 
+import dev.capydb.dataplane.scratch.ScratchDatabases;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -51,5 +52,11 @@ public class DataplaneProducers {
     @Singleton
     DatabaseProvisioner databaseProvisioner() {
         return new DatabaseProvisioner();
+    }
+
+    @Produces
+    @Singleton
+    ScratchDatabases scratchDatabases(DatabaseSwap swap) {
+        return new ScratchDatabases(swap);
     }
 }

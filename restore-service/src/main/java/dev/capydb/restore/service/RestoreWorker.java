@@ -12,6 +12,8 @@ import dev.capydb.dataplane.LockMode;
 import dev.capydb.dataplane.ProjectBusyException;
 import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.dataplane.ToolResult;
+import dev.capydb.dataplane.scratch.ScratchDatabases;
+import dev.capydb.dataplane.scratch.ScratchNames;
 import dev.capydb.events.EventType;
 import dev.capydb.restore.config.RestoreConfig;
 import dev.capydb.restore.dataplane.BackupLoader;
@@ -59,6 +61,8 @@ public class RestoreWorker implements JobHandler {
 
     private static final Logger LOG = Logger.getLogger(RestoreWorker.class);
     private static final int NEW_PREVIEW_ATTEMPTS = 2;
+    /** An overwrite's scratch database is named after its restore, so a sweep can tell whose it is. */
+    public static final ScratchNames SCRATCH = new ScratchNames("rs_");
 
     private static final ScheduledExecutorService PROGRESS = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "restore-progress");
@@ -82,11 +86,14 @@ public class RestoreWorker implements JobHandler {
     private final PitrWindow pitrWindow;
     private final PitrRecovery recovery;
     private final PitrSlots slots;
+    private final ScratchDatabases scratchDatabases;
 
     public RestoreWorker(RestoreService restores, PreviewService previews, BackupLoader loader, HostRegistry hosts,
                          RestoreEvents events, RestoreConfig config, ProjectLookup projects, ProjectLocks locks,
                          DatabaseSwap swap, dev.capydb.dataplane.DatabaseProvisioner provisioner,
-                         AgroalDataSource dataSource, PitrWindow pitrWindow, PitrRecovery recovery, PitrSlots slots) {
+                         AgroalDataSource dataSource, PitrWindow pitrWindow, PitrRecovery recovery, PitrSlots slots,
+                         ScratchDatabases scratchDatabases) {
+        this.scratchDatabases = scratchDatabases;
         this.pitrWindow = pitrWindow;
         this.recovery = recovery;
         this.slots = slots;
@@ -156,13 +163,7 @@ public class RestoreWorker implements JobHandler {
             complete(x.id, 0, targetDatabase(x) + "_old_" + x.id.toString().substring(0, 8));
             return;
         }
-        if (x.scratchDatabase != null) {
-            try {
-                swap.drop(host, x.scratchDatabase);
-            } catch (SQLException e) {
-                LOG.warnf("cannot drop scratch %s yet: %s", x.scratchDatabase, e.getMessage());
-            }
-        }
+        scratchDatabases.dropQuietly(host, x.scratchDatabase);
         restores.fail(x.id, "the worker running this restore stopped before the swap; the target was not changed");
     }
 
@@ -190,7 +191,7 @@ public class RestoreWorker implements JobHandler {
         String target = targetDatabase(x);
         String owner = "project".equals(x.targetKind) ? project.get().roleName() : target;
         var host = hosts.host(hostOf(x));
-        String scratch = "rs_" + id.toString().replace("-", "");
+        String scratch = SCRATCH.name(id);
         JobPhases phases = JobPhases.start("restore");
         try (var lock = locks.acquire(host, x.projectId, LockMode.EXCLUSIVE)) {
             phases.mark("lock");
@@ -206,13 +207,13 @@ public class RestoreWorker implements JobHandler {
             ToolResult result = load(x, project.get(), host, scratch, owner, bytes);
             phases.mark("load");
             if (!result.succeeded()) {
-                dropQuietly(host, scratch);
+                scratchDatabases.dropQuietly(host, scratch);
                 restores.fail(id, result.describeFailure("pg_restore") + "; the target was not changed");
                 return;
             }
             long size = swap.size(host, scratch);
             if ("project".equals(x.targetKind) && size > project.get().storageLimitBytes()) {
-                dropQuietly(host, scratch);
+                scratchDatabases.dropQuietly(host, scratch);
                 restores.fail(id, "the restored database is " + size + " bytes, over the plan's limit of "
                         + project.get().storageLimitBytes() + "; the target was not changed");
                 return;
@@ -226,12 +227,12 @@ public class RestoreWorker implements JobHandler {
             LOG.infof("restore %s swapped %s in; it refused connections for %d ms; old data kept as %s; %s", id, target,
                     swapped.unavailableMillis(), retired, phases);
         } catch (RestoreFailure e) {
-            dropQuietly(host, scratch);
+            scratchDatabases.dropQuietly(host, scratch);
             restores.fail(id, e.getMessage() + "; the target was not changed");
         } catch (ProjectBusyException e) {
             restores.fail(id, "project_busy: another operation holds the project; nothing was changed");
         } catch (SQLException e) {
-            dropQuietly(host, scratch);
+            scratchDatabases.dropQuietly(host, scratch);
             restores.fail(id, "the database host failed: " + e.getMessage() + "; the target was not changed");
         }
     }
@@ -396,30 +397,17 @@ public class RestoreWorker implements JobHandler {
     }
 
     /**
-     * Scratch databases of overwrites that are not running any more are dropped: a crashed worker's, and one whose
-     * restore failed while its host was down (restarted under it) and so could not drop it then.
+     * Scratch databases of our overwrites that ended are dropped: one whose restore failed while its host was down
+     * (restarted under it) and so could not drop it then. A dead worker's stays until {@link #reapExpiredLeases}
+     * has read it (its presence tells whether the swap committed) and ended the restore; a name our table does not
+     * know is another deployment's on a shared host. Returns how many were dropped.
      */
-    public void dropLeftScratch() {
+    public int dropLeftScratch() {
+        int dropped = 0;
         for (var host : hosts.all()) {
-            try (Connection c = host.maintenanceConnection(); PreparedStatement st = c.prepareStatement(
-                    "SELECT datname FROM pg_database WHERE datname LIKE 'rs\\_%'");
-                 ResultSet rs = st.executeQuery()) {
-                List<String> names = new ArrayList<>();
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-                for (String name : names) {
-                    String hex = name.substring(3);
-                    if (hex.length() == 32 && !leases.isLive(UUID.fromString(
-                            hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5")))) {
-                        LOG.infof("dropping leftover scratch database %s on %s", name, host.id());
-                        dropQuietly(host, name);
-                    }
-                }
-            } catch (SQLException e) {
-                LOG.warnf("cannot look for leftover scratch databases on %s: %s", host.id(), e.getMessage());
-            }
+            dropped += scratchDatabases.sweep(host, SCRATCH, leases::hasEnded);
         }
+        return dropped;
     }
 
     private String targetDatabase(Restore x) {
@@ -436,14 +424,6 @@ public class RestoreWorker implements JobHandler {
         }
         return projects.find(x.projectId).map(ProjectView::hostId)
                 .orElseThrow(() -> new IllegalStateException("project " + x.projectId + " is unknown"));
-    }
-
-    private void dropQuietly(dev.capydb.dataplane.DatabaseHost host, String name) {
-        try {
-            swap.drop(host, name);
-        } catch (SQLException e) {
-            LOG.warnf("cannot drop %s on %s: %s", name, host.id(), e.getMessage());
-        }
     }
 
     void runNewPreview(UUID id, Restore x) {

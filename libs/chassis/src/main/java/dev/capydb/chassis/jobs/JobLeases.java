@@ -105,9 +105,27 @@ public final class JobLeases {
 
     /** Whether a job is running under a lease that has not run out (its worker is alive). */
     public boolean isLive(UUID id) {
+        return rowWhere(id, "status = 'RUNNING' AND lease_until > now()");
+    }
+
+    /**
+     * Whether a job is ours (its row is in this table) and no worker is at it: ended, waiting to run again, or running
+     * under a lease that ran out. An id this table does not know is never abandoned: on a data-plane host shared with
+     * another deployment, it is that deployment's.
+     */
+    public boolean isAbandoned(UUID id) {
+        return rowWhere(id, "NOT (status = 'RUNNING' AND lease_until > now())");
+    }
+
+    /** Whether a job is ours (its row is in this table) and ended: neither waiting to run nor running. */
+    public boolean hasEnded(UUID id) {
+        return rowWhere(id, "status NOT IN ('PENDING', 'RUNNING')");
+    }
+
+    private boolean rowWhere(UUID id, String condition) {
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                    "SELECT 1 FROM " + table + " WHERE id = ? AND status = 'RUNNING' AND lease_until > now()")) {
+                    "SELECT 1 FROM " + table + " WHERE id = ? AND " + condition)) {
                 st.setObject(1, id);
                 try (ResultSet rs = st.executeQuery()) {
                     return rs.next();
