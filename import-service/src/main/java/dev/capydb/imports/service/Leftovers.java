@@ -125,14 +125,18 @@ public class Leftovers {
         dropLeftScratch();
     }
 
+    @Scheduled(every = "${capydb.imports.sweep-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "10s")
+    void dropLeftScratchTick() {
+        dropLeftScratch();
+    }
+
     /**
      * Drops the scratch databases and loader roles of our imports that ended: a crashed worker's (once its import was
      * failed or completed: until then its scratch database tells whether the swap committed), and one whose import
      * failed while its host was down and so could not drop it then. A name our table does not know is another
      * deployment's on a shared host. Returns how many databases were dropped.
      */
-    @Scheduled(every = "${capydb.imports.sweep-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "10s")
     public int dropLeftScratch() {
         int dropped = 0;
         for (DatabaseHost host : hosts.all()) {
