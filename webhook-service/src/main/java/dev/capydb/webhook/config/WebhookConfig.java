@@ -56,14 +56,16 @@ public interface WebhookConfig {
     @WithDefault("true")
     boolean dispatcherEnabled();
 
-    /** Base URL of project-service (its internal connection endpoint). */
+    /** Base URL of project-service (its internal connection endpoint); the REST client's URL reads it. */
     String projectServiceUrl();
 
-    /** OAuth2 token endpoint for this service's client-credentials token. */
+    /** OAuth2 token endpoint for this service's client-credentials token; the OIDC client's token path reads it. */
     String tokenUrl();
 
+    /** The Keycloak client whose service account calls project-service; the OIDC client's client id reads it. */
     String clientId();
 
+    /** That client's secret; the OIDC client's credentials read it. Without it no connection string is fetched. */
     Optional<String> clientSecret();
 
     String vercelBaseUrl();

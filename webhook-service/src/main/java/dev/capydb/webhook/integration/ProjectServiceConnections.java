@@ -1,20 +1,18 @@
 package dev.capydb.webhook.integration;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.capydb.webhook.config.WebhookConfig;
-import dev.capydb.webhook.service.Json;
 import io.quarkus.arc.DefaultBean;
+import io.quarkus.oidc.client.OidcClientException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Asks project-service (its internal endpoint, not routed by the gateway) for a project's connection strings,
@@ -25,58 +23,65 @@ import java.util.UUID;
 @DefaultBean
 public class ProjectServiceConnections implements ConnectionSource {
 
+    private final ProjectServiceClient client;
     private final WebhookConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private String token;
-    private Instant tokenExpiresAt = Instant.EPOCH;
 
-    public ProjectServiceConnections(WebhookConfig config) {
+    public ProjectServiceConnections(@RestClient ProjectServiceClient client, WebhookConfig config) {
+        this.client = client;
         this.config = config;
     }
 
     @Override
     public Urls fetch(UUID projectId) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(config.projectServiceUrl() + "/internal/projects/"
-                        + projectId + "/connection"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + token())
-                .GET().build();
-        HttpResponse<String> response = send(request);
-        if (response.statusCode() != 200) {
-            throw new IOException("project-service answered " + response.statusCode() + " for the connection strings");
+        // Without a secret the token endpoint's refusal would hide the actual cause.
+        if (config.clientSecret().isEmpty()) {
+            throw new IOException(
+                    "capydb.webhooks.client-secret is not configured: cannot authenticate to project-service");
         }
-        JsonNode body = Json.tree(response.body());
-        return new Urls(body.path("database_url").asText(), body.path("database_url_unpooled").asText());
-    }
-
-    private synchronized String token() throws IOException {
-        if (token != null && Instant.now().isBefore(tokenExpiresAt)) {
-            return token;
-        }
-        String secret = config.clientSecret().orElseThrow(() -> new IOException(
-                "capydb.webhooks.client-secret is not configured: cannot authenticate to project-service"));
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(config.clientId(),
-                StandardCharsets.UTF_8) + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(config.tokenUrl()))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
-        if (response.statusCode() != 200) {
-            throw new IOException("token endpoint answered " + response.statusCode());
-        }
-        JsonNode body = Json.tree(response.body());
-        token = body.path("access_token").asText();
-        // Renew a little early so a token never expires in flight.
-        tokenExpiresAt = Instant.now().plusSeconds(Math.max(5, body.path("expires_in").asLong(60) - 30));
-        return token;
-    }
-
-    private HttpResponse<String> send(HttpRequest request) throws IOException {
+        RestResponse<ProjectServiceClient.Connection> response;
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            response = client.connection(projectId);
+        } catch (WebApplicationException e) {
+            throw answered(e.getResponse().getStatus());
+        } catch (RuntimeException e) {
+            // No token, or project-service unreachable or too slow. The OIDC client's failure comes out of the filter
+            // as it is or wrapped in a ProcessingException, so the chain is searched rather than one type caught.
+            if (chain(e).anyMatch(OidcClientException.class::isInstance)) {
+                throw new IOException("no token for project-service from " + config.tokenUrl() + ": " + causes(e), e);
+            }
+            throw new IOException("project-service at " + config.projectServiceUrl()
+                    + " could not be asked for the connection strings: " + causes(e), e);
         }
+        if (response.getStatus() != 200) {
+            throw answered(response.getStatus());
+        }
+        ProjectServiceClient.Connection body = response.getEntity();
+        if (body == null || body.databaseUrl() == null || body.databaseUrlUnpooled() == null) {
+            throw new IOException("project-service answered 200 without the connection strings");
+        }
+        return new Urls(body.databaseUrl(), body.databaseUrlUnpooled());
+    }
+
+    private static IOException answered(int status) {
+        return new IOException("project-service answered " + status + " for the connection strings");
+    }
+
+    private static Stream<Throwable> chain(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, t -> t.getCause() == t ? null : t.getCause());
+    }
+
+    /**
+     * The messages down the cause chain, suppressed ones included: the outer ones name the step, the inner ones the
+     * reason. One a wrapper already repeats is left out.
+     */
+    private static String causes(Throwable e) {
+        List<String> messages = new ArrayList<>();
+        chain(e).flatMap(t -> Stream.concat(Stream.of(t), Stream.of(t.getSuppressed()))).forEach(t -> {
+            String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            if (messages.stream().noneMatch(m -> m.contains(message))) {
+                messages.add(message);
+            }
+        });
+        return String.join(": ", messages);
     }
 }
