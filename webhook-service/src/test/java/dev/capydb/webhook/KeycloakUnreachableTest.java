@@ -51,6 +51,5 @@ class KeycloakUnreachableTest {
     void startsAndAFetchFailsWithAnIOExceptionSayingWhy() {
         IOException e = assertThrows(IOException.class, () -> connections.fetch(UUID.randomUUID()));
         assertTrue(e.getMessage().startsWith("no token for project-service from " + tokenUrl + ": "), e.getMessage());
-        assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
     }
 }

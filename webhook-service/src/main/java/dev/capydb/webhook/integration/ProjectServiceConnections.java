@@ -71,8 +71,8 @@ public class ProjectServiceConnections implements ConnectionSource {
     }
 
     /**
-     * The messages down the cause chain, suppressed ones included (the OIDC client attaches the connection error that
-     * way): the outer ones name the step, the inner ones the reason. One a wrapper already repeats is left out.
+     * The messages down the cause chain, suppressed ones included: the outer ones name the step, the inner ones the
+     * reason. One a wrapper already repeats is left out.
      */
     private static String causes(Throwable e) {
         List<String> messages = new ArrayList<>();
