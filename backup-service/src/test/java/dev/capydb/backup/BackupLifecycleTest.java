@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capydb.testing.Records;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.backup.dataplane.BackupVerifier;
@@ -141,7 +142,7 @@ class BackupLifecycleTest {
         EventEnvelope deleted = EventEnvelope.of(EventType.PROJECT_DELETED, "project-service", "acme", p.id(), null,
                 new dev.capydb.events.ProjectPayload(p.id(), "acme", "x", "local-1", "free", 1, "local-1", p.database(),
                         p.database(), "deleted", true, 9, Instant.now(), Instant.now()));
-        consumers.onProjectEvent(EventJson.write(deleted));
+        consumers.onProjectEvent(Records.of(EventJson.write(deleted)));
         assertFalse(schedules.find(p.id()).orElseThrow().active);
     }
 
@@ -298,8 +299,8 @@ class BackupLifecycleTest {
         String json = EventJson.write(EventEnvelope.of(EventType.CUTOVER_EXECUTION_STARTED, "cutover-service", "acme",
                 p.id(), request.toString(), new CutoverPayload(request, p.id(), UUID.randomUUID(), "in_progress",
                         "OPS-1", null, null)));
-        consumers.onCutoverEvent(json);
-        consumers.onCutoverEvent(json);
+        consumers.onCutoverEvent(Records.of(json));
+        consumers.onCutoverEvent(Records.of(json));
         List<Backup> pre = QuarkusTransaction.requiringNew().call(() ->
                 backups.list("projectId = ?1 and kind = ?2", p.id(), BackupKind.PRE_CUTOVER));
         assertEquals(1, pre.size());

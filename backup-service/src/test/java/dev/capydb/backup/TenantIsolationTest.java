@@ -15,6 +15,7 @@ import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
 import dev.capydb.testing.HostileTenant;
+import dev.capydb.testing.Records;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
@@ -85,9 +86,9 @@ class TenantIsolationTest {
         }
         assertEquals(1, schedules.runDue(Instant.now()));
         UUID request = UUID.randomUUID();
-        consumers.onCutoverEvent(EventJson.write(EventEnvelope.of(EventType.CUTOVER_EXECUTION_STARTED,
+        consumers.onCutoverEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.CUTOVER_EXECUTION_STARTED,
                 "cutover-service", "acme", p.id(), request.toString(), new CutoverPayload(request, p.id(),
-                        UUID.randomUUID(), "in_progress", "OPS-1", null, null))));
+                        UUID.randomUUID(), "in_progress", "OPS-1", null, null)))));
         List<Backup> made = QuarkusTransaction.requiringNew().call(() -> backups.list(
                 "projectId = ?1 and kind in ?2", p.id(), List.of(BackupKind.SCHEDULED, BackupKind.PRE_CUTOVER)));
         assertEquals(2, made.size());

@@ -15,6 +15,7 @@ import dev.capydb.chassis.outbox.KafkaClientSettings;
 import dev.capydb.cutover.messaging.SagaConsumers;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
+import dev.capydb.testing.Records;
 import dev.capydb.testing.TestTokens;
 import dev.capydb.testing.Waits;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -84,16 +85,16 @@ class CutoverSagaTest {
 
         UUID backup = UUID.randomUUID();
         String done = Fixtures.backupOutcome(r.request(), r.project(), backup, true, true);
-        consumers.onBackupEvent(done);
-        consumers.onBackupEvent(done);
+        consumers.onBackupEvent(Records.of(done));
+        consumers.onBackupEvent(Records.of(done));
         JsonPath promoting = state(r);
         assertEquals("in_progress", promoting.getString("status"));
         assertEquals("promotion", promoting.getString("waiting_for"));
         assertEquals(backup.toString(), promoting.getString("pre_cutover_backup_id"));
 
         String restored = Fixtures.restoreOutcome(r.request(), r.project(), r.preview(), true);
-        consumers.onRestoreEvent(restored);
-        consumers.onRestoreEvent(restored);
+        consumers.onRestoreEvent(Records.of(restored));
+        consumers.onRestoreEvent(Records.of(restored));
         given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
                 .then().body("status", equalTo("completed")).body("waiting_for", nullValue())
                 .body("finished_at", notNullValue()).body("reason", nullValue());
@@ -111,7 +112,7 @@ class CutoverSagaTest {
     @Test
     void aFailedPreCutoverBackupFailsTheCutoverWithoutPromoting() throws Exception {
         Running r = executed();
-        consumers.onBackupEvent(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), false, null));
+        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), false, null)));
         JsonPath s = state(r);
         assertEquals("failed", s.getString("status"));
         assertTrue(s.getString("reason").contains("pg_dump exited with 1"), s.getString("reason"));
@@ -127,7 +128,7 @@ class CutoverSagaTest {
     void anUnverifiedBackupIsNotEnoughToOverwriteProduction() throws Exception {
         Running r = executed();
         UUID backup = UUID.randomUUID();
-        consumers.onBackupEvent(Fixtures.backupOutcome(r.request(), r.project(), backup, true, false));
+        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), backup, true, false)));
         given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
                 .then().body("status", equalTo("failed")).body("reason", containsString("could not be verified"))
                 .body("pre_cutover_backup_id", equalTo(backup.toString()));
@@ -137,13 +138,13 @@ class CutoverSagaTest {
     @Test
     void aFailedPromotionFailsTheCutoverAndNothingRetriesIt() throws Exception {
         Running r = executed();
-        consumers.onBackupEvent(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true));
-        consumers.onRestoreEvent(Fixtures.restoreOutcome(r.request(), r.project(), r.preview(), false));
+        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true)));
+        consumers.onRestoreEvent(Records.of(Fixtures.restoreOutcome(r.request(), r.project(), r.preview(), false)));
         JsonPath s = state(r);
         assertEquals("failed", s.getString("status"));
         assertTrue(s.getString("reason").contains("the target was not changed"), s.getString("reason"));
         // Later answers (a second backup, a success that should never come) change nothing, and no step is re-sent.
-        consumers.onBackupEvent(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true));
+        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true)));
         op(TestTokens.olga(), "execute", r.request().toString(), null).statusCode(409)
                 .body("errors[0].message", equalTo("failed"));
         assertEquals(List.of("cutover.requested", "cutover.acked", "cutover.execution_started", "cutover.promote_started",
@@ -156,7 +157,7 @@ class CutoverSagaTest {
     void aPreviewThatExpiredDuringTheBackupIsNotPromoted() throws Exception {
         Running r = executed();
         fx.previewEvent(EventType.PREVIEW_EXPIRED, r.preview(), r.project(), "expired", Instant.now());
-        consumers.onBackupEvent(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true));
+        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true)));
         given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
                 .then().body("status", equalTo("failed")).body("reason", containsString("expired before the promotion"));
         assertTrue(fx.cutoverEventTypes(r.request()).stream().noneMatch(t -> t.equals("cutover.promote_started")));
@@ -166,10 +167,10 @@ class CutoverSagaTest {
     void answersForOtherBackupsAndRestoresAreIgnored() throws Exception {
         Running r = executed();
         // A restore into a preview correlated elsewhere, an unrelated production restore, another request's backup.
-        consumers.onRestoreEvent(Fixtures.restoreOutcome(UUID.randomUUID(), r.project(), r.preview(), true));
-        consumers.onBackupEvent(Fixtures.backupOutcome(UUID.randomUUID(), r.project(), UUID.randomUUID(), true, true));
+        consumers.onRestoreEvent(Records.of(Fixtures.restoreOutcome(UUID.randomUUID(), r.project(), r.preview(), true)));
+        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(UUID.randomUUID(), r.project(), UUID.randomUUID(), true, true)));
         // The promotion's answer before the backup's is not the step this request waits for.
-        consumers.onRestoreEvent(Fixtures.restoreOutcome(r.request(), r.project(), r.preview(), true));
+        consumers.onRestoreEvent(Records.of(Fixtures.restoreOutcome(r.request(), r.project(), r.preview(), true)));
         JsonPath s = state(r);
         assertEquals("in_progress", s.getString("status"));
         assertEquals("pre_cutover_backup", s.getString("waiting_for"));
@@ -184,7 +185,7 @@ class CutoverSagaTest {
                 .body("reason", containsString("waiting for pre_cutover_backup"))
                 .body("reason", containsString("backup-service is down"));
         UUID backup = UUID.randomUUID();
-        consumers.onBackupEvent(Fixtures.backupOutcome(r.request(), r.project(), backup, true, true));
+        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), backup, true, true)));
         given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
                 .then().body("status", equalTo("failed")).body("late_outcome", containsString(backup.toString()))
                 .body("late_outcome", containsString("nothing was promoted"));

@@ -9,6 +9,7 @@ import dev.capydb.events.EventType;
 import dev.capydb.events.PreviewPayload;
 import dev.capydb.events.ProjectPayload;
 import dev.capydb.events.RestorePayload;
+import dev.capydb.testing.Records;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,8 +72,8 @@ public class Fixtures {
         EventEnvelope e = EventEnvelope.of(type, "restore-service", "acme", project, null,
                 new PreviewPayload(preview, project, "pv-" + preview.toString().substring(0, 8), status, "local-1",
                         "pv_" + preview.toString().replace("-", ""), expiresAt));
-        consumers.onRestoreEvent(EventJson.write(new EventEnvelope(e.id(), e.type(), e.source(), time, e.orgId(),
-                e.projectId(), e.correlationId(), e.data())));
+        consumers.onRestoreEvent(Records.of(EventJson.write(new EventEnvelope(e.id(), e.type(), e.source(), time, e.orgId(),
+                e.projectId(), e.correlationId(), e.data()))));
     }
 
     /** backup-service's answer to {@code cutover.execution_started}. */

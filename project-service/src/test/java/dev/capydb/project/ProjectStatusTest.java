@@ -9,6 +9,7 @@ import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
 import dev.capydb.events.RestorePayload;
 import dev.capydb.project.messaging.LifecycleConsumer;
+import dev.capydb.testing.Records;
 import dev.capydb.testing.TestTokens;
 import dev.capydb.testing.Waits;
 import io.agroal.api.AgroalDataSource;
@@ -58,8 +59,8 @@ class ProjectStatusTest {
         Instant start = Instant.parse("2026-11-20T03:00:00Z");
         var base = new dev.capydb.events.BaseBackupPayload(UUID.randomUUID(), "local-1", null, "20261120-030000F", "full",
                 start, "0/2000028", start.plusSeconds(600), 1);
-        consumer.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service", null,
-                null, null, base)));
+        consumer.onBackupEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service", null,
+                null, null, base))));
         // local-1 archives WAL (dev/stack): end the segment the project's creation wrote and wait for the archive.
         try (Connection c = hosts.host("local-1").maintenanceConnection(); Statement st = c.createStatement()) {
             st.execute("SELECT pg_switch_wal()");
@@ -73,8 +74,8 @@ class ProjectStatusTest {
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then()
                 .body("pitr.earliest", equalTo("2026-11-20T03:10:00Z"))   // where the base backup ended, not began
                 .body("pitr.latest", org.hamcrest.Matchers.notNullValue());
-        consumer.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_EXPIRED, "backup-service", null,
-                null, null, base)));
+        consumer.onBackupEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_EXPIRED, "backup-service", null,
+                null, null, base))));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then()
                 .body("pitr.earliest", org.hamcrest.Matchers.not(equalTo("2026-11-20T03:10:00Z")));
     }
@@ -91,18 +92,18 @@ class ProjectStatusTest {
         String id = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
                 .body(Map.of("name", "im-" + UUID.randomUUID().toString().substring(0, 8)))
                 .post("/v1/projects").then().statusCode(201).extract().path("id");
-        consumer.onImportEvent(importEvent(EventType.IMPORT_STARTED, id));
+        consumer.onImportEvent(Records.of(importEvent(EventType.IMPORT_STARTED, id)));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("importing"));
         given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{id}", id).then().statusCode(409)
                 .body("code", equalTo("project_busy"));
-        consumer.onImportEvent(importEvent(EventType.IMPORT_FAILED, id));
+        consumer.onImportEvent(Records.of(importEvent(EventType.IMPORT_FAILED, id)));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("active"));
 
         // An import refused while a restore overwrites the project leaves the project restoring.
-        consumer.onRestoreEvent(restoreEvent(EventType.RESTORE_STARTED, id, "project"));
-        consumer.onImportEvent(importEvent(EventType.IMPORT_FAILED, id));
+        consumer.onRestoreEvent(Records.of(restoreEvent(EventType.RESTORE_STARTED, id, "project")));
+        consumer.onImportEvent(Records.of(importEvent(EventType.IMPORT_FAILED, id)));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("restoring"));
-        consumer.onRestoreEvent(restoreEvent(EventType.RESTORE_COMPLETED, id, "project"));
+        consumer.onRestoreEvent(Records.of(restoreEvent(EventType.RESTORE_COMPLETED, id, "project")));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("active"));
     }
 
@@ -111,15 +112,15 @@ class ProjectStatusTest {
         String id = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
                 .body(Map.of("name", "st-" + UUID.randomUUID().toString().substring(0, 8)))
                 .post("/v1/projects").then().statusCode(201).extract().path("id");
-        consumer.onRestoreEvent(restoreEvent(EventType.RESTORE_STARTED, id, "new_preview"));
+        consumer.onRestoreEvent(Records.of(restoreEvent(EventType.RESTORE_STARTED, id, "new_preview")));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("active"));
 
-        consumer.onRestoreEvent(restoreEvent(EventType.RESTORE_STARTED, id, "project"));
+        consumer.onRestoreEvent(Records.of(restoreEvent(EventType.RESTORE_STARTED, id, "project")));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("restoring"));
         given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{id}", id).then().statusCode(409)
                 .body("code", equalTo("project_busy"));
 
-        consumer.onRestoreEvent(restoreEvent(EventType.RESTORE_COMPLETED, id, "project"));
+        consumer.onRestoreEvent(Records.of(restoreEvent(EventType.RESTORE_COMPLETED, id, "project")));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id).then().body("status", equalTo("active"));
 
         List<String> statuses = new ArrayList<>();

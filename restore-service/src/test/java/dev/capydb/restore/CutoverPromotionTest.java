@@ -13,6 +13,7 @@ import dev.capydb.events.EventType;
 import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.restore.messaging.CutoverConsumer;
 import dev.capydb.restore.repository.Restore;
+import dev.capydb.testing.Records;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
@@ -77,8 +78,8 @@ class CutoverPromotionTest {
         UUID request = UUID.randomUUID();
         UUID backup = UUID.randomUUID();
         String event = promote(p, request, UUID.fromString(previewId), backup);
-        cutovers.onCutoverEvent(event);
-        cutovers.onCutoverEvent(event);
+        cutovers.onCutoverEvent(Records.of(event));
+        cutovers.onCutoverEvent(Records.of(event));
         List<Restore> promotions = QuarkusTransaction.requiringNew().call(() ->
                 Restore.<Restore>list("projectId = ?1 and correlationId = ?2", p.id(), request.toString()));
         assertEquals(1, promotions.size(), "one promotion per cutover request");
@@ -108,7 +109,7 @@ class CutoverPromotionTest {
             st.execute("UPDATE preview SET status = 'EXPIRED' WHERE id = '" + previewId + "'");
         }
         UUID request = UUID.randomUUID();
-        cutovers.onCutoverEvent(promote(p, request, previewId, UUID.randomUUID()));
+        cutovers.onCutoverEvent(Records.of(promote(p, request, previewId, UUID.randomUUID())));
         Restore r = QuarkusTransaction.requiringNew().call(() ->
                 Restore.<Restore>find("correlationId", request.toString()).firstResult());
         assertEquals("FAILED", r.status.name());
@@ -125,7 +126,7 @@ class CutoverPromotionTest {
     void aPromotionOfAnUnknownPreviewFailsVisibly() throws Exception {
         TestProject p = projects.withData(1);
         UUID request = UUID.randomUUID();
-        cutovers.onCutoverEvent(promote(p, request, UUID.randomUUID(), UUID.randomUUID()));
+        cutovers.onCutoverEvent(Records.of(promote(p, request, UUID.randomUUID(), UUID.randomUUID())));
         Restore r = QuarkusTransaction.requiringNew().call(() ->
                 Restore.<Restore>find("correlationId", request.toString()).firstResult());
         assertEquals("FAILED", r.status.name());

@@ -26,6 +26,7 @@ import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.restore.service.PitrSlots;
 import dev.capydb.restore.service.PitrWindow;
 import dev.capydb.testing.HostileTenant;
+import dev.capydb.testing.Records;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
@@ -90,9 +91,9 @@ class PitrRestoreTest {
     private BackupSet baseBackup() {
         pgBackRest.ensureStanza(local1());
         BackupSet set = pgBackRest.backup(local1(), BackupType.INCR, Duration.ofDays(7), Duration.ofMinutes(10));
-        backupEvents.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service",
+        backupEvents.onBackupEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service",
                 null, null, null, new BaseBackupPayload(UUID.randomUUID(), "local-1", null, set.label(),
-                        set.type().option(), set.startTime(), set.startLsn(), Instant.now(), set.repoSizeBytes()))));
+                        set.type().option(), set.startTime(), set.startLsn(), Instant.now(), set.repoSizeBytes())))));
         return set;
     }
 

@@ -15,6 +15,7 @@ import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
 import dev.capydb.restore.messaging.BackupEventsConsumer;
+import dev.capydb.testing.Records;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
@@ -55,9 +56,9 @@ class RestorePointTest {
     }
 
     private void baseBackupAt(Instant start) {
-        backupEvents.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service",
+        backupEvents.onBackupEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service",
                 null, null, null, new BaseBackupPayload(UUID.randomUUID(), "local-1", null, "20261120-030000F", "full",
-                        start, "0/2000028", start, 1))));
+                        start, "0/2000028", start, 1)))));
     }
 
     private long outbox(String type, String id) throws Exception {

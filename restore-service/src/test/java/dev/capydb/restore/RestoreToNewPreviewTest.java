@@ -20,6 +20,7 @@ import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
 import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.restore.service.PreviewService;
+import dev.capydb.testing.Records;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
@@ -83,9 +84,9 @@ class RestoreToNewPreviewTest {
     }
 
     static void announce(BackupEventsConsumer backupEvents, TestProject p, UUID backupId, String key, long size, String sha) {
-        backupEvents.onBackupEvent(EventJson.write(EventEnvelope.of(EventType.BACKUP_COMPLETED, "backup-service", "acme",
+        backupEvents.onBackupEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.BACKUP_COMPLETED, "backup-service", "acme",
                 p.id(), null, new BackupPayload(backupId, p.id(), null, "manual", "completed", key, size, sha, null, null,
-                        Instant.now(), Instant.now()))));
+                        Instant.now(), Instant.now())))));
     }
 
     static JsonPath awaitRestore(UUID project, String restoreId) {

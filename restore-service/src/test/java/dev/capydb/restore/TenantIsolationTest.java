@@ -14,6 +14,7 @@ import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.restore.messaging.CutoverConsumer;
 import dev.capydb.restore.repository.Restore;
 import dev.capydb.testing.HostileTenant;
+import dev.capydb.testing.Records;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
@@ -81,9 +82,9 @@ class TenantIsolationTest {
         }
 
         UUID request = UUID.randomUUID();
-        cutovers.onCutoverEvent(EventJson.write(EventEnvelope.of(EventType.CUTOVER_PROMOTE_STARTED, "cutover-service",
+        cutovers.onCutoverEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.CUTOVER_PROMOTE_STARTED, "cutover-service",
                 "acme", p.id(), request.toString(), new CutoverPayload(request, p.id(), UUID.fromString(previewId),
-                        "in_progress", "OPS-7", UUID.randomUUID(), null))));
+                        "in_progress", "OPS-7", UUID.randomUUID(), null)))));
         List<Restore> promotions = QuarkusTransaction.requiringNew().call(() ->
                 Restore.<Restore>list("projectId = ?1 and correlationId = ?2", p.id(), request.toString()));
         JsonPath promoted = RestoreToNewPreviewTest.awaitRestore(p.id(), promotions.get(0).id.toString());

@@ -41,11 +41,6 @@ public class BackupConsumers {
         this.projects = projects;
     }
 
-    /** {@link #onRestoreEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onRestoreEvent(String json) {
-        onRestoreEvent(new ConsumerRecord<>("restores", 0, 0L, null, json));
-    }
-
     @Incoming("restores")
     @Blocking
     public void onRestoreEvent(ConsumerRecord<String, String> record) {
@@ -68,11 +63,6 @@ public class BackupConsumers {
         }
     }
 
-    /** {@link #onCutoverEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onCutoverEvent(String json) {
-        onCutoverEvent(new ConsumerRecord<>("cutovers", 0, 0L, null, json));
-    }
-
     @Incoming("cutovers")
     @Blocking
     public void onCutoverEvent(ConsumerRecord<String, String> record) {
@@ -92,11 +82,6 @@ public class BackupConsumers {
         }
         backups.request(new BackupService.Request(project.get(), "pre-cutover-" + c.requestId(), BackupKind.PRE_CUTOVER,
                 true, c.requestId().toString(), null, null, "cutover:" + c.requestId()));
-    }
-
-    /** {@link #onProjectEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onProjectEvent(String json) {
-        onProjectEvent(new ConsumerRecord<>("project-lifecycle", 0, 0L, null, json));
     }
 
     @Incoming("project-lifecycle")

@@ -32,20 +32,10 @@ public class SagaConsumers {
         this.previews = previews;
     }
 
-    /** {@link #onBackupEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onBackupEvent(String json) {
-        onBackupEvent(new ConsumerRecord<>("backups", 0, 0L, null, json));
-    }
-
     @Incoming("backups")
     @Blocking
     public void onBackupEvent(ConsumerRecord<String, String> record) {
         inbox.process("cutover-saga-backups", record, saga::onBackupOutcome);
-    }
-
-    /** {@link #onRestoreEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onRestoreEvent(String json) {
-        onRestoreEvent(new ConsumerRecord<>("restores", 0, 0L, null, json));
     }
 
     @Incoming("restores")

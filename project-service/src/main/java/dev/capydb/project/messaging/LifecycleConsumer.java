@@ -28,11 +28,6 @@ public class LifecycleConsumer {
         this.windows = windows;
     }
 
-    /** {@link #onBackupEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onBackupEvent(String json) {
-        onBackupEvent(new ConsumerRecord<>("backups", 0, 0L, null, json));
-    }
-
     @Incoming("backups")
     @Blocking
     public void onBackupEvent(ConsumerRecord<String, String> record) {
@@ -46,20 +41,10 @@ public class LifecycleConsumer {
         });
     }
 
-    /** {@link #onRestoreEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onRestoreEvent(String json) {
-        onRestoreEvent(new ConsumerRecord<>("restores", 0, 0L, null, json));
-    }
-
     @Incoming("restores")
     @Blocking
     public void onRestoreEvent(ConsumerRecord<String, String> record) {
         inbox.process("project-status-restores", record, this::apply);
-    }
-
-    /** {@link #onImportEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onImportEvent(String json) {
-        onImportEvent(new ConsumerRecord<>("imports", 0, 0L, null, json));
     }
 
     @Incoming("imports")

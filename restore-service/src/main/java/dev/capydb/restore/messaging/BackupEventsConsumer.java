@@ -27,11 +27,6 @@ public class BackupEventsConsumer {
         this.pitr = pitr;
     }
 
-    /** {@link #onBackupEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onBackupEvent(String json) {
-        onBackupEvent(new ConsumerRecord<>("backups", 0, 0L, null, json));
-    }
-
     @Incoming("backups")
     @Blocking
     public void onBackupEvent(ConsumerRecord<String, String> record) {

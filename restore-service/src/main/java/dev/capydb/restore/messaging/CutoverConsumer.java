@@ -34,11 +34,6 @@ public class CutoverConsumer {
         this.worker = worker;
     }
 
-    /** {@link #onCutoverEvent(ConsumerRecord)} for a bare event (tests hand events in without a Kafka record). */
-    public void onCutoverEvent(String json) {
-        onCutoverEvent(new ConsumerRecord<>("cutovers", 0, 0L, null, json));
-    }
-
     @Incoming("cutovers")
     @Blocking
     public void onCutoverEvent(ConsumerRecord<String, String> record) {
