@@ -398,7 +398,7 @@ public class RestoreWorker implements JobHandler {
 
     /**
      * Scratch databases of our overwrites that ended are dropped: one whose restore failed while its host was down
-     * (restarted under it) and so could not drop it then. A dead worker's stays until {@link #reapExpiredLeases}
+     * (restarted under it) and so could not drop it then. A dead worker's stays until {@link #leaseExpired}
      * has read it (its presence tells whether the swap committed) and ended the restore; a name our table does not
      * know is another deployment's on a shared host. Returns how many were dropped.
      */
