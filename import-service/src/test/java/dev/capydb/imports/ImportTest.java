@@ -139,15 +139,13 @@ class ImportTest {
     }
 
     @Test
-    void anEmptyOrOverlongIdempotencyKeyIsRefusedAndStartsNothing() throws Exception {
+    void anOverlongIdempotencyKeyIsRefusedAndStartsNothing() throws Exception {
         TestProject p = sources.emptyProject();
         Source s = sources.create(10);
-        for (String key : List.of("", "k".repeat(201))) {
-            given().auth().oauth2(TestTokens.bob()).contentType("application/json").header("Idempotency-Key", key)
-                    .body(Map.of("source_url", s.url())).post("/v1/projects/{p}/imports", p.id()).then()
-                    .statusCode(422).body("code", equalTo("validation_failed"))
-                    .body("errors[0].field", equalTo("Idempotency-Key"));
-        }
+        given().auth().oauth2(TestTokens.bob()).contentType("application/json").header("Idempotency-Key", "k".repeat(201))
+                .body(Map.of("source_url", s.url())).post("/v1/projects/{p}/imports", p.id()).then()
+                .statusCode(422).body("code", equalTo("validation_failed"))
+                .body("errors[0].field", equalTo("Idempotency-Key"));
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/imports", p.id()).then().statusCode(200)
                 .body("items", empty());
     }
