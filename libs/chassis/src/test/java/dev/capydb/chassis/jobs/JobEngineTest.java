@@ -1,5 +1,6 @@
 package dev.capydb.chassis.jobs;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,10 +118,8 @@ class JobEngineTest {
         engine.start(scheduler);
         try {
             assertNotNull(scheduler.getScheduledJob("engine-test-run-jobs-poll"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline && !handler.crashed.containsKey(crashing)) {
-                Thread.sleep(100);
-            }
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> handler.crashed.containsKey(crashing));
             assertTrue(handler.ran.containsAll(List.of(fine, crashing)), handler.ran.toString());
             assertSame(BOOM, handler.crashed.get(crashing));
             assertFalse(handler.crashed.containsKey(fine));
