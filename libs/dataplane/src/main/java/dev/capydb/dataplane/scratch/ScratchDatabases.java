@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -39,6 +40,15 @@ public class ScratchDatabases {
             }
             return found;
         }
+    }
+
+    /** {@link #sweep(DatabaseHost, ScratchNames, Predicate)} on each of {@code hosts}; returns how many went in all. */
+    public int sweep(Collection<DatabaseHost> hosts, ScratchNames names, Predicate<UUID> isOurLeftover) {
+        int dropped = 0;
+        for (DatabaseHost host : hosts) {
+            dropped += sweep(host, names, isOurLeftover);
+        }
+        return dropped;
     }
 
     /**
