@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -109,7 +110,7 @@ public class DumpLoader {
      * role, as managed providers do).
      */
     public ToolResult load(UUID importId, SqlSource source, DatabaseHost host, String database, String owner,
-                           long limitBytes, java.util.Collection<String> extensions, AtomicLong bytes) throws SQLException {
+                           long limitBytes, Collection<String> extensions, AtomicLong bytes) throws SQLException {
         prepareExtensions(host, database, owner, extensions);
         try (TenantLogin login = TenantLogin.create(host, database, owner, loaderRole(importId))) {
             Map<String, String> env = new HashMap<>(login.toolEnv());
@@ -143,7 +144,7 @@ public class DumpLoader {
 
     /** The allowlisted extensions the source uses, created by the admin where the project role may not. */
     private void prepareExtensions(DatabaseHost host, String database, String owner,
-                                   java.util.Collection<String> extensions) throws SQLException {
+                                   Collection<String> extensions) throws SQLException {
         TenantExtensions.prepare(host, database, owner,
                 extensions.stream().filter(config.allowedExtensions()::contains).toList());
     }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,7 +80,7 @@ public class UploadedDumps {
     public boolean isCustomFormat(String key) throws IOException {
         try (InputStream in = store.client().getObject(b -> b.bucket(storage.importsBucket()).key(key).range("bytes=0-4"))) {
             byte[] head = in.readNBytes(CUSTOM_MAGIC.length);
-            return java.util.Arrays.equals(head, CUSTOM_MAGIC);
+            return Arrays.equals(head, CUSTOM_MAGIC);
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.capydb.imports.service;
 
-import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.egress.EgressGate;
 import dev.capydb.chassis.egress.EgressRefusedException;
+import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.imports.config.ImportConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ public class SourceGate {
          * libpq's environment for the client tools: nothing comes from the service's own environment or files
          * (no {@code .pgpass}, no service file), and the address is the checked one.
          */
-        public Map<String, String> libpqEnv(java.time.Duration connectTimeout) {
+        public Map<String, String> libpqEnv(Duration connectTimeout) {
             Map<String, String> env = new HashMap<>();
             env.put("PGHOST", target.host());
             env.put("PGHOSTADDR", target.addressLiteral());
@@ -70,7 +71,7 @@ public class SourceGate {
         }
     }
 
-    public java.time.Duration connectTimeout() {
+    public Duration connectTimeout() {
         return config.connectTimeout();
     }
 }

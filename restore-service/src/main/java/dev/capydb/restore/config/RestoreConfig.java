@@ -3,6 +3,7 @@ package dev.capydb.restore.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Typed settings of restore-service. */
 @ConfigMapping(prefix = "capydb.restores")
@@ -51,10 +52,10 @@ public interface RestoreConfig {
     /** Settings of PITR scratch clusters. */
     interface Pitr {
         /** OS user the scratch cluster runs as when the service runs as root; empty means the service's user. */
-        java.util.Optional<String> runAs();
+        Optional<String> runAs();
 
         /** Where scratch clusters live (default: the JVM's temp directory). */
-        java.util.Optional<String> scratchDir();
+        Optional<String> scratchDir();
 
         /** How long recovery (WAL replay up to the target) may take. */
         @WithDefault("PT1H")

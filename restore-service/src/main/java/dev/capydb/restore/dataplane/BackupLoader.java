@@ -9,21 +9,23 @@ import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
 import dev.capydb.restore.config.RestoreConfig;
-import jakarta.enterprise.context.ApplicationScoped;
 import dev.capydb.restore.repository.KnownBackups;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.io.InputStream;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Streams a backup object from storage into {@code pg_restore}, no temp file. The dump is a tenant's content (its
@@ -88,7 +90,7 @@ public class BackupLoader {
     public ToolResult loadFromCluster(DatabaseHost cluster, String projectDatabase, DatabaseHost host, String database,
                                       String owner, AtomicLong bytes) {
         List<String> extensions = extensionsOf(cluster, projectDatabase);
-        java.util.concurrent.atomic.AtomicReference<ToolResult> restored = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<ToolResult> restored = new AtomicReference<>();
         ToolResult dump = tools.run(ToolInvocation.of("pg_dump")
                 // Uncompressed: the archive only crosses a pipe to pg_restore, so gzip would be CPU spent twice for nothing.
                 .args("--format=custom", "--compress=0", "--no-owner", "--no-acl", "--dbname=" + projectDatabase)
@@ -97,7 +99,7 @@ public class BackupLoader {
                     ToolResult r = loadDump(host, database, owner, extensions, () -> out, bytes);
                     restored.set(r);
                     if (!r.succeeded()) {
-                        throw new java.io.IOException(r.describeFailure("pg_restore"));
+                        throw new IOException(r.describeFailure("pg_restore"));
                     }
                 })
                 .timeout(config.restoreTimeout())
@@ -111,7 +113,7 @@ public class BackupLoader {
     /** Where a custom-format dump comes from. */
     @FunctionalInterface
     private interface DumpStream {
-        InputStream open() throws java.io.IOException;
+        InputStream open() throws IOException;
     }
 
     /**

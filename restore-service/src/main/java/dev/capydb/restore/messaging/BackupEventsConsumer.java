@@ -3,8 +3,10 @@ package dev.capydb.restore.messaging;
 import dev.capydb.chassis.consistency.Feed;
 import dev.capydb.chassis.inbox.Inbox;
 import dev.capydb.events.BackupPayload;
+import dev.capydb.events.BaseBackupPayload;
 import dev.capydb.events.EventType;
 import dev.capydb.restore.repository.KnownBackups;
+import dev.capydb.restore.service.PitrWindow;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,9 +21,9 @@ public class BackupEventsConsumer {
 
     private final Inbox inbox;
     private final KnownBackups known;
-    private final dev.capydb.restore.service.PitrWindow pitr;
+    private final PitrWindow pitr;
 
-    public BackupEventsConsumer(Inbox inbox, KnownBackups known, dev.capydb.restore.service.PitrWindow pitr) {
+    public BackupEventsConsumer(Inbox inbox, KnownBackups known, PitrWindow pitr) {
         this.inbox = inbox;
         this.known = known;
         this.pitr = pitr;
@@ -35,9 +37,9 @@ public class BackupEventsConsumer {
                 BackupPayload b = e.dataAs(BackupPayload.class);
                 known.remember(b.backupKey(), b.backupId(), b.projectId(), b.sizeBytes(), b.sha256(), b.completedAt());
             } else if (EventType.BASE_BACKUP_COMPLETED.wireName().equals(e.type())) {
-                pitr.baseBackupSeen(e.dataAs(dev.capydb.events.BaseBackupPayload.class));
+                pitr.baseBackupSeen(e.dataAs(BaseBackupPayload.class));
             } else if (EventType.BASE_BACKUP_EXPIRED.wireName().equals(e.type())) {
-                pitr.baseBackupExpired(e.dataAs(dev.capydb.events.BaseBackupPayload.class).baseBackupId());
+                pitr.baseBackupExpired(e.dataAs(BaseBackupPayload.class).baseBackupId());
             }
         });
     }
