@@ -22,6 +22,7 @@ import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
 import dev.capydb.restore.dataplane.PitrRecovery;
 import dev.capydb.restore.dataplane.RestoreFailure;
+import dev.capydb.restore.dataplane.ScratchDirectories;
 import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.restore.service.PitrSlots;
 import dev.capydb.restore.service.PitrWindow;
@@ -78,6 +79,8 @@ class PitrRestoreTest {
     BackupEventsConsumer backupEvents;
     @Inject
     PitrRecovery recovery;
+    @Inject
+    ScratchDirectories directories;
     @Inject
     PitrSlots slots;
     @Inject
@@ -188,7 +191,7 @@ class PitrRestoreTest {
         try (var channel = java.nio.channels.FileChannel.open(live.resolve("capydb-restore.lock"),
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
              var held = channel.lock()) {
-            assertTrue(recovery.sweepAbandoned() >= 1);
+            assertTrue(directories.sweepAbandoned() >= 1);
             assertFalse(Files.exists(abandoned), "nobody held it: removed");
             assertTrue(Files.exists(live.resolve("capydb-restore.lock")), "a running restore's directory is kept");
         } finally {
