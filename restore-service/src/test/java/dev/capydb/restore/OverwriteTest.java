@@ -13,7 +13,12 @@ import dev.capydb.dataplane.ToolRunner;
 import dev.capydb.dataplane.scratch.ScratchDatabases;
 import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.restore.repository.Restore;
+import dev.capydb.restore.repository.RestorePhase;
 import dev.capydb.restore.repository.RestoreStatus;
+import dev.capydb.restore.repository.SourceKind;
+import dev.capydb.restore.repository.TargetKind;
+import dev.capydb.restore.service.OverwriteRestore;
+import dev.capydb.restore.service.RestoreLeftovers;
 import dev.capydb.restore.service.RestoreWorker;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
@@ -53,6 +58,8 @@ class OverwriteTest {
     DatabaseProvisioner provisioner;
     @Inject
     RestoreWorker worker;
+    @Inject
+    RestoreLeftovers leftovers;
     @Inject
     AgroalDataSource dataSource;
     @Inject
@@ -133,7 +140,7 @@ class OverwriteTest {
 
         // After the safety window the janitor drops it.
         exec("UPDATE retired_database SET drop_after = now() - interval '1 minute' WHERE name = '" + retired + "'");
-        assertTrue(worker.dropRetired() >= 1);
+        assertTrue(leftovers.dropRetired() >= 1);
         assertFalse(provisioner.exists(p.host(), retired));
     }
 
@@ -204,7 +211,7 @@ class OverwriteTest {
     void aSecondOverwriteWhileOneIsQueuedIsRefused() throws Exception {
         TestProject p = projects.withData(1);
         String key = backupOf(p);
-        UUID queued = deadOverwrite(p, "queued", false);
+        UUID queued = deadOverwrite(p, RestorePhase.QUEUED, false);
         QuarkusTransaction.requiringNew().run(() -> {
             Restore x = Restore.findById(queued);
             x.status = RestoreStatus.PENDING;
@@ -282,9 +289,9 @@ class OverwriteTest {
     void aDeadWorkersOverwriteIsNeverRerunAndItsOutcomeIsReconciled() throws Exception {
         TestProject p = projects.withData(1);
         // Died while loading: the scratch database is still there, so production was not touched.
-        UUID loading = deadOverwrite(p, "loading", true);
+        UUID loading = deadOverwrite(p, RestorePhase.LOADING, true);
         // Died right after the swap committed: the scratch database is gone (another project: one overwrite at a time).
-        UUID swapped = deadOverwrite(projects.withData(1), "swapping", false);
+        UUID swapped = deadOverwrite(projects.withData(1), RestorePhase.SWAPPING, false);
         worker.engine().reap();
         Restore a = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(loading));
         assertEquals(RestoreStatus.FAILED, a.status);
@@ -299,14 +306,14 @@ class OverwriteTest {
         UUID live = overwriteRow(p, RestoreStatus.RUNNING, Instant.now().plus(Duration.ofMinutes(10)));
         // A host may be shared with another deployment: a restore id our table does not know is its own.
         UUID foreign = UUID.randomUUID();
-        List<String> made = List.of(ended, live, foreign).stream().map(RestoreWorker.SCRATCH::name).toList();
+        List<String> made = List.of(ended, live, foreign).stream().map(OverwriteRestore.SCRATCH::name).toList();
         try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement()) {
             for (String name : made) {
                 st.execute("CREATE DATABASE " + name);
             }
         }
         try {
-            assertTrue(worker.dropLeftScratch() >= 1);
+            assertTrue(leftovers.dropLeftScratch() >= 1);
             assertFalse(provisioner.exists(p.host(), made.get(0)), "our failed overwrite's leftover is dropped");
             assertTrue(provisioner.exists(p.host(), made.get(1)), "a live worker's is kept");
             assertTrue(provisioner.exists(p.host(), made.get(2)), "another deployment's is kept");
@@ -324,12 +331,12 @@ class OverwriteTest {
             x.id = id;
             x.projectId = p.id();
             x.orgId = "acme";
-            x.sourceKind = "backup";
+            x.sourceKind = SourceKind.BACKUP;
             x.backupKey = "k";
-            x.targetKind = "project";
+            x.targetKind = TargetKind.PROJECT;
             x.status = status;
-            x.phase = "loading";
-            x.scratchDatabase = RestoreWorker.SCRATCH.name(id);
+            x.phase = RestorePhase.LOADING;
+            x.scratchDatabase = OverwriteRestore.SCRATCH.name(id);
             x.attempt = 1;
             x.worker = "another-replica";
             x.leaseUntil = leaseUntil;
@@ -339,7 +346,7 @@ class OverwriteTest {
         return id;
     }
 
-    private UUID deadOverwrite(TestProject p, String phase, boolean scratchExists) throws Exception {
+    private UUID deadOverwrite(TestProject p, RestorePhase phase, boolean scratchExists) throws Exception {
         UUID id = UUID.randomUUID();
         String scratch = "rs_" + id.toString().replace("-", "");
         if (scratchExists) {
@@ -352,9 +359,9 @@ class OverwriteTest {
             x.id = id;
             x.projectId = p.id();
             x.orgId = "acme";
-            x.sourceKind = "backup";
+            x.sourceKind = SourceKind.BACKUP;
             x.backupKey = "k";
-            x.targetKind = "project";
+            x.targetKind = TargetKind.PROJECT;
             x.status = RestoreStatus.RUNNING;
             x.phase = phase;
             x.scratchDatabase = scratch;

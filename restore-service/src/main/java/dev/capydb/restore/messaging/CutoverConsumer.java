@@ -4,8 +4,12 @@ import dev.capydb.chassis.inbox.Inbox;
 import dev.capydb.events.CutoverPayload;
 import dev.capydb.events.EventType;
 import dev.capydb.restore.repository.Preview;
+import dev.capydb.restore.repository.PreviewStatus;
 import dev.capydb.restore.repository.Restore;
+import dev.capydb.restore.repository.RestorePhase;
 import dev.capydb.restore.repository.RestoreStatus;
+import dev.capydb.restore.repository.SourceKind;
+import dev.capydb.restore.repository.TargetKind;
 import dev.capydb.restore.service.RestoreWorker;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,18 +51,18 @@ public class CutoverConsumer {
             x.id = UUID.randomUUID();
             x.projectId = c.projectId();
             x.orgId = e.orgId();
-            x.sourceKind = "preview";
-            x.targetKind = "project";
+            x.sourceKind = SourceKind.PREVIEW;
+            x.targetKind = TargetKind.PROJECT;
             x.previewId = c.previewId();
             x.previewName = preview == null ? null : preview.name;
             x.correlationId = c.requestId().toString();
             x.preCutoverBackupId = c.backupId();
             x.status = RestoreStatus.PENDING;
-            x.phase = "queued";
+            x.phase = RestorePhase.QUEUED;
             x.createdBy = "cutover:" + c.requestId();
             x.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             if (preview == null || !preview.projectId.equals(c.projectId())
-                    || preview.status != dev.capydb.restore.repository.PreviewStatus.READY) {
+                    || preview.status != PreviewStatus.READY) {
                 // Recorded as a failed restore so the cutover sees restore.failed rather than silence.
                 x.status = RestoreStatus.FAILED;
                 x.error = preview == null || !preview.projectId.equals(c.projectId())

@@ -4,6 +4,7 @@ import dev.capydb.chassis.outbox.Outbox;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.events.JobPayload;
+import dev.capydb.events.OverwriteAuditPayload;
 import dev.capydb.events.PreviewPayload;
 import dev.capydb.events.RestorePayload;
 import dev.capydb.restore.repository.Preview;
@@ -26,8 +27,8 @@ public class RestoreEvents {
     public void finished(Restore r) {
         boolean ok = r.status == RestoreStatus.COMPLETED;
         outbox.publish(EventEnvelope.of(ok ? EventType.RESTORE_COMPLETED : EventType.RESTORE_FAILED, SOURCE, r.orgId,
-                r.projectId, r.correlationId, new RestorePayload(r.id, r.projectId, r.sourceKind, r.backupKey,
-                        r.restoreTime, r.restorePointId, r.targetKind, r.previewId, ok ? "completed" : "failed", r.error,
+                r.projectId, r.correlationId, new RestorePayload(r.id, r.projectId, r.sourceKind.wire(), r.backupKey,
+                        r.restoreTime, r.restorePointId, r.targetKind.wire(), r.previewId, ok ? "completed" : "failed", r.error,
                         r.createdAt, r.completedAt)));
         outbox.publish(EventEnvelope.of(ok ? EventType.JOB_COMPLETED : EventType.JOB_FAILED, SOURCE, r.orgId,
                 r.projectId, r.correlationId, new JobPayload(r.id, "restore", ok ? "completed" : "failed", r.id, r.error,
@@ -37,15 +38,15 @@ public class RestoreEvents {
     /** The audit record of a production overwrite, in the caller's transaction. */
     public void productionOverwritten(Restore r) {
         outbox.publish(EventEnvelope.of(EventType.PRODUCTION_OVERWRITE_RESTORE, SOURCE, r.orgId, r.projectId,
-                r.correlationId, new dev.capydb.events.OverwriteAuditPayload(r.id, r.projectId, r.sourceKind, r.previewId,
+                r.correlationId, new OverwriteAuditPayload(r.id, r.projectId, r.sourceKind.wire(), r.previewId,
                         r.preCutoverBackupId, r.correlationId)));
     }
 
     /** restore.started: an overwrite holds the target now (project-service shows the project restoring). */
     public void started(Restore r) {
         outbox.publish(EventEnvelope.of(EventType.RESTORE_STARTED, SOURCE, r.orgId, r.projectId, r.correlationId,
-                new RestorePayload(r.id, r.projectId, r.sourceKind, r.backupKey, r.restoreTime, r.restorePointId,
-                        r.targetKind, r.previewId, "running", null, r.createdAt, null)));
+                new RestorePayload(r.id, r.projectId, r.sourceKind.wire(), r.backupKey, r.restoreTime, r.restorePointId,
+                        r.targetKind.wire(), r.previewId, "running", null, r.createdAt, null)));
     }
 
     public void preview(EventType type, Preview p) {

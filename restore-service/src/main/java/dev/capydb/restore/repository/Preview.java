@@ -2,7 +2,6 @@ package dev.capydb.restore.repository;
 
 import dev.capydb.chassis.crypto.SealedColumn;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -21,27 +20,17 @@ public class Preview extends PanacheEntityBase {
 
     @Id
     public UUID id;
-    @Column(name = "project_id")
     public UUID projectId;
-    @Column(name = "org_id")
     public String orgId;
     public String name;
-    @Column(name = "host_id")
     public String hostId;
-    @Column(name = "database_name")
     public String databaseName;
-    @Column(name = "role_name")
     public String roleName;
-    @Column(name = "password_sealed")
     public String passwordSealed;
     @Enumerated(EnumType.STRING)
     public PreviewStatus status;
-    @Column(name = "expires_at")
     public Instant expiresAt;
-    @Column(name = "expiring_notified")
     public boolean expiringNotified;
-    @Column(name = "created_at")
     public Instant createdAt;
-    @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -49,8 +49,8 @@ public final class RestoreDtos {
                               @Schema(nullable = true) Instant completedAt) {
 
         static RestoreBody of(Restore r) {
-            return new RestoreBody(r.id, r.projectId, r.sourceKind, r.backupKey, r.restoreTime, r.restorePointId,
-                    r.targetKind, r.previewId, r.status.wire(), r.phase, r.bytesDone, r.error, r.attempt, r.createdAt,
+            return new RestoreBody(r.id, r.projectId, r.sourceKind.wire(), r.backupKey, r.restoreTime, r.restorePointId,
+                    r.targetKind.wire(), r.previewId, r.status.wire(), r.phase.wire(), r.bytesDone, r.error, r.attempt, r.createdAt,
                     r.startedAt, r.completedAt);
         }
     }

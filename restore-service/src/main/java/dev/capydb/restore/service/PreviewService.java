@@ -15,10 +15,13 @@ import dev.capydb.restore.config.RestoreConfig;
 import dev.capydb.restore.messaging.RestoreEvents;
 import dev.capydb.restore.repository.Preview;
 import dev.capydb.restore.repository.PreviewStatus;
+import dev.capydb.restore.repository.Restore;
 import dev.capydb.restore.repository.RestoreStatus;
+import dev.capydb.restore.repository.TargetKind;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -197,7 +200,7 @@ public class PreviewService {
                 now.plus(config.expiringNotice())).stream().map(p -> p.id).toList());
         for (UUID id : expiring) {
             QuarkusTransaction.requiringNew().run(() -> {
-                Preview p = Preview.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+                Preview p = Preview.findById(id, LockModeType.PESSIMISTIC_WRITE);
                 if (!p.expiringNotified && p.status == PreviewStatus.READY) {
                     p.expiringNotified = true;
                     events.preview(EventType.PREVIEW_EXPIRING, p);
@@ -238,7 +241,7 @@ public class PreviewService {
         // drop must not hold the row lock nor outlive the transaction timeout, which would lose the bookkeeping.
         dropDatabase(preview);
         QuarkusTransaction.requiringNew().run(() -> {
-            Preview p = Preview.findById(preview.id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            Preview p = Preview.findById(preview.id, LockModeType.PESSIMISTIC_WRITE);
             if (p.status == status) {
                 return;
             }
@@ -260,7 +263,7 @@ public class PreviewService {
 
     private boolean inUse(UUID previewId) {
         return QuarkusTransaction.requiringNew().call(() ->
-                dev.capydb.restore.repository.Restore.count("previewId = ?1 and status in ?2 and targetKind <> 'new_preview'",
-                        previewId, List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING)) > 0);
+                Restore.count("previewId = ?1 and status in ?2 and targetKind <> ?3",
+                        previewId, List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING), TargetKind.NEW_PREVIEW) > 0);
     }
 }

@@ -15,8 +15,13 @@ import dev.capydb.restore.config.RestoreConfig;
 import dev.capydb.restore.messaging.RestoreEvents;
 import dev.capydb.restore.repository.KnownBackups;
 import dev.capydb.restore.repository.Preview;
+import dev.capydb.restore.repository.PreviewStatus;
 import dev.capydb.restore.repository.Restore;
+import dev.capydb.restore.repository.RestorePhase;
+import dev.capydb.restore.repository.RestorePoint;
 import dev.capydb.restore.repository.RestoreStatus;
+import dev.capydb.restore.repository.SourceKind;
+import dev.capydb.restore.repository.TargetKind;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -26,14 +31,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** Validates restore requests and records them (the worker runs them); lists and shows restores. */
 @ApplicationScoped
 public class RestoreService {
 
-    static final Set<String> TARGETS = Set.of("new_preview", "preview", "project");
 
     private final KnownBackups backups;
     private final PreviewService previews;
@@ -65,19 +68,21 @@ public class RestoreService {
     }
 
     private Restore validateAndInsert(ProjectView project, Principal caller, Request r, String idempotencyKey) {
-        String target = r.targetKind() == null ? "new_preview" : r.targetKind();
+        Optional<TargetKind> parsed = r.targetKind() == null ? Optional.of(TargetKind.NEW_PREVIEW)
+                : TargetKind.fromWire(r.targetKind());
         int sources = (r.backupKey() != null ? 1 : 0) + (r.restoreTime() != null ? 1 : 0) + (r.restorePointId() != null ? 1 : 0);
         Validation.start()
                 .check(sources == 1, "source", "give exactly one of backup_key, restore_time, restore_point_id")
-                .check(TARGETS.contains(target), "target_kind", "must be new_preview, preview or project")
-                .check(!"preview".equals(target) || r.previewId() != null, "preview_id", "is required for target_kind preview")
+                .check(parsed.isPresent(), "target_kind", "must be new_preview, preview or project")
+                .check(parsed.orElse(null) != TargetKind.PREVIEW || r.previewId() != null, "preview_id", "is required for target_kind preview")
                 .check(r.restoreTime() == null || parses(r.restoreTime()), "restore_time", "must be an RFC 3339 time")
                 .check(Idempotency.validKey(idempotencyKey), "Idempotency-Key", Idempotency.KEY_RULE)
                 .orThrow();
-        if ("new_preview".equals(target)) {
+        TargetKind target = parsed.orElseThrow();
+        if (target == TargetKind.NEW_PREVIEW) {
             previews.validate(r.previewName(), r.ttlHours());
         }
-        if ("project".equals(target)) {
+        if (target == TargetKind.PROJECT) {
             if (!Boolean.TRUE.equals(r.confirmProjectOverwrite())) {
                 throw new ApiException(422, "confirmation_required", "restoring into the project overwrites production; "
                         + "send confirm_project_overwrite: true to confirm");
@@ -89,10 +94,10 @@ public class RestoreService {
         // Resolve the source: a restore point names a backup or a time.
         String backupKey = r.backupKey();
         Instant restoreTime = r.restoreTime() == null ? null : OffsetDateTime.parse(r.restoreTime()).toInstant();
-        String sourceKind = backupKey != null ? "backup" : restoreTime != null ? "pitr" : "restore_point";
+        SourceKind sourceKind = backupKey != null ? SourceKind.BACKUP
+                : restoreTime != null ? SourceKind.PITR : SourceKind.RESTORE_POINT;
         if (r.restorePointId() != null) {
-            var point = QuarkusTransaction.requiringNew().call(() -> dev.capydb.restore.repository.RestorePoint
-                    .<dev.capydb.restore.repository.RestorePoint>findByIdOptional(r.restorePointId())
+            var point = QuarkusTransaction.requiringNew().call(() -> RestorePoint.<RestorePoint>findByIdOptional(r.restorePointId())
                     .filter(rp -> rp.projectId.equals(project.projectId())))
                     .orElseThrow(() -> ApiException.notFound("restore point " + r.restorePointId()));
             backupKey = point.backupKey;
@@ -106,11 +111,11 @@ public class RestoreService {
         }
         String resolvedKey = backupKey;
         Instant resolvedTime = backupKey == null ? restoreTime : null;
-        Preview existing = "preview".equals(target) ? previews.get(project.projectId(), r.previewId()) : null;
-        if (existing != null && existing.status != dev.capydb.restore.repository.PreviewStatus.READY) {
+        Preview existing = target == TargetKind.PREVIEW ? previews.get(project.projectId(), r.previewId()) : null;
+        if (existing != null && existing.status != PreviewStatus.READY) {
             throw ApiException.conflict("preview_not_ready", "preview " + existing.id + " is " + existing.status.wire());
         }
-        if ("project".equals(target)) {
+        if (target == TargetKind.PROJECT) {
             busy.requireActive(project, "wait for that to finish");
         }
         try {
@@ -125,16 +130,16 @@ public class RestoreService {
     }
 
     private static boolean hasOpenOverwrite(UUID projectId) {
-        return Restore.count("projectId = ?1 and targetKind <> 'new_preview' and status in (?2)", projectId,
-                List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING)) > 0;
+        return Restore.count("projectId = ?1 and targetKind <> ?2 and status in (?3)", projectId,
+                TargetKind.NEW_PREVIEW, List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING)) > 0;
     }
 
-    private Restore insert(Request r, Principal caller, String idempotencyKey, ProjectView project, String target,
-                           String sourceKind, String resolvedKey, Instant resolvedTime, Preview existing) {
+    private Restore insert(Request r, Principal caller, String idempotencyKey, ProjectView project, TargetKind target,
+                           SourceKind sourceKind, String resolvedKey, Instant resolvedTime, Preview existing) {
         return QuarkusTransaction.requiringNew().call(() -> {
             // The API's early answer (the unique index restore_one_overwrite settles races); the exclusive project
             // lock taken by the worker is the guard against everything else.
-            if (!"new_preview".equals(target) && hasOpenOverwrite(project.projectId())) {
+            if (target != TargetKind.NEW_PREVIEW && hasOpenOverwrite(project.projectId())) {
                 throw ApiException.projectBusy("another restore is overwriting this project or one of its previews");
             }
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -147,7 +152,7 @@ public class RestoreService {
             x.restoreTime = resolvedTime;
             x.restorePointId = r.restorePointId();
             x.targetKind = target;
-            if ("new_preview".equals(target)) {
+            if (target == TargetKind.NEW_PREVIEW) {
                 x.ttlHours = r.ttlHours() == null ? config.defaultTtlHours() : r.ttlHours();
                 String name = r.previewName() != null ? r.previewName() : "restore-" + x.id.toString().substring(0, 8);
                 Preview preview = previews.plan(project, name, x.ttlHours);
@@ -158,7 +163,7 @@ public class RestoreService {
                 x.previewName = existing.name;
             }
             x.status = RestoreStatus.PENDING;
-            x.phase = "queued";
+            x.phase = RestorePhase.QUEUED;
             x.idempotencyKey = idempotencyKey;
             x.createdBy = caller.subject();
             x.createdAt = now;
