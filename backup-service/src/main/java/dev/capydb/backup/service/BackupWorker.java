@@ -11,8 +11,8 @@ import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupRepository;
 import dev.capydb.backup.repository.BackupStatus;
 import dev.capydb.chassis.jobs.JobEngine;
-import dev.capydb.chassis.jobs.JobHandler;
 import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobWorker;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.observability.JobPhases;
@@ -26,9 +26,7 @@ import dev.capydb.dataplane.StorageConfig;
 import dev.capydb.dataplane.scratch.ScratchDatabases;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.SQLException;
@@ -43,7 +41,7 @@ import org.jboss.logging.Logger;
  * are safe to re-run) until their attempts are used up.
  */
 @ApplicationScoped
-public class BackupWorker implements JobHandler {
+public class BackupWorker implements JobWorker {
 
     private static final Logger LOG = Logger.getLogger(BackupWorker.class);
 
@@ -82,10 +80,6 @@ public class BackupWorker implements JobHandler {
         this.engine = new JobEngine("backup", leases, config.workers(), config.lease(), this);
     }
 
-    void start(@Observes StartupEvent start, Scheduler scheduler) {
-        engine.start(scheduler);
-    }
-
     void dropLeftScratchAtStart(@Observes StartupEvent start) {
         dropLeftScratch();
     }
@@ -103,7 +97,7 @@ public class BackupWorker implements JobHandler {
         return dropped;
     }
 
-    /** What runs the backups: {@code wake()} it once one was requested on this replica. */
+    @Override
     public JobEngine engine() {
         return engine;
     }
@@ -188,9 +182,5 @@ public class BackupWorker implements JobHandler {
             b.verified = verification.verified();
             b.verification = verification.details();
         });
-    }
-
-    void onShutdown(@Observes ShutdownEvent event) {
-        engine.stop();
     }
 }

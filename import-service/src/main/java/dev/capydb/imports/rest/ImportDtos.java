@@ -55,8 +55,8 @@ public final class ImportDtos {
                              @Schema(nullable = true) Instant completedAt) {
 
         static ImportBody of(ImportJob x) {
-            return new ImportBody(x.id, x.projectId, x.sourceKind, x.source, x.uploadId, x.dumpFormat, x.recreate,
-                    x.status.wire(), x.phase, x.sizeBytes, x.error, x.attempt, x.createdAt, x.startedAt, x.completedAt);
+            return new ImportBody(x.id, x.projectId, x.sourceKind.wire(), x.source, x.uploadId, x.dumpFormat, x.recreate,
+                    x.status.wire(), x.phase.wire(), x.sizeBytes, x.error, x.attempt, x.createdAt, x.startedAt, x.completedAt);
         }
     }
 }

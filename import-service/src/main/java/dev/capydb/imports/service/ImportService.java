@@ -15,6 +15,8 @@ import dev.capydb.imports.dataplane.AcceptedDumps;
 import dev.capydb.imports.messaging.ImportEvents;
 import dev.capydb.imports.repository.DumpUpload;
 import dev.capydb.imports.repository.ImportJob;
+import dev.capydb.imports.repository.ImportPhase;
+import dev.capydb.imports.repository.ImportSourceKind;
 import dev.capydb.imports.repository.ImportStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,12 +83,12 @@ public class ImportService {
         CheckedUpload upload = null;
         if (r.sourceUrl() != null) {
             SourceGate.CheckedSource checked = gate.check(r.sourceUrl());
-            x.sourceKind = "url";
+            x.sourceKind = ImportSourceKind.URL;
             x.source = checked.url().masked();
             x.sourceUrlSealed = secrets.seal(r.sourceUrl(), ImportJob.SOURCE_URL.aad(x.id));
         } else {
             upload = checkUpload(project, r.uploadId());
-            x.sourceKind = "upload";
+            x.sourceKind = ImportSourceKind.UPLOAD;
             x.source = upload.upload().filename;
             x.uploadId = r.uploadId();
         }
@@ -103,7 +105,7 @@ public class ImportService {
                 x.orgId = project.orgId();
                 x.recreate = Boolean.TRUE.equals(r.recreate());
                 x.status = ImportStatus.PENDING;
-                x.phase = "queued";
+                x.phase = ImportPhase.QUEUED;
                 x.correlationId = x.id.toString();
                 x.idempotencyKey = idempotencyKey;
                 x.createdBy = caller.subject();
@@ -186,7 +188,7 @@ public class ImportService {
                 return;
             }
             x.status = x.status.moveTo(ImportStatus.COMPLETED);
-            x.phase = "done";
+            x.phase = ImportPhase.DONE;
             x.sizeBytes = sizeBytes;
             x.completedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             x.leaseUntil = null;
@@ -200,12 +202,12 @@ public class ImportService {
     public void started(UUID importId) {
         QuarkusTransaction.requiringNew().run(() -> {
             ImportJob x = ImportJob.findById(importId);
-            x.phase = "checking";
+            x.phase = ImportPhase.CHECKING;
             events.started(x);
         });
     }
 
-    public void phase(UUID importId, String phase) {
+    public void phase(UUID importId, ImportPhase phase) {
         QuarkusTransaction.requiringNew().run(() -> {
             ImportJob x = ImportJob.findById(importId);
             x.phase = phase;

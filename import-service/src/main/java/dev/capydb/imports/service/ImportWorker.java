@@ -2,8 +2,8 @@ package dev.capydb.imports.service;
 
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.jobs.JobEngine;
-import dev.capydb.chassis.jobs.JobHandler;
 import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobWorker;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseHost;
@@ -20,92 +20,68 @@ import dev.capydb.imports.config.ImportConfig;
 import dev.capydb.imports.dataplane.AcceptedDumps;
 import dev.capydb.imports.dataplane.DumpLoader;
 import dev.capydb.imports.dataplane.RestrictedScript;
-import dev.capydb.imports.dataplane.SourceFacts;
-import dev.capydb.imports.dataplane.SourceInspector;
-import dev.capydb.imports.dataplane.SourceUnreachable;
-import dev.capydb.imports.dataplane.TargetFacts;
 import dev.capydb.imports.dataplane.UploadedDumps;
 import dev.capydb.imports.repository.DumpUpload;
 import dev.capydb.imports.repository.ImportJob;
+import dev.capydb.imports.repository.ImportPhase;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Runs pending imports on the {@link JobEngine}, under the exclusive project lock. The source gate and the checks
- * run again first (the source may have drifted since preflight, or its DNS changed). {@code recreate} loads into a
- * scratch database and swaps it in; otherwise the load goes into the project's database in one transaction. Either
- * way a failure leaves production as it was. An uploaded dump is read from the copy frozen when the import was
+ * Runs pending imports on the {@link JobEngine}, under the exclusive project lock, after {@link ImportPreparation}
+ * ran the source gate and the checks again. {@code recreate} loads into a scratch database and swaps it in;
+ * otherwise the load goes into the project's database in one transaction. Either way a failure leaves production as
+ * it was. An uploaded dump is read from the copy frozen when the import was
  * accepted, deleted once the import ended. Imports are never re-run after a worker dies.
  */
 @ApplicationScoped
-public class ImportWorker implements JobHandler {
+public class ImportWorker implements JobWorker {
 
     private static final Logger LOG = Logger.getLogger(ImportWorker.class);
     /** A recreate import's scratch database is named after the import, so a sweep can tell whose it is. */
     public static final ScratchNames SCRATCH = new ScratchNames("im_");
 
     private final ImportService imports;
-    private final SourceGate gate;
-    private final Preflight preflight;
-    private final SourceInspector inspector;
+    private final ImportPreparation preparation;
     private final DumpLoader loader;
     private final UploadedDumps dumps;
     private final AcceptedDumps accepted;
+    private final Leftovers leftovers;
     private final HostRegistry hosts;
     private final ProjectLookup projects;
     private final ProjectLocks locks;
     private final DatabaseSwap swap;
     private final DatabaseProvisioner provisioner;
-    private final AgroalDataSource dataSource;
-    private final ImportConfig config;
-    private final JobLeases leases;
-    private final JobEngine engine;
     private final ScratchDatabases scratchDatabases;
+    private final JobEngine engine;
 
-    public ImportWorker(ImportService imports, SourceGate gate, Preflight preflight, SourceInspector inspector,
-                        DumpLoader loader, UploadedDumps dumps, AcceptedDumps accepted, HostRegistry hosts,
-                        ProjectLookup projects, ProjectLocks locks, DatabaseSwap swap, DatabaseProvisioner provisioner,
+    public ImportWorker(ImportService imports, ImportPreparation preparation, DumpLoader loader, UploadedDumps dumps,
+                        AcceptedDumps accepted, Leftovers leftovers, HostRegistry hosts, ProjectLookup projects,
+                        ProjectLocks locks, DatabaseSwap swap, DatabaseProvisioner provisioner,
                         AgroalDataSource dataSource, ImportConfig config, ScratchDatabases scratchDatabases) {
-        this.scratchDatabases = scratchDatabases;
         this.imports = imports;
-        this.gate = gate;
-        this.preflight = preflight;
-        this.inspector = inspector;
+        this.preparation = preparation;
         this.loader = loader;
         this.dumps = dumps;
         this.accepted = accepted;
+        this.leftovers = leftovers;
         this.hosts = hosts;
         this.projects = projects;
         this.locks = locks;
         this.swap = swap;
         this.provisioner = provisioner;
-        this.dataSource = dataSource;
-        this.config = config;
-        this.leases = new JobLeases(dataSource, "import_job");
-        this.engine = new JobEngine("import", leases, config.workers(), config.lease(), this);
+        this.scratchDatabases = scratchDatabases;
+        this.engine = new JobEngine("import", new JobLeases(dataSource, "import_job"), config.workers(), config.lease(),
+                this);
     }
 
-    void start(@Observes StartupEvent start, Scheduler scheduler) {
-        engine.start(scheduler);
-    }
-
-    /** What runs the imports: {@code wake()} it once one was requested on this replica. */
+    @Override
     public JobEngine engine() {
         return engine;
     }
@@ -132,8 +108,8 @@ public class ImportWorker implements JobHandler {
             LOG.warnf("import %s: host unreachable, deciding its outcome later: %s", id, e.getMessage());
             return;
         }
-        if ("swapping".equals(x.phase) && !scratchExists) {
-            imports.complete(id, 0, () -> retire(x, project, retiredName(project, id)));
+        if (x.phase == ImportPhase.SWAPPING && !scratchExists) {
+            imports.complete(id, 0, () -> leftovers.retire(retiredName(project, id), project.hostId(), x.projectId, id));
             discardCopy(x);
             return;
         }
@@ -147,10 +123,6 @@ public class ImportWorker implements JobHandler {
     @Override
     public void crashed(UUID id, Throwable e) {
         imports.fail(id, "internal error while running the import; see the service log; nothing was changed");
-    }
-
-    /** What a prepared import loads: its SQL source and the extensions it needs. */
-    private record Plan(DumpLoader.SqlSource source, List<String> extensions) {
     }
 
     @Override
@@ -176,13 +148,13 @@ public class ImportWorker implements JobHandler {
         String owner = project.roleName();
         try (var lock = locks.acquire(host, x.projectId, LockMode.EXCLUSIVE)) {
             imports.started(id);
-            Plan plan = prepare(x, project, host);
+            ImportPreparation.Plan plan = preparation.prepare(x, project, host);
             String target = x.recreate ? scratch : project.databaseName();
             if (x.recreate) {
                 QuarkusTransaction.requiringNew().run(() -> ImportJob.<ImportJob>findById(id).scratchDatabase = scratch);
                 swap.createScratch(host, scratch, owner);
             }
-            imports.phase(id, "loading");
+            imports.phase(id, ImportPhase.LOADING);
             AtomicLong bytes = new AtomicLong();
             ToolResult result = loader.load(id, plan.source(), host, target, owner, project.storageLimitBytes(),
                     plan.extensions(), bytes);
@@ -191,12 +163,12 @@ public class ImportWorker implements JobHandler {
             }
             long size = swap.size(host, target);
             if (x.recreate) {
-                imports.phase(id, "swapping");
+                imports.phase(id, ImportPhase.SWAPPING);
                 String retired = retiredName(project, id);
                 DatabaseSwap.Result swapped = swap.swap(host, project.databaseName(), scratch, retired);
                 LOG.infof("import %s swapped %s in (connections refused for %d ms); old data kept as %s", id,
                         project.databaseName(), swapped.unavailableMillis(), retired);
-                imports.complete(id, size, () -> retire(x, project, retired));
+                imports.complete(id, size, () -> leftovers.retire(retired, project.hostId(), x.projectId, id));
             } else {
                 imports.complete(id, size, () -> { });
             }
@@ -215,57 +187,6 @@ public class ImportWorker implements JobHandler {
             scratchDatabases.dropQuietly(host, scratch);
             imports.fail(id, "the database host failed: " + e.getMessage() + "; nothing was changed");
         }
-    }
-
-    /** Runs the gate and the checks again, right before anything is changed. */
-    private Plan prepare(ImportJob x, ProjectView project, DatabaseHost host) throws ImportFailure, SQLException {
-        TargetFacts target = TargetFacts.of(host);
-        if ("url".equals(x.sourceKind)) {
-            SourceGate.CheckedSource source = gate.check(imports.sourceUrl(x));
-            SourceFacts facts;
-            try {
-                facts = inspector.inspect(source);
-            } catch (SourceUnreachable e) {
-                throw new ImportFailure(e.getMessage());
-            }
-            Preflight.Report report = preflight.grade(source.url().masked(), facts, target, project.storageLimitBytes());
-            if (report.failed()) {
-                throw new ImportFailure("preflight_failed: " + report.failures());
-            }
-            return new Plan(loader.fromDatabase(source), facts.extensions());
-        }
-        String key = dumpKey(x);
-        long size = dumps.size(key).orElseThrow(() -> new ImportFailure("the uploaded file is gone"));
-        if (size > project.storageLimitBytes()) {
-            throw new ImportFailure("dump_too_large: the uploaded file is " + size + " bytes, more than the plan's "
-                    + "storage limit of " + project.storageLimitBytes() + " bytes");
-        }
-        try {
-            boolean custom = dumps.isCustomFormat(key);
-            QuarkusTransaction.requiringNew().run(() -> ImportJob.<ImportJob>findById(x.id).dumpFormat = custom ? "custom" : "plain");
-            List<String> extensions = List.of();
-            if (custom) {
-                extensions = dumps.extensionsInArchive(key);
-                Preflight.Check check = preflight.extensions(extensions, target);
-                if ("fail".equals(check.status())) {
-                    throw new ImportFailure("preflight_failed: " + check.name() + ": " + check.detail());
-                }
-            }
-            return new Plan(loader.fromObject(key, custom), extensions);
-        } catch (IOException e) {
-            throw new ImportFailure(e.getMessage());
-        }
-    }
-
-    /**
-     * The object an upload import reads: its frozen copy, which the client cannot write; an import accepted before
-     * copies were made (no {@code accepted_key}) reads the upload itself, as it did when it was accepted.
-     */
-    private static String dumpKey(ImportJob x) {
-        if (x.acceptedKey != null) {
-            return x.acceptedKey;
-        }
-        return QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>findById(x.uploadId)).objectKey;
     }
 
     /** Deletes an import's frozen copy once it ended; what storage refuses now, {@code Leftovers} deletes later. */
@@ -298,27 +219,5 @@ public class ImportWorker implements JobHandler {
         } catch (RuntimeException e) {
             LOG.warnf("cannot delete the uploaded dump %s yet: %s", u.objectKey, e.getMessage());
         }
-    }
-
-    /** Records a replaced database for the janitor (in the caller's transaction). */
-    private void retire(ImportJob x, ProjectView project, String retired) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "INSERT INTO retired_database (name, host_id, project_id, import_id, retired_at, drop_after) "
-                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
-            st.setString(1, retired);
-            st.setString(2, project.hostId());
-            st.setObject(3, x.projectId);
-            st.setObject(4, x.id);
-            st.setTimestamp(5, Timestamp.from(now));
-            st.setTimestamp(6, Timestamp.from(now.plus(config.safetyWindow())));
-            st.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    void onShutdown(@Observes ShutdownEvent event) {
-        engine.stop();
     }
 }

@@ -4,10 +4,11 @@ import dev.capydb.chassis.jobs.JobLeases;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.HostRegistry;
+import dev.capydb.dataplane.RetiredDatabases;
 import dev.capydb.dataplane.scratch.ScratchDatabases;
 import dev.capydb.imports.config.ImportConfig;
-import dev.capydb.imports.dataplane.DumpLoader;
 import dev.capydb.imports.dataplane.AcceptedDumps;
+import dev.capydb.imports.dataplane.DumpLoader;
 import dev.capydb.imports.dataplane.UploadedDumps;
 import dev.capydb.imports.repository.DumpUpload;
 import dev.capydb.imports.repository.ImportJob;
@@ -23,8 +24,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,9 +43,8 @@ public class Leftovers {
     private static final Logger LOG = Logger.getLogger(Leftovers.class);
 
     private final HostRegistry hosts;
-    private final DatabaseSwap swap;
+    private final RetiredDatabases retired;
     private final DumpLoader loader;
-    private final AgroalDataSource dataSource;
     private final JobLeases leases;
     private final UploadedDumps dumps;
     private final AcceptedDumps accepted;
@@ -57,9 +59,8 @@ public class Leftovers {
         this.accepted = accepted;
         this.config = config;
         this.hosts = hosts;
-        this.swap = swap;
+        this.retired = new RetiredDatabases(dataSource, "import_id", config.safetyWindow(), swap, hosts);
         this.loader = loader;
-        this.dataSource = dataSource;
         this.leases = new JobLeases(dataSource, "import_job");
     }
 
@@ -103,22 +104,14 @@ public class Leftovers {
         return deleted;
     }
 
+    /** Records a database a recreate import replaced, to be dropped after the safety window (in the caller's transaction). */
+    public void retire(String name, String hostId, UUID projectId, UUID importId) {
+        retired.retire(name, hostId, projectId, importId, Instant.now().truncatedTo(ChronoUnit.MICROS));
+    }
+
     /** Drops replaced databases whose safety window has passed; returns how many. */
     public int dropRetired() {
-        List<String[]> due = QuarkusTransaction.requiringNew().call(() -> rows(
-                "SELECT name, host_id FROM retired_database WHERE dropped_at IS NULL AND drop_after <= now()"));
-        int dropped = 0;
-        for (String[] d : due) {
-            try {
-                swap.drop(hosts.host(d[1]), d[0]);
-                QuarkusTransaction.requiringNew().run(() -> update(
-                        "UPDATE retired_database SET dropped_at = now() WHERE name = ?", d[0]));
-                dropped++;
-            } catch (SQLException e) {
-                LOG.warnf("cannot drop retired database %s yet: %s", d[0], e.getMessage());
-            }
-        }
-        return dropped;
+        return retired.dropDue();
     }
 
     void dropLeftScratchAtStart(@Observes StartupEvent start) {
@@ -138,9 +131,8 @@ public class Leftovers {
      * deployment's on a shared host. Returns how many databases were dropped.
      */
     public int dropLeftScratch() {
-        int dropped = 0;
+        int dropped = scratchDatabases.sweep(hosts.all(), ImportWorker.SCRATCH, leases::hasEnded);
         for (DatabaseHost host : hosts.all()) {
-            dropped += scratchDatabases.sweep(host, ImportWorker.SCRATCH, leases::hasEnded);
             dropLeftLoaderRoles(host);
         }
         return dropped;
@@ -164,28 +156,6 @@ public class Leftovers {
                 LOG.infof("dropping leftover loader role %s on %s", role, host.id());
                 loader.dropLoaderRole(host, role);
             }
-        }
-    }
-
-    private List<String[]> rows(String sql) {
-        List<String[]> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql);
-             ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                out.add(new String[] {rs.getString(1), rs.getString(2)});
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
-    }
-
-    private void update(String sql, String arg) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
-            st.setString(1, arg);
-            st.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
