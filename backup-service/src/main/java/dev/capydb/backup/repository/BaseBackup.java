@@ -1,7 +1,10 @@
 package dev.capydb.backup.repository;
 
+import dev.capydb.dataplane.pgbackrest.BackupType;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
@@ -22,8 +25,8 @@ public class BaseBackup extends PanacheEntityBase {
     public String objectKey;
     public String label;
     /** full, diff or incr; what pgBackRest made, which may be a full when an incremental was asked with no full yet. */
-    @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
-    public dev.capydb.dataplane.pgbackrest.BackupType kind;
+    @Enumerated(EnumType.STRING)
+    public BackupType kind;
     public Instant startTime;
     public String startLsn;
     public String startWalFile;

@@ -6,13 +6,14 @@ import dev.capydb.cli.api.Upload;
 import dev.capydb.cli.output.Ansi;
 import dev.capydb.cli.output.Format;
 import dev.capydb.cli.output.Progress;
-import dev.capydb.cli.output.Table;
 import dev.capydb.cli.output.Table.Column;
+import dev.capydb.cli.output.Table;
 import dev.capydb.sdk.model.CreateImport;
 import dev.capydb.sdk.model.CreateUpload;
 import dev.capydb.sdk.model.ImportBody;
 import dev.capydb.sdk.model.PreflightRequest;
 import dev.capydb.sdk.model.UploadBody;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class ImportCommand extends ApiCommand {
         long size;
         try {
             size = Files.size(f);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw usage("cannot read " + f + ": " + e.getMessage());
         }
         CreateUpload want = new CreateUpload().filename(f.getFileName().toString()).sizeBytes(size);

@@ -25,6 +25,7 @@ import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -271,7 +272,7 @@ public class CutoverService {
     }
 
     private static String needsFor(CutoverStatus target) {
-        return java.util.Arrays.stream(CutoverStatus.values()).filter(s -> s.canMoveTo(target)).map(CutoverStatus::wire)
+        return Arrays.stream(CutoverStatus.values()).filter(s -> s.canMoveTo(target)).map(CutoverStatus::wire)
                 .reduce((a, b) -> a + " or " + b).orElse("nothing");
     }
 

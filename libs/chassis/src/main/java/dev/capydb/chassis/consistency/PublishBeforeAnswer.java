@@ -2,6 +2,7 @@ package dev.capydb.chassis.consistency;
 
 import dev.capydb.chassis.observability.RequestLogContext;
 import dev.capydb.chassis.outbox.OutboxRelay;
+import io.vertx.core.Context;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -30,7 +31,7 @@ public class PublishBeforeAnswer implements ContainerResponseFilter {
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         if (!"GET".equals(request.getMethod()) || response.getStatus() >= 300
-                || io.vertx.core.Context.isOnEventLoopThread()) {
+                || Context.isOnEventLoopThread()) {
             return;
         }
         RequestLogContext.projectOf(request.getUriInfo().getPath())

@@ -13,10 +13,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
@@ -50,8 +54,8 @@ public class OutboxRelay {
     /** When this replica's last pass failed to reach Kafka (0: never), and when the running pass began (0: none). */
     private volatile long lastFailureNanos;
     private final AtomicLong passStartedNanos = new AtomicLong();
-    private static final long UNHEALTHY_NANOS = java.time.Duration.ofSeconds(30).toNanos();
-    private static final long STUCK_PASS_NANOS = java.time.Duration.ofSeconds(2).toNanos();
+    private static final long UNHEALTHY_NANOS = Duration.ofSeconds(30).toNanos();
+    private static final long STUCK_PASS_NANOS = Duration.ofSeconds(2).toNanos();
 
     public OutboxRelay(AgroalDataSource dataSource, OutboxConfig config, KafkaClientSettings kafka,
                        MeterRegistry metrics) {
@@ -215,7 +219,7 @@ public class OutboxRelay {
      * other service can read the events. It does not wait while the relay cannot reach Kafka (the scheduled relay
      * keeps trying; the events are safe in the outbox), nor beyond {@code capydb.consistency.publish-timeout}.
      */
-    public List<PublishedEvent> publishNow(java.util.Collection<java.util.UUID> ids, java.time.Duration timeout) {
+    public List<PublishedEvent> publishNow(Collection<UUID> ids, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (config.relayEnabled() && !healthy()) {
             LOG.warnf("outbox: events %s are answered before they are in Kafka: Kafka refused this replica's last"
@@ -242,7 +246,7 @@ public class OutboxRelay {
      * publishing them): an answer about the project then never shows a state whose event other services cannot
      * read yet. One query that finds nothing in the usual case.
      */
-    public void publishPendingOf(String eventKey, java.time.Duration timeout) {
+    public void publishPendingOf(String eventKey, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (hasUnpublished(eventKey) && config.relayEnabled() && healthy() && System.nanoTime() < deadline) {
             try {
@@ -262,7 +266,7 @@ public class OutboxRelay {
      */
     static boolean isKafkaFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.KafkaException) {
+            if (t instanceof KafkaException) {
                 return true;
             }
         }
@@ -289,7 +293,7 @@ public class OutboxRelay {
         }
     }
 
-    private List<PublishedEvent> published(java.util.Collection<java.util.UUID> ids) {
+    private List<PublishedEvent> published(Collection<UUID> ids) {
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
                 "SELECT id, topic, kafka_partition, kafka_offset FROM outbox_event WHERE id = ANY (?) "
                         + "AND published_at IS NOT NULL")) {
@@ -297,7 +301,7 @@ public class OutboxRelay {
             List<PublishedEvent> out = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new PublishedEvent(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getInt(3),
+                    out.add(new PublishedEvent(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
                             rs.getLong(4)));
                 }
             }
@@ -358,7 +362,7 @@ public class OutboxRelay {
     @PreDestroy
     synchronized void close() {
         if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
         }
     }
 

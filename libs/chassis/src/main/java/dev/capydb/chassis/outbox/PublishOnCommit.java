@@ -12,6 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -73,11 +75,11 @@ public class PublishOnCommit {
         try {
             // Bounded here too: a pass that blocks on an unreachable broker goes on in the background.
             return publisher.submit(() -> relay.publishNow(ids, config.publishTimeout()))
-                    .get(config.publishTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    .get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.warnf("outbox: events %s committed but not published at once (the relay will): %s", ids,
                     e.getMessage());
             return List.of();
