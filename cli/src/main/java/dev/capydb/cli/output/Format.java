@@ -38,8 +38,7 @@ public final class Format {
         return time(v.asText());
     }
 
-    private static final Pattern TIMESTAMP =
-            Pattern.compile("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)\\.\\d+Z");
+    private static final Pattern TIMESTAMP = Pattern.compile("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)\\.\\d+Z");
 
     /** RFC 3339 to the second: humans do not need the microseconds (the JSON keeps them). */
     static String time(String s) {
