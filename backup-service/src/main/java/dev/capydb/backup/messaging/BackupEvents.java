@@ -1,6 +1,7 @@
 package dev.capydb.backup.messaging;
 
 import dev.capydb.backup.repository.Backup;
+import dev.capydb.backup.repository.BackupStatus;
 import dev.capydb.backup.repository.BaseBackup;
 import dev.capydb.chassis.outbox.Outbox;
 import dev.capydb.events.BackupPayload;
@@ -24,7 +25,7 @@ public class BackupEvents {
 
     /** backup.completed + job.completed, or backup.failed + job.failed, in the caller's transaction. */
     public void finished(Backup b) {
-        boolean ok = b.status == dev.capydb.backup.repository.BackupStatus.COMPLETED;
+        boolean ok = b.status == BackupStatus.COMPLETED;
         BackupPayload payload = new BackupPayload(b.id, b.projectId, b.label, b.kind.wire(), ok ? "completed" : "failed",
                 b.backupKey, b.sizeBytes, b.sha256, b.verified, b.error, b.createdAt, b.completedAt);
         outbox.publish(EventEnvelope.of(ok ? EventType.BACKUP_COMPLETED : EventType.BACKUP_FAILED, SOURCE, b.orgId,

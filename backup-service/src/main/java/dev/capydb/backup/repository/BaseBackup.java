@@ -1,8 +1,10 @@
 package dev.capydb.backup.repository;
 
+import dev.capydb.dataplane.pgbackrest.BackupType;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
@@ -18,28 +20,19 @@ public class BaseBackup extends PanacheEntityBase {
 
     @Id
     public UUID id;
-    @Column(name = "host_id")
     public String hostId;
     public String status;
-    @Column(name = "object_key")
     public String objectKey;
     public String label;
     /** full, diff or incr; what pgBackRest made, which may be a full when an incremental was asked with no full yet. */
-    @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
-    public dev.capydb.dataplane.pgbackrest.BackupType kind;
-    @Column(name = "start_time")
+    @Enumerated(EnumType.STRING)
+    public BackupType kind;
     public Instant startTime;
-    @Column(name = "start_lsn")
     public String startLsn;
-    @Column(name = "start_wal_file")
     public String startWalFile;
-    @Column(name = "stop_lsn")
     public String stopLsn;
-    @Column(name = "end_time")
     public Instant endTime;
-    @Column(name = "size_bytes")
     public Long sizeBytes;
     public String error;
-    @Column(name = "pruned_at")
     public Instant prunedAt;
 }

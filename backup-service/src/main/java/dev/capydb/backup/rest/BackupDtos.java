@@ -6,6 +6,7 @@ import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupSchedule;
 import dev.capydb.backup.service.BackupService;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -31,7 +32,7 @@ public final class BackupDtos {
                              @Schema(enumeration = {"pending", "running", "completed", "failed", "deleting", "expired"})
                              String status,
                              boolean verify, @Schema(nullable = true) Boolean verified,
-                             @Schema(nullable = true, implementation = java.util.Map.class,
+                             @Schema(nullable = true, implementation = Map.class,
                                      description = "What a verification found: checksum_matches, restore_succeeded,"
                                              + " tables_compared, row_count_differences")
                              JsonNode verification, String backupKey,

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -109,7 +110,7 @@ public class BaseBackupService {
                 + " order by endTime desc", host.id()).firstResultOptional().map(b -> b.endTime);
     }
 
-    private boolean advisoryLock(DatabaseHost host) throws java.sql.SQLException {
+    private boolean advisoryLock(DatabaseHost host) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement("SELECT pg_try_advisory_xact_lock(hashtext(?))")) {
             st.setString(1, "base-backup:" + host.id());

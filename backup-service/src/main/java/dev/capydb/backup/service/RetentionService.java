@@ -9,6 +9,7 @@ import dev.capydb.dataplane.StorageConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,10 +35,10 @@ public class RetentionService {
     private final ObjectStore store;
     private final StorageConfig storage;
     private final BackupConfig config;
-    private final jakarta.persistence.EntityManager em;
+    private final EntityManager em;
 
     public RetentionService(BackupRepository backups, RestorePointPins pins, ObjectStore store, StorageConfig storage,
-                            BackupConfig config, jakarta.persistence.EntityManager em) {
+                            BackupConfig config, EntityManager em) {
         this.em = em;
         this.backups = backups;
         this.pins = pins;

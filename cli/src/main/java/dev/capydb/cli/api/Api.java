@@ -34,6 +34,8 @@ import java.util.function.Function;
  */
 public final class Api {
 
+    // dev.capydb.sdk.ApiException stays qualified: this package's own ApiException is the one the CLI shows.
+
     /** One SDK call. */
     @FunctionalInterface
     public interface Call<T> {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Mixin;
 /** A command that calls the API: token, base URL, the current project, and printing tables or JSON. */
 public abstract class ApiCommand extends BaseCommand {
 
+    // The SDK's ApiException stays qualified: the CLI's own dev.capydb.cli.api.ApiException is imported.
     /** One page of a list endpoint, by cursor and limit (both may be null). */
     @FunctionalInterface
     protected interface Pager {

@@ -13,6 +13,7 @@ import dev.capydb.sdk.model.CreateUpload;
 import dev.capydb.sdk.model.ImportBody;
 import dev.capydb.sdk.model.PreflightRequest;
 import dev.capydb.sdk.model.UploadBody;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class ImportCommand extends ApiCommand {
         long size;
         try {
             size = Files.size(f);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw usage("cannot read " + f + ": " + e.getMessage());
         }
         CreateUpload want = new CreateUpload().filename(f.getFileName().toString()).sizeBytes(size);

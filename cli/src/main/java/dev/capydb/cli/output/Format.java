@@ -3,6 +3,7 @@ package dev.capydb.cli.output;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.StringJoiner;
+import java.util.regex.Pattern;
 
 /** Turning JSON values, byte counts and durations into short human text. */
 public final class Format {
@@ -37,8 +38,7 @@ public final class Format {
         return time(v.asText());
     }
 
-    private static final java.util.regex.Pattern TIMESTAMP =
-            java.util.regex.Pattern.compile("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)\\.\\d+Z");
+    private static final Pattern TIMESTAMP = Pattern.compile("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)\\.\\d+Z");
 
     /** RFC 3339 to the second: humans do not need the microseconds (the JSON keeps them). */
     static String time(String s) {

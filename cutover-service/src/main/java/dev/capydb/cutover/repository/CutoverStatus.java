@@ -1,5 +1,7 @@
 package dev.capydb.cutover.repository;
 
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,7 +41,7 @@ public enum CutoverStatus {
     }
 
     /** Parses the wire form ({@code in_progress}); empty for anything else. */
-    public static java.util.Optional<CutoverStatus> fromWire(String wire) {
-        return java.util.Arrays.stream(values()).filter(s -> s.wire().equals(wire)).findFirst();
+    public static Optional<CutoverStatus> fromWire(String wire) {
+        return Arrays.stream(values()).filter(s -> s.wire().equals(wire)).findFirst();
     }
 }

@@ -1,7 +1,6 @@
 package dev.capydb.cutover.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -14,17 +13,13 @@ import java.util.UUID;
 public class PreviewView extends PanacheEntityBase {
 
     @Id
-    @Column(name = "preview_id")
     public UUID previewId;
-    @Column(name = "project_id")
     public UUID projectId;
     public String name;
     /** Wire status from the event: ready, expired, deleted. */
     public String status;
-    @Column(name = "expires_at")
     public Instant expiresAt;
     /** Time of the event this row reflects; older events never overwrite it. */
-    @Column(name = "event_time")
     public Instant eventTime;
 
     /** Usable for a cutover at {@code now}: ready and not past its expiry. */

@@ -10,6 +10,7 @@ import dev.capydb.cutover.repository.CutoverRequest;
 import dev.capydb.cutover.rest.CutoverDtos.CreateCutover;
 import dev.capydb.cutover.rest.CutoverDtos.CutoverBody;
 import dev.capydb.cutover.rest.CutoverDtos.EditCutover;
+import dev.capydb.cutover.service.CutoverQueries;
 import dev.capydb.cutover.service.CutoverService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -37,12 +38,15 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class CutoverRequestResource {
 
     private final CutoverService cutovers;
+    private final CutoverQueries queries;
     private final ProjectAccess access;
     private final Caller caller;
     private final Bodies bodies;
 
-    public CutoverRequestResource(CutoverService cutovers, ProjectAccess access, Caller caller, Bodies bodies) {
+    public CutoverRequestResource(CutoverService cutovers, CutoverQueries queries, ProjectAccess access, Caller caller,
+                                  Bodies bodies) {
         this.cutovers = cutovers;
+        this.queries = queries;
         this.access = access;
         this.caller = caller;
         this.bodies = bodies;
@@ -85,7 +89,7 @@ public class CutoverRequestResource {
                                   @QueryParam("status") String status,
                                   @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
-        return bodies.of(cutovers.listForProject(projectId, Bodies.status(status), cursor, limit));
+        return bodies.of(queries.listForProject(projectId, Bodies.status(status), cursor, limit));
     }
 
     @Operation(operationId = "getCutoverRequest", summary = "Get a cutover request",
@@ -97,7 +101,7 @@ public class CutoverRequestResource {
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
     public CutoverBody get(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
         access.authorize(projectId, ProjectAction.READ);
-        return bodies.of(cutovers.get(projectId, requestId));
+        return bodies.of(queries.get(projectId, requestId));
     }
 
     @Operation(operationId = "editCutoverRequest", summary = "Add a ticket reference or note",

@@ -7,6 +7,7 @@ import dev.capydb.chassis.security.Caller;
 import dev.capydb.chassis.security.Principal;
 import dev.capydb.cutover.rest.CutoverDtos.CutoverBody;
 import dev.capydb.cutover.rest.CutoverDtos.Reason;
+import dev.capydb.cutover.service.CutoverQueries;
 import dev.capydb.cutover.service.CutoverService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -34,11 +35,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class OperatorCutoverResource {
 
     private final CutoverService cutovers;
+    private final CutoverQueries queries;
     private final Caller caller;
     private final Bodies bodies;
 
-    public OperatorCutoverResource(CutoverService cutovers, Caller caller, Bodies bodies) {
+    public OperatorCutoverResource(CutoverService cutovers, CutoverQueries queries, Caller caller, Bodies bodies) {
         this.cutovers = cutovers;
+        this.queries = queries;
         this.caller = caller;
         this.bodies = bodies;
     }
@@ -54,7 +57,7 @@ public class OperatorCutoverResource {
                                   @QueryParam("status") String status, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") Integer limit) {
         operator();
-        return bodies.of(cutovers.listAll(Bodies.status(status), cursor, limit));
+        return bodies.of(queries.listAll(Bodies.status(status), cursor, limit));
     }
 
     @Operation(operationId = "getOperatorCutoverRequest", summary = "Get a cutover request (operators)",
@@ -66,7 +69,7 @@ public class OperatorCutoverResource {
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
     public CutoverBody get(@PathParam("requestId") UUID requestId) {
         operator();
-        return bodies.of(cutovers.get(requestId));
+        return bodies.of(queries.get(requestId));
     }
 
     @Operation(operationId = "ackCutoverRequest", summary = "Acknowledge a cutover request",

@@ -5,9 +5,6 @@ import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Problem;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.jobs.Idempotency;
-import dev.capydb.chassis.paging.Cursor;
-import dev.capydb.chassis.paging.Keyset;
-import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
@@ -18,15 +15,14 @@ import dev.capydb.cutover.repository.CutoverStatus;
 import dev.capydb.cutover.repository.PreviewView;
 import dev.capydb.cutover.repository.WaitingFor;
 import dev.capydb.events.EventType;
-import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -36,7 +32,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class CutoverService {
-
 
     private final PreviewReadModel previews;
     private final ProjectLookup projects;
@@ -96,42 +91,6 @@ public class CutoverService {
         }
         events.step(EventType.CUTOVER_REQUESTED, r);
         return r;
-    }
-
-    @Transactional
-    public Page<CutoverRequest> listForProject(UUID projectId, CutoverStatus status, String cursor, Integer limit) {
-        return page("projectId = :project", Parameters.with("project", projectId), status, cursor, limit);
-    }
-
-    /** Every org's requests, for operators. */
-    @Transactional
-    public Page<CutoverRequest> listAll(CutoverStatus status, String cursor, Integer limit) {
-        return page("1 = 1", new Parameters(), status, cursor, limit);
-    }
-
-    private Page<CutoverRequest> page(String where, Parameters params, CutoverStatus status, String cursor,
-                                      Integer limit) {
-        Keyset k = Keyset.of(cursor, limit);
-        Map<String, Object> all = k.params(params.map());
-        if (status != null) {
-            where += " and status = :status";
-            all.put("status", status);
-        }
-        return k.page(CutoverRequest.<CutoverRequest>find(k.query(where), all).page(0, k.fetch()).list(),
-                r -> new Cursor(r.createdAt, r.id));
-    }
-
-    /** A request of this project; another project's is not found. */
-    @Transactional
-    public CutoverRequest get(UUID projectId, UUID requestId) {
-        return CutoverRequest.<CutoverRequest>findByIdOptional(requestId).filter(r -> r.projectId.equals(projectId))
-                .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
-    }
-
-    @Transactional
-    public CutoverRequest get(UUID requestId) {
-        return CutoverRequest.<CutoverRequest>findByIdOptional(requestId)
-                .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
     }
 
     /** Adds or replaces the note or ticket reference while the request is open or acked. */
@@ -271,7 +230,7 @@ public class CutoverService {
     }
 
     private static String needsFor(CutoverStatus target) {
-        return java.util.Arrays.stream(CutoverStatus.values()).filter(s -> s.canMoveTo(target)).map(CutoverStatus::wire)
+        return Arrays.stream(CutoverStatus.values()).filter(s -> s.canMoveTo(target)).map(CutoverStatus::wire)
                 .reduce((a, b) -> a + " or " + b).orElse("nothing");
     }
 

@@ -3,6 +3,7 @@ package dev.capydb.cutover.service;
 import dev.capydb.cutover.repository.PreviewView;
 import dev.capydb.events.PreviewPayload;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Optional;
@@ -15,7 +16,7 @@ public class PreviewReadModel {
     /** Records what the event says of its preview, unless an event already seen is newer. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void apply(PreviewPayload p, Instant eventTime) {
-        PreviewView v = PreviewView.findById(p.previewId(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        PreviewView v = PreviewView.findById(p.previewId(), LockModeType.PESSIMISTIC_WRITE);
         if (v == null) {
             v = new PreviewView();
             v.previewId = p.previewId();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -49,8 +50,8 @@ public record DatabaseHost(
     }
 
     /** Environment for a PostgreSQL client tool acting as admin: the password travels here, never in argv. */
-    public java.util.Map<String, String> adminToolEnv() {
-        return java.util.Map.of("PGHOST", toolHost(), "PGPORT", Integer.toString(port), "PGUSER", adminUser,
+    public Map<String, String> adminToolEnv() {
+        return Map.of("PGHOST", toolHost(), "PGPORT", Integer.toString(port), "PGUSER", adminUser,
                 "PGPASSWORD", adminPassword, "PGCONNECT_TIMEOUT", "10");
     }
 

@@ -3,6 +3,8 @@ package dev.capydb.dataplane;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Creates and drops a database with its own login role on a host. */
 public class DatabaseProvisioner {
@@ -56,7 +58,7 @@ public class DatabaseProvisioner {
 
     private static void drop(Connection c, Statement st, String databaseName, String roleName) throws SQLException {
         st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(databaseName) + " WITH (FORCE)");
-        java.util.List<String> owned = new java.util.ArrayList<>();
+        List<String> owned = new ArrayList<>();
         try (var q = c.prepareStatement("SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
                 + "WHERE r.rolname = ?")) {
             q.setString(1, roleName);

@@ -2,6 +2,7 @@ package dev.capydb.dataplane;
 
 import dev.capydb.dataplane.scratch.ScratchDatabases;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -22,7 +23,7 @@ public class DataplaneProducers {
         return new ToolRunner(config.pgBinDir(), config.toolTimeout());
     }
 
-    void closeToolRunner(@jakarta.enterprise.inject.Disposes ToolRunner runner) {
+    void closeToolRunner(@Disposes ToolRunner runner) {
         runner.close();
     }
 
@@ -32,7 +33,7 @@ public class DataplaneProducers {
         return new ObjectStore(config);
     }
 
-    void closeObjectStore(@jakarta.enterprise.inject.Disposes ObjectStore store) {
+    void closeObjectStore(@Disposes ObjectStore store) {
         store.close();
     }
 

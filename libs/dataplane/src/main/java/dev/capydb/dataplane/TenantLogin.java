@@ -1,5 +1,6 @@
 package dev.capydb.dataplane;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -8,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,7 +35,7 @@ public final class TenantLogin implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TenantLogin.class);
     /** Pinned on every JDBC session we open: nothing a tenant creates in a schema is ever found by name. */
     static final String SAFE_SEARCH_PATH = "-c search_path=pg_catalog,pg_temp";
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DatabaseHost host;
     private final String database;
@@ -71,7 +73,7 @@ public final class TenantLogin implements AutoCloseable {
     public static String newName(String purpose) {
         byte[] random = new byte[12];
         RANDOM.nextBytes(random);
-        return purpose + "_" + java.util.HexFormat.of().formatHex(random);
+        return purpose + "_" + HexFormat.of().formatHex(random);
     }
 
     /** {@link #create} under a {@link #newName fresh name}. */

@@ -1,6 +1,7 @@
 package dev.capydb.dataplane;
 
 import io.vertx.core.Context;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -173,7 +174,7 @@ public class ToolRunner implements AutoCloseable {
      * A tool's stdin: a failure to write to it (or to flush or close it) is the tool's doing, told apart from a
      * failure of the source the caller copies from, which stays a stream failure.
      */
-    static final class ToolInput extends java.io.FilterOutputStream {
+    static final class ToolInput extends FilterOutputStream {
         ToolInput(OutputStream pipe) {
             super(pipe);
         }

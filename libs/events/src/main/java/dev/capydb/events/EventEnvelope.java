@@ -1,7 +1,9 @@
 package dev.capydb.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -30,7 +32,7 @@ public record EventEnvelope(
     }
 
     /** The catalog entry of this envelope's type, if this build knows it. */
-    public java.util.Optional<EventType> eventType() {
+    public Optional<EventType> eventType() {
         return EventType.fromWireName(type);
     }
 
@@ -38,7 +40,7 @@ public record EventEnvelope(
     public <T extends EventPayload> T dataAs(Class<T> payloadType) {
         try {
             return EventJson.mapper().treeToValue(data, payloadType);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event " + id + " (" + type + ") has malformed data", e);
         }
     }

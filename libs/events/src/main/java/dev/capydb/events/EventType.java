@@ -1,7 +1,10 @@
 package dev.capydb.events;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** The event catalog: each type's wire name, topic, payload record and JSON Schema resource. */
 public enum EventType {
@@ -46,7 +49,7 @@ public enum EventType {
      * The types customers may subscribe webhooks to and see in the audit trail (docs/architecture.md, "Events"); the rest are
      * internal saga steps and bookkeeping.
      */
-    public static final java.util.Set<EventType> PUBLIC = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+    public static final Set<EventType> PUBLIC = Collections.unmodifiableSet(EnumSet.of(
             BACKUP_COMPLETED, BACKUP_FAILED, RESTORE_COMPLETED, RESTORE_FAILED, IMPORT_COMPLETED, IMPORT_FAILED,
             JOB_COMPLETED, JOB_FAILED, PREVIEW_READY, PREVIEW_EXPIRING, PREVIEW_EXPIRED, CUTOVER_REQUESTED,
             CUTOVER_ACKED, CUTOVER_REJECTED, CUTOVER_CANCELLED, CUTOVER_EXECUTION_STARTED, CUTOVER_PROMOTE_STARTED,

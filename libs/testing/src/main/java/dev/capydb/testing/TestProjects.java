@@ -8,9 +8,17 @@ import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.events.ProjectPayload;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -26,15 +34,14 @@ public final class TestProjects {
     public record TestProject(UUID id, String database, DatabaseHost host, String password) {
 
         /** Connects as the project's own role, as the customer's application would. */
-        public java.sql.Connection connect() throws java.sql.SQLException {
-            return java.sql.DriverManager.getConnection("jdbc:postgresql://" + host.address() + ":" + host.port() + "/"
+        public Connection connect() throws SQLException {
+            return DriverManager.getConnection("jdbc:postgresql://" + host.address() + ":" + host.port() + "/"
                     + database, database, password);
         }
     }
 
-    private static final java.util.Set<String> CREATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.concurrent.atomic.AtomicBoolean CLEANUP_REGISTERED =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final Set<String> CREATED = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean CLEANUP_REGISTERED = new AtomicBoolean();
 
     private final Consumer<EventEnvelope> announce;
     private final DatabaseProvisioner provisioner;
@@ -82,8 +89,8 @@ public final class TestProjects {
 
     private static void dropCreated(DatabaseHost host) {
         try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'prj\\_%'")) {
-            java.util.List<String> drop = new java.util.ArrayList<>();
+             ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'prj\\_%'")) {
+            List<String> drop = new ArrayList<>();
             while (rs.next()) {
                 String name = rs.getString(1);
                 if (CREATED.contains(name) || CREATED.stream().anyMatch(made -> name.startsWith(made + "_old_"))) {
@@ -96,11 +103,11 @@ public final class TestProjects {
             for (String role : CREATED) {
                 try {
                     st.execute("DROP ROLE IF EXISTS \"" + role + "\"");
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     // still owns something elsewhere (a preview the test left); the role is harmless
                 }
             }
-        } catch (java.sql.SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             System.err.println("could not drop the test databases: " + e.getMessage());
         }
     }

@@ -1,11 +1,13 @@
 package dev.capydb.project.messaging;
 
 import dev.capydb.chassis.inbox.Inbox;
+import dev.capydb.events.BaseBackupPayload;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.events.RestorePayload;
-import dev.capydb.project.service.ProjectService;
 import dev.capydb.project.repository.ProjectStatus;
+import dev.capydb.project.service.PitrWindows;
+import dev.capydb.project.service.ProjectService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,9 +22,9 @@ public class LifecycleConsumer {
 
     private final Inbox inbox;
     private final ProjectService projects;
-    private final dev.capydb.project.service.PitrWindows windows;
+    private final PitrWindows windows;
 
-    public LifecycleConsumer(Inbox inbox, ProjectService projects, dev.capydb.project.service.PitrWindows windows) {
+    public LifecycleConsumer(Inbox inbox, ProjectService projects, PitrWindows windows) {
         this.inbox = inbox;
         this.projects = projects;
         this.windows = windows;
@@ -33,10 +35,10 @@ public class LifecycleConsumer {
     public void onBackupEvent(ConsumerRecord<String, String> record) {
         inbox.process("project-pitr-window", record, e -> {
             if (EventType.BASE_BACKUP_COMPLETED.wireName().equals(e.type())) {
-                var b = e.dataAs(dev.capydb.events.BaseBackupPayload.class);
+                var b = e.dataAs(BaseBackupPayload.class);
                 windows.baseBackupSeen(b.baseBackupId(), b.hostId(), b.startTime(), b.endTime());
             } else if (EventType.BASE_BACKUP_EXPIRED.wireName().equals(e.type())) {
-                windows.baseBackupExpired(e.dataAs(dev.capydb.events.BaseBackupPayload.class).baseBackupId());
+                windows.baseBackupExpired(e.dataAs(BaseBackupPayload.class).baseBackupId());
             }
         });
     }

@@ -2,7 +2,6 @@ package dev.capydb.project.repository;
 
 import dev.capydb.chassis.crypto.SealedColumn;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -21,30 +20,20 @@ public class Project extends PanacheEntityBase {
 
     @Id
     public UUID id;
-    @Column(name = "org_id")
     public String orgId;
     public String name;
     public String region;
     public String plan;
-    @Column(name = "storage_limit_bytes")
     public long storageLimitBytes;
-    @Column(name = "host_id")
     public String hostId;
-    @Column(name = "database_name")
     public String databaseName;
-    @Column(name = "role_name")
     public String roleName;
-    @Column(name = "password_sealed")
     public String passwordSealed;
     @Enumerated(EnumType.STRING)
     public ProjectStatus status;
     public long version;
-    @Column(name = "created_by")
     public String createdBy;
-    @Column(name = "created_at")
     public Instant createdAt;
-    @Column(name = "updated_at")
     public Instant updatedAt;
-    @Column(name = "deleted_at")
     public Instant deletedAt;
 }

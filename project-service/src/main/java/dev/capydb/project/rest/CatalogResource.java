@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** {@code /v1/regions} and {@code /v1/plans}: what a project can be created with. */
@@ -41,7 +42,7 @@ public class CatalogResource {
     public List<PlanBody> plans() {
         caller.principal();
         return service.plans().entrySet().stream()
-                .sorted(java.util.Map.Entry.comparingByKey())
+                .sorted(Map.Entry.comparingByKey())
                 .map(e -> new PlanBody(e.getKey(), e.getValue().displayName(), e.getValue().storageLimitMib() * 1024 * 1024))
                 .toList();
     }

@@ -19,6 +19,7 @@ import dev.capydb.project.rest.ProjectDtos.CreateProject;
 import dev.capydb.project.rest.ProjectDtos.DatabaseBody;
 import dev.capydb.project.rest.ProjectDtos.Pitr;
 import dev.capydb.project.rest.ProjectDtos.ProjectBody;
+import dev.capydb.project.service.PitrWindows;
 import dev.capydb.project.service.ProjectService;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,11 +46,11 @@ public class ProjectResource {
     private final ProjectAccess access;
     private final Caller caller;
     private final HostRegistry hosts;
-    private final dev.capydb.project.service.PitrWindows windows;
+    private final PitrWindows windows;
     private final ConsumerBarrier barrier;
 
     public ProjectResource(ProjectService service, ProjectRepository projects, ProjectAccess access, Caller caller,
-                           HostRegistry hosts, dev.capydb.project.service.PitrWindows windows, ConsumerBarrier barrier) {
+                           HostRegistry hosts, PitrWindows windows, ConsumerBarrier barrier) {
         this.barrier = barrier;
         this.windows = windows;
         this.service = service;

@@ -2,6 +2,7 @@ package dev.capydb.webhook.delivery;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Signer {
     public static boolean verify(String secret, String messageId, long timestampSeconds, String body, String header) {
         String expected = sign(secret, messageId, timestampSeconds, body);
         for (String candidate : header.split(" ")) {
-            if (java.security.MessageDigest.isEqual(candidate.getBytes(StandardCharsets.UTF_8),
+            if (MessageDigest.isEqual(candidate.getBytes(StandardCharsets.UTF_8),
                     expected.getBytes(StandardCharsets.UTF_8))) {
                 return true;
             }

@@ -1,5 +1,6 @@
 package dev.capydb.webhook.integration;
 
+import java.io.IOException;
 import java.util.UUID;
 
 /** Where the project's current connection strings come from when they are pushed to a provider. */
@@ -9,5 +10,5 @@ public interface ConnectionSource {
     record Urls(String databaseUrl, String databaseUrlUnpooled) {
     }
 
-    Urls fetch(UUID projectId) throws java.io.IOException;
+    Urls fetch(UUID projectId) throws IOException;
 }

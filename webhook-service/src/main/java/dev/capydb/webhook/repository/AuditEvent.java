@@ -1,7 +1,6 @@
 package dev.capydb.webhook.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -14,17 +13,13 @@ import java.util.UUID;
 public class AuditEvent extends PanacheEntityBase {
 
     @Id
-    @Column(name = "event_id")
     public UUID eventId;
-    @Column(name = "project_id")
     public UUID projectId;
-    @Column(name = "org_id")
     public String orgId;
     public String type;
     public String source;
     public Instant time;
     public String actor;
-    @Column(name = "correlation_id")
     public String correlationId;
     public String data;
 }

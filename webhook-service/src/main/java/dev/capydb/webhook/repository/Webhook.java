@@ -2,7 +2,6 @@ package dev.capydb.webhook.repository;
 
 import dev.capydb.chassis.crypto.SealedColumn;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -25,26 +24,17 @@ public class Webhook extends PanacheEntityBase {
 
     @Id
     public UUID id;
-    @Column(name = "project_id")
     public UUID projectId;
-    @Column(name = "org_id")
     public String orgId;
     public String url;
     public String description;
-    @Column(name = "event_types")
     public String eventTypes;
     public String status;
-    @Column(name = "disabled_reason")
     public String disabledReason;
-    @Column(name = "secret_sealed")
     public String secretSealed;
-    @Column(name = "previous_secret_sealed")
     public String previousSecretSealed;
-    @Column(name = "previous_secret_expires_at")
     public Instant previousSecretExpiresAt;
-    @Column(name = "created_at")
     public Instant createdAt;
-    @Column(name = "updated_at")
     public Instant updatedAt;
 
     public List<String> eventTypeList() {

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -57,7 +58,7 @@ public class AuditTrail {
     private static void scrubInPlace(JsonNode node) {
         if (node instanceof ObjectNode obj) {
             Iterator<Map.Entry<String, JsonNode>> fields = obj.fields();
-            List<String> secretKeys = new java.util.ArrayList<>();
+            List<String> secretKeys = new ArrayList<>();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> f = fields.next();
                 if (SECRET_KEY.matcher(f.getKey()).matches()) {
@@ -89,7 +90,7 @@ public class AuditTrail {
     /** One stored event as listed. */
     public record Entry(UUID id, String type, Instant time, String source, @Schema(nullable = true) String actor,
                         @Schema(nullable = true) String correlationId,
-                        @Schema(implementation = java.util.Map.class, description = "The event's own payload, as on"
+                        @Schema(implementation = Map.class, description = "The event's own payload, as on"
                                 + " the topic and in webhook deliveries; its fields depend on the type") JsonNode data) {
     }
 

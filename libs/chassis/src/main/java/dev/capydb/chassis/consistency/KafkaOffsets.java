@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 
@@ -95,7 +96,7 @@ public class KafkaOffsets {
         return out;
     }
 
-    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws KafkaUnavailable {
+    private static <T> T get(KafkaFuture<T> future) throws KafkaUnavailable {
         try {
             return future.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

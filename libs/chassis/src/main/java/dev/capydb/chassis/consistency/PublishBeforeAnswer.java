@@ -1,7 +1,8 @@
 package dev.capydb.chassis.consistency;
 
 import dev.capydb.chassis.observability.RequestLogContext;
-import dev.capydb.chassis.outbox.OutboxRelay;
+import dev.capydb.chassis.outbox.PromptPublisher;
+import io.vertx.core.Context;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -18,22 +19,22 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public class PublishBeforeAnswer implements ContainerResponseFilter {
 
-    private final OutboxRelay relay;
+    private final PromptPublisher publisher;
     /** Looked up per request: filters are created while the application starts, before runtime config exists. */
     private final Instance<ConsistencyConfig> config;
 
-    public PublishBeforeAnswer(OutboxRelay relay, Instance<ConsistencyConfig> config) {
-        this.relay = relay;
+    public PublishBeforeAnswer(PromptPublisher publisher, Instance<ConsistencyConfig> config) {
+        this.publisher = publisher;
         this.config = config;
     }
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         if (!"GET".equals(request.getMethod()) || response.getStatus() >= 300
-                || io.vertx.core.Context.isOnEventLoopThread()) {
+                || Context.isOnEventLoopThread()) {
             return;
         }
         RequestLogContext.projectOf(request.getUriInfo().getPath())
-                .ifPresent(project -> relay.publishPendingOf(project, config.get().publishTimeout()));
+                .ifPresent(project -> publisher.publishPendingOf(project, config.get().publishTimeout()));
     }
 }

@@ -10,14 +10,11 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,24 +36,6 @@ import org.jboss.logging.Logger;
 public class Inbox {
 
     private static final Logger LOG = Logger.getLogger(Inbox.class);
-
-    /** How hard a failing handler is retried before its event is parked. */
-    @ConfigMapping(prefix = "capydb.inbox")
-    public interface InboxConfig {
-        @WithDefault("8")
-        int maxAttempts();
-
-        @WithDefault("30s")
-        Duration maxBackoff();
-
-        /**
-         * How often an event whose handling could not reach the database is tried again. Short and fixed, unlike
-         * the back-off: once the database is back the consumer must catch up at once (a request that meets an id
-         * this service has not applied yet waits only {@code capydb.consistency.catch-up-timeout} for it).
-         */
-        @WithDefault("500ms")
-        Duration reconnectEvery();
-    }
 
     private final AgroalDataSource dataSource;
     private final InboxConfig config;
@@ -205,13 +184,13 @@ public class Inbox {
                     return ran;
                 });
             } catch (RuntimeException e) {
-                if (isDatabaseAway(e)) {
+                if (InboxFailures.isDatabaseAway(e)) {
                     LOG.warnf("%s: event %s (%s) waits for the database: %s", consumer, event.id(), event.type(),
                             e.getMessage());
                     sleep(config.reconnectEvery().toMillis());
                     continue;
                 }
-                if (attempt >= config.maxAttempts() || isPermanent(e)) {
+                if (attempt >= config.maxAttempts() || InboxFailures.isPermanent(e)) {
                     if (park(consumer, event, json, records, e, attempt)) {
                         return false;
                     }
@@ -225,39 +204,6 @@ public class Inbox {
                 attempt++;
             }
         }
-    }
-
-    /**
-     * The database could not be reached or dropped the connection (SQLSTATE class 08 connection exception, 57P01-03
-     * shut down or starting up, 53300 too many connections): a restart or an outage, which retrying cures.
-     */
-    static boolean isDatabaseAway(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.matches("57P0[123]") || state.equals("53300")) {
-                    return true;
-                }
-            }
-            if (t instanceof java.net.ConnectException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * A failure that retrying cannot cure: the database refused the data itself (SQLSTATE class 22 data exception,
-     * 23 integrity constraint violation), e.g. a required field the event lacks.
-     */
-    static boolean isPermanent(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

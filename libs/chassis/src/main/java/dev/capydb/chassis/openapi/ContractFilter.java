@@ -19,9 +19,10 @@ import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
-import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
@@ -224,8 +225,7 @@ public class ContractFilter implements OASFilter {
         refusal(responses, "503", "`service_unavailable`: the service behind this call is not reachable now");
     }
 
-    private static org.eclipse.microprofile.openapi.models.responses.APIResponse refusal(APIResponses responses,
-                                                                                         String status, String text) {
+    private static APIResponse refusal(APIResponses responses, String status, String text) {
         var declared = responses.getAPIResponse(status);
         // A resource that names its own codes for this status (an @APIResponse whose description quotes them) knows
         // better than the generic text; SmallRye's own defaults quote none, so they are replaced.

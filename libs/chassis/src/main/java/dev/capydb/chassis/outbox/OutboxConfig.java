@@ -1,8 +1,10 @@
 package dev.capydb.chassis.outbox;
 
+import dev.capydb.events.Topic;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Typed settings of the outbox relay. */
 @ConfigMapping(prefix = "capydb.outbox")
@@ -25,7 +27,7 @@ public interface OutboxConfig {
     Duration deliveryTimeout();
 
     /** The service's own topic, for event types every producer publishes itself (job.*). */
-    java.util.Optional<dev.capydb.events.Topic> ownTopic();
+    Optional<Topic> ownTopic();
 
     /** Published rows are deleted after this long. */
     @WithDefault("P7D")

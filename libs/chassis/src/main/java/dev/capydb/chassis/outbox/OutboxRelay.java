@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
@@ -50,8 +52,8 @@ public class OutboxRelay {
     /** When this replica's last pass failed to reach Kafka (0: never), and when the running pass began (0: none). */
     private volatile long lastFailureNanos;
     private final AtomicLong passStartedNanos = new AtomicLong();
-    private static final long UNHEALTHY_NANOS = java.time.Duration.ofSeconds(30).toNanos();
-    private static final long STUCK_PASS_NANOS = java.time.Duration.ofSeconds(2).toNanos();
+    private static final long UNHEALTHY_NANOS = Duration.ofSeconds(30).toNanos();
+    private static final long STUCK_PASS_NANOS = Duration.ofSeconds(2).toNanos();
 
     public OutboxRelay(AgroalDataSource dataSource, OutboxConfig config, KafkaClientSettings kafka,
                        MeterRegistry metrics) {
@@ -210,51 +212,6 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes now, rather than at the next tick, until the given events are in Kafka; returns where they landed.
-     * Called right after the transaction that wrote them commits, so the caller's answer is only sent once every
-     * other service can read the events. It does not wait while the relay cannot reach Kafka (the scheduled relay
-     * keeps trying; the events are safe in the outbox), nor beyond {@code capydb.consistency.publish-timeout}.
-     */
-    public List<PublishedEvent> publishNow(java.util.Collection<java.util.UUID> ids, java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        if (config.relayEnabled() && !healthy()) {
-            LOG.warnf("outbox: events %s are answered before they are in Kafka: Kafka refused this replica's last"
-                    + " pass, the relay will publish them", ids);
-        }
-        while (config.relayEnabled() && healthy()) {
-            try {
-                relayPending(producer());
-            } catch (RuntimeException e) {
-                LOG.debugf("outbox: publishing at commit failed, the relay will retry: %s", e.getMessage());
-                return List.of();
-            }
-            List<PublishedEvent> done = published(ids);
-            if (done.size() == ids.size() || System.nanoTime() > deadline) {
-                return done;
-            }
-            sleep(5);   // another replica's pass holds the relay lock and has our rows: wait for it
-        }
-        return List.of();
-    }
-
-    /**
-     * Publishes the project's events that are still in the outbox (a worker committed them an instant ago and is
-     * publishing them): an answer about the project then never shows a state whose event other services cannot
-     * read yet. One query that finds nothing in the usual case.
-     */
-    public void publishPendingOf(String eventKey, java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (hasUnpublished(eventKey) && config.relayEnabled() && healthy() && System.nanoTime() < deadline) {
-            try {
-                relayPending(producer());
-            } catch (RuntimeException e) {
-                return;
-            }
-            sleep(5);
-        }
-    }
-
-    /**
      * Whether a failed pass failed on Kafka. Only that makes publishing at commit pointless for a while; a pass that
      * lost its database connection (a control-plane restart) says nothing about Kafka, and once counted it made
      * every commit of the next 30 s answer before its events were in Kafka, so another service answered 404 for a
@@ -262,57 +219,24 @@ public class OutboxRelay {
      */
     static boolean isKafkaFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.KafkaException) {
+            if (t instanceof KafkaException) {
                 return true;
             }
         }
         return false;
     }
 
+    /** One pass now, with this replica's producer (for {@link PromptPublisher}). */
+    int relayNow() {
+        return relayPending(producer());
+    }
+
     /** Not while Kafka refused this replica's last pass (30 s), or a pass has been stuck for 2 s. */
-    private boolean healthy() {
+    boolean healthy() {
         long now = System.nanoTime();
         long failed = lastFailureNanos;
         long started = passStartedNanos.get();
         return (failed == 0 || now - failed > UNHEALTHY_NANOS) && (started == 0 || now - started < STUCK_PASS_NANOS);
-    }
-
-    private boolean hasUnpublished(String eventKey) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT 1 FROM outbox_event WHERE event_key = ? AND published_at IS NULL LIMIT 1")) {
-            st.setString(1, eventKey);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the outbox", e);
-        }
-    }
-
-    private List<PublishedEvent> published(java.util.Collection<java.util.UUID> ids) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT id, topic, kafka_partition, kafka_offset FROM outbox_event WHERE id = ANY (?) "
-                        + "AND published_at IS NOT NULL")) {
-            st.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            List<PublishedEvent> out = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new PublishedEvent(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getInt(3),
-                            rs.getLong(4)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the outbox", e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void markFailed(Connection c, long seq, String error) throws SQLException {
@@ -358,7 +282,7 @@ public class OutboxRelay {
     @PreDestroy
     synchronized void close() {
         if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
         }
     }
 

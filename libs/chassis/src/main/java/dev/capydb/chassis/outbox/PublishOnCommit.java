@@ -12,6 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,7 +32,7 @@ public class PublishOnCommit {
     private static final ThreadLocal<List<PublishedEvent>> LAST = ThreadLocal.withInitial(List::of);
 
     private final TransactionSynchronizationRegistry registry;
-    private final OutboxRelay relay;
+    private final PromptPublisher prompt;
     private final ConsistencyConfig config;
     private final ExecutorService publisher = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "capydb-publish-on-commit");
@@ -38,9 +40,10 @@ public class PublishOnCommit {
         return t;
     });
 
-    public PublishOnCommit(TransactionSynchronizationRegistry registry, OutboxRelay relay, ConsistencyConfig config) {
+    public PublishOnCommit(TransactionSynchronizationRegistry registry, PromptPublisher prompt,
+                           ConsistencyConfig config) {
         this.registry = registry;
-        this.relay = relay;
+        this.prompt = prompt;
         this.config = config;
     }
 
@@ -72,12 +75,12 @@ public class PublishOnCommit {
     private List<PublishedEvent> publish(List<UUID> ids) {
         try {
             // Bounded here too: a pass that blocks on an unreachable broker goes on in the background.
-            return publisher.submit(() -> relay.publishNow(ids, config.publishTimeout()))
-                    .get(config.publishTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return publisher.submit(() -> prompt.publishNow(ids, config.publishTimeout()))
+                    .get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.warnf("outbox: events %s committed but not published at once (the relay will): %s", ids,
                     e.getMessage());
             return List.of();

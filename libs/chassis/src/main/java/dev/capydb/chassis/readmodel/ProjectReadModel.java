@@ -3,6 +3,7 @@ package dev.capydb.chassis.readmodel;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.events.ProjectPayload;
+import dev.capydb.events.Topic;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -40,7 +41,7 @@ public class ProjectReadModel {
      * replay of the compacted topic never moves a project backwards.
      */
     public void apply(EventEnvelope event) {
-        if (EventType.fromWireName(event.type()).map(t -> t.topic() != dev.capydb.events.Topic.PROJECTS).orElse(true)) {
+        if (EventType.fromWireName(event.type()).map(t -> t.topic() != Topic.PROJECTS).orElse(true)) {
             return;
         }
         ProjectPayload p = event.dataAs(ProjectPayload.class);

@@ -3,6 +3,7 @@ package dev.capydb.dataplane.pgbackrest;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.DataplaneConfig;
 import dev.capydb.dataplane.StorageConfig;
+import dev.capydb.dataplane.StreamTask;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -170,8 +174,8 @@ public class PgBackRest {
 
     /** The form recovery_target_time accepts (it refuses ISO 8601's 'T' and 'Z'). */
     public static String pgTimestamp(Instant t) {
-        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
-                .withZone(java.time.ZoneOffset.UTC).format(t) + "+00";
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
+                .withZone(ZoneOffset.UTC).format(t) + "+00";
     }
 
     private String info(DatabaseHost host, List<String> args) {
@@ -212,7 +216,7 @@ public class PgBackRest {
 
     /** Runs one pgBackRest command for the host with a temporary private configuration. */
     private ToolResult run(DatabaseHost host, List<String> args, Duration timeout,
-                           dev.capydb.dataplane.StreamTask<java.io.InputStream> stdout) {
+                           StreamTask<InputStream> stdout) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("capydb-pgbackrest-",
