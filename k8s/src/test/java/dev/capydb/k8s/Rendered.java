@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /** One overlay rendered by {@code kubectl kustomize}, with lookups by kind and name. */
 final class Rendered {
@@ -50,10 +49,15 @@ final class Rendered {
         }
     }
 
-    /** Skips the calling test (or class) when kubectl is missing, saying what was therefore not checked. */
-    static void assumeKubectl(String notChecked) {
-        Assumptions.assumeTrue(kubectlAvailable(), "kubectl is not on PATH: the overlays cannot be rendered, so "
-                + notChecked + " NOT checked. Install kubectl (it carries kustomize) to run this test.");
+    /**
+     * Fails the calling test (or class) when kubectl is missing: a build without it must not pass green with the
+     * manifests unchecked.
+     */
+    static void requireKubectl() {
+        if (!kubectlAvailable()) {
+            throw new AssertionError("kubectl not found on PATH: the k8s manifests cannot be rendered; install kubectl"
+                    + " (it ships with the build image)");
+        }
     }
 
     static Rendered overlay(String name) {

@@ -57,7 +57,7 @@ class SchemaTest {
 
     @BeforeAll
     static void kubectl() {
-        Rendered.assumeKubectl("their schema is");
+        Rendered.requireKubectl();
     }
 
     @ParameterizedTest
