@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capydb.testing.Records;
+import dev.capydb.testing.SharedHostScratch;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.backup.dataplane.BackupVerifier;
@@ -253,21 +254,10 @@ class BackupLifecycleTest {
         UUID ended = oldBackup(p, 1);
         UUID live = runningBackup(p);
         // A host may be shared with another deployment: a backup id our table does not know is its own.
-        UUID foreign = UUID.randomUUID();
-        List<String> made = List.of(ended, live, foreign).stream().map(BackupVerifier.SCRATCH::name).toList();
-        try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement()) {
-            for (String name : made) {
-                st.execute("CREATE DATABASE " + name);
-            }
-        }
         try {
-            assertTrue(worker.dropLeftScratch() >= 1);
-            List<String> left = scratchDatabases.list(p.host(), BackupVerifier.SCRATCH);
-            assertFalse(left.contains(BackupVerifier.SCRATCH.name(ended)), "our ended backup's leftover is dropped");
-            assertTrue(left.contains(BackupVerifier.SCRATCH.name(live)), "a live worker's is kept");
-            assertTrue(left.contains(BackupVerifier.SCRATCH.name(foreign)), "another deployment's is kept");
+            SharedHostScratch.assertSweepDropsOnlyOurEndedLeftover(scratchDatabases, p.host(), BackupVerifier.SCRATCH,
+                    ended, live, worker::dropLeftScratch);
         } finally {
-            made.forEach(name -> scratchDatabases.dropQuietly(p.host(), name));
             QuarkusTransaction.requiringNew().run(() -> backups.findById(live).status = BackupStatus.FAILED);
         }
     }

@@ -20,6 +20,7 @@ import dev.capydb.restore.repository.TargetKind;
 import dev.capydb.restore.service.OverwriteRestore;
 import dev.capydb.restore.service.RestoreLeftovers;
 import dev.capydb.restore.service.RestoreWorker;
+import dev.capydb.testing.SharedHostScratch;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.TestTokens;
@@ -305,20 +306,10 @@ class OverwriteTest {
         UUID ended = overwriteRow(p, RestoreStatus.FAILED, null);
         UUID live = overwriteRow(p, RestoreStatus.RUNNING, Instant.now().plus(Duration.ofMinutes(10)));
         // A host may be shared with another deployment: a restore id our table does not know is its own.
-        UUID foreign = UUID.randomUUID();
-        List<String> made = List.of(ended, live, foreign).stream().map(OverwriteRestore.SCRATCH::name).toList();
-        try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement()) {
-            for (String name : made) {
-                st.execute("CREATE DATABASE " + name);
-            }
-        }
         try {
-            assertTrue(leftovers.dropLeftScratch() >= 1);
-            assertFalse(provisioner.exists(p.host(), made.get(0)), "our failed overwrite's leftover is dropped");
-            assertTrue(provisioner.exists(p.host(), made.get(1)), "a live worker's is kept");
-            assertTrue(provisioner.exists(p.host(), made.get(2)), "another deployment's is kept");
+            SharedHostScratch.assertSweepDropsOnlyOurEndedLeftover(scratchDatabases, p.host(), OverwriteRestore.SCRATCH,
+                    ended, live, leftovers::dropLeftScratch);
         } finally {
-            made.forEach(name -> scratchDatabases.dropQuietly(p.host(), name));
             exec("UPDATE restore SET status = 'FAILED', lease_until = NULL WHERE id = '" + live + "'");
         }
     }
