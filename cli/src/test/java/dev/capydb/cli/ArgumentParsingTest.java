@@ -44,7 +44,7 @@ class ArgumentParsingTest extends FakeApiTest {
                 "'--target-kind': expected one of [new_preview, preview, project]");
         assertUsage(cli.run("integrations", "add", "--provider", "heroku", "--access-token", "t"),
                 "'--provider': expected one of [vercel, netlify]");
-        assertEquals(0, api.seen.size(), "no usage error may reach the API");
+        assertEquals(0, api.seen().size(), "no usage error may reach the API");
     }
 
     @Test

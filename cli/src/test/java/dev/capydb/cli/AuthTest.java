@@ -99,7 +99,7 @@ class AuthTest {
             ApiException expired = assertThrows(ApiException.class,
                     () -> o.pollDevice(d, s -> clock.addAndGet(s.toSeconds())));
             assertTrue(expired.getMessage().contains("expired"), expired.getMessage());
-            assertEquals(10, other.seen.size(), "polled once a second for the code's ten seconds");
+            assertEquals(10, other.seen().size(), "polled once a second for the code's ten seconds");
         }
     }
 
@@ -146,7 +146,7 @@ class AuthTest {
                 idp.requests("POST", TOKEN_PATH).get(0).text());
         assertEquals("rt2", cache.load().orElseThrow().refreshToken());
         assertEquals("new", tokens.token(), "no second refresh while the new token is valid");
-        assertEquals(1, idp.seen.size());
+        assertEquals(1, idp.seen().size());
     }
 
     /** The CLI logged in with an access token the API will refuse; the IdP hands out "fresh" for the refresh token. */

@@ -76,6 +76,6 @@ class ErrorsTest extends FakeApiTest {
         Cli.Result r = cli.run("backups", "list");
         assertEquals(1, r.code());
         assertEquals("Error: not logged in: run 'capydb login' or set CAPYDB_TOKEN (code: not_logged_in)\n", r.err());
-        assertEquals(0, api.seen.size());
+        assertEquals(0, api.seen().size());
     }
 }

@@ -1,21 +1,31 @@
 package dev.capydb.cli;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.request;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
+import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A loopback HTTP server standing in for the gateway, Keycloak or object storage: canned answers per
- * {@code METHOD path} (the last one repeats), and every request recorded.
+ * A WireMock server standing in for the gateway, Keycloak or object storage: canned answers per
+ * {@code METHOD path} (in order, the last one repeats; a WireMock scenario), and every request kept in its journal.
  */
 final class FakeServer implements AutoCloseable {
 
@@ -43,51 +53,51 @@ final class FakeServer implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final Map<String, Deque<Answer>> answers = new ConcurrentHashMap<>();
-    private volatile Function<String, Answer> otherwise;
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+    /** Canned answers first, then {@link #otherwise}, then the 404 problem. */
+    private static final int CANNED = 1;
+    private static final int OTHERWISE = 5;
+    private static final int NOTHING_CANNED = 10;
 
-    FakeServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", ex -> {
-            byte[] body = ex.getRequestBody().readAllBytes();
-            String pq = ex.getRequestURI().getRawPath()
-                    + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
-            seen.add(new Seen(ex.getRequestMethod(), pq, Map.copyOf(ex.getRequestHeaders()), body));
-            Deque<Answer> q = answers.get(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath());
-            Answer a;
-            if ((q == null || q.isEmpty()) && otherwise != null) {
-                a = otherwise.apply(ex.getRequestMethod());
-            } else if (q == null || q.isEmpty()) {
-                a = Answer.problem(404, "not_found", "no fake for " + ex.getRequestMethod() + " " + pq);
-            } else {
-                synchronized (q) {
-                    a = q.size() > 1 ? q.poll() : q.peek();
-                }
-            }
-            byte[] out = a.body() == null ? new byte[0] : a.body().getBytes(StandardCharsets.UTF_8);
-            if (a.contentType() != null) {
-                ex.getResponseHeaders().add("Content-Type", a.contentType());
-            }
-            ex.sendResponseHeaders(a.status(), out.length == 0 ? -1 : out.length);
-            if (out.length > 0) {
-                ex.getResponseBody().write(out);
-            }
-            ex.close();
-        });
+    private final WireMockServer server;
+    private final Map<String, List<Answer>> answers = new LinkedHashMap<>();
+    private final Map<String, List<StubMapping>> stubs = new LinkedHashMap<>();
+
+    FakeServer() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
+        server.stubFor(any(anyUrl()).atPriority(NOTHING_CANNED).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/problem+json")
+                .withBody("{\"status\":404,\"code\":\"not_found\",\"detail\":\"no fake for {{request.method}} "
+                        + "{{request.url}}\",\"title\":\"t\"}")
+                .withTransformers("response-template")));
     }
 
     /** Answers in order; the last one repeats. */
-    FakeServer on(String method, String path, Answer... in) {
-        answers.computeIfAbsent(method + " " + path, k -> new ArrayDeque<>()).addAll(List.of(in));
+    synchronized FakeServer on(String method, String path, Answer... in) {
+        String key = method + " " + path;
+        List<Answer> all = answers.computeIfAbsent(key, k -> new ArrayList<>());
+        all.addAll(List.of(in));
+        stubs.getOrDefault(key, List.of()).forEach(server::removeStub);
+        List<StubMapping> made = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            MappingBuilder stub = request(method, urlPathEqualTo(path)).atPriority(CANNED);
+            if (all.size() > 1) {
+                ScenarioMappingBuilder step = stub.inScenario(key)
+                        .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer " + i);
+                stub = i < all.size() - 1 ? step.willSetStateTo("answer " + (i + 1)) : step;
+            }
+            made.add(server.stubFor(stub.willReturn(response(all.get(i)))));
+        }
+        stubs.put(key, made);
         return this;
     }
 
     /** The answer, by request method, to a request nothing was canned for (instead of a 404 problem). */
     FakeServer otherwise(Function<String, Answer> byMethod) {
-        otherwise = byMethod;
+        for (String method : METHODS) {
+            server.stubFor(request(method, anyUrl()).atPriority(OTHERWISE).willReturn(response(byMethod.apply(method))));
+        }
         return this;
     }
 
@@ -95,22 +105,44 @@ final class FakeServer implements AutoCloseable {
         return on(method, path, Answer.json(status, body));
     }
 
+    private static ResponseDefinitionBuilder response(Answer a) {
+        ResponseDefinitionBuilder r = aResponse().withStatus(a.status());
+        if (a.contentType() != null) {
+            r = r.withHeader("Content-Type", a.contentType());
+        }
+        return a.body() == null ? r : r.withBody(a.body());
+    }
+
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.baseUrl();
+    }
+
+    /** Every request so far, oldest first (WireMock's journal lists the newest first). */
+    List<Seen> seen() {
+        List<Seen> all = new ArrayList<>();
+        for (ServeEvent e : server.getAllServeEvents()) {
+            LoggedRequest r = e.getRequest();
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            for (HttpHeader h : r.getHeaders().all()) {
+                headers.put(h.key(), h.values());
+            }
+            all.add(0, new Seen(r.getMethod().getName(), r.getUrl(), headers, r.getBody()));
+        }
+        return all;
     }
 
     List<Seen> requests(String method, String pathPrefix) {
-        return seen.stream().filter(s -> s.method().equals(method) && s.pathAndQuery().startsWith(pathPrefix)).toList();
+        return seen().stream().filter(s -> s.method().equals(method) && s.pathAndQuery().startsWith(pathPrefix)).toList();
     }
 
     /** Requests to exactly this path (any query). */
     List<Seen> exact(String method, String path) {
-        return seen.stream().filter(s -> s.method().equals(method)
+        return seen().stream().filter(s -> s.method().equals(method)
                 && (s.pathAndQuery().equals(path) || s.pathAndQuery().startsWith(path + "?"))).toList();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.stop();
     }
 }

@@ -34,8 +34,8 @@ class RequestsTest extends FakeApiTest {
     void backupsCreateIsOnePostWithTheLabelAFreshIdempotencyKeyTheTokenAndTheUserAgent() {
         Cli.Result r = cli.run("backups", "create", "--label", "x");
         assertEquals(0, r.code(), r.err());
-        assertEquals(1, api.seen.size());
-        FakeServer.Seen post = api.seen.get(0);
+        assertEquals(1, api.seen().size());
+        FakeServer.Seen post = api.seen().get(0);
         assertEquals("POST", post.method());
         assertEquals(PROJECT + "/backups", post.pathAndQuery());
         assertEquals("{\"label\":\"x\"}", post.text());
@@ -46,7 +46,7 @@ class RequestsTest extends FakeApiTest {
         assertEquals("capydb-cli", post.header("User-Agent"));
 
         assertEquals(0, cli.run("backups", "create", "--label", "x").code());
-        assertNotEquals(post.header("Idempotency-Key"), api.seen.get(1).header("Idempotency-Key"), "one key per job");
+        assertNotEquals(post.header("Idempotency-Key"), api.seen().get(1).header("Idempotency-Key"), "one key per job");
     }
 
     static Stream<Arguments> commands() {
@@ -121,8 +121,8 @@ class RequestsTest extends FakeApiTest {
     void sends(String line, Call c) {
         Cli.Result r = cli.run(line.split(" "));
         assertEquals(0, r.code(), r.err());
-        assertEquals(1, api.seen.size(), api.seen.toString());
-        FakeServer.Seen s = api.seen.get(0);
+        assertEquals(1, api.seen().size(), api.seen().toString());
+        FakeServer.Seen s = api.seen().get(0);
         assertEquals(c.method, s.method());
         String[] pq = s.pathAndQuery().split("\\?", 2);
         String[] want = c.pathAndQuery.split("\\?", 2);

@@ -1,67 +1,46 @@
 package dev.capydb.gateway;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A stand-in for project-service: echoes what reached it (method, path, headers, body digest) and serves an
- * OpenAPI document. backup-service points at a closed port, i.e. is down.
+ * A WireMock stand-in for project-service: answers every {@code /v1/} call with 200 (418 for a path ending in
+ * {@code /teapot}), serves an OpenAPI document, and keeps every request for the tests to verify what reached it.
+ * backup-service points at a closed port, i.e. is down.
  */
 public class FakeServices implements QuarkusTestResourceLifecycleManager {
 
-    private Vertx vertx;
+    /** project-service, as the gateway reaches it. */
+    static WireMockServer project;
 
     @Override
     public Map<String, String> start() {
-        vertx = Vertx.vertx();
-        HttpServer server = vertx.createHttpServer().requestHandler(req -> {
-            if (req.path().equals("/q/openapi")) {
-                req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-                        .put("openapi", "3.1.0")
-                        .put("paths", new JsonObject()
-                                .put("/v1/projects", new JsonObject().put("get", answering("ProjectBody")))
-                                .put("/internal/debug", new JsonObject().put("get", answering("InternalThing"))))
-                        .put("components", new JsonObject().put("schemas", new JsonObject()
-                                .put("ProjectBody", new JsonObject().put("type", "object"))
-                                .put("InternalThing", new JsonObject().put("type", "object"))))
-                        .encode());
-                return;
-            }
-            req.body().onSuccess(body -> {
-                String sha;
-                try {
-                    sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes()));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                req.response().setStatusCode(req.path().endsWith("/teapot") ? 418 : 200)
-                        .putHeader("Content-Type", "application/json")
-                        .end(new JsonObject()
-                                .put("method", req.method().name())
-                                .put("uri", req.uri())
-                                .put("authorization", req.getHeader("Authorization"))
-                                .put("request_id", req.getHeader("X-Request-Id"))
-                                .put("body_bytes", body.length())
-                                .put("body_sha256", sha)
-                                .encode());
-            });
-        });
-        int port;
-        try {
-            port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
-                    .actualPort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        project = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        project.start();
+        project.stubFor(get(urlPathEqualTo("/q/openapi")).willReturn(okJson(new JsonObject()
+                .put("openapi", "3.1.0")
+                .put("paths", new JsonObject()
+                        .put("/v1/projects", new JsonObject().put("get", answering("ProjectBody")))
+                        .put("/internal/debug", new JsonObject().put("get", answering("InternalThing"))))
+                .put("components", new JsonObject().put("schemas", new JsonObject()
+                        .put("ProjectBody", new JsonObject().put("type", "object"))
+                        .put("InternalThing", new JsonObject().put("type", "object"))))
+                .encode())));
+        project.stubFor(any(urlPathMatching("/v1/.*")).willReturn(okJson("{\"served_by\":\"project\"}")));
+        project.stubFor(any(urlPathMatching("/v1/.*/teapot")).willReturn(aResponse().withStatus(418)));
         return Map.of(
-                "capydb.gateway.services.project", "http://127.0.0.1:" + port,
+                "capydb.gateway.services.project", project.baseUrl(),
                 "capydb.gateway.services.backup", "http://127.0.0.1:" + closedPort(),
                 "capydb.gateway.rate-limit.requests-per-second", "1",
                 "capydb.gateway.rate-limit.burst", "20");
@@ -77,8 +56,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        if (vertx != null) {
-            vertx.close();
+        if (project != null) {
+            project.stop();
         }
     }
 
