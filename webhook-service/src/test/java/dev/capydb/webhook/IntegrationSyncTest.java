@@ -1,5 +1,11 @@
 package dev.capydb.webhook;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.notFound;
+import static com.github.tomakehurst.wiremock.client.WireMock.status;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestTokens;
 import dev.capydb.testing.Waits;
-import dev.capydb.webhook.Receiver.Answer;
 import dev.capydb.webhook.messaging.EventConsumers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -27,10 +33,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Env re-push to Vercel and Netlify (local fakes asserting the requests) after the project's data was replaced. */
+/** Env re-push to Vercel and Netlify (WireMock fakes; the tests verify the requests they got) after the project's data was replaced. */
 @QuarkusTest
 @QuarkusTestResource(OidcWiremockTestResource.class)
 @QuarkusTestResource(FakeProviders.class)
@@ -71,11 +76,11 @@ class IntegrationSyncTest {
         consumers.handle("webhook-restores", Events.json(Events.restoreCompleted(project, "new_preview")));
         consumers.handle("webhook-restores", Events.json(Events.restoreCompleted(project, "project")));
 
-        Receiver.Request r = FakeProviders.server.await(path, x -> true, 1, Duration.ofSeconds(15)).get(0);
-        assertEquals("POST", r.method());
-        assertEquals("upsert=true&teamId=team_42", r.query());
-        assertEquals("Bearer vercel-token-123", r.header("authorization"));
-        JsonPath body = JsonPath.from(r.body());
+        LoggedRequest r = FakeProviders.await(anyRequestedFor(urlPathEqualTo(path)), 1).get(0);
+        assertEquals("POST", r.getMethod().getName());
+        assertEquals(path + "?upsert=true&teamId=team_42", r.getUrl());
+        assertEquals("Bearer vercel-token-123", r.getHeader("Authorization"));
+        JsonPath body = JsonPath.from(r.getBodyAsString());
         assertEquals(List.of("DATABASE_URL", "DATABASE_URL_UNPOOLED"), body.getList("key"));
         assertEquals(TestConnections.pooled(project), body.getString("[0].value"));
         assertEquals(TestConnections.unpooled(project), body.getString("[1].value"));
@@ -84,7 +89,7 @@ class IntegrationSyncTest {
         JsonPath synced = awaitSync(project, id, "succeeded");
         assertEquals("restore.completed", synced.getString("last_sync.trigger"));
         Waits.during(Duration.ofSeconds(1), "the preview restore pushes nothing",
-                () -> FakeProviders.server.requests(path).size() == 1);
+                () -> FakeProviders.requests(anyRequestedFor(urlPathEqualTo(path))).size() == 1);
 
         given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/integrations", project).then().statusCode(200)
                 .body("items.id", hasItem(id)).body(not(containsString("vercel-token-123")));
@@ -96,9 +101,12 @@ class IntegrationSyncTest {
         String account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
         String base = "/api/v1/accounts/" + account + "/env";
         // DATABASE_URL exists (PUT succeeds); DATABASE_URL_UNPOOLED does not yet (PUT 404, then POST creates it).
-        FakeProviders.server.answer(base + "/DATABASE_URL_UNPOOLED", x -> Answer.status(404));
-        AtomicInteger creates = new AtomicInteger();
-        FakeProviders.server.answer(base, x -> Answer.status(creates.incrementAndGet() == 1 ? 502 : 201));
+        FakeProviders.server.stubFor(any(urlPathEqualTo(base + "/DATABASE_URL_UNPOOLED")).willReturn(notFound()));
+        // The first create fails (502), every later one succeeds.
+        FakeProviders.server.stubFor(any(urlPathEqualTo(base)).inScenario(account).whenScenarioStateIs(STARTED)
+                .willSetStateTo("failed once").willReturn(status(502)));
+        FakeProviders.server.stubFor(any(urlPathEqualTo(base)).inScenario(account).whenScenarioStateIs("failed once")
+                .willReturn(status(201)));
         String id = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
                 .body(Map.of("provider", "netlify", "access_token", "nfp_token", "account_id", account, "site_id", "site-1"))
                 .post("/v1/projects/{p}/integrations", project).then().statusCode(201).extract().path("id");
@@ -107,14 +115,15 @@ class IntegrationSyncTest {
                 new dev.capydb.events.ImportPayload(UUID.randomUUID(), project, "upload", "app.dump", true, "completed",
                         100L, null, java.time.Instant.now(), java.time.Instant.now()))));
 
-        List<Receiver.Request> posts = FakeProviders.server.await(base, x -> true, 2, Duration.ofSeconds(15));
-        Receiver.Request put = FakeProviders.server.requests(base + "/DATABASE_URL").get(0);
-        assertEquals("PUT", put.method());
-        assertEquals("site_id=site-1", put.query());
-        assertEquals("Bearer nfp_token", put.header("authorization"));
-        assertEquals(TestConnections.pooled(project), JsonPath.from(put.body()).getString("values[0].value"));
-        assertEquals("all", JsonPath.from(put.body()).getString("values[0].context"));
-        JsonPath create = JsonPath.from(posts.get(1).body());
+        List<LoggedRequest> posts = FakeProviders.await(anyRequestedFor(urlPathEqualTo(base)), 2);
+        LoggedRequest put = FakeProviders.requests(anyRequestedFor(urlPathEqualTo(base + "/DATABASE_URL"))).get(0);
+        assertEquals("PUT", put.getMethod().getName());
+        assertEquals(base + "/DATABASE_URL?site_id=site-1", put.getUrl());
+        assertEquals("Bearer nfp_token", put.getHeader("Authorization"));
+        assertEquals(TestConnections.pooled(project), JsonPath.from(put.getBodyAsString()).getString("values[0].value"));
+        assertEquals("all", JsonPath.from(put.getBodyAsString()).getString("values[0].context"));
+        assertEquals("POST", posts.get(1).getMethod().getName());
+        JsonPath create = JsonPath.from(posts.get(1).getBodyAsString());
         assertEquals("DATABASE_URL_UNPOOLED", create.getString("[0].key"));
         assertEquals(TestConnections.unpooled(project), create.getString("[0].values[0].value"));
         JsonPath done = awaitSync(project, id, "succeeded");

@@ -50,14 +50,14 @@ class ProjectServiceConnectionsTest {
 
     @Test
     void fetchesBothUrlsWithAKeycloakTokenProjectServiceAccepts() throws Exception {
-        UUID project = UUID.randomUUID();
-        int before = ProjectServiceStub.tokens.size();
+        UUID project = ProjectServiceStub.knows(UUID.randomUUID());
+        int before = ProjectServiceStub.tokens().size();
 
         ConnectionSource.Urls urls = connections.fetch(project);
         assertEquals(TestConnections.pooled(project), urls.databaseUrl());
         assertEquals(TestConnections.unpooled(project), urls.databaseUrlUnpooled());
 
-        String token = ProjectServiceStub.tokens.get(before);
+        String token = ProjectServiceStub.tokens().get(before);
         JsonNode claims = claims(token);
         // What project-service's InternalCallers and @RolesAllowed("service") require of an /internal caller.
         assertEquals("capydb-services", claims.path("azp").asText(), claims.toString());
@@ -66,8 +66,8 @@ class ProjectServiceConnectionsTest {
         assertTrue(claims.path("iss").asText().endsWith("/realms/capydb"), "minted by the capydb realm: " + claims);
 
         // The token is kept until shortly before it expires, not fetched again for every call.
-        connections.fetch(UUID.randomUUID());
-        assertEquals(token, ProjectServiceStub.tokens.get(before + 1));
+        connections.fetch(ProjectServiceStub.knows(UUID.randomUUID()));
+        assertEquals(token, ProjectServiceStub.tokens().get(before + 1));
     }
 
     @Test

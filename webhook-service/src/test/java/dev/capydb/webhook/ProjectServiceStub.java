@@ -1,70 +1,70 @@
 package dev.capydb.webhook;
 
-import com.sun.net.httpserver.HttpServer;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Stands in for project-service's internal connection endpoint (only {@link ProjectServiceConnectionsTest} calls
- * it; the other tests replace the whole source with {@link TestConnections}) and keeps every bearer token it was
- * sent.
+ * A WireMock stand-in for project-service's internal connection endpoint (only {@link ProjectServiceConnectionsTest}
+ * calls it; the other tests replace the whole source with {@link TestConnections}): it knows the projects a test
+ * tells it of ({@link #knows}), answers 404 for others and 401 without a bearer token, as project-service does, and
+ * keeps every request, so the tokens it was sent can be read back.
  */
 public class ProjectServiceStub implements QuarkusTestResourceLifecycleManager {
 
     /** The project this stub knows nothing about: it answers 404 for it, as project-service does. */
     static final UUID MISSING = UUID.fromString("00000000-0000-0000-0000-000000000404");
 
-    private static final Pattern PATH = Pattern.compile("/internal/projects/([0-9a-f-]{36})/connection");
+    private static final String PATH = "/internal/projects/[0-9a-f-]{36}/connection";
+    private static final String BEARER = "Bearer .+";
 
-    static final List<String> tokens = new CopyOnWriteArrayList<>();
-    private static HttpServer server;
+    private static WireMockServer server;
 
     @Override
     public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        server.createContext("/internal/projects/", exchange -> {
-            String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            Matcher m = PATH.matcher(exchange.getRequestURI().getPath());
-            int status;
-            String body = "";
-            if (auth == null || !auth.startsWith("Bearer ")) {
-                status = 401;
-            } else if (!"GET".equals(exchange.getRequestMethod()) || !m.matches()) {
-                status = 404;
-            } else {
-                tokens.add(auth.substring("Bearer ".length()));
-                UUID id = UUID.fromString(m.group(1));
-                status = id.equals(MISSING) ? 404 : 200;
-                body = status == 404 ? "{\"code\":\"not_found\"}" : """
-                        {"project_id":"%s","database_url":"%s","database_url_unpooled":"%s"}"""
-                        .formatted(id, TestConnections.pooled(id), TestConnections.unpooled(id));
-            }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
-        return Map.of("capydb.webhooks.project-service-url", "http://127.0.0.1:" + server.getAddress().getPort());
+        server.stubFor(any(urlPathMatching("/internal/.*")).atPriority(10).willReturn(aResponse().withStatus(401)));
+        server.stubFor(any(urlPathMatching("/internal/.*")).withHeader("Authorization", matching(BEARER)).atPriority(9)
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":\"not_found\"}")));
+        return Map.of("capydb.webhooks.project-service-url", server.baseUrl());
+    }
+
+    /** Project-service knows {@code id} and answers its connection strings ({@link TestConnections}'). */
+    static UUID knows(UUID id) {
+        server.stubFor(get(urlPathEqualTo("/internal/projects/" + id + "/connection"))
+                .withHeader("Authorization", matching(BEARER)).atPriority(1).willReturn(okJson("""
+                        {"project_id":"%s","database_url":"%s","database_url_unpooled":"%s"}"""
+                        .formatted(id, TestConnections.pooled(id), TestConnections.unpooled(id)))));
+        return id;
+    }
+
+    /** The bearer tokens of the connection requests so far, oldest first. */
+    static List<String> tokens() {
+        List<LoggedRequest> seen = new ArrayList<>(server.findAll(getRequestedFor(urlPathMatching(PATH))
+                .withHeader("Authorization", matching(BEARER))));
+        seen.sort(Comparator.comparing(LoggedRequest::getLoggedDate));
+        return seen.stream().map(r -> r.getHeader("Authorization").substring("Bearer ".length())).toList();
     }
 
     @Override
     public void stop() {
-        server.stop(0);
+        server.stop();
     }
 }
