@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * class registers it ({@code @RegisterExtension}), points its client at {@link #url()}, and a test whose calls broke
  * the contract fails after it with the operation and each violation.
  */
+// Not WireMock: not a fake but a pass-through proxy in front of the real gateway, checking each exchange.
 final class ContractProxy implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     /** Hop-by-hop headers and the ones the JDK client sets itself. */

@@ -191,6 +191,7 @@ class DashboardFlowsE2EIT extends BrowserIT {
     void webhookSecretShownOnceAndTestDelivery() throws Exception {
         String project = project("ui-wh-" + UUID.randomUUID().toString().substring(0, 8));
         List<String> received = new CopyOnWriteArrayList<>();
+        // Not WireMock: a customer's webhook receiver that only collects the signed bodies the service delivers.
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", ex -> {
             received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * requests per job named in the body (the side effects of the events) and per {@code webhook-id} header (one per
  * event and endpoint: a second request with the same id is a repeated delivery).
  */
+// Not WireMock: plain sockets so keep-alive connections and repeated deliveries are seen as the sender makes them.
 final class WebhookReceiver implements AutoCloseable {
 
     private static final Pattern JOB_ID = Pattern.compile("\"job_id\":\"([0-9a-f-]{36})\"");

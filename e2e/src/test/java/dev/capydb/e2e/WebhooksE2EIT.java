@@ -44,6 +44,7 @@ class WebhooksE2EIT {
     }
 
     /** Records every request and answers 200. */
+    // Not WireMock: the customer's signed-webhook receiver; also the fake Vercel API on the port the stack's webhook-service was started with (dev/test), which only a full-stack run can exercise.
     static final class Endpoint implements AutoCloseable {
         final HttpServer server;
         final List<Hit> hits = new CopyOnWriteArrayList<>();

@@ -22,6 +22,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** A local HTTP endpoint that records every request and answers as each path is told to (200 by default). */
+// Not WireMock: a customer's webhook receiver, on the wire: slow, hanging and endless answers test the sender's timeouts and bounded reads.
 public final class Receiver implements AutoCloseable {
 
     /** One received request. */
