@@ -12,15 +12,18 @@ public record ToolResult(int exitCode, boolean timedOut, String stderr, String s
         if (timedOut) {
             return tool + " timed out";
         }
-        if (streamFailure != null) {
+        if (exitCode == 0 && streamFailure != null) {
             return tool + " stream failed: " + streamFailure;
         }
+        // A tool that failed on its own (a missing database, a bad dump) also breaks the stream it fed; which of
+        // the two is noticed first is a race, so the tool's words come first and the stream's follow.
         String detail = stderr.isBlank() ? "" : ": " + stderr.strip();
+        String stream = streamFailure == null ? "" : "; stream failed: " + streamFailure;
         if (isDiskFull()) {
             // The first thing a customer or an operator needs to know, before the tool's own words.
-            return "the database host ran out of disk space: " + tool + " exited with " + exitCode + detail;
+            return "the database host ran out of disk space: " + tool + " exited with " + exitCode + detail + stream;
         }
-        return tool + " exited with " + exitCode + detail;
+        return tool + " exited with " + exitCode + detail + stream;
     }
 
     /** Whether the server or the tool reported a full disk (SQLSTATE 53100, or ENOSPC in its words). */
