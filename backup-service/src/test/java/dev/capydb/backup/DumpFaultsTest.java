@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.capydb.testing.TestProjects;
-import dev.capydb.testing.TestProjects.TestProject;
-import dev.capydb.testing.Waits;
 import dev.capydb.backup.dataplane.BackupFailure;
 import dev.capydb.backup.dataplane.BackupVerifier;
 import dev.capydb.backup.dataplane.DumpResult;
 import dev.capydb.backup.dataplane.ProjectDumper;
 import dev.capydb.dataplane.ObjectStore;
+import dev.capydb.testing.TestProjects;
+import dev.capydb.testing.TestProjects.TestProject;
+import dev.capydb.testing.Waits;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -38,10 +38,13 @@ class DumpFaultsTest {
 
     @Inject
     TestProjects fixtures;
+
     @Inject
     ProjectDumper dumper;
+
     @Inject
     BackupVerifier verifier;
+
     @Inject
     ObjectStore store;
 
@@ -58,9 +61,11 @@ class DumpFaultsTest {
             }
         });
         AtomicInteger killed = new AtomicInteger();
-        try (Connection admin = p.host().maintenanceConnection(); Statement st = admin.createStatement()) {
+        try (Connection admin = p.host().maintenanceConnection();
+                Statement st = admin.createStatement()) {
             // Polled often: pg_dump of the table runs for only a moment, and it must be caught while it does.
-            Waits.await("pg_dump is caught running", Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+            Waits.await("pg_dump is caught running", Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10))
                     .until(() -> {
                         try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM "
                                 + "pg_stat_activity WHERE application_name = 'pg_dump' AND datname = '" + p.database()
@@ -80,8 +85,10 @@ class DumpFaultsTest {
 
     @Inject
     dev.capydb.dataplane.ToolRunner tools;
+
     @Inject
     dev.capydb.dataplane.StorageConfig storage;
+
     @Inject
     dev.capydb.backup.config.BackupConfig config;
 
@@ -132,7 +139,8 @@ class DumpFaultsTest {
         String key = "test/s3-down/" + UUID.randomUUID() + ".dump";
         try (ObjectStore unreachable = new ObjectStore(down)) {
             ProjectDumper broken = new ProjectDumper(tools, unreachable, down, config);
-            BackupFailure failure = assertThrows(BackupFailure.class, () -> broken.dump(p.host(), p.database(), p.database(), key, false));
+            BackupFailure failure = assertThrows(
+                    BackupFailure.class, () -> broken.dump(p.host(), p.database(), p.database(), key, false));
             assertTrue(failure.getMessage().contains("pg_dump"), failure.getMessage());
         }
         // The project is untouched and the next attempt, with storage back, works.
@@ -146,7 +154,16 @@ class DumpFaultsTest {
         TestProject p = fixtures.withData(2000);
         String key = "test/corrupt/" + UUID.randomUUID() + ".dump";
         DumpResult dump = dumper.dump(p.host(), p.database(), p.database(), key, true);
-        assertTrue(verifier.verify(p.host(), p.database(), p.database(), UUID.randomUUID(), key, dump.object().sha256(), dump.rowCounts()).verified(),
+        assertTrue(
+                verifier.verify(
+                                p.host(),
+                                p.database(),
+                                p.database(),
+                                UUID.randomUUID(),
+                                key,
+                                dump.object().sha256(),
+                                dump.rowCounts())
+                        .verified(),
                 "an intact backup verifies");
 
         byte[] bytes;
@@ -156,7 +173,13 @@ class DumpFaultsTest {
         bytes[bytes.length / 2] ^= 0x5a;
         store.upload("capydb-backups", key, new ByteArrayInputStream(bytes));
 
-        BackupVerifier.Verification v = verifier.verify(p.host(), p.database(), p.database(), UUID.randomUUID(), key, dump.object().sha256(),
+        BackupVerifier.Verification v = verifier.verify(
+                p.host(),
+                p.database(),
+                p.database(),
+                UUID.randomUUID(),
+                key,
+                dump.object().sha256(),
                 dump.rowCounts());
         assertFalse(v.verified());
         JsonNode details = new ObjectMapper().readTree(v.details());
@@ -171,7 +194,14 @@ class DumpFaultsTest {
         DumpResult dump = dumper.dump(p.host(), p.database(), p.database(), key, true);
         var expected = new java.util.TreeMap<>(dump.rowCounts());
         expected.put("public.orders", expected.get("public.orders") + 1);
-        BackupVerifier.Verification v = verifier.verify(p.host(), p.database(), p.database(), UUID.randomUUID(), key, dump.object().sha256(), expected);
+        BackupVerifier.Verification v = verifier.verify(
+                p.host(),
+                p.database(),
+                p.database(),
+                UUID.randomUUID(),
+                key,
+                dump.object().sha256(),
+                expected);
         assertFalse(v.verified());
         assertTrue(v.details().contains("public.orders: source 51, restored 50"), v.details());
         store.delete("capydb-backups", key);

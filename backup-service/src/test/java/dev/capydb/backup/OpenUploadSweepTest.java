@@ -30,6 +30,7 @@ class OpenUploadSweepTest {
 
     @Inject
     ObjectStore store;
+
     @Inject
     OpenUploadSweep sweep;
 
@@ -44,7 +45,8 @@ class OpenUploadSweepTest {
         assertTrue(openKeys().containsAll(Set.of(failed.backupKey, running.backupKey, orphan)));
 
         sweep.sweep();
-        assertTrue(openKeys().containsAll(Set.of(failed.backupKey, running.backupKey, orphan)),
+        assertTrue(
+                openKeys().containsAll(Set.of(failed.backupKey, running.backupKey, orphan)),
                 "uploads begun moments ago may be another writer's work in progress: kept for an hour");
 
         int aborted = sweep.sweep(Duration.ZERO);
@@ -54,12 +56,17 @@ class OpenUploadSweepTest {
         assertFalse(left.contains(orphan), "an upload no backup owns is aborted");
         assertTrue(left.contains(running.backupKey), "a running backup's upload is left alone");
         assertTrue(aborted >= 2, "aborted " + aborted);
-        store.openUploads(BUCKET).stream().filter(u -> u.key().equals(running.backupKey)).forEach(store::abort);
-        QuarkusTransaction.requiringNew().run(() -> Backup.delete("id in ?1", java.util.List.of(failed.id, running.id)));
+        store.openUploads(BUCKET).stream()
+                .filter(u -> u.key().equals(running.backupKey))
+                .forEach(store::abort);
+        QuarkusTransaction.requiringNew()
+                .run(() -> Backup.delete("id in ?1", java.util.List.of(failed.id, running.id)));
     }
 
     private Set<String> openKeys() {
-        return store.openUploads(BUCKET).stream().map(ObjectStore.OpenUpload::key).collect(Collectors.toSet());
+        return store.openUploads(BUCKET).stream()
+                .map(ObjectStore.OpenUpload::key)
+                .collect(Collectors.toSet());
     }
 
     /** A multipart upload begun with one part and then left: what a killed or cut-off backup leaves. */

@@ -45,12 +45,16 @@ class TenantIsolationTest {
 
     @Inject
     TestProjects fixtures;
+
     @Inject
     BackupConsumers consumers;
+
     @Inject
     ScheduleService schedules;
+
     @Inject
     BackupRepository backups;
+
     @Inject
     AgroalDataSource dataSource;
 
@@ -59,9 +63,15 @@ class TenantIsolationTest {
         TestProject p = fixtures.withData(20);
         HostileTenant tenant = HostileTenant.plantIn(p);
         for (boolean verify : new boolean[] {true, false}) {
-            String id = given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+            String id = given().auth()
+                    .oauth2(TestTokens.bob())
+                    .contentType("application/json")
                     .body(Map.of("label", "hostile-" + verify, "verify", verify))
-                    .post("/v1/projects/{p}/backups", p.id()).then().statusCode(202).extract().path("id");
+                    .post("/v1/projects/{p}/backups", p.id())
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
             JsonPath b = BackupApiTest.awaitFinished(p.id(), id);
             assertEquals("completed", b.getString("status"), b.prettify());
             if (verify) {
@@ -77,20 +87,32 @@ class TenantIsolationTest {
     void scheduledAndPreCutoverBackups() throws Exception {
         TestProject p = fixtures.withData(5);
         HostileTenant tenant = HostileTenant.plantIn(p);
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("hour", 2, "minute", 30, "active", true, "retention_days", 7))
-                .put("/v1/projects/{p}/scheduled-backups/default", p.id()).then().statusCode(200);
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+                .put("/v1/projects/{p}/scheduled-backups/default", p.id())
+                .then()
+                .statusCode(200);
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute("UPDATE backup_schedule SET next_run_at = now() - interval '1 minute' WHERE project_id = '"
                     + p.id() + "'");
         }
         assertEquals(1, schedules.runDue(Instant.now()));
         UUID request = UUID.randomUUID();
-        consumers.onCutoverEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.CUTOVER_EXECUTION_STARTED,
-                "cutover-service", "acme", p.id(), request.toString(), new CutoverPayload(request, p.id(),
-                        UUID.randomUUID(), "in_progress", "OPS-1", null, null)))));
-        List<Backup> made = QuarkusTransaction.requiringNew().call(() -> backups.list(
-                "projectId = ?1 and kind in ?2", p.id(), List.of(BackupKind.SCHEDULED, BackupKind.PRE_CUTOVER)));
+        consumers.onCutoverEvent(Records.of(EventJson.write(EventEnvelope.of(
+                EventType.CUTOVER_EXECUTION_STARTED,
+                "cutover-service",
+                "acme",
+                p.id(),
+                request.toString(),
+                new CutoverPayload(request, p.id(), UUID.randomUUID(), "in_progress", "OPS-1", null, null)))));
+        List<Backup> made = QuarkusTransaction.requiringNew()
+                .call(() -> backups.list(
+                        "projectId = ?1 and kind in ?2",
+                        p.id(),
+                        List.of(BackupKind.SCHEDULED, BackupKind.PRE_CUTOVER)));
         assertEquals(2, made.size());
         for (Backup b : made) {
             JsonPath done = BackupApiTest.awaitFinished(p.id(), b.id.toString());

@@ -8,8 +8,13 @@ import java.util.Map;
  * What a command may touch of the outside world: environment, config dir, the two output streams and whether
  * they are terminals. Passed in so tests can run the whole CLI in-process.
  */
-public record Context(Map<String, String> env, Path configDir, PrintWriter out, PrintWriter err,
-                      boolean stdoutTty, boolean stderrTty) {
+public record Context(
+        Map<String, String> env,
+        Path configDir,
+        PrintWriter out,
+        PrintWriter err,
+        boolean stdoutTty,
+        boolean stderrTty) {
 
     public static final String DEFAULT_API_URL = "http://127.0.0.1:8080";
     public static final String DEFAULT_AUTH_URL = "http://127.0.0.1:18080/realms/capydb";
@@ -18,8 +23,13 @@ public record Context(Map<String, String> env, Path configDir, PrintWriter out, 
     /** The real process: TTY flags come from the launcher script, which can ask the shell ({@code [ -t 1 ]}). */
     public static Context system() {
         Map<String, String> env = System.getenv();
-        return new Context(env, configDir(env), new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                Boolean.getBoolean("capydb.stdout.tty"), Boolean.getBoolean("capydb.stderr.tty"));
+        return new Context(
+                env,
+                configDir(env),
+                new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true),
+                Boolean.getBoolean("capydb.stdout.tty"),
+                Boolean.getBoolean("capydb.stderr.tty"));
     }
 
     /** {@code CAPYDB_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/capydb}, else {@code ~/.config/capydb}. */

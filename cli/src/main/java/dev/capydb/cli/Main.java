@@ -16,8 +16,7 @@ public final class Main {
     public static final int API_ERROR = 1;
     public static final int USAGE = 2;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         int code = run(Context.system(), args);
@@ -33,13 +32,14 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(UUID.class, new Ids());
         cl.registerConverter(OffsetDateTime.class, new Times());
-        cl.setColorScheme(CommandLine.Help.defaultColorScheme(ctx.colour(ctx.stdoutTty())
-                ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(
+                ctx.colour(ctx.stdoutTty()) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((ex, argv) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("Error: " + ex.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println(
+                    "Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             err.flush();
             return USAGE;
         });
@@ -73,7 +73,11 @@ public final class Main {
         sb.append('\n');
         if (p.errors() != null) {
             for (Problem.FieldError f : p.errors()) {
-                sb.append("  ").append(f.field()).append(": ").append(f.message()).append('\n');
+                sb.append("  ")
+                        .append(f.field())
+                        .append(": ")
+                        .append(f.message())
+                        .append('\n');
             }
         }
         if (p.requestId() != null) {

@@ -34,9 +34,11 @@ class AuthTest {
 
     @TempDir
     Path dir;
+
     FakeServer idp;
     final AtomicLong clock = new AtomicLong(1_000_000);
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void start() throws Exception {
@@ -54,10 +56,16 @@ class AuthTest {
 
     @Test
     void deviceFlowPollsAtTheIntervalSlowsDownWhenToldAndReturnsTheTokens() throws Exception {
-        idp.json("POST", DEVICE_PATH, 200, "{\"device_code\":\"dc\",\"user_code\":\"ABCD-EFGH\","
-                + "\"verification_uri\":\"http://kc/device\",\"verification_uri_complete\":\"http://kc/device?user_code=ABCD-EFGH\","
-                + "\"expires_in\":600,\"interval\":2}");
-        idp.on("POST", TOKEN_PATH,
+        idp.json(
+                "POST",
+                DEVICE_PATH,
+                200,
+                "{\"device_code\":\"dc\",\"user_code\":\"ABCD-EFGH\","
+                        + "\"verification_uri\":\"http://kc/device\",\"verification_uri_complete\":\"http://kc/device?user_code=ABCD-EFGH\","
+                        + "\"expires_in\":600,\"interval\":2}");
+        idp.on(
+                "POST",
+                TOKEN_PATH,
                 Answer.json(400, "{\"error\":\"authorization_pending\"}"),
                 Answer.json(400, "{\"error\":\"slow_down\"}"),
                 Answer.json(400, "{\"error\":\"authorization_pending\"}"),
@@ -74,30 +82,38 @@ class AuthTest {
             sleeps.add(s);
             clock.addAndGet(s.toSeconds());
         });
-        assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(7), Duration.ofSeconds(7)),
-                sleeps, "interval 2 s, 5 s more after slow_down");
+        assertEquals(
+                List.of(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(7), Duration.ofSeconds(7)),
+                sleeps,
+                "interval 2 s, 5 s more after slow_down");
         assertEquals("at", c.accessToken());
         assertEquals("rt", c.refreshToken());
         assertEquals(clock.get() + 300, c.expiresAt());
-        assertEquals("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&client_id=capydb-cli"
-                + "&device_code=dc&code_verifier=" + d.codeVerifier(), idp.requests("POST", TOKEN_PATH).get(0).text());
+        assertEquals(
+                "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&client_id=capydb-cli"
+                        + "&device_code=dc&code_verifier=" + d.codeVerifier(),
+                idp.requests("POST", TOKEN_PATH).get(0).text());
         // PKCE S256: the challenge sent first is the hash of the verifier sent with the polls.
-        assertEquals(challenge, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                java.security.MessageDigest.getInstance("SHA-256").digest(d.codeVerifier().getBytes())));
+        assertEquals(
+                challenge,
+                java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(d.codeVerifier().getBytes())));
     }
 
     @Test
     void deviceFlowStopsOnDenialAndOnExpiry() throws Exception {
         DeviceAuthorization d = new DeviceAuthorization("dc", "U", "http://kc/device", null, 10L, 1L, "v");
         idp.json("POST", TOKEN_PATH, 400, "{\"error\":\"access_denied\"}");
-        ApiException denied = assertThrows(ApiException.class, () -> oidc().pollDevice(d, s -> { }));
+        ApiException denied = assertThrows(ApiException.class, () -> oidc().pollDevice(d, s -> {}));
         assertEquals("the login was denied", denied.getMessage());
 
         try (FakeServer other = new FakeServer()) {
             other.json("POST", TOKEN_PATH, 400, "{\"error\":\"authorization_pending\"}");
             OidcClient o = new OidcClient(other.url() + "/realms/capydb", "capydb-cli", http, clock::get);
-            ApiException expired = assertThrows(ApiException.class,
-                    () -> o.pollDevice(d, s -> clock.addAndGet(s.toSeconds())));
+            ApiException expired =
+                    assertThrows(ApiException.class, () -> o.pollDevice(d, s -> clock.addAndGet(s.toSeconds())));
             assertTrue(expired.getMessage().contains("expired"), expired.getMessage());
             assertEquals(10, other.seen().size(), "polled once a second for the code's ten seconds");
         }
@@ -105,13 +121,18 @@ class AuthTest {
 
     @Test
     void loginWithAPasswordCachesTheTokensReadableOnlyByTheUser() throws Exception {
-        idp.json("POST", TOKEN_PATH, 200, String.format(TOKENS, "h." + b64("{\"preferred_username\":\"alice\"}") + ".s", "rt"));
+        idp.json(
+                "POST",
+                TOKEN_PATH,
+                200,
+                String.format(TOKENS, "h." + b64("{\"preferred_username\":\"alice\"}") + ".s", "rt"));
         Path config = dir.resolve("config");
         Cli cli = new Cli(config, "http://unused");
-        Cli.Result r = cli.run("login", "--username", "alice", "--password", "alice", "--auth-url",
-                idp.url() + "/realms/capydb");
+        Cli.Result r = cli.run(
+                "login", "--username", "alice", "--password", "alice", "--auth-url", idp.url() + "/realms/capydb");
         assertEquals(0, r.code(), r.err());
-        assertEquals("grant_type=password&client_id=capydb-cli&username=alice&password=alice&scope=openid",
+        assertEquals(
+                "grant_type=password&client_id=capydb-cli&username=alice&password=alice&scope=openid",
                 idp.requests("POST", TOKEN_PATH).get(0).text());
         Path file = config.resolve(TokenCache.FILE);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -127,9 +148,13 @@ class AuthTest {
 
     @Test
     void aWrongPasswordExitsOneWithTheIdpsReason() {
-        idp.json("POST", TOKEN_PATH, 401, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid user credentials\"}");
-        Cli.Result r = new Cli(dir, "http://unused").run("login", "-u", "alice", "--password", "nope",
-                "--auth-url", idp.url() + "/realms/capydb");
+        idp.json(
+                "POST",
+                TOKEN_PATH,
+                401,
+                "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid user credentials\"}");
+        Cli.Result r = new Cli(dir, "http://unused")
+                .run("login", "-u", "alice", "--password", "nope", "--auth-url", idp.url() + "/realms/capydb");
         assertEquals(1, r.code());
         assertEquals("Error: Invalid user credentials (invalid_grant) (code: login_failed)\n", r.err());
     }
@@ -137,12 +162,19 @@ class AuthTest {
     @Test
     void anExpiredAccessTokenIsRefreshedAndTheCacheRewritten() {
         TokenCache cache = new TokenCache(dir);
-        cache.save(new Credentials(idp.url() + "/realms/capydb", "capydb-cli", "alice", "old", "rt1",
-                clock.get() - 1, clock.get() + 1000));
+        cache.save(new Credentials(
+                idp.url() + "/realms/capydb",
+                "capydb-cli",
+                "alice",
+                "old",
+                "rt1",
+                clock.get() - 1,
+                clock.get() + 1000));
         idp.json("POST", TOKEN_PATH, 200, String.format(TOKENS, "new", "rt2"));
         TokenSource tokens = new TokenSource(null, cache, http, clock::get);
         assertEquals("new", tokens.token());
-        assertEquals("grant_type=refresh_token&client_id=capydb-cli&refresh_token=rt1",
+        assertEquals(
+                "grant_type=refresh_token&client_id=capydb-cli&refresh_token=rt1",
                 idp.requests("POST", TOKEN_PATH).get(0).text());
         assertEquals("rt2", cache.load().orElseThrow().refreshToken());
         assertEquals("new", tokens.token(), "no second refresh while the new token is valid");
@@ -152,8 +184,9 @@ class AuthTest {
     /** The CLI logged in with an access token the API will refuse; the IdP hands out "fresh" for the refresh token. */
     Cli loggedInWithARevokedToken() {
         long now = System.currentTimeMillis() / 1000; // the CLI in-process runs on the real clock
-        new TokenCache(dir).save(new Credentials(idp.url() + "/realms/capydb", "capydb-cli", "alice", "revoked", "rt1",
-                now + 200, now + 1000));
+        new TokenCache(dir)
+                .save(new Credentials(
+                        idp.url() + "/realms/capydb", "capydb-cli", "alice", "revoked", "rt1", now + 200, now + 1000));
         idp.json("POST", TOKEN_PATH, 200, String.format(TOKENS, "fresh", "rt2"));
         Cli cli = new Cli(dir, idp.url()).project(FakeApiTest.P);
         cli.env.remove("CAPYDB_TOKEN");
@@ -164,8 +197,11 @@ class AuthTest {
     void aRejectedTokenIsRefreshedOnceAndTheCallRetried() throws Exception {
         Cli cli = loggedInWithARevokedToken();
         String p = FakeApiTest.P;
-        idp.on("GET", "/v1/projects/" + p + "/backups",
-                Answer.problem(401, "unauthorized", "token expired"), Answer.json(200, "{\"items\":[]}"));
+        idp.on(
+                "GET",
+                "/v1/projects/" + p + "/backups",
+                Answer.problem(401, "unauthorized", "token expired"),
+                Answer.json(200, "{\"items\":[]}"));
         Cli.Result r = cli.run("backups", "list");
         assertEquals(0, r.code(), r.err());
         var calls = idp.requests("GET", "/v1/projects/" + p + "/backups");
@@ -177,14 +213,19 @@ class AuthTest {
     void theRetryOfAJobAfterA401CarriesTheSameIdempotencyKey() {
         Cli cli = loggedInWithARevokedToken();
         String path = "/v1/projects/" + FakeApiTest.P + "/backups";
-        idp.on("POST", path, Answer.problem(401, "unauthorized", "token expired"),
+        idp.on(
+                "POST",
+                path,
+                Answer.problem(401, "unauthorized", "token expired"),
                 Answer.json(202, "{\"id\":\"" + FakeApiTest.B1 + "\",\"status\":\"pending\"}"));
         Cli.Result r = cli.run("backups", "create", "--label", "x");
         assertEquals(0, r.code(), r.err());
         var calls = idp.requests("POST", path);
         assertEquals(2, calls.size());
         assertEquals("Bearer fresh", calls.get(1).header("Authorization"));
-        assertEquals(calls.get(0).header("Idempotency-Key"), calls.get(1).header("Idempotency-Key"),
+        assertEquals(
+                calls.get(0).header("Idempotency-Key"),
+                calls.get(1).header("Idempotency-Key"),
                 "one job, however often it is sent");
         assertEquals(calls.get(0).text(), calls.get(1).text());
     }
@@ -204,9 +245,9 @@ class AuthTest {
     @Test
     void anExpiredSessionAsksForANewLogin() {
         TokenCache cache = new TokenCache(dir);
-        cache.save(new Credentials("http://kc", "capydb-cli", "alice", "old", "rt", clock.get() - 100, clock.get() - 10));
-        ApiException e = assertThrows(ApiException.class,
-                () -> new TokenSource(null, cache, http, clock::get).token());
+        cache.save(
+                new Credentials("http://kc", "capydb-cli", "alice", "old", "rt", clock.get() - 100, clock.get() - 10));
+        ApiException e = assertThrows(ApiException.class, () -> new TokenSource(null, cache, http, clock::get).token());
         assertEquals("not_logged_in", e.code());
     }
 

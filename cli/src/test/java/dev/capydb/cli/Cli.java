@@ -10,8 +10,7 @@ import java.util.Map;
 final class Cli {
 
     /** What one run left behind. */
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     final Map<String, String> env = new HashMap<>();
     final Path configDir;
@@ -32,8 +31,8 @@ final class Cli {
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Context ctx = new Context(Map.copyOf(env), configDir, new PrintWriter(out, true), new PrintWriter(err, true),
-                tty, tty);
+        Context ctx = new Context(
+                Map.copyOf(env), configDir, new PrintWriter(out, true), new PrintWriter(err, true), tty, tty);
         int code = Main.run(ctx, args);
         return new Result(code, out.toString(), err.toString());
     }

@@ -9,24 +9,33 @@ import org.junit.jupiter.api.Test;
 /** API errors exit 1 and show the problem's detail and code, whatever answered. */
 class ErrorsTest extends FakeApiTest {
 
-
     @Test
     void aProblemShowsDetailCodeFieldsAndRequestId() {
-        api.on("POST", "/v1/projects/" + P + "/restores", new FakeServer.Answer(422, "application/problem+json",
-                "{\"type\":\"about:blank\",\"title\":\"Unprocessable\",\"status\":422,\"code\":\"validation_failed\","
-                        + "\"detail\":\"the request is invalid\",\"request_id\":\"rq-1\","
-                        + "\"errors\":[{\"field\":\"ttl_hours\",\"message\":\"must be 1-720\"}]}"));
+        api.on(
+                "POST",
+                "/v1/projects/" + P + "/restores",
+                new FakeServer.Answer(
+                        422,
+                        "application/problem+json",
+                        "{\"type\":\"about:blank\",\"title\":\"Unprocessable\",\"status\":422,\"code\":\"validation_failed\","
+                                + "\"detail\":\"the request is invalid\",\"request_id\":\"rq-1\","
+                                + "\"errors\":[{\"field\":\"ttl_hours\",\"message\":\"must be 1-720\"}]}"));
         Cli.Result r = cli.run("restore", "--backup-key", "k", "--ttl-hours", "9999");
         assertEquals(1, r.code());
-        assertEquals("Error: the request is invalid (code: validation_failed)\n  ttl_hours: must be 1-720\n"
-                + "  request id: rq-1\n", r.err());
+        assertEquals(
+                "Error: the request is invalid (code: validation_failed)\n  ttl_hours: must be 1-720\n"
+                        + "  request id: rq-1\n",
+                r.err());
         assertEquals("", r.out());
     }
 
     @Test
     void confirmationRequiredComesFromTheServer() {
-        api.on("POST", "/v1/projects/" + P + "/restores", FakeServer.Answer.problem(422, "confirmation_required",
-                "overwriting production needs confirm_project_overwrite: true"));
+        api.on(
+                "POST",
+                "/v1/projects/" + P + "/restores",
+                FakeServer.Answer.problem(
+                        422, "confirmation_required", "overwriting production needs confirm_project_overwrite: true"));
         Cli.Result r = cli.run("restore", "--restore-time", "2026-06-09T14:30:00Z", "--target-kind", "project");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("(code: confirmation_required)"), r.err());
@@ -34,7 +43,10 @@ class ErrorsTest extends FakeApiTest {
 
     @Test
     void aNonJsonAnswerStillGetsACode() {
-        api.on("GET", "/v1/projects/" + P + "/backups", new FakeServer.Answer(502, "text/html", "<h1>Bad Gateway</h1>"));
+        api.on(
+                "GET",
+                "/v1/projects/" + P + "/backups",
+                new FakeServer.Answer(502, "text/html", "<h1>Bad Gateway</h1>"));
         Cli.Result r = cli.run("backups", "list");
         assertEquals(1, r.code());
         assertEquals("Error: HTTP 502: <h1>Bad Gateway</h1> (code: server_error)\n", r.err());

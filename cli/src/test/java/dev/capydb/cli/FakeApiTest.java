@@ -21,6 +21,7 @@ abstract class FakeApiTest {
 
     @TempDir
     Path dir;
+
     FakeServer api;
     Cli cli;
 

@@ -36,8 +36,11 @@ final class FakeServer implements AutoCloseable {
         }
 
         static Answer problem(int status, String code, String detail) {
-            return new Answer(status, "application/problem+json", "{\"status\":" + status + ",\"code\":\"" + code
-                    + "\",\"detail\":\"" + detail + "\",\"title\":\"t\"}");
+            return new Answer(
+                    status,
+                    "application/problem+json",
+                    "{\"status\":" + status + ",\"code\":\"" + code + "\",\"detail\":\"" + detail
+                            + "\",\"title\":\"t\"}");
         }
     }
 
@@ -48,14 +51,18 @@ final class FakeServer implements AutoCloseable {
         }
 
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     /** Canned answers first, then {@link #otherwise}, then the 404 problem. */
     private static final int CANNED = 1;
+
     private static final int OTHERWISE = 5;
     private static final int NOTHING_CANNED = 10;
 
@@ -66,11 +73,14 @@ final class FakeServer implements AutoCloseable {
     FakeServer() {
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
-        server.stubFor(any(anyUrl()).atPriority(NOTHING_CANNED).willReturn(aResponse().withStatus(404)
-                .withHeader("Content-Type", "application/problem+json")
-                .withBody("{\"status\":404,\"code\":\"not_found\",\"detail\":\"no fake for {{request.method}} "
-                        + "{{request.url}}\",\"title\":\"t\"}")
-                .withTransformers("response-template")));
+        server.stubFor(any(anyUrl())
+                .atPriority(NOTHING_CANNED)
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"status\":404,\"code\":\"not_found\",\"detail\":\"no fake for {{request.method}} "
+                                + "{{request.url}}\",\"title\":\"t\"}")
+                        .withTransformers("response-template")));
     }
 
     /** Answers in order; the last one repeats. */
@@ -83,8 +93,8 @@ final class FakeServer implements AutoCloseable {
         for (int i = 0; i < all.size(); i++) {
             MappingBuilder stub = request(method, urlPathEqualTo(path)).atPriority(CANNED);
             if (all.size() > 1) {
-                ScenarioMappingBuilder step = stub.inScenario(key)
-                        .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer " + i);
+                ScenarioMappingBuilder step =
+                        stub.inScenario(key).whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer " + i);
                 stub = i < all.size() - 1 ? step.willSetStateTo("answer " + (i + 1)) : step;
             }
             made.add(server.stubFor(stub.willReturn(response(all.get(i)))));
@@ -96,7 +106,8 @@ final class FakeServer implements AutoCloseable {
     /** The answer, by request method, to a request nothing was canned for (instead of a 404 problem). */
     FakeServer otherwise(Function<String, Answer> byMethod) {
         for (String method : METHODS) {
-            server.stubFor(request(method, anyUrl()).atPriority(OTHERWISE).willReturn(response(byMethod.apply(method))));
+            server.stubFor(
+                    request(method, anyUrl()).atPriority(OTHERWISE).willReturn(response(byMethod.apply(method))));
         }
         return this;
     }
@@ -132,13 +143,17 @@ final class FakeServer implements AutoCloseable {
     }
 
     List<Seen> requests(String method, String pathPrefix) {
-        return seen().stream().filter(s -> s.method().equals(method) && s.pathAndQuery().startsWith(pathPrefix)).toList();
+        return seen().stream()
+                .filter(s -> s.method().equals(method) && s.pathAndQuery().startsWith(pathPrefix))
+                .toList();
     }
 
     /** Requests to exactly this path (any query). */
     List<Seen> exact(String method, String path) {
-        return seen().stream().filter(s -> s.method().equals(method)
-                && (s.pathAndQuery().equals(path) || s.pathAndQuery().startsWith(path + "?"))).toList();
+        return seen().stream()
+                .filter(s -> s.method().equals(method)
+                        && (s.pathAndQuery().equals(path) || s.pathAndQuery().startsWith(path + "?")))
+                .toList();
     }
 
     @Override

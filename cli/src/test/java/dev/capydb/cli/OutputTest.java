@@ -28,6 +28,7 @@ class OutputTest extends FakeApiTest {
             + "\"correlation_id\":null,\"attempt\":3,\"created_at\":\"2026-11-20T08:00:00Z\",\"started_at\":null,"
             + "\"completed_at\":null,\"expired_at\":null,\"expired_reason\":null}],"
             + "\"next_cursor\":\"abc\"}";
+
     static final String PREFLIGHT = "{\"source\":\"postgres://u:****@h:5432/db?sslmode=require\",\"status\":\"%s\","
             + "\"checks\":[{\"name\":\"source_size_within_plan\",\"status\":\"pass\",\"detail\":\"12 MB of 512 MB\"},"
             + "{\"name\":\"source_version_compatible\",\"status\":\"warn\",\"detail\":\"15 -> 15\"},"
@@ -44,10 +45,14 @@ class OutputTest extends FakeApiTest {
         assertEquals(0, r.code());
         String[] lines = r.out().split("\n");
         assertEquals(3, lines.length, r.out());
-        assertTrue(lines[0].startsWith("ID" + " ".repeat(36) + "LABEL                     KIND       STATUS     SIZE    CREATED"),
+        assertTrue(
+                lines[0].startsWith(
+                        "ID" + " ".repeat(36) + "LABEL                     KIND       STATUS     SIZE    CREATED"),
                 lines[0]);
-        assertTrue(lines[1].contains("nightly") && lines[1].contains("3.2 KB")
-                && lines[1].contains("2026-11-21T08:38:53Z") && lines[1].endsWith("projects/p/backups/b2.dump"));
+        assertTrue(lines[1].contains("nightly")
+                && lines[1].contains("3.2 KB")
+                && lines[1].contains("2026-11-21T08:38:53Z")
+                && lines[1].endsWith("projects/p/backups/b2.dump"));
         assertEquals(lines[0].indexOf("STATUS"), lines[2].indexOf("failed"), "columns line up");
         assertTrue(lines[2].contains(" - "), "a missing value is a dash");
         assertTrue(r.err().contains("--cursor abc"), r.err());
@@ -64,10 +69,14 @@ class OutputTest extends FakeApiTest {
 
     @Test
     void oneResourceIsFieldValueLinesOrJson() {
-        api.json("GET", "/v1/projects/" + P + "/backups/" + B2, 200,
+        api.json(
+                "GET",
+                "/v1/projects/" + P + "/backups/" + B2,
+                200,
                 "{\"id\":\"" + B2 + "\",\"status\":\"completed\",\"verification\":{\"tables\":3},\"error\":null}");
         Cli.Result r = cli.run("backups", "get", B2);
-        assertEquals("id:                  " + B2 + "\nstatus:              completed\nverification.tables: 3\n", r.out());
+        assertEquals(
+                "id:                  " + B2 + "\nstatus:              completed\nverification.tables: 3\n", r.out());
         JsonNode j = Json.parse(cli.run("backups", "get", B2, "--json").out());
         assertEquals(3, j.at("/verification/tables").asInt());
     }
@@ -75,7 +84,10 @@ class OutputTest extends FakeApiTest {
     @Test
     void paginationParametersReachTheApi() {
         cli.run("backups", "list", "--limit", "5", "--cursor", "xyz", "--include-expired");
-        String[] seen = api.requests("GET", "/v1/projects/" + P + "/backups").get(0).pathAndQuery().split("\\?");
+        String[] seen = api.requests("GET", "/v1/projects/" + P + "/backups")
+                .get(0)
+                .pathAndQuery()
+                .split("\\?");
         assertEquals("/v1/projects/" + P + "/backups", seen[0]);
         assertEquals(Set.of("include=expired", "limit=5", "cursor=xyz"), Set.of(seen[1].split("&")));
     }
@@ -83,7 +95,10 @@ class OutputTest extends FakeApiTest {
     @Test
     void allFollowsEveryPage() {
         String path = "/v1/projects/" + P + "/previews";
-        api.on("GET", path, FakeServer.Answer.json(200, "{\"items\":[{\"id\":\"" + PV + "\"}],\"next_cursor\":\"c1\"}"),
+        api.on(
+                "GET",
+                path,
+                FakeServer.Answer.json(200, "{\"items\":[{\"id\":\"" + PV + "\"}],\"next_cursor\":\"c1\"}"),
                 FakeServer.Answer.json(200, "{\"items\":[{\"id\":\"" + B1 + "\"}]}"));
         Cli.Result r = cli.run("previews", "list", "--all", "--json");
         assertEquals(2, Json.parse(r.out()).get("items").size(), r.out());
@@ -100,8 +115,11 @@ class OutputTest extends FakeApiTest {
         assertTrue(r.out().contains("\u001b[33mwarn\u001b[0m"), r.out());
         assertTrue(r.out().contains("\u001b[31mfail\u001b[0m"), r.out());
         assertTrue(r.out().contains("Result: \u001b[31mfail"), r.out());
-        assertEquals("{\"source_url\":\"postgres://u:p@h:5432/db\"}",
-                api.requests("POST", "/v1/projects/" + P + "/imports/preflight").get(0).text());
+        assertEquals(
+                "{\"source_url\":\"postgres://u:p@h:5432/db\"}",
+                api.requests("POST", "/v1/projects/" + P + "/imports/preflight")
+                        .get(0)
+                        .text());
     }
 
     @Test
@@ -115,10 +133,14 @@ class OutputTest extends FakeApiTest {
         assertEquals("extensions_available_on_target  pass    timescaledb", lines[3]);
         cli.tty = true;
         cli.env.put("NO_COLOR", "1");
-        assertFalse(cli.run("import", "preflight", "--source-url", "postgres://h/db").out().contains("\u001b["));
+        assertFalse(cli.run("import", "preflight", "--source-url", "postgres://h/db")
+                .out()
+                .contains("\u001b["));
         cli.env.remove("NO_COLOR");
         cli.tty = false;
         // The top-level alias the issue names.
-        assertEquals(plain.out(), cli.run("preflight", "--source-url", "postgres://h/db").out());
+        assertEquals(
+                plain.out(),
+                cli.run("preflight", "--source-url", "postgres://h/db").out());
     }
 }

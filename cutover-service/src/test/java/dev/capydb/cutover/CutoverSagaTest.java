@@ -52,27 +52,36 @@ class CutoverSagaTest {
 
     @Inject
     Fixtures fx;
+
     @Inject
     SagaConsumers consumers;
+
     @Inject
     KafkaClientSettings kafka;
 
     /** A project, a ready preview and an executed request (in progress, waiting for the pre-cutover backup). */
-    record Running(UUID project, UUID preview, UUID request) {
-    }
+    record Running(UUID project, UUID preview, UUID request) {}
 
     private Running executed() {
         UUID project = fx.project("active");
         UUID preview = fx.preview(project, Duration.ofHours(24));
-        String id = request(TestTokens.alice(), project, body(preview, null, "SUP-100")).statusCode(201).extract().path("id");
+        String id = request(TestTokens.alice(), project, body(preview, null, "SUP-100"))
+                .statusCode(201)
+                .extract()
+                .path("id");
         op(TestTokens.olga(), "ack", id, null).statusCode(200);
         op(TestTokens.olga(), "execute", id, null).statusCode(202);
         return new Running(project, preview, UUID.fromString(id));
     }
 
     private JsonPath state(Running r) {
-        return given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
-                .then().statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test
@@ -95,13 +104,25 @@ class CutoverSagaTest {
         String restored = Fixtures.restoreOutcome(r.request(), r.project(), r.preview(), true);
         consumers.onRestoreEvent(Records.of(restored));
         consumers.onRestoreEvent(Records.of(restored));
-        given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
-                .then().body("status", equalTo("completed")).body("waiting_for", nullValue())
-                .body("finished_at", notNullValue()).body("reason", nullValue());
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
+                .then()
+                .body("status", equalTo("completed"))
+                .body("waiting_for", nullValue())
+                .body("finished_at", notNullValue())
+                .body("reason", nullValue());
 
         List<EventEnvelope> events = fx.cutoverEvents(r.request());
-        assertEquals(List.of("cutover.requested", "cutover.acked", "cutover.execution_started", "cutover.promote_started",
-                "cutover.completed"), events.stream().map(EventEnvelope::type).toList(), "each step announced once");
+        assertEquals(
+                List.of(
+                        "cutover.requested",
+                        "cutover.acked",
+                        "cutover.execution_started",
+                        "cutover.promote_started",
+                        "cutover.completed"),
+                events.stream().map(EventEnvelope::type).toList(),
+                "each step announced once");
         EventEnvelope promote = events.get(3);
         assertEquals(backup.toString(), promote.data().get("backup_id").asText());
         assertEquals(r.preview().toString(), promote.data().get("preview_id").asText());
@@ -112,7 +133,8 @@ class CutoverSagaTest {
     @Test
     void aFailedPreCutoverBackupFailsTheCutoverWithoutPromoting() throws Exception {
         Running r = executed();
-        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), false, null)));
+        consumers.onBackupEvent(
+                Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), false, null)));
         JsonPath s = state(r);
         assertEquals("failed", s.getString("status"));
         assertTrue(s.getString("reason").contains("pg_dump exited with 1"), s.getString("reason"));
@@ -129,8 +151,12 @@ class CutoverSagaTest {
         Running r = executed();
         UUID backup = UUID.randomUUID();
         consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), backup, true, false)));
-        given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
-                .then().body("status", equalTo("failed")).body("reason", containsString("could not be verified"))
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
+                .then()
+                .body("status", equalTo("failed"))
+                .body("reason", containsString("could not be verified"))
                 .body("pre_cutover_backup_id", equalTo(backup.toString()));
         assertTrue(fx.cutoverEventTypes(r.request()).stream().noneMatch(t -> t.equals("cutover.promote_started")));
     }
@@ -138,28 +164,43 @@ class CutoverSagaTest {
     @Test
     void aFailedPromotionFailsTheCutoverAndNothingRetriesIt() throws Exception {
         Running r = executed();
-        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true)));
+        consumers.onBackupEvent(
+                Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true)));
         consumers.onRestoreEvent(Records.of(Fixtures.restoreOutcome(r.request(), r.project(), r.preview(), false)));
         JsonPath s = state(r);
         assertEquals("failed", s.getString("status"));
         assertTrue(s.getString("reason").contains("the target was not changed"), s.getString("reason"));
         // Later answers (a second backup, a success that should never come) change nothing, and no step is re-sent.
-        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true)));
-        op(TestTokens.olga(), "execute", r.request().toString(), null).statusCode(409)
+        consumers.onBackupEvent(
+                Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true)));
+        op(TestTokens.olga(), "execute", r.request().toString(), null)
+                .statusCode(409)
                 .body("errors[0].message", equalTo("failed"));
-        assertEquals(List.of("cutover.requested", "cutover.acked", "cutover.execution_started", "cutover.promote_started",
-                "cutover.failed"), fx.cutoverEventTypes(r.request()));
+        assertEquals(
+                List.of(
+                        "cutover.requested",
+                        "cutover.acked",
+                        "cutover.execution_started",
+                        "cutover.promote_started",
+                        "cutover.failed"),
+                fx.cutoverEventTypes(r.request()));
         // The preview is free for a new request (a human decides to try again).
-        request(TestTokens.alice(), r.project(), body(r.preview(), null, "SUP-101")).statusCode(201);
+        request(TestTokens.alice(), r.project(), body(r.preview(), null, "SUP-101"))
+                .statusCode(201);
     }
 
     @Test
     void aPreviewThatExpiredDuringTheBackupIsNotPromoted() throws Exception {
         Running r = executed();
         fx.previewEvent(EventType.PREVIEW_EXPIRED, r.preview(), r.project(), "expired", Instant.now());
-        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true)));
-        given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
-                .then().body("status", equalTo("failed")).body("reason", containsString("expired before the promotion"));
+        consumers.onBackupEvent(
+                Records.of(Fixtures.backupOutcome(r.request(), r.project(), UUID.randomUUID(), true, true)));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
+                .then()
+                .body("status", equalTo("failed"))
+                .body("reason", containsString("expired before the promotion"));
         assertTrue(fx.cutoverEventTypes(r.request()).stream().noneMatch(t -> t.equals("cutover.promote_started")));
     }
 
@@ -167,8 +208,10 @@ class CutoverSagaTest {
     void answersForOtherBackupsAndRestoresAreIgnored() throws Exception {
         Running r = executed();
         // A restore into a preview correlated elsewhere, an unrelated production restore, another request's backup.
-        consumers.onRestoreEvent(Records.of(Fixtures.restoreOutcome(UUID.randomUUID(), r.project(), r.preview(), true)));
-        consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(UUID.randomUUID(), r.project(), UUID.randomUUID(), true, true)));
+        consumers.onRestoreEvent(
+                Records.of(Fixtures.restoreOutcome(UUID.randomUUID(), r.project(), r.preview(), true)));
+        consumers.onBackupEvent(
+                Records.of(Fixtures.backupOutcome(UUID.randomUUID(), r.project(), UUID.randomUUID(), true, true)));
         // The promotion's answer before the backup's is not the step this request waits for.
         consumers.onRestoreEvent(Records.of(Fixtures.restoreOutcome(r.request(), r.project(), r.preview(), true)));
         JsonPath s = state(r);
@@ -181,15 +224,22 @@ class CutoverSagaTest {
         Running r = executed();
         op(TestTokens.olga(), "fail", r.request().toString(), Map.of()).statusCode(422);
         op(TestTokens.olga(), "fail", r.request().toString(), Map.of("reason", "backup-service is down; SUP-100"))
-                .statusCode(200).body("status", equalTo("failed")).body("closed_by", equalTo("olga"))
+                .statusCode(200)
+                .body("status", equalTo("failed"))
+                .body("closed_by", equalTo("olga"))
                 .body("reason", containsString("waiting for pre_cutover_backup"))
                 .body("reason", containsString("backup-service is down"));
         UUID backup = UUID.randomUUID();
         consumers.onBackupEvent(Records.of(Fixtures.backupOutcome(r.request(), r.project(), backup, true, true)));
-        given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
-                .then().body("status", equalTo("failed")).body("late_outcome", containsString(backup.toString()))
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{p}/cutover-requests/{r}", r.project(), r.request())
+                .then()
+                .body("status", equalTo("failed"))
+                .body("late_outcome", containsString(backup.toString()))
                 .body("late_outcome", containsString("nothing was promoted"));
-        assertEquals(List.of("cutover.requested", "cutover.acked", "cutover.execution_started", "cutover.failed"),
+        assertEquals(
+                List.of("cutover.requested", "cutover.acked", "cutover.execution_started", "cutover.failed"),
                 fx.cutoverEventTypes(r.request()));
     }
 
@@ -210,35 +260,55 @@ class CutoverSagaTest {
         cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp);
-             KafkaConsumer<String, String> cutovers = new KafkaConsumer<>(cp)) {
+                KafkaConsumer<String, String> cutovers = new KafkaConsumer<>(cp)) {
             List<TopicPartition> parts = cutovers.partitionsFor("capydb.cutovers").stream()
-                    .map(i -> new TopicPartition("capydb.cutovers", i.partition())).toList();
+                    .map(i -> new TopicPartition("capydb.cutovers", i.partition()))
+                    .toList();
             cutovers.assign(parts);
             cutovers.seekToEnd(parts);
             parts.forEach(cutovers::position);
 
             // The test's consumer groups start at "latest": re-announce until the channel has joined and heard it.
-            String id = resend("preview.ready on capydb.restores reaches the read model", () -> {
-                String ready = EventJsonFor.preview(preview, project, Instant.now().plus(Duration.ofHours(2)));
-                producer.send(new ProducerRecord<>("capydb.restores", project.toString(), ready)).get();
-                var created = request(TestTokens.alice(), project, body(preview, null, "SUP-K"));
-                return created.extract().statusCode() == 201 ? created.extract().<String>path("id") : null;
-            }, Objects::nonNull);
+            String id = resend(
+                    "preview.ready on capydb.restores reaches the read model",
+                    () -> {
+                        String ready = EventJsonFor.preview(
+                                preview, project, Instant.now().plus(Duration.ofHours(2)));
+                        producer.send(new ProducerRecord<>("capydb.restores", project.toString(), ready))
+                                .get();
+                        var created = request(TestTokens.alice(), project, body(preview, null, "SUP-K"));
+                        return created.extract().statusCode() == 201
+                                ? created.extract().<String>path("id")
+                                : null;
+                    },
+                    Objects::nonNull);
             op(TestTokens.olga(), "ack", id, null).statusCode(200);
             op(TestTokens.olga(), "execute", id, null).statusCode(202);
             UUID request = UUID.fromString(id);
             Running r = new Running(project, preview, request);
 
-            resend("the pre-cutover backup's outcome moves the saga to promotion", () -> {
-                producer.send(new ProducerRecord<>("capydb.backups", project.toString(),
-                        Fixtures.backupOutcome(request, project, UUID.randomUUID(), true, true))).get();
-                return state(r).getString("waiting_for");
-            }, "promotion"::equals);
-            resend("the promotion's outcome completes the saga", () -> {
-                producer.send(new ProducerRecord<>("capydb.restores", project.toString(),
-                        Fixtures.restoreOutcome(request, project, preview, true))).get();
-                return state(r).getString("status");
-            }, "completed"::equals);
+            resend(
+                    "the pre-cutover backup's outcome moves the saga to promotion",
+                    () -> {
+                        producer.send(new ProducerRecord<>(
+                                        "capydb.backups",
+                                        project.toString(),
+                                        Fixtures.backupOutcome(request, project, UUID.randomUUID(), true, true)))
+                                .get();
+                        return state(r).getString("waiting_for");
+                    },
+                    "promotion"::equals);
+            resend(
+                    "the promotion's outcome completes the saga",
+                    () -> {
+                        producer.send(new ProducerRecord<>(
+                                        "capydb.restores",
+                                        project.toString(),
+                                        Fixtures.restoreOutcome(request, project, preview, true)))
+                                .get();
+                        return state(r).getString("status");
+                    },
+                    "completed"::equals);
 
             // The outbox relay published every step on capydb.cutovers, keyed by project, in order.
             List<String> seen = new java.util.ArrayList<>();
@@ -252,8 +322,14 @@ class CutoverSagaTest {
                     }
                 }
             }
-            assertEquals(List.of("cutover.requested", "cutover.acked", "cutover.execution_started",
-                    "cutover.promote_started", "cutover.completed"), seen);
+            assertEquals(
+                    List.of(
+                            "cutover.requested",
+                            "cutover.acked",
+                            "cutover.execution_started",
+                            "cutover.promote_started",
+                            "cutover.completed"),
+                    seen);
         }
     }
 
@@ -263,16 +339,25 @@ class CutoverSagaTest {
      */
     private static <T> T resend(String description, Callable<T> step, Predicate<? super T> done) {
         // Half a second between sends keeps the topics from filling with copies while a group is joining.
-        return Waits.until(Waits.await(description, Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)),
-                description, step, done, String::valueOf);
+        return Waits.until(
+                Waits.await(description, Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)),
+                description,
+                step,
+                done,
+                String::valueOf);
     }
 
     /** Wire JSON of a preview.ready announcement. */
     static final class EventJsonFor {
         static String preview(UUID preview, UUID project, Instant expiresAt) {
-            return dev.capydb.events.EventJson.write(EventEnvelope.of(EventType.PREVIEW_READY, "restore-service", "acme",
-                    project, null, new dev.capydb.events.PreviewPayload(preview, project, "pv-kafka", "ready", "local-1",
-                            "pv_kafka", expiresAt)));
+            return dev.capydb.events.EventJson.write(EventEnvelope.of(
+                    EventType.PREVIEW_READY,
+                    "restore-service",
+                    "acme",
+                    project,
+                    null,
+                    new dev.capydb.events.PreviewPayload(
+                            preview, project, "pv-kafka", "ready", "local-1", "pv_kafka", expiresAt)));
         }
     }
 }

@@ -45,8 +45,11 @@ class CutoverStatusTest {
 
     @Test
     void onlyUnfinishedRequestsHoldThePreview() {
-        assertEquals(EnumSet.of(CutoverStatus.OPEN, CutoverStatus.ACKED, CutoverStatus.IN_PROGRESS),
-                EnumSet.copyOf(java.util.Arrays.stream(CutoverStatus.values()).filter(CutoverStatus::active).toList()));
+        assertEquals(
+                EnumSet.of(CutoverStatus.OPEN, CutoverStatus.ACKED, CutoverStatus.IN_PROGRESS),
+                EnumSet.copyOf(java.util.Arrays.stream(CutoverStatus.values())
+                        .filter(CutoverStatus::active)
+                        .toList()));
     }
 
     @Test

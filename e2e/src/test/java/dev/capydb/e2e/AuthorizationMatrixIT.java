@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +25,7 @@ class AuthorizationMatrixIT {
     private static final String[] HEADER = {"no token", "bad token", "member", "admin", "other org", "operator"};
 
     /** One route and what each caller must get. */
-    record Row(String method, String path, Map<String, Object> body, int... expected) {
-    }
+    record Row(String method, String path, Map<String, Object> body, int... expected) {}
 
     private static RequestSpecification as(String who) {
         RequestSpecification r = given().baseUri(Stack.gateway());
@@ -62,11 +60,33 @@ class AuthorizationMatrixIT {
                 new Row("GET", "/v1/projects/{P}/connection", null, 401, 401, ok, ok, 404, 404),
                 new Row("GET", "/v1/projects/{P}/backups", null, 401, 401, ok, ok, 404, 404),
                 new Row("GET", "/v1/projects/{P}/scheduled-backups/default", null, 401, 401, ok, ok, 404, 404),
-                new Row("PUT", "/v1/projects/{P}/scheduled-backups/default", Map.of("hour", 3, "minute", 0,
-                        "active", true, "retention_days", 7), 401, 401, 403, ok, 404, 404),
+                new Row(
+                        "PUT",
+                        "/v1/projects/{P}/scheduled-backups/default",
+                        Map.of("hour", 3, "minute", 0, "active", true, "retention_days", 7),
+                        401,
+                        401,
+                        403,
+                        ok,
+                        404,
+                        404),
                 new Row("GET", "/v1/projects/{P}/restores", null, 401, 401, ok, ok, 404, 404),
-                new Row("POST", "/v1/projects/{P}/restores", Map.of("backup_key", "projects/none.dump",
-                        "target_kind", "project", "confirm_project_overwrite", true), 401, 401, 403, 404, 404, 404),
+                new Row(
+                        "POST",
+                        "/v1/projects/{P}/restores",
+                        Map.of(
+                                "backup_key",
+                                "projects/none.dump",
+                                "target_kind",
+                                "project",
+                                "confirm_project_overwrite",
+                                true),
+                        401,
+                        401,
+                        403,
+                        404,
+                        404,
+                        404),
                 new Row("GET", "/v1/projects/{P}/restore-points", null, 401, 401, ok, ok, 404, 404),
                 new Row("GET", "/v1/projects/{P}/previews", null, 401, 401, ok, ok, 404, 404),
                 new Row("GET", "/v1/projects/{P}/imports", null, 401, 401, ok, ok, 404, 404),
@@ -75,8 +95,16 @@ class AuthorizationMatrixIT {
                 new Row("GET", "/v1/projects/{P}/webhooks", null, 401, 401, ok, ok, 404, 404),
                 new Row("GET", "/v1/projects/{P}/webhooks/limits", null, 401, 401, ok, ok, 404, 404),
                 new Row("GET", "/v1/projects/{P}/integrations", null, 401, 401, ok, ok, 404, 404),
-                new Row("POST", "/v1/projects/{P}/integrations", Map.of("provider", "vercel", "access_token", "t",
-                        "project_id", "prj_matrix"), 401, 401, 403, 201, 404, 404),
+                new Row(
+                        "POST",
+                        "/v1/projects/{P}/integrations",
+                        Map.of("provider", "vercel", "access_token", "t", "project_id", "prj_matrix"),
+                        401,
+                        401,
+                        403,
+                        201,
+                        404,
+                        404),
                 new Row("GET", "/v1/projects/{P}/audit-events", null, 401, 401, ok, ok, 404, 404),
                 new Row("DELETE", "/v1/projects/{Q}", null, 401, 401, 403, 204, 404, 404));
 
@@ -110,8 +138,13 @@ class AuthorizationMatrixIT {
     }
 
     private static String newProject() {
-        return Stack.api("alice").contentType("application/json")
+        return Stack.api("alice")
+                .contentType("application/json")
                 .body(Map.of("name", "e2e-authz-" + UUID.randomUUID().toString().substring(0, 8)))
-                .post("/v1/projects").then().statusCode(201).extract().path("id");
+                .post("/v1/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }

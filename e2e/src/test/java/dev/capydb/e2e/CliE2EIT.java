@@ -61,7 +61,9 @@ class CliE2EIT {
     private static final Duration COMMAND_BOUND = Duration.ofMinutes(15);
 
     private static Path launcher() {
-        return Path.of(System.getProperty("capydb.cli", "../cli/capydb")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("capydb.cli", "../cli/capydb"))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** Runs {@code capydb ARGS} in the test's directory, as a user would type it. */
@@ -80,7 +82,8 @@ class CliE2EIT {
         // since its last base backup, which late in a full e2e run is everything the suite wrote (minutes of replay).
         if (!p.waitFor(COMMAND_BOUND.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("capydb " + String.join(" ", args) + " did not finish; stderr:\n" + Files.readString(err));
+            throw new AssertionError(
+                    "capydb " + String.join(" ", args) + " did not finish; stderr:\n" + Files.readString(err));
         }
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -98,24 +101,34 @@ class CliE2EIT {
      */
     private Run eventually(Duration timeout, String... args) {
         // Once a second: each try starts the CLI anew.
-        Run r = Waits.until(Waits.await("the PITR window opens", timeout).pollInterval(Duration.ofSeconds(1)),
-                "capydb " + String.join(" ", args) + " succeeds", () -> capydb(args),
-                x -> x.code() == 0 || !x.toString().contains("code: target_outside_window"), Run::toString);
+        Run r = Waits.until(
+                Waits.await("the PITR window opens", timeout).pollInterval(Duration.ofSeconds(1)),
+                "capydb " + String.join(" ", args) + " succeeds",
+                () -> capydb(args),
+                x -> x.code() == 0 || !x.toString().contains("code: target_outside_window"),
+                Run::toString);
         assertEquals(0, r.code(), "capydb " + String.join(" ", args) + "\n" + r);
         return r;
     }
 
     private String newProject(String prefix) throws Exception {
-        Run created = ok("projects", "create", prefix + UUID.randomUUID().toString().substring(0, 8), "--json");
+        Run created =
+                ok("projects", "create", prefix + UUID.randomUUID().toString().substring(0, 8), "--json");
         return created.json().get("id").asText();
     }
 
     private String databaseUrl(String project) throws Exception {
-        return ok("projects", "connection", project, "--json").json().get("database_url").asText();
+        return ok("projects", "connection", project, "--json")
+                .json()
+                .get("database_url")
+                .asText();
     }
 
     private void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, command[0] + " failed: " + out);
     }
@@ -143,7 +156,9 @@ class CliE2EIT {
         // Backups and restores page.
         Run backup = ok("backups", "create", "--label", "before-the-big-migration", "--wait");
         assertTrue(backup.out().matches("(?s).*status: +completed\n.*"), backup.toString());
-        assertTrue(backup.err().contains("backup ") && backup.err().contains("completed"), "progress on stderr: " + backup);
+        assertTrue(
+                backup.err().contains("backup ") && backup.err().contains("completed"),
+                "progress on stderr: " + backup);
         Run list = ok("backups", "list");
         assertTrue(list.out().startsWith("ID ") && list.out().contains("before-the-big-migration"), list.toString());
         JsonNode newest = ok("backups", "list", "--json").json().get("items").get(0);
@@ -151,22 +166,30 @@ class CliE2EIT {
         String key = newest.get("backup_key").asText();
 
         // The backup completed an instant ago: restore-service accepts its key at once.
-        ok("restore-points", "create", "--label", "pinned-backup", "--kind", "backup",
-                "--backup-key", key);
+        ok("restore-points", "create", "--label", "pinned-backup", "--kind", "backup", "--backup-key", key);
         Run points = ok("restore-points", "list");
         assertTrue(points.out().contains("pinned-backup") && points.out().contains(key), points.toString());
 
-        Run restore = ok("restore", "--backup-key", key, "--preview-name", "inspect-monday", "--ttl-hours", "24", "--wait");
+        Run restore =
+                ok("restore", "--backup-key", key, "--preview-name", "inspect-monday", "--ttl-hours", "24", "--wait");
         assertTrue(restore.err().contains("restore ") && restore.err().contains("completed"), restore.toString());
-        String previewId = ok("restore", "list", "--json").json().get("items").get(0).get("preview_id").asText();
+        String previewId = ok("restore", "list", "--json")
+                .json()
+                .get("items")
+                .get(0)
+                .get("preview_id")
+                .asText();
         assertTrue(restore.out().contains(previewId), restore.toString());
         assertTrue(ok("previews", "list").out().contains("inspect-monday"));
-        String previewUrl = ok("previews", "connection", previewId, "--json").json().get("database_url").asText();
+        String previewUrl = ok("previews", "connection", previewId, "--json")
+                .json()
+                .get("database_url")
+                .asText();
         assertEquals("250", Stack.psql(previewUrl, "SELECT count(*) FROM orders"), "the preview holds the backup");
 
         // A project overwrite is refused without the flag, with the server's code.
-        Run unconfirmed = capydb("restore", "--restore-time", Instant.now().toString(), "--target-kind", "project",
-                "--wait");
+        Run unconfirmed =
+                capydb("restore", "--restore-time", Instant.now().toString(), "--target-kind", "project", "--wait");
         assertEquals(1, unconfirmed.code(), unconfirmed.toString());
         assertTrue(unconfirmed.err().contains("(code: confirmation_required)"), unconfirmed.toString());
 
@@ -189,8 +212,8 @@ class CliE2EIT {
             assertTrue(preflight.err().contains("(code: source_not_public)"), preflight.toString());
         } else {
             assertEquals(0, preflight.code(), preflight.toString());
-            for (String check : List.of("source_size_within_plan", "source_version_compatible",
-                    "extensions_available_on_target")) {
+            for (String check :
+                    List.of("source_size_within_plan", "source_version_compatible", "extensions_available_on_target")) {
                 assertTrue(preflight.out().matches("(?s).*" + check + " +pass .*"), preflight.toString());
             }
             assertTrue(preflight.out().contains("Result: pass"), preflight.toString());
@@ -235,8 +258,8 @@ class CliE2EIT {
         String t = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Thread.sleep(1500);
         Stack.psql(url, "DELETE FROM orders WHERE id > 100");
-        Run rollback = ok("restore", "--restore-time", t, "--target-kind", "project", "--confirm-project-overwrite",
-                "--wait");
+        Run rollback =
+                ok("restore", "--restore-time", t, "--target-kind", "project", "--confirm-project-overwrite", "--wait");
         assertTrue(rollback.err().contains("completed"), rollback.toString());
         assertEquals("250", Stack.psql(url, "SELECT count(*) FROM orders"), "production is back at " + t);
         ok("projects", "delete", env.get("CAPYDB_PROJECT"), "--yes");
@@ -251,19 +274,28 @@ class CliE2EIT {
         pb.environment().remove("CAPYDB_TOKEN");
         pb.environment().putAll(env);
         Path err = Files.createTempFile(home, "login", ".txt");
-        Process login = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        Process login = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile())
+                .start();
         java.util.regex.Pattern verification =
                 java.util.regex.Pattern.compile("Open (\\S+user_code=\\S+) in a browser");
-        java.util.regex.Matcher printed = verification.matcher(Waits.until(Duration.ofSeconds(20),
-                "capydb login prints the verification URL", () -> Files.readString(err),
+        java.util.regex.Matcher printed = verification.matcher(Waits.until(
+                Duration.ofSeconds(20),
+                "capydb login prints the verification URL",
+                () -> Files.readString(err),
                 s -> verification.matcher(s).find()));
         assertTrue(printed.find());
         String url = printed.group(1);
 
         java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder()
-                .cookieHandler(new PlainCookies()).followRedirects(java.net.http.HttpClient.Redirect.ALWAYS).build();
-        String page = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                .cookieHandler(new PlainCookies())
+                .followRedirects(java.net.http.HttpClient.Redirect.ALWAYS)
+                .build();
+        String page = browser.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
         page = submit(browser, page, "username=bob&password=bob");
         if (page.contains("name=\"accept\"")) {
             page = submit(browser, page, "accept=Yes");
@@ -273,8 +305,9 @@ class CliE2EIT {
         assertTrue(login.waitFor(60, TimeUnit.SECONDS), "login did not finish: " + Files.readString(err));
         assertEquals(0, login.exitValue(), Files.readString(err));
         assertTrue(Files.readString(err).contains("Logged in as bob"), Files.readString(err));
-        assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(home.resolve("config/credentials.json"))));
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("config/credentials.json"))));
         // bob is a member of acme: the cached session works for the API.
         assertTrue(ok("projects", "list", "--json").json().has("items"));
     }
@@ -288,7 +321,11 @@ class CliE2EIT {
 
         @Override
         public Map<String, List<String>> get(java.net.URI uri, Map<String, List<String>> headers) {
-            String cookies = String.join("; ", jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+            String cookies = String.join(
+                    "; ",
+                    jar.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .toList());
             return cookies.isEmpty() ? Map.of() : Map.of("Cookie", List.of(cookies));
         }
 
@@ -300,7 +337,9 @@ class CliE2EIT {
                         String pair = v.split(";", 2)[0];
                         int eq = pair.indexOf('=');
                         if (eq > 0) {
-                            jar.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+                            jar.put(
+                                    pair.substring(0, eq).strip(),
+                                    pair.substring(eq + 1).strip());
                         }
                     }
                 }
@@ -310,23 +349,30 @@ class CliE2EIT {
 
     /** Posts a Keycloak page's first form with its hidden fields plus {@code fields}; returns the next page. */
     private static String submit(java.net.http.HttpClient browser, String page, String fields) throws Exception {
-        java.util.regex.Matcher action = java.util.regex.Pattern.compile("action=\"([^\"]+)\"").matcher(page);
+        java.util.regex.Matcher action =
+                java.util.regex.Pattern.compile("action=\"([^\"]+)\"").matcher(page);
         assertTrue(action.find(), page);
         String target = action.group(1).replace("&amp;", "&");
         if (target.startsWith("/")) {
             target = Stack.keycloak().replaceAll("(https?://[^/]+).*", "$1") + target;
         }
         StringBuilder form = new StringBuilder(fields);
-        java.util.regex.Matcher hidden = java.util.regex.Pattern
-                .compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"").matcher(page);
+        java.util.regex.Matcher hidden = java.util.regex.Pattern.compile(
+                        "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")
+                .matcher(page);
         while (hidden.find()) {
-            form.append('&').append(hidden.group(1)).append('=')
+            form.append('&')
+                    .append(hidden.group(1))
+                    .append('=')
                     .append(java.net.URLEncoder.encode(hidden.group(2), StandardCharsets.UTF_8));
         }
-        return browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(target))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form.toString())).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return browser.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(target))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form.toString()))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** dev/test runs the stack in development egress mode; a stack started strict refuses loopback sources. */

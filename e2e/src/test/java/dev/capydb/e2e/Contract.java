@@ -78,7 +78,8 @@ final class Contract implements Filter {
 
     /** An exchange seen on the wire (by {@link ContractProxy} or the browser): what it broke, or empty. */
     Optional<String> check(Exchange e) {
-        SimpleRequest.Builder request = new SimpleRequest.Builder(e.method(), e.uri().getRawPath());
+        SimpleRequest.Builder request =
+                new SimpleRequest.Builder(e.method(), e.uri().getRawPath());
         e.requestHeaders().forEach(request::withHeader);
         if (e.requestBody() != null && e.requestBody().length > 0) {
             request.withBody(e.requestBody());
@@ -86,8 +87,8 @@ final class Contract implements Filter {
         if (e.uri().getRawQuery() != null) {
             for (String pair : e.uri().getRawQuery().split("&")) {
                 int eq = pair.indexOf('=');
-                request.withQueryParam(decode(eq < 0 ? pair : pair.substring(0, eq)),
-                        eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                request.withQueryParam(
+                        decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
             }
         }
         SimpleResponse.Builder response = SimpleResponse.Builder.status(e.status());
@@ -106,9 +107,14 @@ final class Contract implements Filter {
     }
 
     /** One HTTP exchange as raw parts. */
-    record Exchange(String method, URI uri, Map<String, List<String>> requestHeaders, byte[] requestBody, int status,
-                    Map<String, List<String>> responseHeaders, byte[] responseBody) {
-    }
+    record Exchange(
+            String method,
+            URI uri,
+            Map<String, List<String>> requestHeaders,
+            byte[] requestBody,
+            int status,
+            Map<String, List<String>> responseHeaders,
+            byte[] responseBody) {}
 
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
@@ -116,18 +122,19 @@ final class Contract implements Filter {
 
     /** One line naming the call and each violation, for a failure message. */
     static String report(Request request, int status, List<String> violations) {
-        return "the API broke its contract on " + request.getMethod() + " " + request.getPath() + " (answered "
-                + status + "):\n  - " + String.join("\n  - ", violations);
+        return "the API broke its contract on " + request.getMethod() + " " + request.getPath() + " (answered " + status
+                + "):\n  - " + String.join("\n  - ", violations);
     }
 
     private static void describe(ValidationReport report, List<String> out) {
-        report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+        report.getMessages().stream()
+                .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 .forEach(m -> out.add("[" + m.getKey() + "] " + m.getMessage()));
     }
 
     @Override
-    public io.restassured.response.Response filter(FilterableRequestSpecification request,
-                                                   FilterableResponseSpecification response, FilterContext ctx) {
+    public io.restassured.response.Response filter(
+            FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext ctx) {
         io.restassured.response.Response answer = ctx.next(request, response);
         Request sent = RestAssuredRequest.of(request);
         List<String> violations = violations(sent, RestAssuredResponse.of(answer));

@@ -26,8 +26,8 @@ class ContractCheckTest {
 
     @Test
     void aProblemWithoutItsCodeIsAViolation() {
-        Optional<String> found = check("POST", PROJECTS, "{\"name\":\"ok\"}", 422,
-                PROBLEM.replace(",\"code\":\"validation_failed\"", ""));
+        Optional<String> found = check(
+                "POST", PROJECTS, "{\"name\":\"ok\"}", 422, PROBLEM.replace(",\"code\":\"validation_failed\"", ""));
         assertTrue(found.isPresent());
         assertTrue(found.get().contains("code"), found.get());
     }
@@ -44,11 +44,16 @@ class ContractCheckTest {
     }
 
     private static Optional<String> check(String method, String path, String body, int status, String answer) {
-        Map<String, List<String>> answered = Map.of("Content-Type", List.of(status >= 400
-                ? "application/problem+json" : "application/json"));
-        return Contract.get().check(new Contract.Exchange(method, URI.create("http://gateway" + path),
-                Map.of("Authorization", List.of("Bearer x"), "Content-Type", List.of("application/json")),
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8), status, answered,
-                answer.getBytes(StandardCharsets.UTF_8)));
+        Map<String, List<String>> answered =
+                Map.of("Content-Type", List.of(status >= 400 ? "application/problem+json" : "application/json"));
+        return Contract.get()
+                .check(new Contract.Exchange(
+                        method,
+                        URI.create("http://gateway" + path),
+                        Map.of("Authorization", List.of("Bearer x"), "Content-Type", List.of("application/json")),
+                        body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+                        status,
+                        answered,
+                        answer.getBytes(StandardCharsets.UTF_8)));
     }
 }

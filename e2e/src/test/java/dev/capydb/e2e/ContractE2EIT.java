@@ -13,8 +13,13 @@ class ContractE2EIT {
 
     @Test
     void theGatewayServesTheCommittedContract() throws Exception {
-        String served = Stack.outsideContract().get("/v1/openapi.json").then().statusCode(200)
-                .contentType("application/json").extract().asString();
+        String served = Stack.outsideContract()
+                .get("/v1/openapi.json")
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .extract()
+                .asString();
         JsonNode committed = JSON.readTree(Contract.document());
         // Equal as JSON (key order and spacing aside): every service is up and describes what the build recorded.
         assertEquals(committed, JSON.readTree(served), "GET /v1/openapi.json differs from api/openapi.json");

@@ -29,14 +29,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class ContractProxy implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     /** Hop-by-hop headers and the ones the JDK client sets itself. */
-    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect",
-            "upgrade", "keep-alive", "transfer-encoding", "te", "trailer", "proxy-connection",
+    private static final Set<String> NOT_FORWARDED = Set.of(
+            "host",
+            "connection",
+            "content-length",
+            "expect",
+            "upgrade",
+            "keep-alive",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "proxy-connection",
             // The check reads bodies as sent: ask for them uncompressed.
             "accept-encoding");
 
     private final String target;
     private final Violations violations = new Violations();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private HttpServer server;
     private ExecutorService threads;
     private int checked;
@@ -90,11 +100,14 @@ final class ContractProxy implements BeforeAllCallback, AfterEachCallback, After
                 body = in.readAllBytes();
             }
             URI uri = ex.getRequestURI();
-            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + uri.getRawPath()
-                            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
+            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(
+                            target + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
                     .timeout(Duration.ofSeconds(120))
-                    .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+                    .method(
+                            ex.getRequestMethod(),
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             ex.getRequestHeaders().forEach((name, values) -> {
                 if (!NOT_FORWARDED.contains(name.toLowerCase())) {
                     values.forEach(v -> forward.header(name, v));
@@ -127,8 +140,15 @@ final class ContractProxy implements BeforeAllCallback, AfterEachCallback, After
     }
 
     private void check(HttpExchange ex, URI uri, byte[] body, HttpResponse<byte[]> answer) {
-        var found = Contract.get().check(new Contract.Exchange(ex.getRequestMethod(), uri, ex.getRequestHeaders(), body,
-                answer.statusCode(), answer.headers().map(), answer.body()));
+        var found = Contract.get()
+                .check(new Contract.Exchange(
+                        ex.getRequestMethod(),
+                        uri,
+                        ex.getRequestHeaders(),
+                        body,
+                        answer.statusCode(),
+                        answer.headers().map(),
+                        answer.body()));
         synchronized (this) {
             checked++;
         }

@@ -32,8 +32,19 @@ import java.util.Set;
 final class Dashboard implements AutoCloseable {
 
     /** Roles of form controls and buttons: each must have an accessible name. */
-    private static final Set<String> CONTROLS = Set.of("button", "textbox", "searchbox", "spinbutton", "checkbox",
-            "radio", "combobox", "listbox", "slider", "switch", "tab", "progressbar");
+    private static final Set<String> CONTROLS = Set.of(
+            "button",
+            "textbox",
+            "searchbox",
+            "spinbutton",
+            "checkbox",
+            "radio",
+            "combobox",
+            "listbox",
+            "slider",
+            "switch",
+            "tab",
+            "progressbar");
 
     private final Playwright playwright;
     private final Browser chromium;
@@ -56,10 +67,16 @@ final class Dashboard implements AutoCloseable {
             throw new AssertionError(exe + " is missing: run dev/ensure-chromium (apt-get install chromium)");
         }
         // The driver would otherwise fetch Playwright's own browsers; we bring the system one.
-        Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        return new Dashboard(playwright, playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get(exe)).setHeadless(true)), shots);
+        Playwright playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        return new Dashboard(
+                playwright,
+                playwright
+                        .chromium()
+                        .launch(new BrowserType.LaunchOptions()
+                                .setExecutablePath(Paths.get(exe))
+                                .setHeadless(true)),
+                shots);
     }
 
     /**
@@ -83,8 +100,15 @@ final class Dashboard implements AutoCloseable {
             return;
         }
         byte[] body = request.postDataBuffer();
-        Contract.get().check(new Contract.Exchange(request.method(), URI.create(request.url()),
-                        multi(request.allHeaders()), body, answer.status(), multi(answer.headers()), answer.body()))
+        Contract.get()
+                .check(new Contract.Exchange(
+                        request.method(),
+                        URI.create(request.url()),
+                        multi(request.allHeaders()),
+                        body,
+                        answer.status(),
+                        multi(answer.headers()),
+                        answer.body()))
                 .ifPresent(contractViolations::add);
         route.fulfill(new Route.FulfillOptions().setResponse(answer));
     }
@@ -107,14 +131,17 @@ final class Dashboard implements AutoCloseable {
     Page signIn(BrowserContext context, String user, String path) {
         Page page = context.newPage();
         page.navigate(Stack.gateway() + path);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                .click();
         page.locator("#username").fill(user);
         page.locator("#password").fill(user);
         page.locator("#kc-login").click();
-        assertThat(page.getByText("Signed in as " + user)).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+        assertThat(page.getByText("Signed in as " + user))
+                .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
         pages.add(page);
         // The shell renders once the project list has loaded (slow while the machine is busy).
-        assertThat(page.locator("#project-picker")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+        assertThat(page.locator("#project-picker"))
+                .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
         return page;
     }
 
@@ -128,7 +155,9 @@ final class Dashboard implements AutoCloseable {
     }
 
     void shot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve(name + ".png")).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(shots.resolve(name + ".png"))
+                .setFullPage(true));
     }
 
     /**
@@ -163,14 +192,16 @@ final class Dashboard implements AutoCloseable {
 
     private static String value(JsonObject node, String field) {
         return node.has(field) && node.getAsJsonObject(field).has("value")
-                ? node.getAsJsonObject(field).get("value").getAsString() : "";
+                ? node.getAsJsonObject(field).get("value").getAsString()
+                : "";
     }
 
     /** Presses Tab until the focused element matches {@code selector}; the focus must be visible there. */
     static void tabTo(Page page, String selector) {
         for (int i = 0; i < 60; i++) {
             page.keyboard().press("Tab");
-            if ((Boolean) page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)) {
+            if ((Boolean)
+                    page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)) {
                 assertFocusVisible(page);
                 return;
             }

@@ -22,9 +22,14 @@ class DashboardE2EIT extends BrowserIT {
 
     @Test
     void backupRestorePromoteAndOperatorExecute() {
-        String project = Stack.api("alice").contentType("application/json")
+        String project = Stack.api("alice")
+                .contentType("application/json")
                 .body(Map.of("name", "ui-" + UUID.randomUUID().toString().substring(0, 8)))
-                .post("/v1/projects").then().statusCode(201).extract().path("id");
+                .post("/v1/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         String ticket = "SUP-" + UUID.randomUUID().toString().substring(0, 6);
 
         BrowserContext aliceCtx = dashboard.newContext();
@@ -33,29 +38,35 @@ class DashboardE2EIT extends BrowserIT {
 
         // Backups tab: create a backup and watch it complete.
         alice.getByLabel("Label").fill("ui-first");
-        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create backup")).click();
+        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create backup"))
+                .click();
         Locator backup = alice.locator("tr[data-backup='ui-first']");
         assertThat(backup).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
         shot(alice, "01-backup-completed");
 
         // Restore it into a new preview and watch the job.
-        backup.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Restore…")).click();
+        backup.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Restore…"))
+                .click();
         alice.getByLabel("Preview name").fill("ui-preview");
-        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start restore")).click();
+        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start restore"))
+                .click();
         assertThat(alice.locator(".jobs li", new Page.LocatorOptions().setHasText("Restore of ui-first")))
                 .containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
         shot(alice, "02-restored-into-preview");
 
         // Previews tab: the preview is ready; Promote opens a cutover request with note and ticket ref.
-        alice.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Previews")).click();
+        alice.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Previews"))
+                .click();
         Locator preview = alice.locator("tr[data-preview='ui-preview']");
         assertThat(preview).containsText("ready", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
         assertThat(preview).containsText("left");
-        preview.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Promote ui-preview to production")).click();
+        preview.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Promote ui-preview to production"))
+                .click();
         alice.getByLabel("Ticket reference (required before execution)").fill(ticket);
         alice.getByLabel("Note for the operator").fill("promote the rehearsed migration");
         Dashboard.assertEveryControlNamed(alice);
-        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Request cutover")).click();
+        alice.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Request cutover"))
+                .click();
         Locator request = alice.locator("tr[data-cutover]", new Page.LocatorOptions().setHasText(ticket));
         assertThat(request).containsText("open", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         String requestId = request.getAttribute("data-cutover");
@@ -67,9 +78,11 @@ class DashboardE2EIT extends BrowserIT {
         assertThat(row).containsText("open", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         shot(olga, "04-operator-open");
         Dashboard.assertEveryControlNamed(olga);
-        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ack request " + ticket)).click();
+        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ack request " + ticket))
+                .click();
         assertThat(row).containsText("acked", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
-        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Execute request " + ticket)).click();
+        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Execute request " + ticket))
+                .click();
         assertThat(row).containsText("completed", new LocatorAssertions.ContainsTextOptions().setTimeout(LONG));
         assertThat(row).containsText("pre-cutover-" + requestId);
         shot(olga, "05-operator-completed");

@@ -27,14 +27,23 @@ class ImportsE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String project(String prefix) {
-        return Stack.api("alice").contentType("application/json")
+        return Stack.api("alice")
+                .contentType("application/json")
                 .body(Map.of("name", prefix + UUID.randomUUID().toString().substring(0, 8)))
-                .post("/v1/projects").then().statusCode(201).extract().path("id");
+                .post("/v1/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private static String url(String projectId) {
-        return Stack.api("alice").get("/v1/projects/{id}/connection", projectId).then().statusCode(200)
-                .extract().path("database_url");
+        return Stack.api("alice")
+                .get("/v1/projects/{id}/connection", projectId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("database_url");
     }
 
     private static void run(String... command) throws Exception {
@@ -47,45 +56,64 @@ class ImportsE2EIT {
     void aCustomDumpUploadedToItsPresignedUrlIsImportedAndPsqlSeesTheRows() throws Exception {
         // The customer's old database: another project here, dumped with pg_dump -Fc as the product page says.
         String source = project("e2e-imp-src-");
-        Stack.psql(url(source), "CREATE TABLE items (id int primary key, name text); "
-                + "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 1234) g");
+        Stack.psql(
+                url(source),
+                "CREATE TABLE items (id int primary key, name text); "
+                        + "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 1234) g");
         Path dump = Files.createTempFile("e2e-import", ".dump");
         run("pg_dump", "-Fc", "--no-owner", "-d", url(source), "-f", dump.toString());
 
         String target = project("e2e-imp-dst-");
         // The project was created an instant ago: import-service accepts it at once.
-        Response slot = Stack.api("alice").contentType("application/json")
+        Response slot = Stack.api("alice")
+                .contentType("application/json")
                 .body(Map.of("filename", "app.dump", "size_bytes", Files.size(dump)))
                 .post("/v1/projects/{id}/imports/uploads", target);
         slot.then().statusCode(201).body("method", equalTo("PUT"));
         run("curl", "-sS", "--fail", "-T", dump.toString(), slot.path("upload_url"));
 
         try (Stack.EventTail events = Stack.tail("capydb.imports")) {
-            String importId = Stack.api("alice").contentType("application/json")
+            String importId = Stack.api("alice")
+                    .contentType("application/json")
                     .body(Map.of("upload_id", slot.jsonPath().getString("upload_id"), "recreate", true))
-                    .post("/v1/projects/{id}/imports", target).then().statusCode(202).extract().path("id");
-            JsonPath done = Jobs.await(() -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
-                    x -> !x.getString("status").matches("pending|running"), Duration.ofSeconds(120));
+                    .post("/v1/projects/{id}/imports", target)
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
+            JsonPath done = Jobs.await(
+                    () -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
+                    x -> !x.getString("status").matches("pending|running"),
+                    Duration.ofSeconds(120));
             assertEquals("completed", done.getString("status"), done.prettify());
             assertEquals("custom", done.getString("dump_format"));
 
             assertEquals("1234", Stack.psql(url(target), "SELECT count(*) FROM items"));
             assertEquals("item 77", Stack.psql(url(target), "SELECT name FROM items WHERE id = 77"));
 
-            ConsumerRecord<String, String> completed = events.await(r -> target.equals(r.key())
-                    && r.value().contains("\"import.completed\""), Duration.ofSeconds(30));
+            ConsumerRecord<String, String> completed = events.await(
+                    r -> target.equals(r.key()) && r.value().contains("\"import.completed\""), Duration.ofSeconds(30));
             JsonNode event = JSON.readTree(completed.value());
             assertEquals(importId, event.get("data").get("import_id").asText());
             assertEquals(importId, event.get("correlation_id").asText());
             assertEquals("upload", event.get("data").get("source_kind").asText());
-            events.await(r -> target.equals(r.key()) && r.value().contains("\"job.completed\""), Duration.ofSeconds(30));
+            events.await(
+                    r -> target.equals(r.key()) && r.value().contains("\"job.completed\""), Duration.ofSeconds(30));
         }
         // A source on a private address is refused through the gateway too, naming the reason.
-        Stack.api("alice").contentType("application/json")
+        Stack.api("alice")
+                .contentType("application/json")
                 .body(Map.of("source_url", "postgres://app:secret@10.1.2.3:5432/shop"))
-                .post("/v1/projects/{id}/imports/preflight", target).then().statusCode(422)
+                .post("/v1/projects/{id}/imports/preflight", target)
+                .then()
+                .statusCode(422)
                 .body("code", equalTo("source_not_public"));
-        String listed = Stack.api("bob").get("/v1/projects/{id}/imports", target).then().statusCode(200).extract().asString();
+        String listed = Stack.api("bob")
+                .get("/v1/projects/{id}/imports", target)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertFalse(listed.contains("secret"));
         Stack.api("carol").get("/v1/projects/{id}/imports", target).then().statusCode(404);
     }

@@ -49,12 +49,20 @@ class InfrastructureFaultsIT {
             Stack.api("alice").get("/v1/projects/{id}", project).then().statusCode(200);
             backup = Jobs.awaitBackup(project, Jobs.postBackup(project, "keycloak-down"));
             // Nobody can sign in meanwhile: the token endpoint does not answer at all.
-            assertThrows(Exception.class, () -> given().contentType("application/x-www-form-urlencoded")
-                    .formParam("grant_type", "password").formParam("client_id", "capydb-cli")
-                    .formParam("username", "bob").formParam("password", "bob")
-                    .post(Stack.keycloak() + "/protocol/openid-connect/token"));
+            assertThrows(
+                    Exception.class,
+                    () -> given().contentType("application/x-www-form-urlencoded")
+                            .formParam("grant_type", "password")
+                            .formParam("client_id", "capydb-cli")
+                            .formParam("username", "bob")
+                            .formParam("password", "bob")
+                            .post(Stack.keycloak() + "/protocol/openid-connect/token"));
             // And a token that is not one is still a 401 problem, not a failure of ours.
-            Stack.anonymous().header("Authorization", "Bearer not.a.token").get("/v1/projects").then().statusCode(401)
+            Stack.anonymous()
+                    .header("Authorization", "Bearer not.a.token")
+                    .get("/v1/projects")
+                    .then()
+                    .statusCode(401)
                     .contentType("application/problem+json");
         } finally {
             StackControl.up();
@@ -72,16 +80,23 @@ class InfrastructureFaultsIT {
         JsonPath running = restartedWhileBackingUp(project, backupId, "pg-local-1");
         JsonPath ended = Jobs.awaitBackup(project, backupId);
         String key = ended.getString("backup_key");
-        boolean partialObject = "failed".equals(ended.getString("status")) && key != null
+        boolean partialObject = "failed".equals(ended.getString("status"))
+                && key != null
                 && Files.exists(StackControl.objectFile("capydb-backups", key));
         String after = Jobs.rowHashes(url, "items");
         JsonPath later = Jobs.awaitBackup(project, Jobs.postBackup(project, "after-the-restart"));
-        System.out.printf("faults: host_restarted_during=%s backup=%s partial_object_left=%b production_identical=%b"
-                + " later_backup=%s%n", running.getString("status"), ended.getString("status"), partialObject,
-                before.equals(after), later.getString("status"));
+        System.out.printf(
+                "faults: host_restarted_during=%s backup=%s partial_object_left=%b production_identical=%b"
+                        + " later_backup=%s%n",
+                running.getString("status"),
+                ended.getString("status"),
+                partialObject,
+                before.equals(after),
+                later.getString("status"));
         assertTrue(ended.getString("status").matches("completed|failed"), ended.prettify());
         if ("failed".equals(ended.getString("status"))) {
-            assertFalse(ended.getString("error") == null || ended.getString("error").isBlank(), ended.prettify());
+            assertFalse(
+                    ended.getString("error") == null || ended.getString("error").isBlank(), ended.prettify());
         }
         assertFalse(partialObject, "a failed backup leaves no object");
         assertEquals(before, after, "production keeps its rows");
@@ -94,30 +109,37 @@ class InfrastructureFaultsIT {
         String url = Jobs.databaseUrl(project);
         JsonPath backup = Jobs.completedBackup(project);
         String before = Jobs.rowHashes(url, "items");
-        var started = Stack.api("alice").contentType("application/json")
+        var started = Stack.api("alice")
+                .contentType("application/json")
                 .body(Map.of("backup_key", backup.getString("backup_key"), "ttl_hours", 1))
-                .post("/v1/projects/{id}/restores", project).then().statusCode(202).extract();
+                .post("/v1/projects/{id}/restores", project)
+                .then()
+                .statusCode(202)
+                .extract();
         String restoreId = started.path("id");
         String previewId = started.path("preview_id");
         Jobs.awaitRestore(project, restoreId, r -> !"pending".equals(r.getString("status")), Duration.ofMinutes(1));
-        Jobs.sleep(300);   // not a wait: the fault strikes a little into the running job, not at its first instant
+        Jobs.sleep(300); // not a wait: the fault strikes a little into the running job, not at its first instant
         // Killed, not stopped: a stopping s3proxy lets the download in flight finish.
         StackControl.crash("s3proxy");
         JsonPath ended;
         try {
-            ended = Jobs.awaitRestore(project, restoreId, r -> !r.getString("status").matches("pending|running"),
-                    Duration.ofMinutes(3));
+            ended = Jobs.awaitRestore(
+                    project, restoreId, r -> !r.getString("status").matches("pending|running"), Duration.ofMinutes(3));
         } finally {
             StackControl.up();
         }
         String previewDb = "pv_" + previewId.replace("-", "");
-        boolean halfPreview = !Stack.psql(Jobs.hostAdminUrl(), "SELECT count(*) FROM pg_database WHERE datname = '"
-                + previewDb + "'").equals("0");
+        boolean halfPreview = !Stack.psql(
+                        Jobs.hostAdminUrl(), "SELECT count(*) FROM pg_database WHERE datname = '" + previewDb + "'")
+                .equals("0");
         String after = Jobs.rowHashes(url, "items");
-        System.out.printf("faults: s3_killed_during_restore restore=%s half_preview_left=%b production_identical=%b%n",
+        System.out.printf(
+                "faults: s3_killed_during_restore restore=%s half_preview_left=%b production_identical=%b%n",
                 ended.getString("status"), halfPreview, before.equals(after));
         if ("failed".equals(ended.getString("status"))) {
-            assertFalse(ended.getString("error") == null || ended.getString("error").isBlank(), ended.prettify());
+            assertFalse(
+                    ended.getString("error") == null || ended.getString("error").isBlank(), ended.prettify());
             assertFalse(halfPreview, "a failed restore leaves no preview database");
         } else {
             // The object was read whole before storage stopped: then the preview is complete.
@@ -140,10 +162,14 @@ class InfrastructureFaultsIT {
         try {
             Stack.psql(admin, "CREATE DATABASE " + database);
             Stack.psql(admin, "SELECT pg_switch_wal()");
-            await("the archiver pushing a segment to the stopped store").atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> Stack.psql(admin,
-                            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'archiver'"
-                                    + " AND wait_event = 'ArchiveCommand'").equals("1"));
+            await("the archiver pushing a segment to the stopped store")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> Stack.psql(
+                                    admin,
+                                    "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'archiver'"
+                                            + " AND wait_event = 'ArchiveCommand'")
+                            .equals("1"));
             Stack.psql(admin + "?options=-c%20statement_timeout%3D30s", "DROP DATABASE " + database + " WITH (FORCE)");
         } finally {
             StackControl.up();
@@ -170,24 +196,42 @@ class InfrastructureFaultsIT {
         String backedUp = Jobs.rowHashes(url, "items");
         Stack.psql(url, "UPDATE items SET v = 'after the backup' WHERE id <= 100");
         String before = Jobs.rowHashes(url, "items");
-        String restoreId = Stack.api("alice").contentType("application/json")
-                .body(Map.of("backup_key", backup.getString("backup_key"), "target_kind", "project",
-                        "confirm_project_overwrite", true))
-                .post("/v1/projects/{id}/restores", project).then().statusCode(202).extract().path("id");
-        Jobs.awaitRestore(project, restoreId, r -> "loading".equals(r.getString("phase"))
-                || !r.getString("status").matches("pending|running"), Duration.ofMinutes(1));
-        Jobs.sleep(300);   // not a wait: the fault strikes a little into the running job, not at its first instant
+        String restoreId = Stack.api("alice")
+                .contentType("application/json")
+                .body(Map.of(
+                        "backup_key",
+                        backup.getString("backup_key"),
+                        "target_kind",
+                        "project",
+                        "confirm_project_overwrite",
+                        true))
+                .post("/v1/projects/{id}/restores", project)
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        Jobs.awaitRestore(
+                project,
+                restoreId,
+                r -> "loading".equals(r.getString("phase"))
+                        || !r.getString("status").matches("pending|running"),
+                Duration.ofMinutes(1));
+        Jobs.sleep(300); // not a wait: the fault strikes a little into the running job, not at its first instant
         StackControl.fastStop("pg-local-1");
         StackControl.up();
-        JsonPath ended = Jobs.awaitRestore(project, restoreId, r -> !r.getString("status").matches("pending|running"),
-                Duration.ofMinutes(3));
+        JsonPath ended = Jobs.awaitRestore(
+                project, restoreId, r -> !r.getString("status").matches("pending|running"), Duration.ofMinutes(3));
         assertEnded(ended);
         boolean scratchSwept = sweptWithin("rs_" + restoreId.replace("-", ""));
         String after = Jobs.rowHashes(url, "items");
         JsonPath later = Jobs.awaitBackup(project, Jobs.postBackup(project, "after-the-overwrite"));
-        System.out.printf("faults: host_restarted_during=overwrite restore=%s scratch_swept=%b production=%s"
-                + " later_backup=%s%n", ended.getString("status"), scratchSwept,
-                after.equals(before) ? "as_before" : after.equals(backedUp) ? "as_backed_up" : "other", later.getString("status"));
+        System.out.printf(
+                "faults: host_restarted_during=overwrite restore=%s scratch_swept=%b production=%s"
+                        + " later_backup=%s%n",
+                ended.getString("status"),
+                scratchSwept,
+                after.equals(before) ? "as_before" : after.equals(backedUp) ? "as_backed_up" : "other",
+                later.getString("status"));
         // Whole either way: the backup's rows after a completed swap, every row as it was after a failure.
         assertEquals("completed".equals(ended.getString("status")) ? backedUp : before, after, ended.prettify());
         assertTrue(scratchSwept, "no scratch database is left once swept");
@@ -202,17 +246,21 @@ class InfrastructureFaultsIT {
         String project = project("faults-" + component, 1_500_000);
         String url = Jobs.databaseUrl(project);
         String key = Jobs.completedBackup(project).getString("backup_key");
-        var started = Stack.api("alice").contentType("application/json")
-                .body(Map.of("backup_key", key, "ttl_hours", 1)).post("/v1/projects/{id}/restores", project)
-                .then().statusCode(202).extract();
+        var started = Stack.api("alice")
+                .contentType("application/json")
+                .body(Map.of("backup_key", key, "ttl_hours", 1))
+                .post("/v1/projects/{id}/restores", project)
+                .then()
+                .statusCode(202)
+                .extract();
         String restoreId = started.path("id");
         String previewDb = "pv_" + started.<String>path("preview_id").replace("-", "");
         Jobs.awaitRestore(project, restoreId, r -> !"pending".equals(r.getString("status")), Duration.ofMinutes(1));
-        Jobs.sleep(300);   // not a wait: the fault strikes a little into the running job, not at its first instant
+        Jobs.sleep(300); // not a wait: the fault strikes a little into the running job, not at its first instant
         StackControl.fastStop(component);
         StackControl.up();
-        JsonPath restore = Jobs.awaitRestore(project, restoreId,
-                r -> !r.getString("status").matches("pending|running"), Duration.ofMinutes(3));
+        JsonPath restore = Jobs.awaitRestore(
+                project, restoreId, r -> !r.getString("status").matches("pending|running"), Duration.ofMinutes(3));
         assertEnded(restore);
         // A restore or import that failed while the host was still down could not drop its half-made database;
         // the services' sweeps (every 10 s on the dev stack) do once the host answers.
@@ -220,13 +268,21 @@ class InfrastructureFaultsIT {
 
         String target = project("faults-" + component + "-import", 10);
         String before = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
-        String importId = Stack.api("alice").contentType("application/json")
+        String importId = Stack.api("alice")
+                .contentType("application/json")
                 // The local hosts have no TLS: the source opts out of the sslmode=require the service would add.
                 .body(Map.of("source_url", url + "?sslmode=disable", "recreate", true))
-                .post("/v1/projects/{id}/imports", target).then().log().ifValidationFails().statusCode(202)
-                .extract().path("id");
-        Jobs.await(() -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
-                x -> "loading".equals(x.getString("phase")) || !x.getString("status").matches("pending|running"),
+                .post("/v1/projects/{id}/imports", target)
+                .then()
+                .log()
+                .ifValidationFails()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        Jobs.await(
+                () -> Stack.api("alice").get("/v1/projects/{id}/imports/{i}", target, importId),
+                x -> "loading".equals(x.getString("phase"))
+                        || !x.getString("status").matches("pending|running"),
                 Duration.ofMinutes(1));
         StackControl.fastStop(component);
         StackControl.up();
@@ -234,9 +290,14 @@ class InfrastructureFaultsIT {
         assertEnded(imported);
         boolean scratchLeft = !sweptWithin("im_" + importId.replace("-", ""));
         String after = Jobs.rowHashes(Jobs.databaseUrl(target), "items");
-        System.out.printf("faults: %s restore=%s half_preview_swept=%b import=%s scratch_left=%b target_identical=%b%n",
-                label, restore.getString("status"), halfPreviewSwept, imported.getString("status"),
-                scratchLeft, before.equals(after));
+        System.out.printf(
+                "faults: %s restore=%s half_preview_swept=%b import=%s scratch_left=%b target_identical=%b%n",
+                label,
+                restore.getString("status"),
+                halfPreviewSwept,
+                imported.getString("status"),
+                scratchLeft,
+                before.equals(after));
         assertTrue(halfPreviewSwept, "a failed restore leaves no preview database once swept");
         assertFalse(scratchLeft, "the import's scratch database is dropped");
         if ("failed".equals(imported.getString("status"))) {
@@ -251,11 +312,13 @@ class InfrastructureFaultsIT {
         JsonPath running = restartedWhileBackingUp(project, backupId, "pg-cp");
         JsonPath ended = Jobs.awaitBackup(project, backupId);
         JsonPath later = Jobs.awaitBackup(project, Jobs.postBackup(project, "after-the-cp-restart"));
-        System.out.printf("faults: control_plane_restarted_during=%s backup=%s later_backup=%s%n",
+        System.out.printf(
+                "faults: control_plane_restarted_during=%s backup=%s later_backup=%s%n",
                 running.getString("status"), ended.getString("status"), later.getString("status"));
         assertEnded(ended);
         if ("completed".equals(ended.getString("status"))) {
-            assertTrue(Files.exists(StackControl.objectFile("capydb-backups", ended.getString("backup_key"))),
+            assertTrue(
+                    Files.exists(StackControl.objectFile("capydb-backups", ended.getString("backup_key"))),
                     "a completed backup has its object");
         }
         assertEquals("completed", later.getString("status"), later.prettify());
@@ -264,9 +327,9 @@ class InfrastructureFaultsIT {
     /** Once the backup has started, {@code component} gets a fast shutdown and is started again; the job as seen then. */
     private static JsonPath restartedWhileBackingUp(String project, String backupId, String component)
             throws Exception {
-        JsonPath running = Jobs.awaitBackupWhere(project, backupId, b -> !"pending".equals(b.getString("status")),
-                Duration.ofMinutes(1));
-        Jobs.sleep(300);   // not a wait: the fault strikes a little into the running job, not at its first instant
+        JsonPath running = Jobs.awaitBackupWhere(
+                project, backupId, b -> !"pending".equals(b.getString("status")), Duration.ofMinutes(1));
+        Jobs.sleep(300); // not a wait: the fault strikes a little into the running job, not at its first instant
         StackControl.fastStop(component);
         StackControl.up();
         return running;
@@ -281,8 +344,9 @@ class InfrastructureFaultsIT {
 
     /** Whether the database is gone within three minutes: a sweep's period (10 s on the dev stack) and then some. */
     private static boolean sweptWithin(String database) throws Exception {
-        return Waits.within(Waits.await(database + " is dropped", Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(1)), () -> !databaseExists(database));
+        return Waits.within(
+                Waits.await(database + " is dropped", Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)),
+                () -> !databaseExists(database));
     }
 
     private static boolean databaseExists(String name) throws Exception {

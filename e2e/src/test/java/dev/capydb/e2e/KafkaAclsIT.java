@@ -79,18 +79,22 @@ class KafkaAclsIT {
         // backup-service reads capydb.projects, but in groups of its own: project-service's is not one of them.
         try (KafkaConsumer<String, String> consumer = consumer("backup-service", "project-service")) {
             consumer.subscribe(List.of("capydb.projects"));
-            Throwable refused = await("backup-service refused project-service's group").atMost(Duration.ofSeconds(30))
+            Throwable refused = await("backup-service refused project-service's group")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> pollError(consumer), e -> e != null);
             assertInstanceOf(GroupAuthorizationException.class, refused);
         }
         // The same consumer in a group named after it reads (so the refusal above is about the group).
-        try (KafkaConsumer<String, String> consumer = consumer("backup-service", "backup-service-acls-" + UUID.randomUUID())) {
+        try (KafkaConsumer<String, String> consumer =
+                consumer("backup-service", "backup-service-acls-" + UUID.randomUUID())) {
             consumer.subscribe(List.of("capydb.projects"));
-            await("backup-service reading in its own group").atMost(Duration.ofSeconds(30)).until(() -> {
-                Throwable e = pollError(consumer);
-                assertNull(e, "backup-service in its own group");
-                return !consumer.assignment().isEmpty();
-            });
+            await("backup-service reading in its own group")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        Throwable e = pollError(consumer);
+                        assertNull(e, "backup-service in its own group");
+                        return !consumer.assignment().isEmpty();
+                    });
         }
     }
 
@@ -116,7 +120,9 @@ class KafkaAclsIT {
     /** What sending one record to {@code topic} ended in: null when the broker took it, else why not. */
     private static Throwable send(KafkaProducer<String, String> producer, String topic, String value) {
         try {
-            assertNotNull(producer.send(new ProducerRecord<>(topic, UUID.randomUUID().toString(), value)).get());
+            assertNotNull(
+                    producer.send(new ProducerRecord<>(topic, UUID.randomUUID().toString(), value))
+                            .get());
             return null;
         } catch (ExecutionException e) {
             return e.getCause();

@@ -33,15 +33,22 @@ class SdkTypeScriptE2EIT {
 
     @Test
     void backUpRestoreIntoAPreviewAndAskForACutoverThroughTheTypeScriptSdk() throws Exception {
-        String project = Stack.api("alice").contentType("application/json")
+        String project = Stack.api("alice")
+                .contentType("application/json")
                 .body(Map.of("name", "sdk-ts-" + UUID.randomUUID().toString().substring(0, 8)))
-                .post("/v1/projects").then().statusCode(201).extract().path("id");
+                .post("/v1/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         try {
-            Stack.psql(Jobs.databaseUrl(project), "CREATE TABLE notes (id int primary key, body text);"
-                    + " INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 17) g");
+            Stack.psql(
+                    Jobs.databaseUrl(project),
+                    "CREATE TABLE notes (id int primary key, body text);"
+                            + " INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 17) g");
 
-            JsonNode made = runFlow(Map.of("CAPYDB_GATEWAY", gate.url(), "CAPYDB_TOKEN", Stack.token("alice"),
-                    "CAPYDB_PROJECT", project));
+            JsonNode made = runFlow(Map.of(
+                    "CAPYDB_GATEWAY", gate.url(), "CAPYDB_TOKEN", Stack.token("alice"), "CAPYDB_PROJECT", project));
             assertEquals("completed", made.get("backup_status").asText(), made.toString());
             assertEquals("completed", made.get("restore_status").asText(), made.toString());
             assertEquals("17", Stack.psql(made.get("preview_url").asText(), "SELECT count(*) FROM notes"));
@@ -49,7 +56,10 @@ class SdkTypeScriptE2EIT {
             assertEquals(404, made.get("missing_status").asInt(), "a refusal reaches the SDK as its problem");
             assertEquals("not_found", made.get("missing_code").asText(), made.toString());
             assertTrue(gate.checked() >= 6, "the contract gate saw the flow's calls: " + gate.checked());
-            Stack.api("olga").get("/v1/operator/cutover-requests?status=open&limit=100").then().statusCode(200)
+            Stack.api("olga")
+                    .get("/v1/operator/cutover-requests?status=open&limit=100")
+                    .then()
+                    .statusCode(200)
                     .body("items.id", hasItem(made.get("cutover_id").asText()));
         } finally {
             Stack.api("alice").delete("/v1/projects/{id}", project);

@@ -17,13 +17,12 @@ final class SecondInstances implements AutoCloseable {
     /** The second instances' ports: the first ones' (dev/env.sh) plus this. */
     static final int PORT_OFFSET = 10_100;
     /** Every service but the gateway (it has no work of its own to share). */
-    static final List<String[]> SERVICES = StackControl.SERVICES.stream()
-            .filter(s -> !"gateway".equals(s[0])).toList();
+    static final List<String[]> SERVICES =
+            StackControl.SERVICES.stream().filter(s -> !"gateway".equals(s[0])).toList();
 
     private final Map<String, Process> processes = new LinkedHashMap<>();
 
-    private SecondInstances() {
-    }
+    private SecondInstances() {}
 
     /** Starts them and waits until each serves; their logs go to {@code target/<logDir>/<service>.log}. */
     static SecondInstances start(String logDir) throws Exception {
@@ -34,7 +33,10 @@ final class SecondInstances implements AutoCloseable {
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         for (String[] s : SERVICES) {
-            StackControl.awaitReady(s[0] + " (second instance)", port(s) + PORT_OFFSET, deadline,
+            StackControl.awaitReady(
+                    s[0] + " (second instance)",
+                    port(s) + PORT_OFFSET,
+                    deadline,
                     "its log: " + logs.resolve(s[0] + ".log").toAbsolutePath());
         }
         return seconds;

@@ -20,8 +20,8 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -33,8 +33,7 @@ final class Stack {
 
     private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
-    private Stack() {
-    }
+    private Stack() {}
 
     static String env(String name, String fallback) {
         String v = System.getenv(name);
@@ -54,14 +53,20 @@ final class Stack {
         return TOKENS.computeIfAbsent(user, u -> {
             RequestSpecification req = given().contentType("application/x-www-form-urlencoded");
             if (u.equals("machine")) {
-                req = req.formParam("grant_type", "client_credentials").formParam("client_id", "capydb-machine")
+                req = req.formParam("grant_type", "client_credentials")
+                        .formParam("client_id", "capydb-machine")
                         .formParam("client_secret", env("CAPYDB_MACHINE_SECRET", "capydb-machine-secret"));
             } else {
-                req = req.formParam("grant_type", "password").formParam("client_id", "capydb-cli")
-                        .formParam("username", u).formParam("password", u);
+                req = req.formParam("grant_type", "password")
+                        .formParam("client_id", "capydb-cli")
+                        .formParam("username", u)
+                        .formParam("password", u);
             }
-            return req.post(keycloak() + "/protocol/openid-connect/token").then().statusCode(200)
-                    .extract().path("access_token");
+            return req.post(keycloak() + "/protocol/openid-connect/token")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("access_token");
         });
     }
 
@@ -84,7 +89,8 @@ final class Stack {
     /** Runs psql against a connection URL and returns its unaligned output. */
     static String psql(String url, String sql) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql)
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new AssertionError("psql failed: " + out);
@@ -96,7 +102,8 @@ final class Stack {
     static EventTail tail(String topic) {
         KafkaConsumer<String, String> consumer = consumer();
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);

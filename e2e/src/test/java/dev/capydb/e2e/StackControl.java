@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.ArrayList;
 
 /** Breaks and mends the local stack for the fault suite: kills a component by its pid file, starts it again. */
 final class StackControl {
@@ -30,10 +30,10 @@ final class StackControl {
             new String[] {"webhook-service", "CAPYDB_WEBHOOK_PORT", "8086"},
             new String[] {"gateway", "CAPYDB_GATEWAY_PORT", "8080"});
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private StackControl() {
-    }
+    private StackControl() {}
 
     /** The repository root (the suite runs in {@code e2e/}). */
     static Path repo() {
@@ -55,15 +55,25 @@ final class StackControl {
      * answers (curl signs it; the header is the one SigV4 requires and curl leaves out).
      */
     static List<String> openUploads(String bucket, String prefix) throws Exception {
-        String xml = run(List.of("curl", "-sS", "--fail", "--aws-sigv4",
-                "aws:amz:" + Stack.env("CAPYDB_S3_REGION", "us-east-1") + ":s3", "--user",
-                Stack.env("CAPYDB_S3_ACCESS_KEY", "capydb") + ":" + Stack.env("CAPYDB_S3_SECRET_KEY", "capydb-secret"),
-                "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
-                // No prefix parameter: curl 7.88's signature of a second query parameter does not match s3proxy's.
-                "http://127.0.0.1:" + Stack.env("CAPYDB_S3_PORT", "9000") + "/" + bucket + "?uploads="),
+        String xml = run(
+                List.of(
+                        "curl",
+                        "-sS",
+                        "--fail",
+                        "--aws-sigv4",
+                        "aws:amz:" + Stack.env("CAPYDB_S3_REGION", "us-east-1") + ":s3",
+                        "--user",
+                        Stack.env("CAPYDB_S3_ACCESS_KEY", "capydb") + ":"
+                                + Stack.env("CAPYDB_S3_SECRET_KEY", "capydb-secret"),
+                        "-H",
+                        "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+                        // No prefix parameter: curl 7.88's signature of a second query parameter does not match
+                        // s3proxy's.
+                        "http://127.0.0.1:" + Stack.env("CAPYDB_S3_PORT", "9000") + "/" + bucket + "?uploads="),
                 Duration.ofSeconds(30));
         List<String> keys = new ArrayList<>();
-        Matcher m = Pattern.compile("<Upload>.*?<Key>(.*?)</Key>", Pattern.DOTALL).matcher(xml);
+        Matcher m =
+                Pattern.compile("<Upload>.*?<Key>(.*?)</Key>", Pattern.DOTALL).matcher(xml);
         while (m.find()) {
             if (m.group(1).startsWith(prefix)) {
                 keys.add(m.group(1));
@@ -78,13 +88,16 @@ final class StackControl {
      */
     static List<String> openBackupUploadsAfterTheSweep(String prefix) throws Exception {
         // Once a second: each look lists the bucket's uploads through curl.
-        Waits.within(Waits.await("the sweep aborts the uploads under " + prefix, Duration.ofMinutes(2))
-                .pollInterval(Duration.ofSeconds(1)), () -> openUploads("capydb-backups", prefix).isEmpty());
+        Waits.within(
+                Waits.await("the sweep aborts the uploads under " + prefix, Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofSeconds(1)),
+                () -> openUploads("capydb-backups", prefix).isEmpty());
         return openUploads("capydb-backups", prefix);
     }
 
     static long pid(String component) throws IOException {
-        return Long.parseLong(Files.readString(home().resolve("state/pids/" + component + ".pid")).strip());
+        return Long.parseLong(Files.readString(home().resolve("state/pids/" + component + ".pid"))
+                .strip());
     }
 
     /** Kills {@code component} with SIGKILL (a crash: no shutdown hooks) and waits until it is gone. */
@@ -105,7 +118,9 @@ final class StackControl {
     private static void signal(String component, String signal) throws Exception {
         long pid = pid(component);
         run(List.of("kill", "-" + signal, Long.toString(pid)), Duration.ofSeconds(10));
-        Waits.until(Duration.ofSeconds(60), component + " (pid " + pid + ") stops",
+        Waits.until(
+                Duration.ofSeconds(60),
+                component + " (pid " + pid + ") stops",
                 () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
@@ -129,7 +144,9 @@ final class StackControl {
      */
     static void upInfra() throws Exception {
         Process p = new ProcessBuilder("bash", repo().resolve("dev/stack").toString(), "up", "--infra")
-                .directory(repo().toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .directory(repo().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -138,8 +155,10 @@ final class StackControl {
 
     private static void up(Map<String, String> env) throws Exception {
         // What counts is that every service is ready again; dev/stack's own words go into the failure if not.
-        ProcessBuilder pb = new ProcessBuilder("bash", repo().resolve("dev/stack").toString(), "up")
-                .directory(repo().toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash", repo().resolve("dev/stack").toString(), "up")
+                .directory(repo().toFile())
+                .redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -160,13 +179,19 @@ final class StackControl {
     static void awaitReady(String name, int port, long deadline, String context) throws Exception {
         URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
         // A service found ready after the shared deadline still counts: each one gets at least one look.
-        Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
+        Duration left = Duration.ofNanos(
+                Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
         Waits.until(left, name + " on port " + port + " is ready; " + context, () -> {
             try {
-                return HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                return HTTP.send(
+                                        HttpRequest.newBuilder(ready)
+                                                .timeout(Duration.ofSeconds(5))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200;
             } catch (IOException notYet) {
-                return false;   // starting
+                return false; // starting
             }
         });
     }
@@ -179,7 +204,8 @@ final class StackControl {
     static Process second(String service, int port, Path log) throws Exception {
         Path proc = Path.of("/proc", Long.toString(pid(service)));
         List<String> command = List.of(Files.readString(proc.resolve("cmdline")).split("\0"));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(proc.resolve("cwd").toRealPath().toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(proc.resolve("cwd").toRealPath().toFile());
         pb.environment().clear();
         for (String entry : Files.readString(proc.resolve("environ")).split("\0")) {
             int eq = entry.indexOf('=');
@@ -193,7 +219,10 @@ final class StackControl {
     }
 
     static String run(List<String> command, Duration timeout) throws Exception {
-        Process p = new ProcessBuilder(command).directory(repo().toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(repo().toFile())
+                .redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();

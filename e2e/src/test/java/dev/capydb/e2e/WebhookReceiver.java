@@ -74,13 +74,18 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     void await(Predicate<WebhookReceiver> done, Duration timeout) {
-        Waits.until(timeout, "the receiver gets what was awaited", this::distinct, n -> done.test(this),
+        Waits.until(
+                timeout,
+                "the receiver gets what was awaited",
+                this::distinct,
+                n -> done.test(this),
                 n -> n + " distinct events");
     }
 
     private void serve(Socket conn) {
-        try (conn; InputStream in = new BufferedInputStream(conn.getInputStream());
-             OutputStream out = conn.getOutputStream()) {
+        try (conn;
+                InputStream in = new BufferedInputStream(conn.getInputStream());
+                OutputStream out = conn.getOutputStream()) {
             while (true) {
                 String line = readLine(in);
                 if (line == null) {
@@ -96,7 +101,9 @@ final class WebhookReceiver implements AutoCloseable {
                     }
                 }
                 if (deliveryId != null) {
-                    perDelivery.computeIfAbsent(deliveryId, k -> new AtomicInteger()).incrementAndGet();
+                    perDelivery
+                            .computeIfAbsent(deliveryId, k -> new AtomicInteger())
+                            .incrementAndGet();
                 }
                 Matcher m = JOB_ID.matcher(new String(in.readNBytes(length), StandardCharsets.UTF_8));
                 if (m.find()) {

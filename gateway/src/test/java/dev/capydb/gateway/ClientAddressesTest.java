@@ -11,13 +11,14 @@ class ClientAddressesTest {
 
     @ParameterizedTest
     @CsvSource({
-            "203.0.113.7, 203.0.113.7",
-            "2001:db8:1:2:3:4:5:6, 2001:db8:1:2::/64",
-            "2001:db8:1:2::99, 2001:db8:1:2::/64",
-            "[2001:db8:1:2::99], 2001:db8:1:2::/64",
-            "0:0:0:0:0:0:0:1, 0:0:0:0::/64",
-            "::ffff:203.0.113.7, 203.0.113.7",
-            "proxy.example, proxy.example"})
+        "203.0.113.7, 203.0.113.7",
+        "2001:db8:1:2:3:4:5:6, 2001:db8:1:2::/64",
+        "2001:db8:1:2::99, 2001:db8:1:2::/64",
+        "[2001:db8:1:2::99], 2001:db8:1:2::/64",
+        "0:0:0:0:0:0:0:1, 0:0:0:0::/64",
+        "::ffff:203.0.113.7, 203.0.113.7",
+        "proxy.example, proxy.example"
+    })
     void keys(String address, String key) {
         assertEquals(key, ClientAddresses.key(address));
     }

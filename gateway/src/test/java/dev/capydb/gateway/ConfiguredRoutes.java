@@ -12,8 +12,7 @@ final class ConfiguredRoutes {
 
     private static final String PREFIX = "capydb.gateway.routes.";
 
-    private ConfiguredRoutes() {
-    }
+    private ConfiguredRoutes() {}
 
     /** Each service's path patterns, by the service's route-table name ({@code project}, {@code backup}, …). */
     static Map<String, List<String>> load() throws Exception {
@@ -22,8 +21,11 @@ final class ConfiguredRoutes {
             props.load(in);
         }
         Map<String, List<String>> routes = new TreeMap<>();
-        props.stringPropertyNames().stream().filter(k -> k.startsWith(PREFIX))
-                .forEach(k -> routes.put(k.substring(PREFIX.length()), Arrays.asList(props.getProperty(k).split(","))));
+        props.stringPropertyNames().stream()
+                .filter(k -> k.startsWith(PREFIX))
+                .forEach(k -> routes.put(
+                        k.substring(PREFIX.length()),
+                        Arrays.asList(props.getProperty(k).split(","))));
         return routes;
     }
 }

@@ -61,7 +61,7 @@ class ContractDocumentTest {
     void theCommittedContractIsTheOneTheServicesDescribe() throws Exception {
         JsonObject built = built();
         if (Boolean.getBoolean("capydb.contract.write")) {
-            Files.writeString(COMMITTED, built.encodePrettily() + "\n");   // dev/contract
+            Files.writeString(COMMITTED, built.encodePrettily() + "\n"); // dev/contract
         }
         JsonObject committed = new JsonObject(Files.readString(COMMITTED));
         if (!built.equals(committed)) {
@@ -76,24 +76,32 @@ class ContractDocumentTest {
         ChangedOpenApi diff = OpenApiCompare.fromContents(Files.readString(RELEASED), Files.readString(COMMITTED));
         String changelog = Files.readString(CHANGELOG, StandardCharsets.UTF_8);
         List<String> unannounced = new ArrayList<>();
-        diff.getMissingEndpoints().forEach(e -> check(changelog, e.getMethod() + " " + e.getPathUrl(), "removed",
-                unannounced));
-        diff.getChangedOperations().stream().filter(o -> o.isIncompatible()).forEach(o -> check(changelog,
-                o.getHttpMethod() + " " + o.getPathUrl(), "changed incompatibly", unannounced));
-        assertEquals(List.of(), unannounced, "breaking changes against api/openapi.released.json that"
-                + " api/CHANGELOG.md does not announce (a line 'BREAKING: METHOD /path: why')");
+        diff.getMissingEndpoints()
+                .forEach(e -> check(changelog, e.getMethod() + " " + e.getPathUrl(), "removed", unannounced));
+        diff.getChangedOperations().stream()
+                .filter(o -> o.isIncompatible())
+                .forEach(o -> check(
+                        changelog, o.getHttpMethod() + " " + o.getPathUrl(), "changed incompatibly", unannounced));
+        assertEquals(
+                List.of(),
+                unannounced,
+                "breaking changes against api/openapi.released.json that"
+                        + " api/CHANGELOG.md does not announce (a line 'BREAKING: METHOD /path: why')");
     }
 
     @Test
     void theBreakingChangeCheckSeesARemovedOperationAndANewRequiredField() throws Exception {
         JsonObject released = new JsonObject(Files.readString(COMMITTED));
         JsonObject changed = released.copy();
-        String someOperation = changed.getJsonObject("paths").fieldNames().iterator().next();
+        String someOperation =
+                changed.getJsonObject("paths").fieldNames().iterator().next();
         changed.getJsonObject("paths").remove(someOperation);
         ChangedOpenApi diff = OpenApiCompare.fromContents(released.encode(), changed.encode());
         assertTrue(diff.isIncompatible(), "removing " + someOperation + " breaks clients");
-        assertTrue(diff.getMissingEndpoints().stream().anyMatch(e -> e.getPathUrl().equals(someOperation)));
-        assertTrue(OpenApiCompare.fromContents(released.encode(), released.encode()).isUnchanged());
+        assertTrue(
+                diff.getMissingEndpoints().stream().anyMatch(e -> e.getPathUrl().equals(someOperation)));
+        assertTrue(OpenApiCompare.fromContents(released.encode(), released.encode())
+                .isUnchanged());
     }
 
     @Test

@@ -18,10 +18,14 @@ class DashboardAssetsTest {
 
     @Test
     void servesTheDashboardWithoutAToken() {
-        given().get("/").then().statusCode(200).contentType(containsString("text/html"))
+        given().get("/")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/html"))
                 .body(containsString("/js/app.js"));
-        for (String asset : new String[] {"/js/app.js", "/js/auth.js", "/js/backups.js", "/js/previews.js",
-                "/js/operator.js", "/app.css"}) {
+        for (String asset : new String[] {
+            "/js/app.js", "/js/auth.js", "/js/backups.js", "/js/previews.js", "/js/operator.js", "/app.css"
+        }) {
             given().get(asset).then().statusCode(200);
         }
         given().get("/v1/projects").then().statusCode(401);
@@ -29,7 +33,10 @@ class DashboardAssetsTest {
 
     @Test
     void tellsTheDashboardWhereToLogIn() {
-        given().get("/ui/config.json").then().statusCode(200).contentType(containsString("application/json"))
+        given().get("/ui/config.json")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("application/json"))
                 .body("client_id", equalTo("capydb-ui"))
                 .body("issuer", endsWith("/realms/quarkus"));
     }

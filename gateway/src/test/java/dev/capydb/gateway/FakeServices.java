@@ -28,22 +28,37 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         project = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         project.start();
-        project.stubFor(get(urlPathEqualTo("/q/openapi")).willReturn(okJson(new JsonObject()
-                .put("openapi", "3.1.0")
-                .put("paths", new JsonObject()
-                        .put("/v1/projects", new JsonObject().put("get", answering("ProjectBody")))
-                        .put("/internal/debug", new JsonObject().put("get", answering("InternalThing"))))
-                .put("components", new JsonObject().put("schemas", new JsonObject()
-                        .put("ProjectBody", new JsonObject().put("type", "object"))
-                        .put("InternalThing", new JsonObject().put("type", "object"))))
-                .encode())));
+        project.stubFor(get(urlPathEqualTo("/q/openapi"))
+                .willReturn(okJson(new JsonObject()
+                        .put("openapi", "3.1.0")
+                        .put(
+                                "paths",
+                                new JsonObject()
+                                        .put("/v1/projects", new JsonObject().put("get", answering("ProjectBody")))
+                                        .put(
+                                                "/internal/debug",
+                                                new JsonObject().put("get", answering("InternalThing"))))
+                        .put(
+                                "components",
+                                new JsonObject()
+                                        .put(
+                                                "schemas",
+                                                new JsonObject()
+                                                        .put("ProjectBody", new JsonObject().put("type", "object"))
+                                                        .put("InternalThing", new JsonObject().put("type", "object"))))
+                        .encode())));
         project.stubFor(any(urlPathMatching("/v1/.*")).willReturn(okJson("{\"served_by\":\"project\"}")));
-        project.stubFor(any(urlPathMatching("/v1/.*/teapot")).willReturn(aResponse().withStatus(418)));
+        project.stubFor(
+                any(urlPathMatching("/v1/.*/teapot")).willReturn(aResponse().withStatus(418)));
         return Map.of(
-                "capydb.gateway.services.project", project.baseUrl(),
-                "capydb.gateway.services.backup", "http://127.0.0.1:" + closedPort(),
-                "capydb.gateway.rate-limit.requests-per-second", "1",
-                "capydb.gateway.rate-limit.burst", "20");
+                "capydb.gateway.services.project",
+                project.baseUrl(),
+                "capydb.gateway.services.backup",
+                "http://127.0.0.1:" + closedPort(),
+                "capydb.gateway.rate-limit.requests-per-second",
+                "1",
+                "capydb.gateway.rate-limit.burst",
+                "20");
     }
 
     private static int closedPort() {
@@ -63,8 +78,27 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
 
     /** A GET operation whose 200 answer is the named schema. */
     private static JsonObject answering(String schema) {
-        return new JsonObject().put("summary", "list").put("responses", new JsonObject().put("200", new JsonObject()
-                .put("description", "OK").put("content", new JsonObject().put("application/json", new JsonObject()
-                        .put("schema", new JsonObject().put("$ref", "#/components/schemas/" + schema))))));
+        return new JsonObject()
+                .put("summary", "list")
+                .put(
+                        "responses",
+                        new JsonObject()
+                                .put(
+                                        "200",
+                                        new JsonObject()
+                                                .put("description", "OK")
+                                                .put(
+                                                        "content",
+                                                        new JsonObject()
+                                                                .put(
+                                                                        "application/json",
+                                                                        new JsonObject()
+                                                                                .put(
+                                                                                        "schema",
+                                                                                        new JsonObject()
+                                                                                                .put(
+                                                                                                        "$ref",
+                                                                                                        "#/components/schemas/"
+                                                                                                                + schema))))));
     }
 }

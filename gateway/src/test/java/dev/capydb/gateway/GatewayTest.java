@@ -30,13 +30,26 @@ class GatewayTest {
 
     @Test
     void noOrBadTokenIs401ProblemBeforeRouting() {
-        given().get("/v1/projects").then().statusCode(401).contentType("application/problem+json")
-                .body("code", equalTo("unauthorized")).header("WWW-Authenticate", "Bearer")
+        given().get("/v1/projects")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("code", equalTo("unauthorized"))
+                .header("WWW-Authenticate", "Bearer")
                 .header("X-Request-Id", notNullValue());
         String token = TestTokens.alice();
-        given().auth().oauth2(token.substring(0, token.length() - 4) + "AAAA").get("/v1/projects")
-                .then().statusCode(401).contentType("application/problem+json").body("code", equalTo("unauthorized"));
-        given().auth().oauth2("not-a-jwt").get("/v1/projects").then().statusCode(401)
+        given().auth()
+                .oauth2(token.substring(0, token.length() - 4) + "AAAA")
+                .get("/v1/projects")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("code", equalTo("unauthorized"));
+        given().auth()
+                .oauth2("not-a-jwt")
+                .get("/v1/projects")
+                .then()
+                .statusCode(401)
                 .body("code", equalTo("unauthorized"));
     }
 
@@ -45,34 +58,67 @@ class GatewayTest {
         String token = TestTokens.bob();
         byte[] body = new byte[3 * 1024 * 1024];
         new Random(7).nextBytes(body);
-        given().auth().oauth2(token).header("X-Request-Id", "req-123").contentType("application/octet-stream")
-                .body(body).post("/v1/projects?x=1")
-                .then().statusCode(200).header("X-Request-Id", "req-123").body("served_by", equalTo("project"));
+        given().auth()
+                .oauth2(token)
+                .header("X-Request-Id", "req-123")
+                .contentType("application/octet-stream")
+                .body(body)
+                .post("/v1/projects?x=1")
+                .then()
+                .statusCode(200)
+                .header("X-Request-Id", "req-123")
+                .body("served_by", equalTo("project"));
         // What reached project-service: the same method, path and query, token, request id and every byte.
-        FakeServices.project.verify(1, postRequestedFor(urlEqualTo("/v1/projects?x=1"))
-                .withHeader("Authorization", WireMock.equalTo("Bearer " + token))
-                .withHeader("X-Request-Id", WireMock.equalTo("req-123"))
-                .withRequestBody(binaryEqualTo(body)));
-        String assigned = given().auth().oauth2(token).header("X-Request-Id", "bad id with spaces")
-                .get("/v1/projects/abc").then().statusCode(200).extract().header("X-Request-Id");
+        FakeServices.project.verify(
+                1,
+                postRequestedFor(urlEqualTo("/v1/projects?x=1"))
+                        .withHeader("Authorization", WireMock.equalTo("Bearer " + token))
+                        .withHeader("X-Request-Id", WireMock.equalTo("req-123"))
+                        .withRequestBody(binaryEqualTo(body)));
+        String assigned = given().auth()
+                .oauth2(token)
+                .header("X-Request-Id", "bad id with spaces")
+                .get("/v1/projects/abc")
+                .then()
+                .statusCode(200)
+                .extract()
+                .header("X-Request-Id");
         assertTrue(assigned.matches("[0-9a-f-]{36}"), assigned);
-        FakeServices.project.verify(getRequestedFor(urlEqualTo("/v1/projects/abc"))
-                .withHeader("X-Request-Id", WireMock.equalTo(assigned)));
-        given().auth().oauth2(token).get("/v1/projects/abc/teapot").then().statusCode(404)
+        FakeServices.project.verify(
+                getRequestedFor(urlEqualTo("/v1/projects/abc")).withHeader("X-Request-Id", WireMock.equalTo(assigned)));
+        given().auth()
+                .oauth2(token)
+                .get("/v1/projects/abc/teapot")
+                .then()
+                .statusCode(404)
                 .body("code", equalTo("not_found"));
     }
 
     @Test
     void unknownRoutesAreProblems() {
-        given().auth().oauth2(TestTokens.carol()).get("/v1/nope").then().statusCode(404)
-                .contentType("application/problem+json").body("code", equalTo("not_found"));
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects/x/unknown").then().statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/nope")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("not_found"));
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects/x/unknown")
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void aServiceThatIsDownIsA503Problem() {
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects/x/backups").then().statusCode(503)
-                .contentType("application/problem+json").body("code", equalTo("service_unavailable"))
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects/x/backups")
+                .then()
+                .statusCode(503)
+                .contentType("application/problem+json")
+                .body("code", equalTo("service_unavailable"))
                 .header("Retry-After", notNullValue());
     }
 
@@ -100,8 +146,13 @@ class GatewayTest {
         String heavy = TestTokens.user("heavy-tester", List.of("/orgs/acme/member"));
         given().auth().oauth2(heavy).post("/v1/projects").then().statusCode(200);
         given().auth().oauth2(heavy).post("/v1/projects").then().statusCode(200);
-        given().auth().oauth2(heavy).post("/v1/projects").then().statusCode(429)
-                .contentType("application/problem+json").body("code", equalTo("rate_limited"))
+        given().auth()
+                .oauth2(heavy)
+                .post("/v1/projects")
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
+                .body("code", equalTo("rate_limited"))
                 .header("Retry-After", notNullValue());
         String light = TestTokens.user("light-tester", List.of("/orgs/acme/member"));
         for (int i = 0; i < 3; i++) {
@@ -111,11 +162,13 @@ class GatewayTest {
 
     @Test
     void servesTheMergedOpenApiWithoutAToken() {
-        given().get("/v1/openapi.json").then().statusCode(200)
+        given().get("/v1/openapi.json")
+                .then()
+                .statusCode(200)
                 .body("paths", hasKey("/v1/projects"))
                 .body("paths", not(hasKey("/internal/debug")))
                 .body("components.schemas", hasKey("ProjectBody"))
-                .body("components.schemas", not(hasKey("InternalThing")))   // only what public paths use
+                .body("components.schemas", not(hasKey("InternalThing"))) // only what public paths use
                 .body("x-capydb-unavailable-services", org.hamcrest.Matchers.hasItem("backup"));
         given().get("/docs/").then().statusCode(200);
     }

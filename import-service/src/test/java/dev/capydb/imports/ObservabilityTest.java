@@ -32,6 +32,7 @@ class ObservabilityTest {
 
     @Inject
     Sources sources;
+
     @Inject
     TestProjects projects;
 
@@ -40,8 +41,15 @@ class ObservabilityTest {
     }
 
     private static String start(TestProject p, Map<String, Object> body) {
-        return given().auth().oauth2(TestTokens.alice()).contentType("application/json").body(body)
-                .post("/v1/projects/{p}/imports", p.id()).then().statusCode(202).extract().path("id");
+        return given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
+                .body(body)
+                .post("/v1/projects/{p}/imports", p.id())
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     @Test
@@ -53,24 +61,40 @@ class ObservabilityTest {
         try (LogCapture logs = LogCapture.start()) {
             Logger.getLogger(ObservabilityTest.class).info("log capture started");
             String uploadId = Sources.upload(p, file);
-            assertEquals("completed", Sources.await(p, start(p, Map.of("upload_id", uploadId, "recreate", true)))
-                    .getString("status"));
-            assertEquals("completed", Sources.await(p, start(p, Map.of("source_url", s.url(), "recreate", true)))
-                    .getString("status"));
+            assertEquals(
+                    "completed",
+                    Sources.await(p, start(p, Map.of("upload_id", uploadId, "recreate", true)))
+                            .getString("status"));
+            assertEquals(
+                    "completed",
+                    Sources.await(p, start(p, Map.of("source_url", s.url(), "recreate", true)))
+                            .getString("status"));
 
             assertFalse(logs.containing("log capture started").isEmpty(), "the capture must see the service's logs");
-            for (String secret : List.of(s.password(), s.url(), "X-Amz-Signature", "X-Amz-Credential",
-                    TestTokens.alice(), TestTokens.bob())) {
+            for (String secret : List.of(
+                    s.password(),
+                    s.url(),
+                    "X-Amz-Signature",
+                    "X-Amz-Credential",
+                    TestTokens.alice(),
+                    TestTokens.bob())) {
                 assertEquals(List.of(), logs.containing(secret), "logged a secret");
             }
         }
         String after = metrics();
-        String[] completedImports = {PrometheusText.label("kind", "import"), PrometheusText.label("outcome", "completed")};
-        assertEquals(2.0, PrometheusText.sum(after, "capydb_job_duration_seconds_count", completedImports)
-                - PrometheusText.sum(before, "capydb_job_duration_seconds_count", completedImports), after);
+        String[] completedImports = {
+            PrometheusText.label("kind", "import"), PrometheusText.label("outcome", "completed")
+        };
+        assertEquals(
+                2.0,
+                PrometheusText.sum(after, "capydb_job_duration_seconds_count", completedImports)
+                        - PrometheusText.sum(before, "capydb_job_duration_seconds_count", completedImports),
+                after);
         String download = PrometheusText.label("direction", "download");
-        assertTrue(PrometheusText.sum(after, "capydb_bytes_moved_total", download)
-                - PrometheusText.sum(before, "capydb_bytes_moved_total", download) >= Files.size(file),
+        assertTrue(
+                PrometheusText.sum(after, "capydb_bytes_moved_total", download)
+                                - PrometheusText.sum(before, "capydb_bytes_moved_total", download)
+                        >= Files.size(file),
                 "the uploaded dump was read back from object storage");
     }
 }

@@ -36,22 +36,35 @@ class PreflightTest {
 
     @Inject
     Sources sources;
+
     @Inject
     TestProjects projects;
+
     @Inject
     Preflight preflight;
+
     @Inject
     SourceGate gate;
+
     @Inject
     EgressGate egress;
+
     @Inject
     SourceInspector inspector;
+
     @Inject
     HostRegistry hosts;
 
     private static JsonPath preflight(TestProject p, String url) {
-        return given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("source_url", url))
-                .post("/v1/projects/{p}/imports/preflight", p.id()).then().statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("source_url", url))
+                .post("/v1/projects/{p}/imports/preflight", p.id())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private static Map<String, String> statuses(JsonPath r) {
@@ -71,7 +84,8 @@ class PreflightTest {
         Source s = sources.create(100, "pg_trgm", "hstore");
         JsonPath r = preflight(p, s.url());
         assertEquals("pass", r.getString("status"), r.prettify());
-        assertEquals(Map.of(Preflight.EXTENSIONS, "pass", Preflight.SIZE, "pass", Preflight.VERSION, "pass"), statuses(r));
+        assertEquals(
+                Map.of(Preflight.EXTENSIONS, "pass", Preflight.SIZE, "pass", Preflight.VERSION, "pass"), statuses(r));
         assertTrue(detail(r, Preflight.EXTENSIONS).contains("hstore, pg_trgm"), r.prettify());
         assertTrue(detail(r, Preflight.VERSION).contains("source runs PostgreSQL 15, target host local-1 runs 15"));
         assertTrue(r.getString("source").contains(":****@"), "the password is masked");
@@ -112,8 +126,13 @@ class PreflightTest {
         assertTrue(target.availableExtensions().contains("postgis"));
         Preflight.Report newer = preflight.grade("src", new SourceFacts(170002, 1, List.of()), target, 1 << 30);
         assertEquals("fail", newer.status());
-        assertTrue(newer.failures().contains("source runs PostgreSQL 17, target host local-1 runs 15"), newer.failures());
-        assertEquals("pass", preflight.grade("src", new SourceFacts(140011, 1, List.of()), target, 1 << 30).status());
+        assertTrue(
+                newer.failures().contains("source runs PostgreSQL 17, target host local-1 runs 15"), newer.failures());
+        assertEquals(
+                "pass",
+                preflight
+                        .grade("src", new SourceFacts(140011, 1, List.of()), target, 1 << 30)
+                        .status());
         // vector is on the allowlist, but these hosts have no pgvector package: preflight says so.
         Preflight.Check vector = preflight.extensions(List.of("vector", "postgis", "plpgsql"), target);
         assertEquals("fail", vector.status());
@@ -136,27 +155,39 @@ class PreflightTest {
         assertEquals("fail", unknown.getString("status"));
         assertTrue(detail(unknown, Preflight.VERSION).contains("does not resolve"), unknown.prettify());
         JsonPath badPassword = preflight(p, s.url().replace(s.password(), "wrong-password"));
-        assertTrue(detail(badPassword, Preflight.SIZE).contains("password authentication failed"), badPassword.prettify());
+        assertTrue(
+                detail(badPassword, Preflight.SIZE).contains("password authentication failed"), badPassword.prettify());
     }
 
     @Test
     void hostileUrlsAreRefusedWith422() {
         TestProject p = projects.withoutDatabase();
         for (String[] c : new String[][] {
-                {"postgres://u:pw@169.254.169.254/db", "source_not_public"},
-                {"postgres://u:pw@10.0.0.7:5432/db", "source_not_public"},
-                {"postgres://u:pw@0x7f000001/db", "source_not_public"},
-                {"postgres://u:pw@db.example.com/db?host=127.0.0.1", "source_parameter_not_allowed"},
-                {"postgres://u:pw@%2Ftmp/db", "invalid_source_url"},
-                {"mysql://u:pw@db.example.com/db", "invalid_source_url"}}) {
-            given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("source_url", c[0]))
-                    .post("/v1/projects/{p}/imports/preflight", p.id()).then().statusCode(422)
-                    .contentType(containsString("application/problem+json")).body("code", equalTo(c[1]))
+            {"postgres://u:pw@169.254.169.254/db", "source_not_public"},
+            {"postgres://u:pw@10.0.0.7:5432/db", "source_not_public"},
+            {"postgres://u:pw@0x7f000001/db", "source_not_public"},
+            {"postgres://u:pw@db.example.com/db?host=127.0.0.1", "source_parameter_not_allowed"},
+            {"postgres://u:pw@%2Ftmp/db", "invalid_source_url"},
+            {"mysql://u:pw@db.example.com/db", "invalid_source_url"}
+        }) {
+            given().auth()
+                    .oauth2(TestTokens.bob())
+                    .contentType("application/json")
+                    .body(Map.of("source_url", c[0]))
+                    .post("/v1/projects/{p}/imports/preflight", p.id())
+                    .then()
+                    .statusCode(422)
+                    .contentType(containsString("application/problem+json"))
+                    .body("code", equalTo(c[1]))
                     .body("detail", not(containsString("pw@")));
         }
-        given().auth().oauth2(TestTokens.carol()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .contentType("application/json")
                 .body(Map.of("source_url", "postgres://u@db.example.com/db"))
-                .post("/v1/projects/{p}/imports/preflight", p.id()).then().statusCode(404);
+                .post("/v1/projects/{p}/imports/preflight", p.id())
+                .then()
+                .statusCode(404);
     }
 
     @Test

@@ -29,6 +29,7 @@ class TenantIsolationTest {
 
     @Inject
     Sources sources;
+
     @Inject
     TestProjects projects;
 
@@ -41,8 +42,10 @@ class TenantIsolationTest {
         }
         for (boolean recreate : new boolean[] {false, true}) {
             TestProject p = sources.emptyProject();
-            JsonPath done = Sources.await(p, ImportTest.start(p, TestTokens.alice(),
-                    ImportTest.body("source_url", s.url(), "recreate", recreate)));
+            JsonPath done = Sources.await(
+                    p,
+                    ImportTest.start(
+                            p, TestTokens.alice(), ImportTest.body("source_url", s.url(), "recreate", recreate)));
             assertEquals("completed", done.getString("status"), done.prettify());
             assertLoaded(p);
         }
@@ -50,8 +53,12 @@ class TenantIsolationTest {
             Path file = sources.dump(s, custom);
             try {
                 TestProject p = projects.withData(3);
-                JsonPath done = Sources.await(p, ImportTest.start(p, TestTokens.alice(),
-                        ImportTest.body("upload_id", Sources.upload(p, file), "recreate", true)));
+                JsonPath done = Sources.await(
+                        p,
+                        ImportTest.start(
+                                p,
+                                TestTokens.alice(),
+                                ImportTest.body("upload_id", Sources.upload(p, file), "recreate", true)));
                 assertEquals("completed", done.getString("status"), done.prettify());
                 assertLoaded(p);
             } finally {

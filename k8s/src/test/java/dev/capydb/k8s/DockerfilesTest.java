@@ -26,8 +26,11 @@ class DockerfilesTest {
             Path file = dockerfile(module);
             assertTrue(Files.isRegularFile(file), "missing " + Repo.root().relativize(file));
             String text = Repo.read(file);
-            assertTrue(text.contains("target/quarkus-app/lib/") && text.contains("target/quarkus-app/quarkus/")
-                    && text.contains("target/quarkus-app/app/"), module + ": must copy the fast-jar layout");
+            assertTrue(
+                    text.contains("target/quarkus-app/lib/")
+                            && text.contains("target/quarkus-app/quarkus/")
+                            && text.contains("target/quarkus-app/app/"),
+                    module + ": must copy the fast-jar layout");
             assertTrue(text.contains("quarkus-run.jar"), module + ": must run quarkus-run.jar");
             assertEquals("10001", lastUser(text), module + ": must run as the non-root uid the pods expect");
         }
@@ -41,7 +44,8 @@ class DockerfilesTest {
             user = m.group(1);
         }
         assertTrue(user != null, "no USER instruction");
-        assertTrue(user.matches("\\d+(:\\d+)?") && !user.matches("0(:.*)?"), "USER " + user + " is root or not numeric");
+        assertTrue(
+                user.matches("\\d+(:\\d+)?") && !user.matches("0(:.*)?"), "USER " + user + " is root or not numeric");
         return user.replaceFirst(":.*$", "");
     }
 
@@ -52,11 +56,14 @@ class DockerfilesTest {
             assertTrue(text.contains("postgresql-client-15"), module + ": needs postgresql-client-15");
             assertTrue(text.contains("CAPYDB_PG_BIN=/usr/lib/postgresql/15/bin"), module + ": CAPYDB_PG_BIN");
         }
-        assertTrue(Repo.read(dockerfile(Repo.PG_SERVER_USER)).matches("(?s).*\\bpostgresql-15\\b.*"),
+        assertTrue(
+                Repo.read(dockerfile(Repo.PG_SERVER_USER)).matches("(?s).*\\bpostgresql-15\\b.*"),
                 Repo.PG_SERVER_USER + ": PITR scratch clusters need the server (postgresql-15)");
         for (String module : Repo.serviceModules()) {
             if (!Repo.PG_TOOL_USERS.contains(module)) {
-                assertFalse(Repo.read(dockerfile(module)).contains("postgresql-"), module + ": has no use for PostgreSQL tools");
+                assertFalse(
+                        Repo.read(dockerfile(module)).contains("postgresql-"),
+                        module + ": has no use for PostgreSQL tools");
             }
         }
     }

@@ -25,7 +25,9 @@ class GatewayRateLimitTest {
         int replicas = r.find("HorizontalPodAutoscaler", "gateway")
                 .map(hpa -> hpa.path("spec").path("minReplicas").asInt(1))
                 .orElseGet(() -> deployment.path("spec").path("replicas").asInt(1));
-        assertEquals(String.valueOf(replicas), env(r).get("CAPYDB_GATEWAY_RATE_LIMIT_REPLICAS"),
+        assertEquals(
+                String.valueOf(replicas),
+                env(r).get("CAPYDB_GATEWAY_RATE_LIMIT_REPLICAS"),
                 overlay + ": CAPYDB_GATEWAY_RATE_LIMIT_REPLICAS of the gateway");
     }
 
@@ -38,7 +40,8 @@ class GatewayRateLimitTest {
         String trusted = env.getOrDefault("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES", "");
         assertFalse(trusted.isBlank(), overlay + ": without trusted proxies Quarkus believes any peer's header");
         for (String range : trusted.split(",")) {
-            assertFalse(List.of("0.0.0.0/0", "::/0").contains(range.trim()),
+            assertFalse(
+                    List.of("0.0.0.0/0", "::/0").contains(range.trim()),
                     overlay + ": trusts every address: " + trusted);
         }
     }

@@ -46,7 +46,10 @@ class ManifestsTest {
 
     static Stream<String> overlays() throws IOException {
         try (Stream<Path> dirs = Files.list(Repo.k8s().resolve("overlays"))) {
-            List<String> names = dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            List<String> names = dirs.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
             assertTrue(names.containsAll(List.of("dev", "prod")), "overlays dev and prod must exist: " + names);
             return names.stream();
         }
@@ -70,13 +73,25 @@ class ManifestsTest {
             assertProbe(app, "readinessProbe", "/q/health/ready", where);
             Map<String, String> env = envFromConfigMaps(r, module);
             assertEquals("true", env.get("QUARKUS_MANAGEMENT_ENABLED"), where + ": management interface");
-            assertEquals(String.valueOf(MANAGEMENT_PORT), env.get("QUARKUS_MANAGEMENT_PORT"), where + ": management port");
-            JsonNode annotations = r.get("Deployment", module).path("spec").path("template").path("metadata").path("annotations");
-            assertEquals(String.valueOf(MANAGEMENT_PORT), annotations.path("prometheus.io/port").asText(),
+            assertEquals(
+                    String.valueOf(MANAGEMENT_PORT), env.get("QUARKUS_MANAGEMENT_PORT"), where + ": management port");
+            JsonNode annotations = r.get("Deployment", module)
+                    .path("spec")
+                    .path("template")
+                    .path("metadata")
+                    .path("annotations");
+            assertEquals(
+                    String.valueOf(MANAGEMENT_PORT),
+                    annotations.path("prometheus.io/port").asText(),
                     where + ": metrics are scraped from the management port");
             for (String bound : List.of("requests", "limits")) {
                 for (String resource : List.of("cpu", "memory")) {
-                    assertFalse(app.path("resources").path(bound).path(resource).asText().isBlank(),
+                    assertFalse(
+                            app.path("resources")
+                                    .path(bound)
+                                    .path(resource)
+                                    .asText()
+                                    .isBlank(),
                             where + ": resources." + bound + "." + resource + " missing");
                 }
             }
@@ -90,15 +105,19 @@ class ManifestsTest {
     private static void assertProbe(JsonNode container, String probe, String path, String where) {
         JsonNode get = container.path(probe).path("httpGet");
         assertEquals(path, get.path("path").asText(), where + ": " + probe + " must GET " + path);
-        assertEquals(MANAGEMENT_PORT, containerPort(container, get.path("port").asText()),
+        assertEquals(
+                MANAGEMENT_PORT,
+                containerPort(container, get.path("port").asText()),
                 where + ": " + probe + " must use the management port");
     }
 
     /** A container port by name or number; fails when the container does not declare it. */
     static int containerPort(JsonNode container, String nameOrNumber) {
         return stream(container.path("ports"))
-                .filter(p -> p.path("name").asText().equals(nameOrNumber) || p.path("containerPort").asText().equals(nameOrNumber))
-                .map(p -> p.path("containerPort").asInt()).findFirst()
+                .filter(p -> p.path("name").asText().equals(nameOrNumber)
+                        || p.path("containerPort").asText().equals(nameOrNumber))
+                .map(p -> p.path("containerPort").asInt())
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("port " + nameOrNumber + " is not a container port"));
     }
 
@@ -107,12 +126,17 @@ class ManifestsTest {
     void imageNamesMatchModules(String overlay) {
         Rendered r = render(overlay);
         for (String module : Repo.serviceModules()) {
-            String image = Rendered.app(r.get("Deployment", module)).path("image").asText();
+            String image =
+                    Rendered.app(r.get("Deployment", module)).path("image").asText();
             String repository = image.replaceFirst("@.*$", "").replaceFirst(":[^:/]+$", "");
-            assertEquals(module, repository.substring(repository.lastIndexOf('/') + 1),
+            assertEquals(
+                    module,
+                    repository.substring(repository.lastIndexOf('/') + 1),
                     overlay + ": image " + image + " does not name module " + module);
             if (overlay.equals("prod")) {
-                String tag = image.contains("@") ? "digest" : image.substring(repository.length()).replaceFirst("^:", "");
+                String tag = image.contains("@")
+                        ? "digest"
+                        : image.substring(repository.length()).replaceFirst("^:", "");
                 assertFalse(tag.isEmpty() || tag.equals("latest"), "prod: image " + image + " is not pinned");
             }
         }
@@ -123,11 +147,17 @@ class ManifestsTest {
     void servicePodsRunAsNonRootWithAReadOnlyRoot(String overlay) {
         Rendered r = render(overlay);
         for (String module : Repo.serviceModules()) {
-            JsonNode pod = r.get("Deployment", module).path("spec").path("template").path("spec");
+            JsonNode pod =
+                    r.get("Deployment", module).path("spec").path("template").path("spec");
             JsonNode app = Rendered.app(r.get("Deployment", module));
             String where = overlay + "/" + module;
             assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), where + ": runAsNonRoot");
-            assertEquals("RuntimeDefault", pod.path("securityContext").path("seccompProfile").path("type").asText(),
+            assertEquals(
+                    "RuntimeDefault",
+                    pod.path("securityContext")
+                            .path("seccompProfile")
+                            .path("type")
+                            .asText(),
                     where + ": seccomp");
             JsonNode sc = app.path("securityContext");
             assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(), where + ": readOnlyRootFilesystem");
@@ -141,8 +171,10 @@ class ManifestsTest {
             }
             assertTrue(tmpVolume != null, where + ": no writable /tmp mount");
             String name = tmpVolume;
-            assertTrue(stream(pod.path("volumes")).anyMatch(v -> v.path("name").asText().equals(name)
-                    && v.has("emptyDir")), where + ": /tmp must be an emptyDir");
+            assertTrue(
+                    stream(pod.path("volumes"))
+                            .anyMatch(v -> v.path("name").asText().equals(name) && v.has("emptyDir")),
+                    where + ": /tmp must be an emptyDir");
         }
     }
 
@@ -151,33 +183,53 @@ class ManifestsTest {
     void everyServiceHasAServiceAndADisruptionBudget(String overlay) {
         Rendered r = render(overlay);
         for (String module : Repo.serviceModules()) {
-            JsonNode podLabels = r.get("Deployment", module).path("spec").path("template").path("metadata").path("labels");
-            assertSelects(r.get("Service", module).path("spec").path("selector"), podLabels, overlay + " Service " + module);
-            assertSelects(r.get("PodDisruptionBudget", module).path("spec").path("selector").path("matchLabels"), podLabels,
+            JsonNode podLabels = r.get("Deployment", module)
+                    .path("spec")
+                    .path("template")
+                    .path("metadata")
+                    .path("labels");
+            assertSelects(
+                    r.get("Service", module).path("spec").path("selector"), podLabels, overlay + " Service " + module);
+            assertSelects(
+                    r.get("PodDisruptionBudget", module)
+                            .path("spec")
+                            .path("selector")
+                            .path("matchLabels"),
+                    podLabels,
                     overlay + " PodDisruptionBudget " + module);
         }
     }
 
     private static void assertSelects(JsonNode selector, JsonNode labels, String what) {
         assertTrue(selector.size() > 0, what + " has an empty selector");
-        selector.fields().forEachRemaining(e -> assertEquals(e.getValue().asText(), labels.path(e.getKey()).asText(),
-                what + " does not select the pods (" + e.getKey() + ")"));
+        selector.fields()
+                .forEachRemaining(e -> assertEquals(
+                        e.getValue().asText(),
+                        labels.path(e.getKey()).asText(),
+                        what + " does not select the pods (" + e.getKey() + ")"));
     }
 
     @ParameterizedTest
     @MethodSource("overlays")
     void kafkaTopicsEqualTheEventCatalog(String overlay) {
         Rendered r = render(overlay);
-        Set<String> catalog = Arrays.stream(Topic.values()).map(Topic::topicName).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> catalog =
+                Arrays.stream(Topic.values()).map(Topic::topicName).collect(Collectors.toCollection(TreeSet::new));
         Set<String> declared = new TreeSet<>();
         String cluster = r.all("Kafka").get(0).path("metadata").path("name").asText();
         for (JsonNode t : r.all("KafkaTopic")) {
-            String name = t.path("spec").path("topicName").asText(t.path("metadata").path("name").asText());
+            String name = t.path("spec")
+                    .path("topicName")
+                    .asText(t.path("metadata").path("name").asText());
             assertTrue(declared.add(name), overlay + ": topic " + name + " declared twice");
-            assertEquals(cluster, t.path("metadata").path("labels").path("strimzi.io/cluster").asText(),
+            assertEquals(
+                    cluster,
+                    t.path("metadata").path("labels").path("strimzi.io/cluster").asText(),
                     overlay + ": topic " + name + " is not bound to Kafka " + cluster);
-            assertTrue(t.path("spec").path("partitions").asInt() >= 1, overlay + ": topic " + name + " has no partitions");
-            boolean compacted = "compact".equals(t.path("spec").path("config").path("cleanup.policy").asText());
+            assertTrue(
+                    t.path("spec").path("partitions").asInt() >= 1, overlay + ": topic " + name + " has no partitions");
+            boolean compacted = "compact"
+                    .equals(t.path("spec").path("config").path("cleanup.policy").asText());
             // Only the project snapshots are compacted: the other topics are histories of events.
             assertEquals(name.equals(Topic.PROJECTS.topicName()), compacted, overlay + ": compaction of " + name);
         }
@@ -192,9 +244,13 @@ class ManifestsTest {
         String cluster = r.all("Kafka").get(0).path("metadata").path("name").asText();
         // KRaft: the cluster's own nodes are the controllers (the v1 API has no ZooKeeper at all).
         for (String role : List.of("controller", "broker")) {
-            assertTrue(r.all("KafkaNodePool").stream()
-                    .filter(p -> cluster.equals(p.path("metadata").path("labels").path("strimzi.io/cluster").asText()))
-                    .anyMatch(p -> texts(p.path("spec").path("roles")).contains(role)),
+            assertTrue(
+                    r.all("KafkaNodePool").stream()
+                            .filter(p -> cluster.equals(p.path("metadata")
+                                    .path("labels")
+                                    .path("strimzi.io/cluster")
+                                    .asText()))
+                            .anyMatch(p -> texts(p.path("spec").path("roles")).contains(role)),
                     overlay + ": no node pool of " + cluster + " has the " + role + " role");
         }
     }
@@ -204,22 +260,30 @@ class ManifestsTest {
     void noSecretValueIsCommitted(String overlay) {
         Rendered r = render(overlay);
         for (JsonNode secret : r.all("Secret")) {
-            assertTrue(secret.path("data").isEmpty() && secret.path("stringData").isEmpty(),
+            assertTrue(
+                    secret.path("data").isEmpty() && secret.path("stringData").isEmpty(),
                     overlay + ": Secret " + secret.path("metadata").path("name").asText() + " carries values");
         }
         for (JsonNode o : r.objects) {
-            String where = overlay + " " + o.path("kind").asText() + "/" + o.path("metadata").path("name").asText();
+            String where = overlay + " " + o.path("kind").asText() + "/"
+                    + o.path("metadata").path("name").asText();
             walkContainers(o, c -> {
                 for (JsonNode env : c.path("env")) {
                     if (SENSITIVE.matcher(env.path("name").asText()).matches()) {
-                        assertFalse(env.has("value"), where + ": env " + env.path("name").asText() + " is a literal");
-                        assertTrue(env.path("valueFrom").has("secretKeyRef"),
+                        assertFalse(
+                                env.has("value"),
+                                where + ": env " + env.path("name").asText() + " is a literal");
+                        assertTrue(
+                                env.path("valueFrom").has("secretKeyRef"),
                                 where + ": env " + env.path("name").asText() + " must come from a Secret");
                     }
                 }
             });
             if (o.path("kind").asText().equals("ConfigMap")) {
-                o.path("data").fields().forEachRemaining(e -> assertNoLiteralSecret(where, e.getKey(), e.getValue().asText()));
+                o.path("data")
+                        .fields()
+                        .forEachRemaining(e -> assertNoLiteralSecret(
+                                where, e.getKey(), e.getValue().asText()));
             }
         }
     }
@@ -252,17 +316,24 @@ class ManifestsTest {
         String readme = Repo.read(Repo.k8s().resolve("README.md"));
         Set<String> referenced = new TreeSet<>();
         for (JsonNode o : r.objects) {
-            o.findValues("secretKeyRef").forEach(ref -> referenced.add(ref.path("name").asText()));
-            o.findValues("secretRef").forEach(ref -> referenced.add(ref.path("name").asText()));
-            o.findValues("passwordSecret").forEach(ref -> referenced.add(ref.path("name").asText()));
-            o.findValues("usernameSecret").forEach(ref -> referenced.add(ref.path("name").asText()));
+            o.findValues("secretKeyRef")
+                    .forEach(ref -> referenced.add(ref.path("name").asText()));
+            o.findValues("secretRef")
+                    .forEach(ref -> referenced.add(ref.path("name").asText()));
+            o.findValues("passwordSecret")
+                    .forEach(ref -> referenced.add(ref.path("name").asText()));
+            o.findValues("usernameSecret")
+                    .forEach(ref -> referenced.add(ref.path("name").asText()));
             o.findValues("secretName").forEach(ref -> referenced.add(ref.asText()));
-            o.findValues("secret").forEach(ref -> referenced.add(ref.path("name").asText()));
+            o.findValues("secret")
+                    .forEach(ref -> referenced.add(ref.path("name").asText()));
         }
         referenced.remove("");
         assertFalse(referenced.isEmpty(), overlay + ": no Secret referenced at all");
         for (String name : referenced) {
-            assertTrue(readme.contains("`" + name + "`"), overlay + ": Secret " + name + " is not documented in k8s/README.md");
+            assertTrue(
+                    readme.contains("`" + name + "`"),
+                    overlay + ": Secret " + name + " is not documented in k8s/README.md");
         }
     }
 
@@ -272,12 +343,17 @@ class ManifestsTest {
         Rendered r = render(overlay);
         for (JsonNode o : r.all("Deployment")) {
             List<String> names = new ArrayList<>();
-            o.findValues("configMapRef").forEach(ref -> names.add(ref.path("name").asText()));
-            o.path("spec").path("template").path("spec").path("volumes")
-                    .forEach(v -> { if (v.has("configMap")) names.add(v.path("configMap").path("name").asText()); });
+            o.findValues("configMapRef")
+                    .forEach(ref -> names.add(ref.path("name").asText()));
+            o.path("spec").path("template").path("spec").path("volumes").forEach(v -> {
+                if (v.has("configMap"))
+                    names.add(v.path("configMap").path("name").asText());
+            });
             for (String name : names) {
-                assertTrue(r.find("ConfigMap", name).isPresent(),
-                        overlay + ": Deployment " + o.path("metadata").path("name").asText() + " uses missing ConfigMap " + name);
+                assertTrue(
+                        r.find("ConfigMap", name).isPresent(),
+                        overlay + ": Deployment "
+                                + o.path("metadata").path("name").asText() + " uses missing ConfigMap " + name);
             }
         }
     }
@@ -292,20 +368,28 @@ class ManifestsTest {
         JsonNode initdb = cluster.path("spec").path("bootstrap").path("initdb");
         owners.put(initdb.path("database").asText(), initdb.path("owner").asText());
         for (JsonNode db : r.all("Database")) {
-            assertEquals(clusterName, db.path("spec").path("cluster").path("name").asText());
-            owners.put(db.path("spec").path("name").asText(), db.path("spec").path("owner").asText());
+            assertEquals(
+                    clusterName, db.path("spec").path("cluster").path("name").asText());
+            owners.put(
+                    db.path("spec").path("name").asText(),
+                    db.path("spec").path("owner").asText());
         }
         Set<String> roles = new HashSet<>(List.of(initdb.path("owner").asText()));
-        cluster.path("spec").path("managed").path("roles").forEach(role -> roles.add(role.path("name").asText()));
+        cluster.path("spec")
+                .path("managed")
+                .path("roles")
+                .forEach(role -> roles.add(role.path("name").asText()));
         for (String module : Repo.serviceModules()) {
             if (module.equals("gateway")) {
                 continue;
             }
             String db = "capydb_" + module.replaceFirst("-service$", "");
             assertTrue(owners.containsKey(db), overlay + ": no database " + db + " for " + module);
-            assertTrue(roles.contains(owners.get(db)), overlay + ": owner of " + db + " is not a role of " + clusterName);
+            assertTrue(
+                    roles.contains(owners.get(db)), overlay + ": owner of " + db + " is not a role of " + clusterName);
             String url = envFromConfigMaps(r, module).getOrDefault("QUARKUS_DATASOURCE_JDBC_URL", "");
-            assertTrue(url.endsWith("/" + db), overlay + ": " + module + " does not connect to " + db + " (" + url + ")");
+            assertTrue(
+                    url.endsWith("/" + db), overlay + ": " + module + " does not connect to " + db + " (" + url + ")");
         }
     }
 
@@ -316,9 +400,13 @@ class ManifestsTest {
         Set<String> topics = Arrays.stream(Topic.values()).map(Topic::topicName).collect(Collectors.toSet());
         for (String worker : Repo.WORKERS) {
             JsonNode so = r.get("ScaledObject", worker);
-            assertEquals(worker, so.path("spec").path("scaleTargetRef").path("name").asText(), overlay + ": target of " + worker);
+            assertEquals(
+                    worker,
+                    so.path("spec").path("scaleTargetRef").path("name").asText(),
+                    overlay + ": target of " + worker);
             List<JsonNode> kafka = stream(so.path("spec").path("triggers"))
-                    .filter(t -> t.path("type").asText().equals("kafka")).toList();
+                    .filter(t -> t.path("type").asText().equals("kafka"))
+                    .toList();
             assertFalse(kafka.isEmpty(), overlay + ": " + worker + " has no Kafka lag trigger");
             Set<String> groups = consumerGroups(worker);
             for (JsonNode t : kafka) {
@@ -326,12 +414,15 @@ class ManifestsTest {
                 String topic = t.path("metadata").path("topic").asText();
                 assertTrue(topics.contains(topic), overlay + ": " + worker + " trigger on unknown topic " + topic);
                 if (groups != null) {
-                    assertTrue(groups.contains(group), overlay + ": " + worker + " has no consumer group " + group
-                            + " (application.properties has " + groups + ")");
+                    assertTrue(
+                            groups.contains(group),
+                            overlay + ": " + worker + " has no consumer group " + group
+                                    + " (application.properties has " + groups + ")");
                 }
             }
             if (groups != null) {
-                Set<String> watched = kafka.stream().map(t -> t.path("metadata").path("consumerGroup").asText())
+                Set<String> watched = kafka.stream()
+                        .map(t -> t.path("metadata").path("consumerGroup").asText())
                         .collect(Collectors.toSet());
                 assertEquals(groups, watched, overlay + ": " + worker + " must scale on all its consumer groups");
             }
@@ -347,13 +438,21 @@ class ManifestsTest {
     @MethodSource("overlays")
     void gatewayHasAnIngressAndACpuAutoscaler(String overlay) {
         Rendered r = render(overlay);
-        assertTrue(r.all("Ingress").stream().anyMatch(i -> i.findValues("service").stream()
-                .anyMatch(s -> s.path("name").asText().equals("gateway"))), overlay + ": no Ingress to the gateway");
+        assertTrue(
+                r.all("Ingress").stream()
+                        .anyMatch(i -> i.findValues("service").stream()
+                                .anyMatch(s -> s.path("name").asText().equals("gateway"))),
+                overlay + ": no Ingress to the gateway");
         JsonNode hpa = r.get("HorizontalPodAutoscaler", "gateway");
-        assertEquals("Deployment", hpa.path("spec").path("scaleTargetRef").path("kind").asText());
-        assertEquals("gateway", hpa.path("spec").path("scaleTargetRef").path("name").asText());
-        assertTrue(stream(hpa.path("spec").path("metrics"))
-                .anyMatch(m -> m.path("resource").path("name").asText().equals("cpu")), overlay + ": HPA not on CPU");
+        assertEquals(
+                "Deployment",
+                hpa.path("spec").path("scaleTargetRef").path("kind").asText());
+        assertEquals(
+                "gateway", hpa.path("spec").path("scaleTargetRef").path("name").asText());
+        assertTrue(
+                stream(hpa.path("spec").path("metrics"))
+                        .anyMatch(m -> m.path("resource").path("name").asText().equals("cpu")),
+                overlay + ": HPA not on CPU");
     }
 
     @ParameterizedTest
@@ -362,7 +461,9 @@ class ManifestsTest {
         Rendered r = render(overlay);
         String expected = overlay.equals("dev") ? "1" : "0";
         for (String module : Repo.serviceModules()) {
-            assertEquals(expected, envFromConfigMaps(r, module).get("CAPYDB_ALLOW_LOOPBACK"),
+            assertEquals(
+                    expected,
+                    envFromConfigMaps(r, module).get("CAPYDB_ALLOW_LOOPBACK"),
                     overlay + ": egress mode of " + module);
         }
     }
@@ -377,10 +478,12 @@ class ManifestsTest {
         assertEquals("capydb", realmImport.path("realm").path("realm").asText());
         for (JsonNode client : realmImport.path("realm").path("clients")) {
             String secret = client.path("secret").asText();
-            assertTrue(secret.isEmpty() || secret.matches("\\$\\{[A-Z0-9_]+}"),
+            assertTrue(
+                    secret.isEmpty() || secret.matches("\\$\\{[A-Z0-9_]+}"),
                     overlay + ": client " + client.path("clientId").asText() + " has a literal secret");
         }
-        assertTrue(stream(realmImport.path("realm").path("users")).noneMatch(u -> u.has("credentials")),
+        assertTrue(
+                stream(realmImport.path("realm").path("users")).noneMatch(u -> u.has("credentials")),
                 overlay + ": the realm import must not seed users with passwords");
     }
 
@@ -388,20 +491,31 @@ class ManifestsTest {
     @MethodSource("overlays")
     void servicesExpectTheIssuerKeycloakIsReachedAt(String overlay) {
         Rendered r = render(overlay);
-        String hostname = r.all("Keycloak").get(0).path("spec").path("hostname").path("hostname").asText();
+        String hostname = r.all("Keycloak")
+                .get(0)
+                .path("spec")
+                .path("hostname")
+                .path("hostname")
+                .asText();
         for (JsonNode ingress : r.all("Ingress")) {
             for (JsonNode rule : ingress.path("spec").path("rules")) {
                 String host = rule.path("host").asText();
-                assertTrue(stream(ingress.path("spec").path("tls")).anyMatch(t -> texts(t.path("hosts")).contains(host)),
+                assertTrue(
+                        stream(ingress.path("spec").path("tls"))
+                                .anyMatch(t -> texts(t.path("hosts")).contains(host)),
                         overlay + ": Ingress host " + host + " has no TLS");
             }
         }
         String keycloakHost = hostname.replaceFirst("^https://", "");
-        assertTrue(r.all("Ingress").stream().anyMatch(i -> stream(i.path("spec").path("rules"))
-                .anyMatch(rule -> rule.path("host").asText().equals(keycloakHost))),
+        assertTrue(
+                r.all("Ingress").stream()
+                        .anyMatch(i -> stream(i.path("spec").path("rules"))
+                                .anyMatch(rule -> rule.path("host").asText().equals(keycloakHost))),
                 overlay + ": no Ingress serves Keycloak's hostname " + hostname);
         for (String module : Repo.serviceModules()) {
-            assertEquals(hostname + "/realms/capydb", envFromConfigMaps(r, module).get("QUARKUS_OIDC_TOKEN_ISSUER"),
+            assertEquals(
+                    hostname + "/realms/capydb",
+                    envFromConfigMaps(r, module).get("QUARKUS_OIDC_TOKEN_ISSUER"),
                     overlay + ": " + module + " would reject the tokens Keycloak issues");
         }
     }
@@ -412,7 +526,10 @@ class ManifestsTest {
         for (JsonNode from : Rendered.app(r.get("Deployment", deployment)).path("envFrom")) {
             if (from.has("configMapRef")) {
                 r.find("ConfigMap", from.path("configMapRef").path("name").asText())
-                        .ifPresent(cm -> cm.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
+                        .ifPresent(cm -> cm.path("data")
+                                .fields()
+                                .forEachRemaining(
+                                        e -> env.put(e.getKey(), e.getValue().asText())));
             }
         }
         return env;

@@ -24,6 +24,7 @@ class NetworkPoliciesTest {
 
     /** Namespaces outside the platform that reach into it (placeholders documented in k8s/README.md). */
     static final String INGRESS_CONTROLLER = "ingress-nginx";
+
     static final String MONITORING = "monitoring";
     static final String KEDA = "keda";
     static final String CNPG_OPERATOR = "cnpg-system";
@@ -31,6 +32,7 @@ class NetworkPoliciesTest {
     static final int POSTGRES = 5432;
     /** pgBackRest's TLS server on a data-plane host. */
     static final int PGBACKREST_TLS = 8432;
+
     static final int OBJECT_STORAGE = 443;
     static final int KEYCLOAK_HTTP = 8080;
 
@@ -38,8 +40,15 @@ class NetworkPoliciesTest {
     static final Set<String> USER_CHOSEN_EGRESS = Set.of("import-service", "webhook-service");
 
     /** What internet egress must leave out: private (RFC 1918), CGNAT, link-local with cloud metadata, loopback. */
-    static final List<String> NOT_INTERNET_V4 = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
-            "169.254.0.0/16", "127.0.0.0/8", "0.0.0.0/8");
+    static final List<String> NOT_INTERNET_V4 = List.of(
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "100.64.0.0/10",
+            "169.254.0.0/16",
+            "127.0.0.0/8",
+            "0.0.0.0/8");
+
     static final List<String> NOT_INTERNET_V6 = List.of("::1/128", "fc00::/7", "fe80::/10", "::ffff:0:0/96");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,12 +66,30 @@ class NetworkPoliciesTest {
         String kafka = r.all("Kafka").get(0).path("metadata").path("name").asText();
         String database = r.all("Cluster").get(0).path("metadata").path("name").asText();
         String keycloak = r.all("Keycloak").get(0).path("metadata").path("name").asText();
-        pods.put("kafka", labels("strimzi.io/cluster", kafka, "strimzi.io/kind", "Kafka", "app.kubernetes.io/instance", kafka));
+        pods.put(
+                "kafka",
+                labels("strimzi.io/cluster", kafka, "strimzi.io/kind", "Kafka", "app.kubernetes.io/instance", kafka));
         pods.put("database", labels("cnpg.io/cluster", database, "cnpg.io/podRole", "instance"));
-        pods.put("keycloak", labels("app", "keycloak", "app.kubernetes.io/instance", keycloak,
-                "app.kubernetes.io/managed-by", "keycloak-operator", "app.kubernetes.io/component", "server"));
-        pods.put("realm-import", labels("app", "keycloak-realm-import", "app.kubernetes.io/instance", keycloak,
-                "app.kubernetes.io/managed-by", "keycloak-operator"));
+        pods.put(
+                "keycloak",
+                labels(
+                        "app",
+                        "keycloak",
+                        "app.kubernetes.io/instance",
+                        keycloak,
+                        "app.kubernetes.io/managed-by",
+                        "keycloak-operator",
+                        "app.kubernetes.io/component",
+                        "server"));
+        pods.put(
+                "realm-import",
+                labels(
+                        "app",
+                        "keycloak-realm-import",
+                        "app.kubernetes.io/instance",
+                        keycloak,
+                        "app.kubernetes.io/managed-by",
+                        "keycloak-operator"));
         return pods;
     }
 
@@ -76,7 +103,14 @@ class NetworkPoliciesTest {
 
     /** The port Kafka's clients use: its (only) listener. */
     static int kafkaPort(Rendered r) {
-        return r.all("Kafka").get(0).path("spec").path("kafka").path("listeners").get(0).path("port").asInt();
+        return r.all("Kafka")
+                .get(0)
+                .path("spec")
+                .path("kafka")
+                .path("listeners")
+                .get(0)
+                .path("port")
+                .asInt();
     }
 
     private static Set<String> services(Predicate<String> which) {
@@ -86,10 +120,12 @@ class NetworkPoliciesTest {
     @ParameterizedTest
     @MethodSource("dev.capydb.k8s.ManifestsTest#overlays")
     void everythingIsDeniedUnlessAllowed(String overlay) {
-        assertTrue(ManifestsTest.render(overlay).all("NetworkPolicy").stream().anyMatch(np ->
-                        np.path("spec").path("podSelector").isEmpty()
+        assertTrue(
+                ManifestsTest.render(overlay).all("NetworkPolicy").stream()
+                        .anyMatch(np -> np.path("spec").path("podSelector").isEmpty()
                                 && texts(np.path("spec").path("policyTypes")).containsAll(List.of("Ingress", "Egress"))
-                                && np.path("spec").path("ingress").isEmpty() && np.path("spec").path("egress").isEmpty()),
+                                && np.path("spec").path("ingress").isEmpty()
+                                && np.path("spec").path("egress").isEmpty()),
                 overlay + ": no default-deny policy (empty pod selector, Ingress and Egress, no rules)");
     }
 
@@ -100,10 +136,14 @@ class NetworkPoliciesTest {
         boolean found = ManifestsTest.render(overlay).all("NetworkPolicy").stream()
                 .filter(np -> np.path("spec").path("podSelector").isEmpty())
                 .flatMap(np -> stream(np.path("spec").path("egress")))
-                .anyMatch(rule -> stream(rule.path("to")).anyMatch(p -> "kube-system".equals(Policies.namespaceOf(p))
-                        && Rendered.selects(p.path("podSelector"), dns))
-                        && Set.of("UDP", "TCP").stream().allMatch(protocol -> stream(rule.path("ports")).anyMatch(
-                                p -> p.path("protocol").asText().equals(protocol) && p.path("port").asInt() == 53)));
+                .anyMatch(rule -> stream(rule.path("to"))
+                                .anyMatch(p -> "kube-system".equals(Policies.namespaceOf(p))
+                                        && Rendered.selects(p.path("podSelector"), dns))
+                        && Set.of("UDP", "TCP").stream()
+                                .allMatch(protocol -> stream(rule.path("ports"))
+                                        .anyMatch(
+                                                p -> p.path("protocol").asText().equals(protocol)
+                                                        && p.path("port").asInt() == 53)));
         assertTrue(found, overlay + ": not every pod may reach kube-dns on UDP and TCP 53");
     }
 
@@ -116,18 +156,34 @@ class NetworkPoliciesTest {
             JsonNode app = Rendered.app(r.get("Deployment", module));
             // The gateway is the public entry; project-service also answers webhook-service's /internal calls (a path a
             // NetworkPolicy cannot see: project-service checks the caller's role).
-            Set<String> callers = module.equals("gateway") ? Set.of()
+            Set<String> callers = module.equals("gateway")
+                    ? Set.of()
                     : module.equals("project-service") ? Set.of("gateway", "webhook-service") : Set.of("gateway");
             Set<String> namespaces = module.equals("gateway") ? Set.of(INGRESS_CONTROLLER) : Set.of();
-            assertAdmitsExactly(r, pods, overlay + " " + module + " (API)", module,
-                    ManifestsTest.containerPort(app, "http"), "http", callers, namespaces);
-            assertAdmitsExactly(r, pods, overlay + " " + module + " (management)", module,
-                    ManifestsTest.containerPort(app, "management"), "management", Set.of(), Set.of(MONITORING));
+            assertAdmitsExactly(
+                    r,
+                    pods,
+                    overlay + " " + module + " (API)",
+                    module,
+                    ManifestsTest.containerPort(app, "http"),
+                    "http",
+                    callers,
+                    namespaces);
+            assertAdmitsExactly(
+                    r,
+                    pods,
+                    overlay + " " + module + " (management)",
+                    module,
+                    ManifestsTest.containerPort(app, "management"),
+                    "management",
+                    Set.of(),
+                    Set.of(MONITORING));
             for (Rule rule : Policies.ingress(r, pods.get(module))) {
                 assertFalse(rule.ports().isEmpty(), overlay + ": " + rule.policy() + " opens every port of " + module);
             }
             for (JsonNode port : r.get("Service", module).path("spec").path("ports")) {
-                assertFalse(Set.of("management", String.valueOf(ManifestsTest.MANAGEMENT_PORT))
+                assertFalse(
+                        Set.of("management", String.valueOf(ManifestsTest.MANAGEMENT_PORT))
                                 .contains(port.path("targetPort").asText()),
                         overlay + ": Service " + module + " exposes the management port");
             }
@@ -145,12 +201,26 @@ class NetworkPoliciesTest {
         assertAdmitsExactly(r, pods, overlay + " Kafka", "kafka", kafkaPort(r), null, kafkaPeers, Set.of(KEDA));
         Set<String> databasePeers = new TreeSet<>(chassis);
         databasePeers.addAll(List.of("database", "keycloak", "realm-import"));
-        assertAdmitsExactly(r, pods, overlay + " database", "database", POSTGRES, null, databasePeers, Set.of(CNPG_OPERATOR));
+        assertAdmitsExactly(
+                r, pods, overlay + " database", "database", POSTGRES, null, databasePeers, Set.of(CNPG_OPERATOR));
         // Every service checks tokens against Keycloak's keys; browsers come through the ingress controller.
-        assertAdmitsExactly(r, pods, overlay + " Keycloak", "keycloak", KEYCLOAK_HTTP, null,
-                new TreeSet<>(Repo.serviceModules()), Set.of(INGRESS_CONTROLLER));
+        assertAdmitsExactly(
+                r,
+                pods,
+                overlay + " Keycloak",
+                "keycloak",
+                KEYCLOAK_HTTP,
+                null,
+                new TreeSet<>(Repo.serviceModules()),
+                Set.of(INGRESS_CONTROLLER));
         // The Keycloak operator's own policy would admit every source to Keycloak's HTTP port.
-        assertFalse(r.all("Keycloak").get(0).path("spec").path("networkPolicy").path("enabled").asBoolean(true),
+        assertFalse(
+                r.all("Keycloak")
+                        .get(0)
+                        .path("spec")
+                        .path("networkPolicy")
+                        .path("enabled")
+                        .asBoolean(true),
                 overlay + ": the Keycloak operator's NetworkPolicy must be off (network/infrastructure.yaml decides)");
     }
 
@@ -160,9 +230,12 @@ class NetworkPoliciesTest {
         Rendered r = ManifestsTest.render(overlay);
         Map<String, JsonNode> pods = pods(r);
         // Strimzi turns networkPolicyPeers into a policy of its own; without peers it admits everyone.
-        for (JsonNode listener : r.all("Kafka").get(0).path("spec").path("kafka").path("listeners")) {
+        for (JsonNode listener :
+                r.all("Kafka").get(0).path("spec").path("kafka").path("listeners")) {
             List<JsonNode> peers = stream(listener.path("networkPolicyPeers")).toList();
-            assertFalse(peers.isEmpty(), overlay + ": Kafka listener " + listener.path("name").asText() + " admits everyone");
+            assertFalse(
+                    peers.isEmpty(),
+                    overlay + ": Kafka listener " + listener.path("name").asText() + " admits everyone");
             for (JsonNode peer : peers) {
                 String namespace = Policies.namespaceOf(peer);
                 if (namespace != null) {
@@ -170,7 +243,9 @@ class NetworkPoliciesTest {
                     continue;
                 }
                 for (String module : Repo.serviceModules()) {
-                    assertEquals(Repo.usesChassis(module), Policies.podPeerSelects(peer, pods.get(module)),
+                    assertEquals(
+                            Repo.usesChassis(module),
+                            Policies.podPeerSelects(peer, pods.get(module)),
                             overlay + ": Kafka listener peer " + peer + " and " + module);
                 }
             }
@@ -181,9 +256,18 @@ class NetworkPoliciesTest {
      * The rules that cover this port of the target's pods admit exactly the allowed pods among all the pods there are,
      * and from other namespaces only the allowed ones (by name); never an address block or everyone.
      */
-    private static void assertAdmitsExactly(Rendered r, Map<String, JsonNode> pods, String what, String target, int port,
-                                            String portName, Set<String> allowedPods, Set<String> allowedNamespaces) {
-        List<Rule> rules = Policies.ingress(r, pods.get(target)).stream().filter(rule -> rule.covers(port, portName)).toList();
+    private static void assertAdmitsExactly(
+            Rendered r,
+            Map<String, JsonNode> pods,
+            String what,
+            String target,
+            int port,
+            String portName,
+            Set<String> allowedPods,
+            Set<String> allowedNamespaces) {
+        List<Rule> rules = Policies.ingress(r, pods.get(target)).stream()
+                .filter(rule -> rule.covers(port, portName))
+                .toList();
         Set<String> admitted = pods.keySet().stream()
                 .filter(name -> Policies.admitsPod(rules, pods.get(name), port, portName))
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -192,13 +276,17 @@ class NetworkPoliciesTest {
             assertFalse(rule.peers().isEmpty(), what + ": " + rule.policy() + " admits everyone on port " + port);
             for (JsonNode peer : rule.peers()) {
                 if (peer.has("namespaceSelector") || peer.has("ipBlock")) {
-                    assertTrue(allowedNamespaces.contains(Policies.namespaceOf(peer)),
+                    assertTrue(
+                            allowedNamespaces.contains(Policies.namespaceOf(peer)),
                             what + ": " + rule.policy() + " admits " + peer + " on port " + port);
                 }
             }
         }
         for (String namespace : allowedNamespaces) {
-            assertTrue(rules.stream().flatMap(rule -> rule.peers().stream()).anyMatch(p -> namespace.equals(Policies.namespaceOf(p))),
+            assertTrue(
+                    rules.stream()
+                            .flatMap(rule -> rule.peers().stream())
+                            .anyMatch(p -> namespace.equals(Policies.namespaceOf(p))),
                     what + ": namespace " + namespace + " cannot reach port " + port);
         }
     }
@@ -211,36 +299,57 @@ class NetworkPoliciesTest {
         for (String module : Repo.serviceModules()) {
             String where = overlay + " " + module;
             List<Rule> egress = Policies.egress(r, pods.get(module));
-            assertEquals(Repo.usesChassis(module), Policies.admitsPod(egress, pods.get("kafka"), kafkaPort(r), null),
+            assertEquals(
+                    Repo.usesChassis(module),
+                    Policies.admitsPod(egress, pods.get("kafka"), kafkaPort(r), null),
                     where + ": Kafka");
-            assertEquals(Repo.usesChassis(module), Policies.admitsPod(egress, pods.get("database"), POSTGRES, null),
+            assertEquals(
+                    Repo.usesChassis(module),
+                    Policies.admitsPod(egress, pods.get("database"), POSTGRES, null),
                     where + ": control-plane database");
-            assertTrue(Policies.admitsPod(egress, pods.get("keycloak"), KEYCLOAK_HTTP, null), where + ": Keycloak (token keys)");
-            assertEquals(Repo.usesObjectStorage(module), !addressBlocks(egress, OBJECT_STORAGE).isEmpty(),
+            assertTrue(
+                    Policies.admitsPod(egress, pods.get("keycloak"), KEYCLOAK_HTTP, null),
+                    where + ": Keycloak (token keys)");
+            assertEquals(
+                    Repo.usesObjectStorage(module),
+                    !addressBlocks(egress, OBJECT_STORAGE).isEmpty(),
                     where + ": object storage (ObjectStore of libs/dataplane)");
-            assertEquals(Repo.usesDataplane(module), !addressBlocks(egress, POSTGRES).isEmpty(),
+            assertEquals(
+                    Repo.usesDataplane(module),
+                    !addressBlocks(egress, POSTGRES).isEmpty(),
                     where + ": data-plane hosts (libs/dataplane)");
-            assertEquals(takesBaseBackups(module), !addressBlocks(egress, PGBACKREST_TLS).isEmpty(),
+            assertEquals(
+                    takesBaseBackups(module),
+                    !addressBlocks(egress, PGBACKREST_TLS).isEmpty(),
                     where + ": the PITR hosts' pgBackRest TLS servers");
             for (String other : Repo.serviceModules()) {
                 JsonNode app = Rendered.app(r.get("Deployment", other));
                 boolean expected = module.equals("gateway") && !other.equals("gateway")
                         || module.equals("webhook-service") && other.equals("project-service");
-                assertEquals(expected, Policies.admitsPod(egress, pods.get(other), ManifestsTest.containerPort(app, "http"), "http"),
+                assertEquals(
+                        expected,
+                        Policies.admitsPod(egress, pods.get(other), ManifestsTest.containerPort(app, "http"), "http"),
                         where + " -> " + other);
             }
             boolean internet = USER_CHOSEN_EGRESS.contains(module);
             for (String anywhere : List.of("0.0.0.0/0", "::/0")) {
-                assertEquals(internet, egress.stream().flatMap(rule -> rule.peers().stream())
-                        .anyMatch(p -> p.path("ipBlock").path("cidr").asText().equals(anywhere)), where + ": egress to " + anywhere);
+                assertEquals(
+                        internet,
+                        egress.stream()
+                                .flatMap(rule -> rule.peers().stream())
+                                .anyMatch(p ->
+                                        p.path("ipBlock").path("cidr").asText().equals(anywhere)),
+                        where + ": egress to " + anywhere);
             }
             for (Rule rule : egress) {
                 assertFalse(rule.peers().isEmpty(), where + ": " + rule.policy() + " allows egress to everywhere");
                 for (JsonNode peer : rule.peers()) {
                     String cidr = peer.path("ipBlock").path("cidr").asText(null);
                     if (cidr != null && !cidr.endsWith("/0")) {
-                        // Address blocks other than the internet are the object store (HTTPS) and the data plane (PostgreSQL).
-                        assertFalse(rule.ports().isEmpty(), where + ": " + rule.policy() + " opens every port of " + cidr);
+                        // Address blocks other than the internet are the object store (HTTPS) and the data plane
+                        // (PostgreSQL).
+                        assertFalse(
+                                rule.ports().isEmpty(), where + ": " + rule.policy() + " opens every port of " + cidr);
                         Set<Integer> allowed = new TreeSet<>();
                         if (Repo.usesObjectStorage(module)) {
                             allowed.add(OBJECT_STORAGE);
@@ -251,8 +360,11 @@ class NetworkPoliciesTest {
                         if (takesBaseBackups(module)) {
                             allowed.add(PGBACKREST_TLS);
                         }
-                        rule.ports().forEach(p -> assertTrue(allowed.contains(p.path("port").asInt()),
-                                where + ": " + rule.policy() + " opens " + cidr + " port " + p.path("port").asText()));
+                        rule.ports()
+                                .forEach(p -> assertTrue(
+                                        allowed.contains(p.path("port").asInt()),
+                                        where + ": " + rule.policy() + " opens " + cidr + " port "
+                                                + p.path("port").asText()));
                     }
                 }
             }
@@ -266,7 +378,8 @@ class NetworkPoliciesTest {
 
     /** The address blocks (other than the whole internet) an egress rule opens on this port. */
     private static Set<String> addressBlocks(List<Rule> egress, int port) {
-        return egress.stream().filter(rule -> !rule.ports().isEmpty() && rule.covers(port, null))
+        return egress.stream()
+                .filter(rule -> !rule.ports().isEmpty() && rule.covers(port, null))
                 .flatMap(rule -> rule.peers().stream())
                 .map(p -> p.path("ipBlock").path("cidr").asText(""))
                 .filter(cidr -> !cidr.isEmpty() && !cidr.endsWith("/0"))
@@ -289,10 +402,12 @@ class NetworkPoliciesTest {
                 Set<String> selected = pods.keySet().stream()
                         .filter(pod -> Policies.isolates(np, pods.get(pod), "Egress"))
                         .collect(Collectors.toCollection(TreeSet::new));
-                assertEquals(new TreeSet<>(USER_CHOSEN_EGRESS), selected, overlay + ": " + name + " opens " + cidr + " to");
+                assertEquals(
+                        new TreeSet<>(USER_CHOSEN_EGRESS), selected, overlay + ": " + name + " opens " + cidr + " to");
                 assertTrue(np.path("spec").path("ingress").isEmpty(), overlay + ": " + name + " admits " + cidr);
                 List<String> required = cidr.contains(":") ? NOT_INTERNET_V6 : NOT_INTERNET_V4;
-                assertTrue(texts(block.path("except")).containsAll(required),
+                assertTrue(
+                        texts(block.path("except")).containsAll(required),
                         overlay + ": " + name + " lets " + selected + " reach private or metadata addresses: "
                                 + block.path("except"));
                 checked++;

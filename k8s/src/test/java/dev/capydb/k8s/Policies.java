@@ -10,8 +10,7 @@ import java.util.List;
 /** The NetworkPolicies of a rendered overlay as a CNI applies them: which rules select a pod and what they admit. */
 final class Policies {
 
-    private Policies() {
-    }
+    private Policies() {}
 
     /** One ingress or egress rule of a policy that selects the pod in question; no peers or no ports mean all. */
     record Rule(String policy, List<JsonNode> peers, List<JsonNode> ports) {
@@ -48,9 +47,12 @@ final class Policies {
         List<Rule> out = new ArrayList<>();
         for (JsonNode np : r.all("NetworkPolicy")) {
             JsonNode spec = np.path("spec");
-            if (texts(spec.path("policyTypes")).contains(type) && Rendered.selects(spec.path("podSelector"), podLabels)) {
+            if (texts(spec.path("policyTypes")).contains(type)
+                    && Rendered.selects(spec.path("podSelector"), podLabels)) {
                 for (JsonNode rule : spec.path(field)) {
-                    out.add(new Rule(np.path("metadata").path("name").asText(), stream(rule.path(peers)).toList(),
+                    out.add(new Rule(
+                            np.path("metadata").path("name").asText(),
+                            stream(rule.path(peers)).toList(),
                             stream(rule.path("ports")).toList()));
                 }
             }
@@ -66,7 +68,9 @@ final class Policies {
 
     /** A peer picking pods of this namespace by label (no namespaceSelector, no ipBlock) that selects these labels. */
     static boolean podPeerSelects(JsonNode peer, JsonNode labels) {
-        return peer.has("podSelector") && !peer.has("namespaceSelector") && !peer.has("ipBlock")
+        return peer.has("podSelector")
+                && !peer.has("namespaceSelector")
+                && !peer.has("ipBlock")
                 && Rendered.selects(peer.path("podSelector"), labels);
     }
 
@@ -81,13 +85,17 @@ final class Policies {
 
     /** Whether a rule admits a pod of this namespace with these labels on this port. */
     static boolean admitsPod(List<Rule> rules, JsonNode labels, int port, String portName) {
-        return rules.stream().anyMatch(rule -> rule.covers(port, portName)
-                && (rule.peers().isEmpty() || rule.peers().stream().anyMatch(p -> podPeerSelects(p, labels))));
+        return rules.stream()
+                .anyMatch(rule -> rule.covers(port, portName)
+                        && (rule.peers().isEmpty() || rule.peers().stream().anyMatch(p -> podPeerSelects(p, labels))));
     }
 
     /** Whether a rule admits an address block on this port (a peer whose ipBlock is exactly this CIDR). */
     static boolean admitsBlock(List<Rule> rules, String cidr, int port) {
-        return rules.stream().anyMatch(rule -> rule.covers(port, null)
-                && rule.peers().stream().anyMatch(p -> p.path("ipBlock").path("cidr").asText().equals(cidr)));
+        return rules.stream()
+                .anyMatch(rule -> rule.covers(port, null)
+                        && rule.peers().stream()
+                                .anyMatch(p ->
+                                        p.path("ipBlock").path("cidr").asText().equals(cidr)));
     }
 }

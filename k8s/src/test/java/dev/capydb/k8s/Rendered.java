@@ -38,7 +38,9 @@ final class Rendered {
 
     private static boolean runsKubectl() {
         try {
-            Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("kubectl", "version", "--client")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -98,11 +100,15 @@ final class Rendered {
     }
 
     List<JsonNode> all(String kind) {
-        return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+        return objects.stream()
+                .filter(o -> kind.equals(o.path("kind").asText()))
+                .toList();
     }
 
     Optional<JsonNode> find(String kind, String name) {
-        return all(kind).stream().filter(o -> name.equals(o.path("metadata").path("name").asText())).findFirst();
+        return all(kind).stream()
+                .filter(o -> name.equals(o.path("metadata").path("name").asText()))
+                .findFirst();
     }
 
     JsonNode get(String kind, String name) {
@@ -116,8 +122,8 @@ final class Rendered {
                 return c;
             }
         }
-        throw new AssertionError("Deployment " + deployment.path("metadata").path("name").asText()
-                + " has no container named app");
+        throw new AssertionError(
+                "Deployment " + deployment.path("metadata").path("name").asText() + " has no container named app");
     }
 
     /** The labels of the Deployment's pods. */
@@ -141,8 +147,10 @@ final class Rendered {
      */
     static boolean selects(JsonNode selector, JsonNode labels) {
         boolean[] ok = {true};
-        selector.path("matchLabels").fields().forEachRemaining(
-                e -> ok[0] &= e.getValue().asText().equals(labels.path(e.getKey()).asText(null)));
+        selector.path("matchLabels")
+                .fields()
+                .forEachRemaining(e -> ok[0] &=
+                        e.getValue().asText().equals(labels.path(e.getKey()).asText(null)));
         for (JsonNode expr : selector.path("matchExpressions")) {
             JsonNode value = labels.path(expr.path("key").asText());
             boolean in = texts(expr.path("values")).contains(value.asText(null));

@@ -19,10 +19,12 @@ import java.util.stream.Stream;
 final class Repo {
 
     /** Worker services KEDA scales on consumer-group lag. */
-    static final List<String> WORKERS = List.of("backup-service", "restore-service", "import-service", "webhook-service");
+    static final List<String> WORKERS =
+            List.of("backup-service", "restore-service", "import-service", "webhook-service");
 
     /** Services that run PostgreSQL client tools, and the one that also runs a server (PITR). */
     static final List<String> PG_TOOL_USERS = List.of("backup-service", "restore-service", "import-service");
+
     static final String PG_SERVER_USER = "restore-service";
 
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
@@ -30,8 +32,7 @@ final class Repo {
     private static final Pattern INCOMING_TOPIC = Pattern.compile("mp\\.messaging\\.incoming\\.(.+)\\.topic");
     private static final String APP_NAME = "${quarkus.application.name}";
 
-    private Repo() {
-    }
+    private Repo() {}
 
     /** The repository root: surefire runs in this module's directory. */
     static Path root() {
@@ -75,13 +76,16 @@ final class Repo {
         Map<String, String> out = new HashMap<>();
         Matcher m = DEPENDENCY.matcher(read(root().resolve(module).resolve("pom.xml")));
         while (m.find()) {
-            out.put(tag(m.group(1), "artifactId"), tag(m.group(1), "scope").isEmpty() ? "compile" : tag(m.group(1), "scope"));
+            out.put(
+                    tag(m.group(1), "artifactId"),
+                    tag(m.group(1), "scope").isEmpty() ? "compile" : tag(m.group(1), "scope"));
         }
         return out;
     }
 
     private static String tag(String xml, String name) {
-        Matcher m = Pattern.compile("<" + name + ">\\s*([^<]*?)\\s*</" + name + ">").matcher(xml);
+        Matcher m =
+                Pattern.compile("<" + name + ">\\s*([^<]*?)\\s*</" + name + ">").matcher(xml);
         return m.find() ? m.group(1) : "";
     }
 
@@ -106,7 +110,8 @@ final class Repo {
      * the dependency alone does not tell), or a direct quarkus-amazon-s3.
      */
     static boolean usesObjectStorage(String module) {
-        return dependsOn(module, "quarkus-amazon-s3") || mainSourcesContain(module, "dev.capydb.dataplane.ObjectStore;");
+        return dependsOn(module, "quarkus-amazon-s3")
+                || mainSourcesContain(module, "dev.capydb.dataplane.ObjectStore;");
     }
 
     /** Whether any of the module's main Java sources contains this text (an import, usually). */
@@ -129,7 +134,8 @@ final class Repo {
     static Properties runtimeConfig(String module) {
         Properties merged = new Properties();
         if (usesChassis(module)) {
-            merged.putAll(load(root().resolve("libs/chassis/src/main/resources/META-INF/microprofile-config.properties")));
+            merged.putAll(
+                    load(root().resolve("libs/chassis/src/main/resources/META-INF/microprofile-config.properties")));
         }
         Properties own = applicationProperties(module);
         if (own != null) {
@@ -140,8 +146,7 @@ final class Repo {
     }
 
     /** An incoming Kafka channel: the topic it reads and the consumer group it reads it with. */
-    record Channel(String name, String topic, String group) {
-    }
+    record Channel(String name, String topic, String group) {}
 
     /**
      * The module's enabled incoming Kafka channels (mp.messaging.incoming.*), including the chassis' project read

@@ -67,7 +67,8 @@ class SchemaTest {
         for (JsonNode o : ManifestsTest.render(overlay).objects) {
             String type = o.path("apiVersion").asText() + "/" + o.path("kind").asText();
             Class<?> model = MODELS.get(type);
-            String where = overlay + " " + type + " " + o.path("metadata").path("name").asText();
+            String where =
+                    overlay + " " + type + " " + o.path("metadata").path("name").asText();
             if (model == null) {
                 String group = o.path("apiVersion").asText().replaceFirst("/[^/]*$", "");
                 assertTrue(CUSTOM_GROUPS.contains(group), where + ": no model in SchemaTest.MODELS for this kind");
@@ -96,12 +97,15 @@ class SchemaTest {
             }
             return;
         }
-        if (node == null || !(node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")
-                || node.getClass().getName().startsWith("io.strimzi.api.kafka.model"))) {
+        if (node == null
+                || !(node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")
+                        || node.getClass().getName().startsWith("io.strimzi.api.kafka.model"))) {
             return;
         }
         for (Method m : node.getClass().getMethods()) {
-            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || !m.getName().startsWith("get")
+            if (m.getParameterCount() != 0
+                    || Modifier.isStatic(m.getModifiers())
+                    || !m.getName().startsWith("get")
                     || m.getDeclaringClass() == Object.class) {
                 continue;
             }

@@ -24,32 +24,66 @@ class SecretsScopeTest {
      */
     static final Map<String, Set<String>> SECRETS = Map.of(
             // capydb-chassis, capydb-dataplane (HostRegistry, DatabaseProvisioner), SecretBox; no ObjectStore.
-            "project-service", Set.of("capydb-db-project", "project-service", CA, "capydb-dataplane-hosts",
-                    "capydb-secrets-project", "capydb-secrets-key"),
+            "project-service",
+                    Set.of(
+                            "capydb-db-project",
+                            "project-service",
+                            CA,
+                            "capydb-dataplane-hosts",
+                            "capydb-secrets-project",
+                            "capydb-secrets-key"),
             // capydb-chassis, capydb-dataplane (pg_dump, pgBackRest backups through the hosts' TLS servers),
             // ObjectStore (backups, WAL); no sealed secrets.
-            "backup-service", Set.of("capydb-db-backup", "backup-service", CA, "capydb-dataplane-hosts", "capydb-s3",
-                    "capydb-pgbackrest-client"),
+            "backup-service",
+                    Set.of(
+                            "capydb-db-backup",
+                            "backup-service",
+                            CA,
+                            "capydb-dataplane-hosts",
+                            "capydb-s3",
+                            "capydb-pgbackrest-client"),
             // capydb-chassis, capydb-dataplane (restores, previews), ObjectStore (backups, WAL), SecretBox (previews).
-            "restore-service", Set.of("capydb-db-restore", "restore-service", CA, "capydb-dataplane-hosts", "capydb-s3",
-                    "capydb-secrets-restore", "capydb-secrets-key"),
+            "restore-service",
+                    Set.of(
+                            "capydb-db-restore",
+                            "restore-service",
+                            CA,
+                            "capydb-dataplane-hosts",
+                            "capydb-s3",
+                            "capydb-secrets-restore",
+                            "capydb-secrets-key"),
             // capydb-chassis, capydb-dataplane (pg_restore), ObjectStore (uploaded dumps), SecretBox (import URLs).
-            "import-service", Set.of("capydb-db-import", "import-service", CA, "capydb-dataplane-hosts", "capydb-s3",
-                    "capydb-secrets-import", "capydb-secrets-key"),
+            "import-service",
+                    Set.of(
+                            "capydb-db-import",
+                            "import-service",
+                            CA,
+                            "capydb-dataplane-hosts",
+                            "capydb-s3",
+                            "capydb-secrets-import",
+                            "capydb-secrets-key"),
             // capydb-chassis only.
             "cutover-service", Set.of("capydb-db-cutover", "cutover-service", CA),
             // capydb-chassis, SecretBox (webhook secrets, integration tokens), the capydb-services client secret;
             // capydb-dataplane is a test-scoped dependency only, so no data-plane passwords and no S3 keys.
-            "webhook-service", Set.of("capydb-db-webhook", "webhook-service", CA, "capydb-secrets-webhook",
-                    "capydb-secrets-key", "capydb-services-client"),
+            "webhook-service",
+                    Set.of(
+                            "capydb-db-webhook",
+                            "webhook-service",
+                            CA,
+                            "capydb-secrets-webhook",
+                            "capydb-secrets-key",
+                            "capydb-services-client"),
             // quarkus-oidc and vertx-http-proxy: no database, Kafka, object storage or data plane.
             "gateway", Set.of());
 
     @Test
     void theTableFollowsTheCode() {
-        assertEquals(new TreeSet<>(Repo.serviceModules()), new TreeSet<>(SECRETS.keySet()), "one row per service module");
+        assertEquals(
+                new TreeSet<>(Repo.serviceModules()), new TreeSet<>(SECRETS.keySet()), "one row per service module");
         for (String module : Repo.serviceModules()) {
-            assertEquals(new TreeSet<>(SECRETS.get(module)), usedSecrets(module), module + ": row differs from its code");
+            assertEquals(
+                    new TreeSet<>(SECRETS.get(module)), usedSecrets(module), module + ": row differs from its code");
         }
     }
 
@@ -65,7 +99,8 @@ class SecretsScopeTest {
         if (Repo.usesObjectStorage(module)) {
             used.add("capydb-s3");
         }
-        // Taking base backups means talking to the hosts' pgBackRest TLS servers, with the platform's client certificate.
+        // Taking base backups means talking to the hosts' pgBackRest TLS servers, with the platform's client
+        // certificate.
         if (Repo.mainSourcesContain(module, "pgBackRest.backup(")) {
             used.add("capydb-pgbackrest-client");
         }
@@ -87,7 +122,9 @@ class SecretsScopeTest {
     void eachDeploymentSeesOnlyTheSecretsItUses(String overlay) {
         Rendered r = ManifestsTest.render(overlay);
         for (String module : Repo.serviceModules()) {
-            assertEquals(new TreeSet<>(SECRETS.get(module)), referencedSecrets(r.get("Deployment", module)),
+            assertEquals(
+                    new TreeSet<>(SECRETS.get(module)),
+                    referencedSecrets(r.get("Deployment", module)),
                     overlay + ": Secrets of " + module);
         }
     }
@@ -101,10 +138,17 @@ class SecretsScopeTest {
             Map<String, String> env = ManifestsTest.envFromConfigMaps(r, module);
             boolean dataplaneFile = deployment.findValues("configMap").stream()
                     .anyMatch(cm -> cm.path("name").asText().startsWith("capydb-dataplane"));
-            assertEquals(Repo.usesDataplane(module), dataplaneFile, overlay + " " + module + ": dataplane.properties mounted");
-            assertEquals(Repo.usesDataplane(module), env.containsKey("QUARKUS_CONFIG_LOCATIONS"),
+            assertEquals(
+                    Repo.usesDataplane(module),
+                    dataplaneFile,
+                    overlay + " " + module + ": dataplane.properties mounted");
+            assertEquals(
+                    Repo.usesDataplane(module),
+                    env.containsKey("QUARKUS_CONFIG_LOCATIONS"),
                     overlay + " " + module + ": QUARKUS_CONFIG_LOCATIONS");
-            assertEquals(Repo.usesObjectStorage(module), env.containsKey("CAPYDB_STORAGE_ENDPOINT"),
+            assertEquals(
+                    Repo.usesObjectStorage(module),
+                    env.containsKey("CAPYDB_STORAGE_ENDPOINT"),
                     overlay + " " + module + ": capydb-storage");
         }
     }
@@ -112,9 +156,15 @@ class SecretsScopeTest {
     /** Every Secret a Deployment names: env and envFrom references and secret volumes. */
     static Set<String> referencedSecrets(JsonNode deployment) {
         Set<String> names = new TreeSet<>();
-        deployment.findValues("secretKeyRef").forEach(ref -> names.add(ref.path("name").asText()));
-        deployment.findValues("secretRef").forEach(ref -> names.add(ref.path("name").asText()));
-        deployment.findValues("secret").forEach(volume -> names.add(volume.path("secretName").asText()));
+        deployment
+                .findValues("secretKeyRef")
+                .forEach(ref -> names.add(ref.path("name").asText()));
+        deployment
+                .findValues("secretRef")
+                .forEach(ref -> names.add(ref.path("name").asText()));
+        deployment
+                .findValues("secret")
+                .forEach(volume -> names.add(volume.path("secretName").asText()));
         names.remove("");
         return names;
     }

@@ -33,17 +33,39 @@ class LogSecretsTest {
         List<String> forbidden = new ArrayList<>(List.of(TestTokens.alice(), TestTokens.bob(), service));
         try (LogCapture logs = LogCapture.start()) {
             Logger.getLogger(LogSecretsTest.class).info("log capture started");
-            String id = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+            String id = given().auth()
+                    .oauth2(TestTokens.alice())
+                    .contentType("application/json")
                     .body(Map.of("name", "logs-" + UUID.randomUUID().toString().substring(0, 8)))
-                    .post("/v1/projects").then().statusCode(201).extract().path("id");
-            String url = given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}/connection", id)
-                    .then().statusCode(200).extract().path("database_url");
+                    .post("/v1/projects")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            String url = given().auth()
+                    .oauth2(TestTokens.bob())
+                    .get("/v1/projects/{id}/connection", id)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("database_url");
             String password = URI.create(url).getUserInfo().split(":", 2)[1];
             forbidden.add(password);
             forbidden.add(url);
-            given().auth().oauth2(service).get("/internal/projects/{id}/connection", id).then().statusCode(200);
-            given().auth().oauth2(TestTokens.alice() + "x").get("/v1/projects/{id}", id).then().statusCode(401);
-            given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{id}", id).then()
+            given().auth()
+                    .oauth2(service)
+                    .get("/internal/projects/{id}/connection", id)
+                    .then()
+                    .statusCode(200);
+            given().auth()
+                    .oauth2(TestTokens.alice() + "x")
+                    .get("/v1/projects/{id}", id)
+                    .then()
+                    .statusCode(401);
+            given().auth()
+                    .oauth2(TestTokens.alice())
+                    .delete("/v1/projects/{id}", id)
+                    .then()
                     .statusCode(lessThan(300));
 
             assertFalse(logs.containing("log capture started").isEmpty(), "the capture must see the service's logs");

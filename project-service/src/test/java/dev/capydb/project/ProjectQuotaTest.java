@@ -51,8 +51,17 @@ class ProjectQuotaTest {
     @AfterEach
     void deleteTheirProjects() {
         for (String token : admins) {
-            List<String> ids = given().auth().oauth2(token).get("/v1/projects").then().extract().path("items.id");
-            ids.forEach(id -> given().auth().oauth2(token).delete("/v1/projects/{id}", id).then().statusCode(204));
+            List<String> ids = given().auth()
+                    .oauth2(token)
+                    .get("/v1/projects")
+                    .then()
+                    .extract()
+                    .path("items.id");
+            ids.forEach(id -> given().auth()
+                    .oauth2(token)
+                    .delete("/v1/projects/{id}", id)
+                    .then()
+                    .statusCode(204));
         }
     }
 
@@ -61,8 +70,13 @@ class ProjectQuotaTest {
     }
 
     private static ExtractableResponse<Response> create(String token, String name) {
-        return given().auth().oauth2(token).contentType("application/json").body(Map.of("name", name))
-                .post("/v1/projects").then().extract();
+        return given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body(Map.of("name", name))
+                .post("/v1/projects")
+                .then()
+                .extract();
     }
 
     @Test
@@ -75,10 +89,20 @@ class ProjectQuotaTest {
         assertEquals(409, refused.statusCode(), refused.asString());
         assertEquals("quota_exceeded", refused.path("code"));
         given().auth().oauth2(token).get("/v1/projects").then().statusCode(200).body("items.size()", equalTo(2));
-        given().auth().oauth2(token).get("/v1/orgs/{org}/limits", org).then().statusCode(200)
-                .body("org_id", equalTo(org)).body("projects.limit", equalTo(2)).body("projects.used", equalTo(2));
+        given().auth()
+                .oauth2(token)
+                .get("/v1/orgs/{org}/limits", org)
+                .then()
+                .statusCode(200)
+                .body("org_id", equalTo(org))
+                .body("projects.limit", equalTo(2))
+                .body("projects.used", equalTo(2));
         // Another organisation's limits are not shown, nor is its existence revealed.
-        given().auth().oauth2(TestTokens.alice()).get("/v1/orgs/{org}/limits", org).then().statusCode(404)
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/orgs/{org}/limits", org)
+                .then()
+                .statusCode(404)
                 .body("code", equalTo("not_found"));
 
         given().auth().oauth2(token).delete("/v1/projects/{id}", first).then().statusCode(204);
@@ -90,12 +114,17 @@ class ProjectQuotaTest {
     void concurrentCreatesNeverPassTheLimit() throws Exception {
         String org = freshOrg();
         String token = freshOrgAdmin(org);
-        List<Integer> statuses = Concurrently.call(5, i -> create(token, "p" + i).statusCode());
+        List<Integer> statuses =
+                Concurrently.call(5, i -> create(token, "p" + i).statusCode());
         assertEquals(2, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
         assertEquals(3, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
         given().auth().oauth2(token).get("/v1/projects").then().body("items.size()", equalTo(2));
-        given().auth().oauth2(token).get("/v1/orgs/{org}/limits", org).then()
-                .body("projects.used", equalTo(2)).body("projects.limit", equalTo(2));
+        given().auth()
+                .oauth2(token)
+                .get("/v1/orgs/{org}/limits", org)
+                .then()
+                .body("projects.used", equalTo(2))
+                .body("projects.limit", equalTo(2));
     }
 
     @Test
@@ -104,7 +133,10 @@ class ProjectQuotaTest {
         String token = freshOrgAdmin(org);
         create(token, "a");
         create(token, "b");
-        create(token, "c").response().then().body("detail", containsString("GET /v1/orgs/" + org + "/limits"))
+        create(token, "c")
+                .response()
+                .then()
+                .body("detail", containsString("GET /v1/orgs/" + org + "/limits"))
                 .body("detail", containsString("2 of 2"));
     }
 }

@@ -40,8 +40,10 @@ class ProjectResourceTest {
 
     @Inject
     HostRegistry hosts;
+
     @Inject
     DatabaseProvisioner provisioner;
+
     @Inject
     AgroalDataSource dataSource;
 
@@ -50,8 +52,14 @@ class ProjectResourceTest {
     }
 
     private static JsonPath create(String token, Map<String, Object> body) {
-        var response = given().auth().oauth2(token).contentType("application/json").body(body)
-                .post("/v1/projects").then().statusCode(201).extract();
+        var response = given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body(body)
+                .post("/v1/projects")
+                .then()
+                .statusCode(201)
+                .extract();
         // Relative, so clients follow it through the gateway.
         assertEquals("/v1/projects/" + response.path("id"), response.header("Location"));
         return response.jsonPath();
@@ -61,8 +69,8 @@ class ProjectResourceTest {
     static Connection connect(String url) throws SQLException {
         URI uri = URI.create(url);
         String[] userInfo = uri.getUserInfo().split(":", 2);
-        return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(),
-                userInfo[0], userInfo[1]);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(), userInfo[0], userInfo[1]);
     }
 
     @Test
@@ -78,52 +86,104 @@ class ProjectResourceTest {
         assertTrue(p.getBoolean("pitr.available"));
         assertTrue(p.getString("connection.database_url").contains(":****@"), p.getString("connection.database_url"));
 
-        String url = given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}/connection", id)
-                .then().statusCode(200).extract().path("database_url");
+        String url = given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{id}/connection", id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("database_url");
         String password = URI.create(url).getUserInfo().split(":", 2)[1];
         assertTrue(password.length() >= 40, "password should be strong");
-        try (Connection c = connect(url); Statement st = c.createStatement()) {
+        try (Connection c = connect(url);
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE orders (id int primary key)");
             st.execute("INSERT INTO orders VALUES (1)");
         }
         // The masked views never carry the password.
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{id}", id)
-                .then().statusCode(200).body(not(containsString(password)));
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects")
-                .then().statusCode(200).body("items.id", hasItem(id)).body(not(containsString(password)));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{id}", id)
+                .then()
+                .statusCode(200)
+                .body(not(containsString(password)));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects")
+                .then()
+                .statusCode(200)
+                .body("items.id", hasItem(id))
+                .body(not(containsString(password)));
         // The password is sealed at rest.
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT password_sealed FROM project WHERE id = '" + id + "'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT password_sealed FROM project WHERE id = '" + id + "'")) {
             rs.next();
             assertFalse(rs.getString(1).contains(password));
         }
         // Other orgs cannot see it at all; nobody without a token can.
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects/{id}", id).then().statusCode(404)
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects/{id}", id)
+                .then()
+                .statusCode(404)
                 .body("code", equalTo("not_found"));
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects/{id}/connection", id).then().statusCode(404);
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects").then().statusCode(200).body("items.id", not(hasItem(id)));
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects/{id}/connection", id)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects")
+                .then()
+                .statusCode(200)
+                .body("items.id", not(hasItem(id)));
         given().get("/v1/projects/{id}", id).then().statusCode(401).body("code", equalTo("unauthorized"));
 
         // webhook-service's internal client reads the same strings internally; people cannot, and neither can
         // another client given the service role, nor an API token carrying it.
         String service = TestTokens.internalService();
-        given().auth().oauth2(service).get("/internal/projects/{id}/connection", id).then().statusCode(200)
-                .body("database_url", equalTo(url)).body("database_url_unpooled", containsString(password));
-        given().auth().oauth2(TestTokens.alice()).get("/internal/projects/{id}/connection", id).then().statusCode(403);
-        String otherClient = TestTokens.token("service-account-capydb-backup", List.of(), List.of("service"),
-                "capydb-internal", "capydb-backup");
-        given().auth().oauth2(otherClient).get("/internal/projects/{id}/connection", id).then().statusCode(403)
+        given().auth()
+                .oauth2(service)
+                .get("/internal/projects/{id}/connection", id)
+                .then()
+                .statusCode(200)
+                .body("database_url", equalTo(url))
+                .body("database_url_unpooled", containsString(password));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/internal/projects/{id}/connection", id)
+                .then()
+                .statusCode(403);
+        String otherClient = TestTokens.token(
+                "service-account-capydb-backup", List.of(), List.of("service"), "capydb-internal", "capydb-backup");
+        given().auth()
+                .oauth2(otherClient)
+                .get("/internal/projects/{id}/connection", id)
+                .then()
+                .statusCode(403)
                 .body("code", equalTo("forbidden"));
         String apiTokenWithRole = TestTokens.token("service-account-capydb-services", List.of(), List.of("service"));
-        given().auth().oauth2(apiTokenWithRole).get("/internal/projects/{id}/connection", id).then()
+        given().auth()
+                .oauth2(apiTokenWithRole)
+                .get("/internal/projects/{id}/connection", id)
+                .then()
                 .statusCode(403);
         // The internal token carries no organisation: on this service's public API it reaches no project.
         given().auth().oauth2(service).get("/v1/projects/{id}", id).then().statusCode(404);
         // A token the realm minted for some other client (no capydb audience) is not accepted at all.
         String foreign = TestTokens.token("alice", List.of("/orgs/acme/admin"), List.of(), "account", "some-app");
-        given().auth().oauth2(foreign).get("/v1/projects/{id}", id).then().statusCode(401)
+        given().auth()
+                .oauth2(foreign)
+                .get("/v1/projects/{id}", id)
+                .then()
+                .statusCode(401)
                 .body("code", equalTo("unauthorized"));
-        given().auth().oauth2(service).get("/internal/projects/{id}/connection", UUID.randomUUID()).then()
+        given().auth()
+                .oauth2(service)
+                .get("/internal/projects/{id}/connection", UUID.randomUUID())
+                .then()
                 .statusCode(404);
     }
 
@@ -134,10 +194,18 @@ class ProjectResourceTest {
         assertFalse(p.getBoolean("pitr.available"));
         assertEquals(16384L * 1024 * 1024, p.getLong("storage_limit_bytes"));
         assertEquals(hosts.host("local-2").port(), p.getInt("database.port"));
-        given().auth().oauth2(TestTokens.bob()).get("/v1/regions").then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/regions")
+                .then()
+                .statusCode(200)
                 .body("find { it.id == 'local-1' }.pitr_available", equalTo(true))
                 .body("find { it.id == 'local-2' }.pitr_available", equalTo(false));
-        given().auth().oauth2(TestTokens.bob()).get("/v1/plans").then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/plans")
+                .then()
+                .statusCode(200)
                 .body("id", hasItems("free", "pro"))
                 .body("find { it.id == 'free' }.storage_limit_bytes", equalTo(536870912));
     }
@@ -145,28 +213,74 @@ class ProjectResourceTest {
     @Test
     void badInputIsRefusedAndCreatesNothing() throws Exception {
         long before = countProjects();
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json").body(Map.of("name", "Bad Name!"))
-                .post("/v1/projects").then().statusCode(422).contentType("application/problem+json")
-                .body("code", equalTo("validation_failed")).body("errors[0].field", equalTo("name"));
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json").body(Map.of("name", "x".repeat(64)))
-                .post("/v1/projects").then().statusCode(422).body("code", equalTo("validation_failed"));
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
+                .body(Map.of("name", "Bad Name!"))
+                .post("/v1/projects")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("code", equalTo("validation_failed"))
+                .body("errors[0].field", equalTo("name"));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
+                .body(Map.of("name", "x".repeat(64)))
+                .post("/v1/projects")
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("validation_failed"));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("name", uniqueName(), "region", "mars-1"))
-                .post("/v1/projects").then().statusCode(422).body("code", equalTo("unknown_region"));
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .post("/v1/projects")
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("unknown_region"));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("name", uniqueName(), "plan", "platinum"))
-                .post("/v1/projects").then().statusCode(422).body("code", equalTo("unknown_plan"));
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                .post("/v1/projects")
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("unknown_plan"));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("name", uniqueName(), "org_id", "globex"))
-                .post("/v1/projects").then().statusCode(422).body("errors[0].field", equalTo("org_id"));
-        given().auth().oauth2(TestTokens.olga()).contentType("application/json").body(Map.of("name", uniqueName()))
-                .post("/v1/projects").then().statusCode(422).body("errors[0].field", equalTo("org_id"));
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json").body("{\"name\": 5")
-                .post("/v1/projects").then().statusCode(400).body("code", equalTo("malformed_json"));
+                .post("/v1/projects")
+                .then()
+                .statusCode(422)
+                .body("errors[0].field", equalTo("org_id"));
+        given().auth()
+                .oauth2(TestTokens.olga())
+                .contentType("application/json")
+                .body(Map.of("name", uniqueName()))
+                .post("/v1/projects")
+                .then()
+                .statusCode(422)
+                .body("errors[0].field", equalTo("org_id"));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
+                .body("{\"name\": 5")
+                .post("/v1/projects")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("malformed_json"));
         String name = uniqueName();
         create(TestTokens.alice(), Map.of("name", name));
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("name", name))
-                .post("/v1/projects").then().statusCode(409).body("code", equalTo("name_taken"));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("name", name))
+                .post("/v1/projects")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("name_taken"));
         assertEquals(before + 1, countProjects());
     }
 
@@ -175,25 +289,51 @@ class ProjectResourceTest {
         JsonPath p = create(TestTokens.alice(), Map.of("name", uniqueName()));
         String id = p.getString("id");
         String db = p.getString("database.name");
-        String url = given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{id}/connection", id)
-                .then().extract().path("database_url");
+        String url = given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{id}/connection", id)
+                .then()
+                .extract()
+                .path("database_url");
         assertTrue(provisioner.exists(hosts.host("local-1"), db));
 
-        given().auth().oauth2(TestTokens.bob()).delete("/v1/projects/{id}", id).then().statusCode(403)
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .delete("/v1/projects/{id}", id)
+                .then()
+                .statusCode(403)
                 .body("code", equalTo("forbidden"));
-        given().auth().oauth2(TestTokens.carol()).delete("/v1/projects/{id}", id).then().statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .delete("/v1/projects/{id}", id)
+                .then()
+                .statusCode(404);
         assertTrue(provisioner.exists(hosts.host("local-1"), db));
 
-        given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{id}", id).then().statusCode(204);
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .delete("/v1/projects/{id}", id)
+                .then()
+                .statusCode(204);
         assertFalse(provisioner.exists(hosts.host("local-1"), db));
         assertThrows(SQLException.class, () -> connect(url).close());
-        given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{id}", id).then().statusCode(404);
-        given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{id}", id).then().statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{id}", id)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .delete("/v1/projects/{id}", id)
+                .then()
+                .statusCode(404);
         // The name is free again.
         create(TestTokens.alice(), Map.of("name", p.getString("name")));
 
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT type FROM outbox_event WHERE event_key = '" + id + "' ORDER BY seq")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT type FROM outbox_event WHERE event_key = '" + id + "' ORDER BY seq")) {
             List<String> types = new java.util.ArrayList<>();
             while (rs.next()) {
                 types.add(rs.getString(1));
@@ -206,23 +346,46 @@ class ProjectResourceTest {
     void listIsNewestFirstAndPaginated() {
         String a = create(TestTokens.carol(), Map.of("name", uniqueName())).getString("id");
         String b = create(TestTokens.carol(), Map.of("name", uniqueName())).getString("id");
-        JsonPath first = given().auth().oauth2(TestTokens.carol()).get("/v1/projects?limit=1")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath first = given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects?limit=1")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(b, first.getString("items[0].id"));
         String cursor = first.getString("next_cursor");
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects?limit=1&cursor=" + cursor)
-                .then().statusCode(200).body("items[0].id", equalTo(a));
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects?limit=0").then().statusCode(422)
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects?limit=1&cursor=" + cursor)
+                .then()
+                .statusCode(200)
+                .body("items[0].id", equalTo(a));
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects?limit=0")
+                .then()
+                .statusCode(422)
                 .body("errors[0].field", equalTo("limit"));
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects?cursor=garbage").then().statusCode(422)
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects?cursor=garbage")
+                .then()
+                .statusCode(422)
                 .body("errors[0].field", equalTo("cursor"));
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects?limit=100").then().statusCode(200)
-                .body("next_cursor", nullValue()).body("items", notNullValue());
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects?limit=100")
+                .then()
+                .statusCode(200)
+                .body("next_cursor", nullValue())
+                .body("items", notNullValue());
     }
 
     private long countProjects() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM project")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM project")) {
             rs.next();
             return rs.getLong(1);
         }

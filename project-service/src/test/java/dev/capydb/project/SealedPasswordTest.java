@@ -37,22 +37,36 @@ class SealedPasswordTest {
 
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     ProjectService service;
+
     @Inject
     Reseal reseal;
+
     @Inject
     Instance<SealedColumn> sealedColumns;
 
     private static String create() {
-        return given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+        return given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("name", "s-" + UUID.randomUUID().toString().substring(0, 8)))
-                .post("/v1/projects").then().statusCode(201).extract().path("id");
+                .post("/v1/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private static String databaseUrl(String id) {
-        return given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{id}/connection", id)
-                .then().statusCode(200).extract().path("database_url");
+        return given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{id}/connection", id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("database_url");
     }
 
     @Test
@@ -61,13 +75,21 @@ class SealedPasswordTest {
         String b = create();
         String aUrl = databaseUrl(a);
         String aPassword = URI.create(aUrl).getUserInfo().split(":", 2)[1];
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            assertEquals(1, st.executeUpdate("UPDATE project SET password_sealed = (SELECT password_sealed FROM project"
-                    + " WHERE id = '" + a + "') WHERE id = '" + b + "'"));
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
+            assertEquals(
+                    1,
+                    st.executeUpdate("UPDATE project SET password_sealed = (SELECT password_sealed FROM project"
+                            + " WHERE id = '" + a + "') WHERE id = '" + b + "'"));
         }
 
-        given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{id}/connection", b).then().statusCode(500)
-                .body("code", equalTo("internal_error")).body(not(containsString(aPassword)));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{id}/connection", b)
+                .then()
+                .statusCode(500)
+                .body("code", equalTo("internal_error"))
+                .body(not(containsString(aPassword)));
         Project row = QuarkusTransaction.requiringNew().call(() -> Project.<Project>findById(UUID.fromString(b)));
         SecretUnreadableException e = assertThrows(SecretUnreadableException.class, () -> service.password(row));
         assertTrue(e.getMessage().contains("project.password_sealed:" + b), e.getMessage());
@@ -79,16 +101,25 @@ class SealedPasswordTest {
         String copied = sealed(b);
         reseal.run(Project.PASSWORD);
         assertEquals(copied, sealed(b), "left as it was");
-        given().auth().oauth2(TestTokens.alice()).get("/v1/projects/{id}/connection", b).then().statusCode(500);
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .get("/v1/projects/{id}/connection", b)
+                .then()
+                .statusCode(500);
 
         for (String id : new String[] {a, b}) {
-            given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{id}", id).then().statusCode(204);
+            given().auth()
+                    .oauth2(TestTokens.alice())
+                    .delete("/v1/projects/{id}", id)
+                    .then()
+                    .statusCode(204);
         }
     }
 
     private String sealed(String id) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT password_sealed FROM project WHERE id = '" + id + "'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT password_sealed FROM project WHERE id = '" + id + "'")) {
             assertTrue(rs.next());
             return rs.getString(1);
         }

@@ -39,39 +39,63 @@ class CutoverPromotionTest {
 
     @Inject
     TestProjects projects;
+
     @Inject
     ToolRunner tools;
+
     @Inject
     ObjectStore store;
+
     @Inject
     BackupEventsConsumer backupEvents;
+
     @Inject
     CutoverConsumer cutovers;
+
     @Inject
     AgroalDataSource dataSource;
 
     private static long orders(Connection c) throws Exception {
-        try (c; Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
+        try (c;
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM orders")) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     private String promote(TestProject p, UUID request, UUID preview, UUID backup) {
-        return EventJson.write(EventEnvelope.of(EventType.CUTOVER_PROMOTE_STARTED, "cutover-service", "acme", p.id(),
-                request.toString(), new CutoverPayload(request, p.id(), preview, "in_progress", "OPS-7", backup, null)));
+        return EventJson.write(EventEnvelope.of(
+                EventType.CUTOVER_PROMOTE_STARTED,
+                "cutover-service",
+                "acme",
+                p.id(),
+                request.toString(),
+                new CutoverPayload(request, p.id(), preview, "in_progress", "OPS-7", backup, null)));
     }
 
     @Test
     void thePreviewReplacesProductionOnceAndTheOverwriteIsAudited() throws Exception {
         TestProject p = projects.withData(10);
         String key = RestoreToNewPreviewTest.backupOf(p, tools, store, backupEvents);
-        String made = given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("backup_key", key))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202).extract().path("id");
+        String made = given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("backup_key", key))
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         String previewId = RestoreToNewPreviewTest.awaitRestore(p.id(), made).getString("preview_id");
-        String previewUrl = given().auth().oauth2(TestTokens.bob())
-                .get("/v1/projects/{p}/previews/{v}/connection", p.id(), previewId).then().extract().path("database_url");
-        try (Connection c = RestoreToNewPreviewTest.connect(previewUrl); Statement st = c.createStatement()) {
+        String previewUrl = given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/previews/{v}/connection", p.id(), previewId)
+                .then()
+                .extract()
+                .path("database_url");
+        try (Connection c = RestoreToNewPreviewTest.connect(previewUrl);
+                Statement st = c.createStatement()) {
             st.execute("INSERT INTO orders (customer, total) SELECT 3, 3 FROM generate_series(1, 7)");
         }
 
@@ -80,21 +104,29 @@ class CutoverPromotionTest {
         String event = promote(p, request, UUID.fromString(previewId), backup);
         cutovers.onCutoverEvent(Records.of(event));
         cutovers.onCutoverEvent(Records.of(event));
-        List<Restore> promotions = QuarkusTransaction.requiringNew().call(() ->
-                Restore.<Restore>list("projectId = ?1 and correlationId = ?2", p.id(), request.toString()));
+        List<Restore> promotions = QuarkusTransaction.requiringNew()
+                .call(() -> Restore.<Restore>list("projectId = ?1 and correlationId = ?2", p.id(), request.toString()));
         assertEquals(1, promotions.size(), "one promotion per cutover request");
-        JsonPath done = RestoreToNewPreviewTest.awaitRestore(p.id(), promotions.get(0).id.toString());
+        JsonPath done = RestoreToNewPreviewTest.awaitRestore(
+                p.id(), promotions.get(0).id.toString());
         assertEquals("completed", done.getString("status"), done.prettify());
         assertEquals(17, orders(p.connect()), "production now holds the preview's data, same connection string");
 
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT type, payload FROM outbox_event WHERE event_key = '" + p.id() + "' AND type IN "
-                        + "('restore.completed', 'production_overwrite_restore') AND payload LIKE '%" + request + "%' ORDER BY seq")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT type, payload FROM outbox_event WHERE event_key = '" + p.id()
+                        + "' AND type IN " + "('restore.completed', 'production_overwrite_restore') AND payload LIKE '%"
+                        + request + "%' ORDER BY seq")) {
             assertTrue(rs.next());
             assertEquals("restore.completed", rs.getString(1));
             assertTrue(rs.next());
             assertEquals("production_overwrite_restore", rs.getString(1));
-            assertEquals(backup.toString(), EventJson.read(rs.getString(2)).data().get("pre_cutover_backup_id").asText());
+            assertEquals(
+                    backup.toString(),
+                    EventJson.read(rs.getString(2))
+                            .data()
+                            .get("pre_cutover_backup_id")
+                            .asText());
         }
     }
 
@@ -102,21 +134,34 @@ class CutoverPromotionTest {
     void anExpiredPreviewIsNeverPromoted() throws Exception {
         TestProject p = projects.withData(4);
         String key = RestoreToNewPreviewTest.backupOf(p, tools, store, backupEvents);
-        String made = given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("backup_key", key))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202).extract().path("id");
-        UUID previewId = UUID.fromString(RestoreToNewPreviewTest.awaitRestore(p.id(), made).getString("preview_id"));
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        String made = given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("backup_key", key))
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        UUID previewId = UUID.fromString(
+                RestoreToNewPreviewTest.awaitRestore(p.id(), made).getString("preview_id"));
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute("UPDATE preview SET status = 'EXPIRED' WHERE id = '" + previewId + "'");
         }
         UUID request = UUID.randomUUID();
         cutovers.onCutoverEvent(Records.of(promote(p, request, previewId, UUID.randomUUID())));
-        Restore r = QuarkusTransaction.requiringNew().call(() ->
-                Restore.<Restore>find("correlationId", request.toString()).firstResult());
+        Restore r = QuarkusTransaction.requiringNew()
+                .call(() -> Restore.<Restore>find("correlationId", request.toString())
+                        .firstResult());
         assertEquals("FAILED", r.status.name());
         assertTrue(r.error.contains("is expired"), r.error);
         assertEquals(4, orders(p.connect()), "production untouched");
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM outbox_event WHERE type = 'restore.failed' AND payload LIKE '%" + request + "%'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM outbox_event WHERE type = 'restore.failed' AND payload LIKE '%" + request
+                                + "%'")) {
             rs.next();
             assertEquals(1, rs.getInt(1));
         }
@@ -127,12 +172,16 @@ class CutoverPromotionTest {
         TestProject p = projects.withData(1);
         UUID request = UUID.randomUUID();
         cutovers.onCutoverEvent(Records.of(promote(p, request, UUID.randomUUID(), UUID.randomUUID())));
-        Restore r = QuarkusTransaction.requiringNew().call(() ->
-                Restore.<Restore>find("correlationId", request.toString()).firstResult());
+        Restore r = QuarkusTransaction.requiringNew()
+                .call(() -> Restore.<Restore>find("correlationId", request.toString())
+                        .firstResult());
         assertEquals("FAILED", r.status.name());
         assertEquals(1, orders(p.connect()), "production untouched");
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM outbox_event WHERE type = 'restore.failed' AND payload LIKE '%" + request + "%'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM outbox_event WHERE type = 'restore.failed' AND payload LIKE '%" + request
+                                + "%'")) {
             rs.next();
             assertEquals(1, rs.getInt(1));
         }

@@ -36,12 +36,16 @@ class DiskFullRestoreTest {
 
     @Inject
     TestProjects projects;
+
     @Inject
     ToolRunner tools;
+
     @Inject
     ObjectStore store;
+
     @Inject
     BackupEventsConsumer backupEvents;
+
     @Inject
     HostRegistry hosts;
 
@@ -53,33 +57,45 @@ class DiskFullRestoreTest {
         String key = RestoreToNewPreviewTest.backupOf(p, tools, store, backupEvents);
         long freeBefore = freeBytes();
 
-        var accepted = given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+        var accepted = given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("backup_key", key, "ttl_hours", 1))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202).extract();
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(202)
+                .extract();
         JsonPath done = RestoreToNewPreviewTest.awaitRestore(p.id(), accepted.path("id"));
         String previewDb = "pv_" + accepted.<String>path("preview_id").replace("-", "");
 
-        System.out.printf("faults: disk_full_during_restore free_before=%d restore=%s error=%s%n", freeBefore,
-                done.getString("status"), done.getString("error"));
+        System.out.printf(
+                "faults: disk_full_during_restore free_before=%d restore=%s error=%s%n",
+                freeBefore, done.getString("status"), done.getString("error"));
         assertEquals("failed", done.getString("status"), done.prettify());
         assertTrue(done.getString("error").contains("out of disk space"), done.getString("error"));
         assertFalse(exists(previewDb), "the half-restored preview database is dropped");
         assertEquals(before, digest(p), "production keeps every row");
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/previews/{v}", p.id(),
-                accepted.<String>path("preview_id")).then().statusCode(200).body("status", equalTo("failed"));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/previews/{v}", p.id(), accepted.<String>path("preview_id"))
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("failed"));
     }
 
     private String digest(TestProject p) throws Exception {
-        try (Connection c = p.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) || ':' || sum(total) FROM orders")) {
+        try (Connection c = p.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) || ':' || sum(total) FROM orders")) {
             rs.next();
             return rs.getString(1);
         }
     }
 
     private boolean exists(String database) throws Exception {
-        try (Connection c = hosts.host(SizeLimitedHost.ID).maintenanceConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + database + "'")) {
+        try (Connection c = hosts.host(SizeLimitedHost.ID).maintenanceConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + database + "'")) {
             rs.next();
             return rs.getInt(1) > 0;
         }

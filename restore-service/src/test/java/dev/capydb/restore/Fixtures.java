@@ -15,6 +15,7 @@ public class Fixtures {
     @Produces
     @ApplicationScoped
     TestProjects testProjects(ProjectReadModel readModel, DatabaseProvisioner provisioner, HostRegistry hosts) {
-        return new TestProjects(e -> QuarkusTransaction.requiringNew().run(() -> readModel.apply(e)), provisioner, hosts);
+        return new TestProjects(
+                e -> QuarkusTransaction.requiringNew().run(() -> readModel.apply(e)), provisioner, hosts);
     }
 }

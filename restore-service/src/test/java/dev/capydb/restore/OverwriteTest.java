@@ -49,20 +49,28 @@ class OverwriteTest {
 
     @Inject
     TestProjects projects;
+
     @Inject
     ToolRunner tools;
+
     @Inject
     ObjectStore store;
+
     @Inject
     BackupEventsConsumer backupEvents;
+
     @Inject
     DatabaseProvisioner provisioner;
+
     @Inject
     RestoreWorker worker;
+
     @Inject
     RestoreLeftovers leftovers;
+
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     ScratchDatabases scratchDatabases;
 
@@ -71,7 +79,9 @@ class OverwriteTest {
     }
 
     private static long orders(Connection c) throws Exception {
-        try (c; Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM public.orders")) {
+        try (c;
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM public.orders")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -79,18 +89,25 @@ class OverwriteTest {
 
     /** A digest of every row: equal digests mean byte-identical table contents. */
     private static String digest(TestProject p) throws Exception {
-        try (Connection c = p.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT md5(string_agg(o::text, ',' ORDER BY id)) FROM orders o")) {
+        try (Connection c = p.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT md5(string_agg(o::text, ',' ORDER BY id)) FROM orders o")) {
             rs.next();
             return rs.getString(1);
         }
     }
 
     private String overwrite(TestProject p, String key) {
-        return given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+        return given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202)
-                .body("target_kind", equalTo("project")).extract().path("id");
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(202)
+                .body("target_kind", equalTo("project"))
+                .extract()
+                .path("id");
     }
 
     @Test
@@ -98,11 +115,23 @@ class OverwriteTest {
         TestProject p = projects.withData(10);
         String key = backupOf(p);
         long before = QuarkusTransaction.requiringNew().call(() -> Restore.count());
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
-                .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true,
-                        "dry_run", true))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422)
-                .contentType("application/problem+json").body("code", equalTo("unknown_field"))
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
+                .body(Map.of(
+                        "backup_key",
+                        key,
+                        "target_kind",
+                        "project",
+                        "confirm_project_overwrite",
+                        true,
+                        "dry_run",
+                        true))
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("code", equalTo("unknown_field"))
                 .body("errors[0].field", equalTo("dry_run"));
         long after = QuarkusTransaction.requiringNew().call(() -> Restore.count());
         assertEquals(before, after, "no restore was queued");
@@ -113,7 +142,8 @@ class OverwriteTest {
     void productionIsReplacedThroughItsOwnConnectionStringAndTheOldDataIsKept() throws Exception {
         TestProject p = projects.withData(100);
         String key = backupOf(p);
-        try (Connection c = p.connect(); Statement st = c.createStatement()) {
+        try (Connection c = p.connect();
+                Statement st = c.createStatement()) {
             st.execute("INSERT INTO orders (customer, total) SELECT 1, 1 FROM generate_series(1, 50)");
         }
         assertEquals(150, orders(p.connect()));
@@ -124,9 +154,11 @@ class OverwriteTest {
 
         // Same connection string, the backup's rows, and the project's role owns and can write them.
         assertEquals(100, orders(p.connect()));
-        try (Connection c = p.connect(); Statement st = c.createStatement()) {
+        try (Connection c = p.connect();
+                Statement st = c.createStatement()) {
             st.execute("INSERT INTO customers VALUES (9, 'new')");
-            try (ResultSet rs = st.executeQuery("SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables WHERE schemaname = 'public'")) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables WHERE schemaname = 'public'")) {
                 rs.next();
                 assertEquals(p.database(), rs.getString(1));
             }
@@ -134,7 +166,8 @@ class OverwriteTest {
         String retired = p.database() + "_old_" + restoreId.substring(0, 8);
         assertTrue(provisioner.exists(p.host(), retired), "the replaced database is kept for the safety window");
         // It stays closed (nobody keeps writing into replaced data); an operator reopens it to recover from it.
-        try (Connection admin = p.host().maintenanceConnection(); Statement st = admin.createStatement()) {
+        try (Connection admin = p.host().maintenanceConnection();
+                Statement st = admin.createStatement()) {
             st.execute("ALTER DATABASE " + retired + " WITH ALLOW_CONNECTIONS true");
         }
         assertEquals(150, orders(p.host().adminConnection(retired)));
@@ -152,10 +185,12 @@ class OverwriteTest {
         String before = digest(p);
         String restoreId = overwrite(p, key);
 
-        try (Connection admin = p.host().maintenanceConnection(); Statement st = admin.createStatement()) {
+        try (Connection admin = p.host().maintenanceConnection();
+                Statement st = admin.createStatement()) {
             // Polled often: pg_restore must be caught while it runs, before it is done.
             Waits.await("pg_restore is caught running and killed", Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(10)).until(() -> {
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
                         try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM "
                                 + "pg_stat_activity WHERE application_name = 'pg_restore' AND datname = 'rs_"
                                 + restoreId.replace("-", "") + "'")) {
@@ -168,7 +203,8 @@ class OverwriteTest {
         assertEquals("failed", done.getString("status"));
         assertTrue(done.getString("error").contains("the target was not changed"), done.getString("error"));
         assertEquals(before, digest(p), "production must be byte-identical");
-        assertFalse(provisioner.exists(p.host(), "rs_" + restoreId.replace("-", "")), "the scratch database is dropped");
+        assertFalse(
+                provisioner.exists(p.host(), "rs_" + restoreId.replace("-", "")), "the scratch database is dropped");
         // Keep the host small: later base backups copy every database on it.
         provisioner.drop(p.host(), p.database(), "nobody_at_all");
     }
@@ -181,9 +217,11 @@ class OverwriteTest {
         UUID backupId = UUID.randomUUID();
         String key = "projects/" + p.id() + "/backups/" + backupId + ".dump";
         java.io.ByteArrayOutputStream dump = new java.io.ByteArrayOutputStream();
-        var result = tools.run(ToolInvocation.of("pg_dump").args("--format=custom", "--compress=0", "--no-owner",
-                "--no-acl", "--dbname=" + p.database()).env(p.host().adminToolEnv())
-                .stdout(out -> out.transferTo(dump)).build());
+        var result = tools.run(ToolInvocation.of("pg_dump")
+                .args("--format=custom", "--compress=0", "--no-owner", "--no-acl", "--dbname=" + p.database())
+                .env(p.host().adminToolEnv())
+                .stdout(out -> out.transferTo(dump))
+                .build());
         assertTrue(result.succeeded(), result.describeFailure("pg_dump"));
         byte[] bytes = dump.toByteArray();
         var stored = store.upload("capydb-backups", key, new java.io.ByteArrayInputStream(bytes));
@@ -200,12 +238,14 @@ class OverwriteTest {
         assertTrue(done.getString("error").contains("SHA-256"), done.getString("error"));
         assertTrue(done.getString("error").contains("the target was not changed"), done.getString("error"));
         assertEquals(before, digest(p), "production must be byte-identical");
-        try (Connection c = p.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 2")) {
+        try (Connection c = p.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT name FROM customers WHERE id = 2")) {
             rs.next();
             assertEquals("grace", rs.getString(1));
         }
-        assertFalse(provisioner.exists(p.host(), "rs_" + restoreId.replace("-", "")), "the scratch database is dropped");
+        assertFalse(
+                provisioner.exists(p.host(), "rs_" + restoreId.replace("-", "")), "the scratch database is dropped");
     }
 
     @Test
@@ -220,9 +260,14 @@ class OverwriteTest {
         });
         // project-service shows it restoring (the queued overwrite's echo): 409 while the overwrite is open.
         projects.announce(p.id(), p.database(), "restoring", 2);
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(409).body("code", equalTo("project_busy"));
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("project_busy"));
         QuarkusTransaction.requiringNew().run(() -> Restore.deleteById(queued));
     }
 
@@ -237,7 +282,9 @@ class OverwriteTest {
         for (int i = 0; i < n; i++) {
             calls.add(pool.submit(() -> {
                 go.await();
-                return given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+                return given().auth()
+                        .oauth2(TestTokens.alice())
+                        .contentType("application/json")
                         .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true))
                         .post("/v1/projects/{p}/restores", p.id());
             }));
@@ -257,28 +304,48 @@ class OverwriteTest {
         }
         pool.shutdown();
         assertEquals(1, accepted, "exactly one of the concurrent overwrites is accepted");
-        assertEquals("completed", RestoreToNewPreviewTest.awaitRestore(p.id(), acceptedId).getString("status"));
+        assertEquals(
+                "completed",
+                RestoreToNewPreviewTest.awaitRestore(p.id(), acceptedId).getString("status"));
     }
 
     @Test
     void anExistingPreviewIsOverwrittenAndKeepsItsConnectionString() throws Exception {
         TestProject p = projects.withData(10);
         String first = backupOf(p);
-        String created = given().auth().oauth2(TestTokens.bob()).contentType("application/json")
-                .body(Map.of("backup_key", first)).post("/v1/projects/{p}/restores", p.id()).then().statusCode(202)
-                .extract().path("id");
+        String created = given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("backup_key", first))
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         String previewId = RestoreToNewPreviewTest.awaitRestore(p.id(), created).getString("preview_id");
-        String url = given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/previews/{v}/connection", p.id(), previewId)
-                .then().statusCode(200).extract().path("database_url");
+        String url = given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/previews/{v}/connection", p.id(), previewId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("database_url");
         assertEquals(10, orders(RestoreToNewPreviewTest.connect(url)));
 
-        try (Connection c = p.connect(); Statement st = c.createStatement()) {
+        try (Connection c = p.connect();
+                Statement st = c.createStatement()) {
             st.execute("INSERT INTO orders (customer, total) SELECT 2, 2 FROM generate_series(1, 15)");
         }
         String second = backupOf(p);
-        String restoreId = given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+        String restoreId = given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("backup_key", second, "target_kind", "preview", "preview_id", previewId))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202).extract().path("id");
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         JsonPath done = RestoreToNewPreviewTest.awaitRestore(p.id(), restoreId);
         assertEquals("completed", done.getString("status"), done.prettify());
         assertEquals(previewId, done.getString("preview_id"));
@@ -297,7 +364,9 @@ class OverwriteTest {
         Restore a = QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(loading));
         assertEquals(RestoreStatus.FAILED, a.status);
         assertFalse(provisioner.exists(p.host(), a.scratchDatabase));
-        assertEquals(RestoreStatus.COMPLETED, QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(swapped).status));
+        assertEquals(
+                RestoreStatus.COMPLETED,
+                QuarkusTransaction.requiringNew().call(() -> Restore.<Restore>findById(swapped).status));
     }
 
     @Test
@@ -307,8 +376,8 @@ class OverwriteTest {
         UUID live = overwriteRow(p, RestoreStatus.RUNNING, Instant.now().plus(Duration.ofMinutes(10)));
         // A host may be shared with another deployment: a restore id our table does not know is its own.
         try {
-            SharedHostScratch.assertSweepDropsOnlyOurEndedLeftover(scratchDatabases, p.host(), OverwriteRestore.SCRATCH,
-                    ended, live, leftovers::dropLeftScratch);
+            SharedHostScratch.assertSweepDropsOnlyOurEndedLeftover(
+                    scratchDatabases, p.host(), OverwriteRestore.SCRATCH, ended, live, leftovers::dropLeftScratch);
         } finally {
             exec("UPDATE restore SET status = 'FAILED', lease_until = NULL WHERE id = '" + live + "'");
         }
@@ -341,7 +410,8 @@ class OverwriteTest {
         UUID id = UUID.randomUUID();
         String scratch = "rs_" + id.toString().replace("-", "");
         if (scratchExists) {
-            try (Connection c = p.host().maintenanceConnection(); Statement st = c.createStatement()) {
+            try (Connection c = p.host().maintenanceConnection();
+                    Statement st = c.createStatement()) {
                 st.execute("CREATE DATABASE " + scratch);
             }
         }
@@ -366,7 +436,8 @@ class OverwriteTest {
     }
 
     private void exec(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }

@@ -67,22 +67,31 @@ class PitrRestoreTest {
 
     @Inject
     TestProjects projects;
+
     @Inject
     ToolRunner tools;
+
     @Inject
     ObjectStore store;
+
     @Inject
     HostRegistry hosts;
+
     @Inject
     PgBackRest pgBackRest;
+
     @Inject
     BackupEventsConsumer backupEvents;
+
     @Inject
     PitrRecovery recovery;
+
     @Inject
     ScratchDirectories directories;
+
     @Inject
     PitrSlots slots;
+
     @Inject
     PitrWindow window;
 
@@ -94,9 +103,22 @@ class PitrRestoreTest {
     private BackupSet baseBackup() {
         pgBackRest.ensureStanza(local1());
         BackupSet set = pgBackRest.backup(local1(), BackupType.INCR, Duration.ofDays(7), Duration.ofMinutes(10));
-        backupEvents.onBackupEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service",
-                null, null, null, new BaseBackupPayload(UUID.randomUUID(), "local-1", null, set.label(),
-                        set.type().option(), set.startTime(), set.startLsn(), Instant.now(), set.repoSizeBytes())))));
+        backupEvents.onBackupEvent(Records.of(EventJson.write(EventEnvelope.of(
+                EventType.BASE_BACKUP_COMPLETED,
+                "backup-service",
+                null,
+                null,
+                null,
+                new BaseBackupPayload(
+                        UUID.randomUUID(),
+                        "local-1",
+                        null,
+                        set.label(),
+                        set.type().option(),
+                        set.startTime(),
+                        set.startLsn(),
+                        Instant.now(),
+                        set.repoSizeBytes())))));
         return set;
     }
 
@@ -105,31 +127,44 @@ class PitrRestoreTest {
         UUID id = UUID.randomUUID();
         String key = "base/local-1/" + id + "/base.tar.gz";
         AtomicReference<StoredObject> stored = new AtomicReference<>();
-        var result = tools.run(ToolInvocation.of("pg_basebackup").args("--pgdata=-", "--format=tar", "--gzip",
-                "--wal-method=none", "--checkpoint=fast", "--label=test-" + id).env(p.host().adminToolEnv())
-                .stdout(out -> stored.set(store.upload("capydb-wal", key, out))).build());
+        var result = tools.run(ToolInvocation.of("pg_basebackup")
+                .args(
+                        "--pgdata=-",
+                        "--format=tar",
+                        "--gzip",
+                        "--wal-method=none",
+                        "--checkpoint=fast",
+                        "--label=test-" + id)
+                .env(p.host().adminToolEnv())
+                .stdout(out -> stored.set(store.upload("capydb-wal", key, out)))
+                .build());
         assertTrue(result.succeeded(), result.describeFailure("pg_basebackup"));
         return new PitrWindow.BaseBackupRef(id, null, key);
     }
 
     private static long orders(Connection c) throws Exception {
-        try (c; Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM public.orders")) {
+        try (c;
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM public.orders")) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     private static long neighbourRows(Connection c) throws Exception {
-        try (c; Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM public.orders WHERE total = " + NEIGHBOUR_MARK)) {
+        try (c;
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM public.orders WHERE total = " + NEIGHBOUR_MARK)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     private static void insert(TestProject p, int rows, int total) throws Exception {
-        try (Connection c = p.connect(); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO orders (customer, total) SELECT 1, " + total + " FROM generate_series(1, " + rows + ")");
+        try (Connection c = p.connect();
+                Statement st = c.createStatement()) {
+            st.execute("INSERT INTO orders (customer, total) SELECT 1, " + total + " FROM generate_series(1, " + rows
+                    + ")");
         }
     }
 
@@ -155,8 +190,9 @@ class PitrRestoreTest {
     }
 
     private static Instant dbNow(TestProject p) throws Exception {
-        try (Connection c = p.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
+        try (Connection c = p.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
             rs.next();
             return rs.getTimestamp(1).toInstant();
         }
@@ -164,21 +200,32 @@ class PitrRestoreTest {
 
     private static Set<Path> scratchDirs() throws Exception {
         try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return dirs.filter(f -> f.getFileName().toString().startsWith("capydb-pitr-")).collect(Collectors.toSet());
+            return dirs.filter(f -> f.getFileName().toString().startsWith("capydb-pitr-"))
+                    .collect(Collectors.toSet());
         }
     }
 
     private static String pitr(TestProject p, Instant t, String preview) {
-        return given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+        return given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("restore_time", t.toString(), "preview_name", preview))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202)
-                .body("source_kind", equalTo("pitr")).extract().path("id");
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(202)
+                .body("source_kind", equalTo("pitr"))
+                .extract()
+                .path("id");
     }
 
     private static String previewUrl(TestProject p, JsonPath done) {
-        return given().auth().oauth2(TestTokens.bob())
+        return given().auth()
+                .oauth2(TestTokens.bob())
                 .get("/v1/projects/{p}/previews/{v}/connection", p.id(), done.getString("preview_id"))
-                .then().statusCode(200).extract().path("database_url");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("database_url");
     }
 
     @Test
@@ -188,15 +235,18 @@ class PitrRestoreTest {
         Files.createDirectories(abandoned.resolve("data"));
         Files.writeString(abandoned.resolve("data/PG_VERSION"), "15\n");
         Path live = Files.createTempDirectory(tmp, "capydb-pitr-");
-        try (var channel = java.nio.channels.FileChannel.open(live.resolve("capydb-restore.lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-             var held = channel.lock()) {
+        try (var channel = java.nio.channels.FileChannel.open(
+                        live.resolve("capydb-restore.lock"),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
+                var held = channel.lock()) {
             assertTrue(directories.sweepAbandoned() >= 1);
             assertFalse(Files.exists(abandoned), "nobody held it: removed");
             assertTrue(Files.exists(live.resolve("capydb-restore.lock")), "a running restore's directory is kept");
         } finally {
             try (Stream<Path> files = Files.walk(live)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
             }
         }
     }
@@ -208,7 +258,7 @@ class PitrRestoreTest {
         // A hostile member's objects ride along: the recovered copy is dumped and loaded without running them as admin.
         HostileTenant tenant = HostileTenant.plantIn(p);
         baseBackup();
-        insert(neighbour, 7, NEIGHBOUR_MARK);   // the neighbour writes during the window too
+        insert(neighbour, 7, NEIGHBOUR_MARK); // the neighbour writes during the window too
         Instant t = now(p);
         insert(p, 5, 1);
         insert(neighbour, 7, NEIGHBOUR_MARK);
@@ -230,13 +280,24 @@ class PitrRestoreTest {
         assertEquals(scratchBefore, scratchDirs(), "the scratch cluster is deleted");
 
         // Before the oldest base backup there is nothing to replay from.
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("restore_time", "2020-01-01T00:00:00Z"))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(422).body("code", equalTo("target_outside_window"));
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("target_outside_window"));
         UUID other = UUID.randomUUID();
         projects.announce(other, "prj_" + other.toString().replace("-", ""), "active", 1, "local-2", false);
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("restore_time", t.toString()))
-                .post("/v1/projects/{p}/restores", other).then().statusCode(422).body("code", equalTo("pitr_unavailable"));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("restore_time", t.toString()))
+                .post("/v1/projects/{p}/restores", other)
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("pitr_unavailable"));
     }
 
     @Test
@@ -246,7 +307,8 @@ class PitrRestoreTest {
         baseBackup();
         // VACUUM marks the neighbour's page all-visible in a WAL record that names the page without its image: the
         // selective restore left that page zero-filled, and PostgreSQL refuses such a reference unless told otherwise.
-        try (Connection c = neighbour.connect(); Statement st = c.createStatement()) {
+        try (Connection c = neighbour.connect();
+                Statement st = c.createStatement()) {
             st.execute("VACUUM public.orders");
         }
         Instant t = now(p);
@@ -261,16 +323,17 @@ class PitrRestoreTest {
     @Test
     void aProjectCreatedAfterTheNewestBaseBackupIsReplayedIntoBeingWhileTheNextBaseBackupRuns() throws Exception {
         baseBackup();
-        TestProject p = projects.withData(10);   // not in any backup set: WAL replay creates its database
+        TestProject p = projects.withData(10); // not in any backup set: WAL replay creates its database
         Instant t = now(p);
         insert(p, 5, 1);
         String restore = pitr(p, t, "made-after-the-backup");
         // Another base backup of the same host starts at once and runs alongside the recovery.
-        CompletableFuture<BackupSet> concurrent = CompletableFuture.supplyAsync(() ->
-                pgBackRest.backup(local1(), BackupType.INCR, Duration.ofDays(7), Duration.ofMinutes(10)));
+        CompletableFuture<BackupSet> concurrent = CompletableFuture.supplyAsync(
+                () -> pgBackRest.backup(local1(), BackupType.INCR, Duration.ofDays(7), Duration.ofMinutes(10)));
         JsonPath done = RestoreToNewPreviewTest.awaitRestore(p.id(), restore);
         assertEquals("completed", done.getString("status"), done.prettify());
-        assertEquals(10, orders(RestoreToNewPreviewTest.connect(previewUrl(p, done))), "only the rows committed before T");
+        assertEquals(
+                10, orders(RestoreToNewPreviewTest.connect(previewUrl(p, done))), "only the rows committed before T");
         BackupSet alongside = concurrent.get(10, TimeUnit.MINUTES);
         assertEquals(BackupType.INCR, alongside.type(), "the base backup completed too");
     }
@@ -281,8 +344,8 @@ class PitrRestoreTest {
         PitrWindow.BaseBackupRef old = oldStyleBaseBackup(p);
         Instant t = now(p);
         insert(p, 5, 1);
-        window.archiveUpToNow(p.host(), Duration.ofMinutes(2));   // the WAL up to T reaches pgBackRest's archive
-        try (PitrRecovery.Cluster cluster = recovery.recover(p.host(), old, t, p.database(), () -> { })) {
+        window.archiveUpToNow(p.host(), Duration.ofMinutes(2)); // the WAL up to T reaches pgBackRest's archive
+        try (PitrRecovery.Cluster cluster = recovery.recover(p.host(), old, t, p.database(), () -> {})) {
             assertEquals(10, orders(cluster.host().adminConnection(p.database())), "only the rows committed before T");
         } finally {
             store.delete("capydb-wal", old.objectKey());
@@ -293,9 +356,14 @@ class PitrRestoreTest {
     void aFailedRecoveryLeavesNoScratchCluster() throws Exception {
         TestProject p = projects.withData(1);
         Set<Path> before = scratchDirs();
-        RestoreFailure failure = assertThrows(RestoreFailure.class, () -> recovery.recover(p.host(),
-                new PitrWindow.BaseBackupRef(UUID.randomUUID(), "20200101-000000F", null), Instant.now(), p.database(),
-                () -> { }));
+        RestoreFailure failure = assertThrows(
+                RestoreFailure.class,
+                () -> recovery.recover(
+                        p.host(),
+                        new PitrWindow.BaseBackupRef(UUID.randomUUID(), "20200101-000000F", null),
+                        Instant.now(),
+                        p.database(),
+                        () -> {}));
         assertTrue(failure.getMessage().contains("20200101-000000F"), failure.getMessage());
         assertEquals(before, scratchDirs(), "nothing left behind");
     }
@@ -307,8 +375,8 @@ class PitrRestoreTest {
         try (PitrSlots.Slot first = slots.acquire(host, () -> waited.set(true), Duration.ofSeconds(5))) {
             PitrSlots.Slot second = slots.acquire(host, () -> waited.set(true), Duration.ofSeconds(5));
             assertFalse(waited.get(), "two run at once (capydb.restores.pitr.max-per-host)");
-            RestoreFailure full = assertThrows(RestoreFailure.class,
-                    () -> slots.acquire(host, () -> waited.set(true), Duration.ofSeconds(2)));
+            RestoreFailure full = assertThrows(
+                    RestoreFailure.class, () -> slots.acquire(host, () -> waited.set(true), Duration.ofSeconds(2)));
             assertTrue(waited.get(), "the third was told to wait");
             assertTrue(full.getMessage().contains("2 run at once"), full.getMessage());
             second.close();

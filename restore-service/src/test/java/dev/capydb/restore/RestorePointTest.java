@@ -40,30 +40,50 @@ class RestorePointTest {
 
     @Inject
     TestProjects projects;
+
     @Inject
     ToolRunner tools;
+
     @Inject
     ObjectStore store;
+
     @Inject
     BackupEventsConsumer backupEvents;
+
     @Inject
     AgroalDataSource dataSource;
 
     private void clearBaseBackups() throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute("DELETE FROM known_base_backup");
         }
     }
 
     private void baseBackupAt(Instant start) {
-        backupEvents.onBackupEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.BASE_BACKUP_COMPLETED, "backup-service",
-                null, null, null, new BaseBackupPayload(UUID.randomUUID(), "local-1", null, "20261120-030000F", "full",
-                        start, "0/2000028", start, 1)))));
+        backupEvents.onBackupEvent(Records.of(EventJson.write(EventEnvelope.of(
+                EventType.BASE_BACKUP_COMPLETED,
+                "backup-service",
+                null,
+                null,
+                null,
+                new BaseBackupPayload(
+                        UUID.randomUUID(),
+                        "local-1",
+                        null,
+                        "20261120-030000F",
+                        "full",
+                        start,
+                        "0/2000028",
+                        start,
+                        1)))));
     }
 
     private long outbox(String type, String id) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM outbox_event WHERE type = '" + type + "' AND payload LIKE '%" + id + "%'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM outbox_event WHERE type = '" + type
+                        + "' AND payload LIKE '%" + id + "%'")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -73,33 +93,78 @@ class RestorePointTest {
     void backupRestorePointsNameACompletedBackupOfTheProject() throws Exception {
         TestProject p = projects.withData(1);
         String key = RestoreToNewPreviewTest.backupOf(p, tools, store, backupEvents);
-        String id = given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+        String id = given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("label", "before-migration", "kind", "backup", "backup_key", key))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(201)
-                .body("kind", equalTo("backup")).body("backup_key", equalTo(key)).extract().path("id");
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(201)
+                .body("kind", equalTo("backup"))
+                .body("backup_key", equalTo(key))
+                .extract()
+                .path("id");
         assertEquals(1, outbox("restore_point.created", id), "backup-service pins the backup on this event");
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("label", "before-migration", "kind", "backup", "backup_key", key))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(409).body("code", equalTo("label_taken"));
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("label_taken"));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("label", "x", "kind", "backup", "backup_key", "projects/other.dump"))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(404);
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("label", "x", "kind", "backup"))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(422)
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(422)
                 .body("errors[0].field", equalTo("backup_key"));
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("label", "", "kind", "moon"))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(422).body("code", equalTo("validation_failed"));
-        given().auth().oauth2(TestTokens.carol()).get("/v1/projects/{p}/restore-points", p.id()).then().statusCode(404);
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/restore-points", p.id()).then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("label", "", "kind", "moon"))
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("validation_failed"));
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .get("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(200)
                 .body("items.id", hasItem(id));
         // bob is a member: he may pin a backup, not unpin it.
-        given().auth().oauth2(TestTokens.bob()).delete("/v1/projects/{p}/restore-points/{r}", p.id(), id).then()
-                .statusCode(403).body("code", equalTo("forbidden"));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .delete("/v1/projects/{p}/restore-points/{r}", p.id(), id)
+                .then()
+                .statusCode(403)
+                .body("code", equalTo("forbidden"));
         assertEquals(0, outbox("restore_point.deleted", id));
-        given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{p}/restore-points/{r}", p.id(), id).then().statusCode(204);
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .delete("/v1/projects/{p}/restore-points/{r}", p.id(), id)
+                .then()
+                .statusCode(204);
         assertEquals(1, outbox("restore_point.deleted", id));
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/restore-points", p.id()).then()
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/restore-points", p.id())
+                .then()
                 .body("items.id", not(hasItem(id)));
     }
 
@@ -107,34 +172,72 @@ class RestorePointTest {
     void pitrRestorePointsMustFallInsideTheWindowOfARegionWithPitr() throws Exception {
         clearBaseBackups();
         TestProject p = projects.withData(1);
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("label", "now"))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(422)
-                .body("code", equalTo("target_outside_window")).body("detail", containsString("no base backup"));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("label", "now"))
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("target_outside_window"))
+                .body("detail", containsString("no base backup"));
 
         baseBackupAt(Instant.now().minus(Duration.ofHours(1)));
         String twoHoursAgo = Instant.now().minus(Duration.ofHours(2)).toString();
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("label", "too-early", "timestamp", twoHoursAgo))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(422)
-                .body("code", equalTo("target_outside_window")).body("detail", containsString("outside the point-in-time window"));
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
-                .body(Map.of("label", "future", "timestamp", Instant.now().plus(Duration.ofHours(1)).toString()))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(422)
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("target_outside_window"))
+                .body("detail", containsString("outside the point-in-time window"));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of(
+                        "label",
+                        "future",
+                        "timestamp",
+                        Instant.now().plus(Duration.ofHours(1)).toString()))
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(422)
                 .body("code", equalTo("target_outside_window"));
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
                 .body(Map.of("label", "bad", "timestamp", "yesterday"))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(422).body("errors[0].field", equalTo("timestamp"));
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(422)
+                .body("errors[0].field", equalTo("timestamp"));
 
-        String id = given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("label", "release-1"))
-                .post("/v1/projects/{p}/restore-points", p.id()).then().statusCode(201)
-                .body("kind", equalTo("pitr")).body("timestamp", notNullValue()).body("lsn", notNullValue())
-                .extract().path("id");
+        String id = given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("label", "release-1"))
+                .post("/v1/projects/{p}/restore-points", p.id())
+                .then()
+                .statusCode(201)
+                .body("kind", equalTo("pitr"))
+                .body("timestamp", notNullValue())
+                .body("lsn", notNullValue())
+                .extract()
+                .path("id");
         assertEquals(1, outbox("restore_point.created", id));
 
         // A project in a region without WAL archiving has no PITR at all.
         UUID other = UUID.randomUUID();
         projects.announce(other, "prj_" + other.toString().replace("-", ""), "active", 1, "local-2", false);
-        given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("label", "now"))
-                .post("/v1/projects/{p}/restore-points", other).then().statusCode(422).body("code", equalTo("pitr_unavailable"));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("label", "now"))
+                .post("/v1/projects/{p}/restore-points", other)
+                .then()
+                .statusCode(422)
+                .body("code", equalTo("pitr_unavailable"));
     }
 }

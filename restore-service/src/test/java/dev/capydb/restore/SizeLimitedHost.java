@@ -39,25 +39,64 @@ public class SizeLimitedHost implements QuarkusTestResourceLifecycleManager {
             root = Files.createTempDirectory("capydb-size-limited-host");
             volume = root.resolve("volume");
             Files.createDirectories(volume);
-            run(List.of("mount", "-t", "tmpfs", "-o", "size=" + SIZE_MB + "m,mode=0700", "tmpfs", volume.toString()),
-                    false, "this machine refused to mount a size-limited filesystem for the disk-full test");
+            run(
+                    List.of(
+                            "mount",
+                            "-t",
+                            "tmpfs",
+                            "-o",
+                            "size=" + SIZE_MB + "m,mode=0700",
+                            "tmpfs",
+                            volume.toString()),
+                    false,
+                    "this machine refused to mount a size-limited filesystem for the disk-full test");
             mounted = true;
             if (ROOT) {
                 run(List.of("chown", "-R", "postgres:postgres", root.toString()), false, "chown");
             }
             Path data = volume.resolve("data");
-            run(List.of(PG_BIN + "/initdb", "-D", data.toString(), "--waldir=" + root.resolve("wal"), "-U", "postgres",
-                    "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"), true, "initdb");
+            run(
+                    List.of(
+                            PG_BIN + "/initdb",
+                            "-D",
+                            data.toString(),
+                            "--waldir=" + root.resolve("wal"),
+                            "-U",
+                            "postgres",
+                            "--auth=trust",
+                            "-E",
+                            "UTF8",
+                            "--locale=C.UTF-8",
+                            "--no-sync"),
+                    true,
+                    "initdb");
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
-            run(List.of(PG_BIN + "/pg_ctl", "-D", data.toString(), "-l", root.resolve("server.log").toString(), "-w",
-                    "-o", "-p " + port + " -k " + root + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"),
-                    true, "pg_ctl start");
+            run(
+                    List.of(
+                            PG_BIN + "/pg_ctl",
+                            "-D",
+                            data.toString(),
+                            "-l",
+                            root.resolve("server.log").toString(),
+                            "-w",
+                            "-o",
+                            "-p " + port + " -k " + root + " -c listen_addresses=127.0.0.1 -c fsync=off",
+                            "start"),
+                    true,
+                    "pg_ctl start");
             String prefix = "capydb.dataplane.hosts." + ID + ".";
-            return Map.of(prefix + "region", ID, prefix + "port", String.valueOf(port),
-                    prefix + "admin-password", "trust-auth-needs-none", prefix + "pitr", "false");
+            return Map.of(
+                    prefix + "region",
+                    ID,
+                    prefix + "port",
+                    String.valueOf(port),
+                    prefix + "admin-password",
+                    "trust-auth-needs-none",
+                    prefix + "pitr",
+                    "false");
         } catch (IOException | InterruptedException e) {
             stop();
             throw new IllegalStateException("cannot start the size-limited host: " + e.getMessage(), e);
@@ -68,13 +107,16 @@ public class SizeLimitedHost implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         try {
             if (mounted) {
-                run(List.of(PG_BIN + "/pg_ctl", "-D", volume.resolve("data").toString(), "-m", "immediate", "stop"),
-                        true, null);
+                run(
+                        List.of(PG_BIN + "/pg_ctl", "-D", volume.resolve("data").toString(), "-m", "immediate", "stop"),
+                        true,
+                        null);
                 run(List.of("umount", volume.toString()), false, null);
             }
             if (root != null && Files.exists(root)) {
                 try (var paths = Files.walk(root)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    paths.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {

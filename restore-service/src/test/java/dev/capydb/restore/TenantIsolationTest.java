@@ -44,12 +44,16 @@ class TenantIsolationTest {
 
     @Inject
     TestProjects projects;
+
     @Inject
     ToolRunner tools;
+
     @Inject
     ObjectStore store;
+
     @Inject
     BackupEventsConsumer backupEvents;
+
     @Inject
     CutoverConsumer cutovers;
 
@@ -59,21 +63,38 @@ class TenantIsolationTest {
         HostileTenant tenant = HostileTenant.plantIn(p);
         String key = RestoreToNewPreviewTest.backupOf(p, tools, store, backupEvents);
 
-        String made = given().auth().oauth2(TestTokens.bob()).contentType("application/json").body(Map.of("backup_key", key))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202).extract().path("id");
+        String made = given().auth()
+                .oauth2(TestTokens.bob())
+                .contentType("application/json")
+                .body(Map.of("backup_key", key))
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         JsonPath preview = RestoreToNewPreviewTest.awaitRestore(p.id(), made);
         assertEquals("completed", preview.getString("status"), preview.prettify());
         String previewId = preview.getString("preview_id");
-        String previewUrl = given().auth().oauth2(TestTokens.bob())
-                .get("/v1/projects/{p}/previews/{v}/connection", p.id(), previewId).then().extract().path("database_url");
+        String previewUrl = given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/previews/{v}/connection", p.id(), previewId)
+                .then()
+                .extract()
+                .path("database_url");
         try (Connection c = RestoreToNewPreviewTest.connect(previewUrl)) {
             assertEquals(HostileTenant.GUARDED_ROWS, guarded(c));
             assertEquals("pv_" + previewId.replace("-", ""), HostileTenant.definerOwner(c));
         }
 
-        String overwrite = given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+        String overwrite = given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("backup_key", key, "target_kind", "project", "confirm_project_overwrite", true))
-                .post("/v1/projects/{p}/restores", p.id()).then().statusCode(202).extract().path("id");
+                .post("/v1/projects/{p}/restores", p.id())
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         JsonPath overwritten = RestoreToNewPreviewTest.awaitRestore(p.id(), overwrite);
         assertEquals("completed", overwritten.getString("status"), overwritten.prettify());
         try (Connection c = p.connect()) {
@@ -82,12 +103,24 @@ class TenantIsolationTest {
         }
 
         UUID request = UUID.randomUUID();
-        cutovers.onCutoverEvent(Records.of(EventJson.write(EventEnvelope.of(EventType.CUTOVER_PROMOTE_STARTED, "cutover-service",
-                "acme", p.id(), request.toString(), new CutoverPayload(request, p.id(), UUID.fromString(previewId),
-                        "in_progress", "OPS-7", UUID.randomUUID(), null)))));
-        List<Restore> promotions = QuarkusTransaction.requiringNew().call(() ->
-                Restore.<Restore>list("projectId = ?1 and correlationId = ?2", p.id(), request.toString()));
-        JsonPath promoted = RestoreToNewPreviewTest.awaitRestore(p.id(), promotions.get(0).id.toString());
+        cutovers.onCutoverEvent(Records.of(EventJson.write(EventEnvelope.of(
+                EventType.CUTOVER_PROMOTE_STARTED,
+                "cutover-service",
+                "acme",
+                p.id(),
+                request.toString(),
+                new CutoverPayload(
+                        request,
+                        p.id(),
+                        UUID.fromString(previewId),
+                        "in_progress",
+                        "OPS-7",
+                        UUID.randomUUID(),
+                        null)))));
+        List<Restore> promotions = QuarkusTransaction.requiringNew()
+                .call(() -> Restore.<Restore>list("projectId = ?1 and correlationId = ?2", p.id(), request.toString()));
+        JsonPath promoted = RestoreToNewPreviewTest.awaitRestore(
+                p.id(), promotions.get(0).id.toString());
         assertEquals("completed", promoted.getString("status"), promoted.prettify());
         try (Connection c = p.connect()) {
             assertEquals(p.database(), HostileTenant.definerOwner(c));
@@ -96,7 +129,8 @@ class TenantIsolationTest {
     }
 
     static long guarded(Connection c) throws Exception {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM public.guarded")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM public.guarded")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -29,8 +29,11 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(ok()));
-        return Map.of("capydb.webhooks.vercel-base-url", server.baseUrl(),
-                "capydb.webhooks.netlify-base-url", server.baseUrl());
+        return Map.of(
+                "capydb.webhooks.vercel-base-url",
+                server.baseUrl(),
+                "capydb.webhooks.netlify-base-url",
+                server.baseUrl());
     }
 
     /** The requests matching {@code wanted}, oldest first. */
@@ -42,7 +45,10 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
 
     /** Waits until {@code count} requests matching {@code wanted} arrived; all that did, oldest first. */
     static List<LoggedRequest> await(RequestPatternBuilder wanted, int count) {
-        return Waits.until(Duration.ofSeconds(15), count + " requests " + wanted.build(), () -> requests(wanted),
+        return Waits.until(
+                Duration.ofSeconds(15),
+                count + " requests " + wanted.build(),
+                () -> requests(wanted),
                 got -> got.size() >= count);
     }
 

@@ -36,14 +36,17 @@ class KeycloakUnreachableTest {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("capydb.webhooks.token-url",
+            return Map.of(
+                    "capydb.webhooks.token-url",
                     "http://127.0.0.1:" + closed + "/realms/capydb/protocol/openid-connect/token",
-                    "capydb.webhooks.client-secret", "irrelevant-here");
+                    "capydb.webhooks.client-secret",
+                    "irrelevant-here");
         }
     }
 
     @Inject
     ProjectServiceConnections connections;
+
     @ConfigProperty(name = "capydb.webhooks.token-url")
     String tokenUrl;
 

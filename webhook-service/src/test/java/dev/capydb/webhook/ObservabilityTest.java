@@ -38,6 +38,7 @@ class ObservabilityTest {
 
     @Inject
     TestProjects projects;
+
     @Inject
     EventConsumers consumers;
 
@@ -64,16 +65,29 @@ class ObservabilityTest {
     }
 
     private JsonPath create(String path) {
-        return given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+        return given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("url", receiver.url(path), "event_types", List.of("backup.completed")))
-                .post("/v1/projects/{p}/webhooks", project).then().statusCode(201).extract().jsonPath();
+                .post("/v1/projects/{p}/webhooks", project)
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
     }
 
     private void awaitStatus(String webhookId, String status) {
-        Waits.until(Duration.ofSeconds(20), "a delivery of " + webhookId + " becomes " + status,
-                () -> given().auth().oauth2(TestTokens.bob())
-                        .get("/v1/projects/{p}/webhooks/{w}/deliveries", project, webhookId).then().statusCode(200)
-                        .extract().jsonPath().<String>getList("items.status"),
+        Waits.until(
+                Duration.ofSeconds(20),
+                "a delivery of " + webhookId + " becomes " + status,
+                () -> given().auth()
+                        .oauth2(TestTokens.bob())
+                        .get("/v1/projects/{p}/webhooks/{w}/deliveries", project, webhookId)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .<String>getList("items.status"),
                 statuses -> statuses.contains(status));
     }
 
@@ -90,12 +104,18 @@ class ObservabilityTest {
             JsonPath down = create("/down");
             secrets.add(ok.getString("secret"));
             secrets.add(down.getString("secret"));
-            secrets.add(given().auth().oauth2(TestTokens.alice())
+            secrets.add(given().auth()
+                    .oauth2(TestTokens.alice())
                     .post("/v1/projects/{p}/webhooks/{w}/rotate-secret", project, ok.getString("id"))
-                    .then().statusCode(200).extract().jsonPath().getString("secret"));
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getString("secret"));
 
             // The event happened a little before it is delivered: latency must show it.
-            EventEnvelope event = Events.at(Events.backupCompleted(project), Instant.now().minusMillis(300));
+            EventEnvelope event =
+                    Events.at(Events.backupCompleted(project), Instant.now().minusMillis(300));
             consumers.handle("webhook-backups", Events.json(event));
             awaitStatus(ok.getString("id"), "delivered");
             awaitStatus(down.getString("id"), "failed");
@@ -119,7 +139,8 @@ class ObservabilityTest {
         assertEquals(1.0, sample(m, "capydb_webhook_deliveries_total", "outcome=\"failed\"") - failedBefore, m);
         assertTrue(sample(m, "capydb_webhook_deliveries_total", "outcome=\"retry_scheduled\"") >= 3.0, m);
         assertEquals(1.0, sample(m, "capydb_webhook_delivery_latency_seconds_count") - latencyBefore, m);
-        assertTrue(sample(m, "capydb_webhook_delivery_latency_seconds_max") >= 0.3,
+        assertTrue(
+                sample(m, "capydb_webhook_delivery_latency_seconds_max") >= 0.3,
                 "latency counts from the event's time, not from the attempt: " + m);
     }
 }

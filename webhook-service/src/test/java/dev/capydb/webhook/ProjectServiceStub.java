@@ -39,9 +39,15 @@ public class ProjectServiceStub implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
-        server.stubFor(any(urlPathMatching("/internal/.*")).atPriority(10).willReturn(aResponse().withStatus(401)));
-        server.stubFor(any(urlPathMatching("/internal/.*")).withHeader("Authorization", matching(BEARER)).atPriority(9)
-                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+        server.stubFor(any(urlPathMatching("/internal/.*"))
+                .atPriority(10)
+                .willReturn(aResponse().withStatus(401)));
+        server.stubFor(any(urlPathMatching("/internal/.*"))
+                .withHeader("Authorization", matching(BEARER))
+                .atPriority(9)
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json")
                         .withBody("{\"code\":\"not_found\"}")));
         return Map.of("capydb.webhooks.project-service-url", server.baseUrl());
     }
@@ -49,18 +55,21 @@ public class ProjectServiceStub implements QuarkusTestResourceLifecycleManager {
     /** Project-service knows {@code id} and answers its connection strings ({@link TestConnections}'). */
     static UUID knows(UUID id) {
         server.stubFor(get(urlPathEqualTo("/internal/projects/" + id + "/connection"))
-                .withHeader("Authorization", matching(BEARER)).atPriority(1).willReturn(okJson("""
-                        {"project_id":"%s","database_url":"%s","database_url_unpooled":"%s"}"""
-                        .formatted(id, TestConnections.pooled(id), TestConnections.unpooled(id)))));
+                .withHeader("Authorization", matching(BEARER))
+                .atPriority(1)
+                .willReturn(okJson("""
+                        {"project_id":"%s","database_url":"%s","database_url_unpooled":"%s"}""".formatted(id, TestConnections.pooled(id), TestConnections.unpooled(id)))));
         return id;
     }
 
     /** The bearer tokens of the connection requests so far, oldest first. */
     static List<String> tokens() {
-        List<LoggedRequest> seen = new ArrayList<>(server.findAll(getRequestedFor(urlPathMatching(PATH))
-                .withHeader("Authorization", matching(BEARER))));
+        List<LoggedRequest> seen = new ArrayList<>(
+                server.findAll(getRequestedFor(urlPathMatching(PATH)).withHeader("Authorization", matching(BEARER))));
         seen.sort(Comparator.comparing(LoggedRequest::getLoggedDate));
-        return seen.stream().map(r -> r.getHeader("Authorization").substring("Bearer ".length())).toList();
+        return seen.stream()
+                .map(r -> r.getHeader("Authorization").substring("Bearer ".length()))
+                .toList();
     }
 
     @Override

@@ -22,12 +22,13 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** A local HTTP endpoint that records every request and answers as each path is told to (200 by default). */
-// Not WireMock: a customer's webhook receiver, on the wire: slow, hanging and endless answers test the sender's timeouts and bounded reads.
+// Not WireMock: a customer's webhook receiver, on the wire: slow, hanging and endless answers test the sender's
+// timeouts and bounded reads.
 public final class Receiver implements AutoCloseable {
 
     /** One received request. */
-    public record Request(String method, String path, String query, Map<String, String> headers, String body,
-                          Instant at) {
+    public record Request(
+            String method, String path, String query, Map<String, String> headers, String body, Instant at) {
         public String header(String name) {
             return headers.get(name.toLowerCase());
         }
@@ -64,8 +65,13 @@ public final class Receiver implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            Request r = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), headers, body, Instant.now());
+            Request r = new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestURI().getRawQuery(),
+                    headers,
+                    body,
+                    Instant.now());
             requests.add(r);
             Answer a = answers.getOrDefault(r.path(), x -> Answer.status(200)).apply(r);
             try {
@@ -99,7 +105,8 @@ public final class Receiver implements AutoCloseable {
     private void streamForever(HttpExchange exchange, int status) {
         byte[] chunk = new byte[64 * 1024];
         Arrays.fill(chunk, (byte) 'x');
-        try (exchange; OutputStream os = exchange.getResponseBody()) {
+        try (exchange;
+                OutputStream os = exchange.getResponseBody()) {
             exchange.sendResponseHeaders(status, 0);
             while (true) {
                 os.write(chunk);
@@ -129,8 +136,11 @@ public final class Receiver implements AutoCloseable {
 
     /** Waits until {@code count} requests to {@code path} matching {@code wanted} arrived. */
     public List<Request> await(String path, Predicate<Request> wanted, int count, Duration timeout) {
-        return Waits.until(timeout, count + " requests to " + path,
-                () -> new ArrayList<>(requests(path).stream().filter(wanted).toList()), got -> got.size() >= count);
+        return Waits.until(
+                timeout,
+                count + " requests to " + path,
+                () -> new ArrayList<>(requests(path).stream().filter(wanted).toList()),
+                got -> got.size() >= count);
     }
 
     @Override

@@ -33,8 +33,14 @@ class StrictModeTest {
     TestProjects projects;
 
     private void refused(UUID project, String url, String code) {
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json").body(Map.of("url", url))
-                .post("/v1/projects/{p}/webhooks", project).then().statusCode(422).body("code", equalTo(code));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
+                .body(Map.of("url", url))
+                .post("/v1/projects/{p}/webhooks", project)
+                .then()
+                .statusCode(422)
+                .body("code", equalTo(code));
     }
 
     @Test
@@ -45,8 +51,12 @@ class StrictModeTest {
         refused(project, "https://localhost/hook", "target_not_public");
         refused(project, "https://[::1]/hook", "target_not_public");
         refused(project, "https://[::ffff:127.0.0.1]/hook", "target_not_public");
-        refused(project, "https://127.1/hook", "validation_failed");   // not even a valid URL host
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/webhooks", project).then().statusCode(200)
+        refused(project, "https://127.1/hook", "validation_failed"); // not even a valid URL host
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/webhooks", project)
+                .then()
+                .statusCode(200)
                 .body("items.size()", equalTo(0));
     }
 }

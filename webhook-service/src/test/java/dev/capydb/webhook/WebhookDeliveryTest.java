@@ -19,7 +19,6 @@ import dev.capydb.testing.Waits;
 import dev.capydb.webhook.Receiver.Answer;
 import dev.capydb.webhook.delivery.Signer;
 import dev.capydb.webhook.messaging.EventConsumers;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,10 +49,13 @@ class WebhookDeliveryTest {
 
     @Inject
     TestProjects projects;
+
     @Inject
     EventConsumers consumers;
+
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     KafkaClientSettings kafka;
 
@@ -72,10 +74,18 @@ class WebhookDeliveryTest {
     }
 
     private JsonPath create(String path, List<String> types) {
-        Map<String, Object> body = types == null ? Map.of("url", receiver.url(path))
+        Map<String, Object> body = types == null
+                ? Map.of("url", receiver.url(path))
                 : Map.of("url", receiver.url(path), "event_types", types);
-        return given().auth().oauth2(TestTokens.alice()).contentType("application/json").body(body)
-                .post("/v1/projects/{p}/webhooks", project).then().statusCode(201).extract().jsonPath();
+        return given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
+                .body(body)
+                .post("/v1/projects/{p}/webhooks", project)
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
     }
 
     private static long epoch(Receiver.Request r) {
@@ -83,18 +93,28 @@ class WebhookDeliveryTest {
     }
 
     private static void assertSigned(Receiver.Request r, String secret) {
-        assertTrue(Signer.verify(secret, r.header("webhook-id"), epoch(r), r.body(), r.header("webhook-signature")),
+        assertTrue(
+                Signer.verify(secret, r.header("webhook-id"), epoch(r), r.body(), r.header("webhook-signature")),
                 "signature must verify with the endpoint's secret: " + r);
     }
 
     private JsonPath delivery(String webhookId, String eventType) {
-        return given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/webhooks/{w}/deliveries", project, webhookId)
-                .then().statusCode(200).extract().jsonPath().setRootPath("items.find { it.event_type == '" + eventType + "' }");
+        return given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/webhooks/{w}/deliveries", project, webhookId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .setRootPath("items.find { it.event_type == '" + eventType + "' }");
     }
 
     private JsonPath awaitDelivery(String webhookId, String eventType, String status, Duration timeout) {
-        return Waits.until(timeout, "delivery of " + eventType + " becomes " + status,
-                () -> delivery(webhookId, eventType), d -> status.equals(d.getString("status")));
+        return Waits.until(
+                timeout,
+                "delivery of " + eventType + " becomes " + status,
+                () -> delivery(webhookId, eventType),
+                d -> status.equals(d.getString("status")));
     }
 
     @Test
@@ -104,8 +124,13 @@ class WebhookDeliveryTest {
         String secretA = onlyBackups.getString("secret");
         String secretB = all.getString("secret");
         assertTrue(secretA.startsWith("whsec_"));
-        assertTrue(all.getList("event_types").containsAll(List.of("job.completed", "cutover.completed",
-                "production_overwrite_restore", "import.completed", "preview.expiring")));
+        assertTrue(all.getList("event_types")
+                .containsAll(List.of(
+                        "job.completed",
+                        "cutover.completed",
+                        "production_overwrite_restore",
+                        "import.completed",
+                        "preview.expiring")));
 
         EventEnvelope backup = Events.backupCompleted(project);
         EventEnvelope job = Events.jobCompleted(project);
@@ -114,7 +139,8 @@ class WebhookDeliveryTest {
         assertFalse(consumers.handle("webhook-backups", Events.json(backup)));
         assertFalse(consumers.handle("webhook-backups", Events.json(job)));
 
-        Receiver.Request a = receiver.await("/backups", r -> true, 1, Duration.ofSeconds(10)).get(0);
+        Receiver.Request a =
+                receiver.await("/backups", r -> true, 1, Duration.ofSeconds(10)).get(0);
         List<Receiver.Request> b = receiver.await("/all", r -> true, 2, Duration.ofSeconds(10));
         assertEquals("msg_" + backup.id().toString().replace("-", ""), a.header("webhook-id"));
         assertEquals("application/json", a.header("content-type"));
@@ -125,16 +151,27 @@ class WebhookDeliveryTest {
         assertEquals(project.toString(), body.getString("data.project_id"));
         assertNotNull(body.getString("data.sha256"));
         assertNotNull(Instant.parse(body.getString("timestamp")));
-        JsonPath jobBody = b.stream().map(r -> JsonPath.from(r.body())).filter(j -> j.getString("type").equals("job.completed"))
-                .findFirst().orElseThrow();
+        JsonPath jobBody = b.stream()
+                .map(r -> JsonPath.from(r.body()))
+                .filter(j -> j.getString("type").equals("job.completed"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(project.toString(), jobBody.getString("data.project_id"), "job events name their project");
 
         // Give duplicates every chance to show up: still exactly one request per endpoint per event.
-        Waits.during(Duration.ofMillis(1500), "no duplicate requests",
-                () -> receiver.requests("/backups").size() == 1 && receiver.requests("/all").size() == 2);
+        Waits.during(
+                Duration.ofMillis(1500),
+                "no duplicate requests",
+                () -> receiver.requests("/backups").size() == 1
+                        && receiver.requests("/all").size() == 2);
         // The secret is shown once, never again.
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/webhooks/{w}", project, onlyBackups.getString("id"))
-                .then().statusCode(200).body("secret", nullValue()).body("url", equalTo(receiver.url("/backups")));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/webhooks/{w}", project, onlyBackups.getString("id"))
+                .then()
+                .statusCode(200)
+                .body("secret", nullValue())
+                .body("url", equalTo(receiver.url("/backups")));
     }
 
     @Test
@@ -142,8 +179,11 @@ class WebhookDeliveryTest {
         AtomicInteger flaky = new AtomicInteger();
         receiver.answer("/flaky", r -> Answer.status(flaky.incrementAndGet() == 1 ? 500 : 204));
         AtomicInteger busy = new AtomicInteger();
-        receiver.answer("/busy", r -> busy.incrementAndGet() == 1
-                ? new Answer(503, Map.of("Retry-After", "3"), Duration.ZERO, "") : Answer.status(200));
+        receiver.answer(
+                "/busy",
+                r -> busy.incrementAndGet() == 1
+                        ? new Answer(503, Map.of("Retry-After", "3"), Duration.ZERO, "")
+                        : Answer.status(200));
         receiver.answer("/down", r -> Answer.status(500));
         String flakyId = create("/flaky", List.of("backup.completed")).getString("id");
         create("/busy", List.of("backup.completed"));
@@ -160,7 +200,8 @@ class WebhookDeliveryTest {
 
             List<Receiver.Request> b = receiver.await("/busy", r -> true, 2, Duration.ofSeconds(15));
             long gapMs = Duration.between(b.get(0).at(), b.get(1).at()).toMillis();
-            assertTrue(gapMs >= 2900, "Retry-After: 3 must delay the retry beyond the 1 s schedule, was " + gapMs + " ms");
+            assertTrue(
+                    gapMs >= 2900, "Retry-After: 3 must delay the retry beyond the 1 s schedule, was " + gapMs + " ms");
 
             JsonPath failed = awaitDelivery(downId, "backup.completed", "failed", Duration.ofSeconds(20));
             assertEquals(4, failed.getInt("attempts"), "the test schedule has four attempts");
@@ -168,7 +209,8 @@ class WebhookDeliveryTest {
             assertEquals(4, receiver.requests("/down").size());
 
             String deliveryId = failed.getString("id");
-            ConsumerRecord<String, String> exhausted = await(tail, r -> r.value().contains(deliveryId), Duration.ofSeconds(15));
+            ConsumerRecord<String, String> exhausted =
+                    await(tail, r -> r.value().contains(deliveryId), Duration.ofSeconds(15));
             JsonPath event = JsonPath.from(exhausted.value());
             assertEquals("webhook.delivery_exhausted", event.getString("type"));
             assertEquals(4, event.getInt("data.attempts"));
@@ -179,17 +221,26 @@ class WebhookDeliveryTest {
     @Test
     void goneDisablesTheEndpointAndRedirectsAreNotFollowed() throws Exception {
         receiver.answer("/gone", r -> Answer.status(410));
-        receiver.answer("/moved", r -> new Answer(302, Map.of("Location", receiver.url("/elsewhere")), Duration.ZERO, ""));
+        receiver.answer(
+                "/moved", r -> new Answer(302, Map.of("Location", receiver.url("/elsewhere")), Duration.ZERO, ""));
         String goneId = create("/gone", List.of("backup.completed")).getString("id");
         String movedId = create("/moved", List.of("backup.completed")).getString("id");
 
         consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
         JsonPath gone = awaitDelivery(goneId, "backup.completed", "failed", Duration.ofSeconds(10));
         assertEquals(410, gone.getInt("last_status_code"));
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/webhooks/{w}", project, goneId).then()
-                .body("status", equalTo("disabled")).body("disabled_reason", startsWith("the endpoint answered 410"));
-        given().auth().oauth2(TestTokens.alice()).post("/v1/projects/{p}/webhooks/deliveries/{d}/redeliver", project,
-                gone.getString("id")).then().statusCode(409).body("code", equalTo("webhook_disabled"));
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/webhooks/{w}", project, goneId)
+                .then()
+                .body("status", equalTo("disabled"))
+                .body("disabled_reason", startsWith("the endpoint answered 410"));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .post("/v1/projects/{p}/webhooks/deliveries/{d}/redeliver", project, gone.getString("id"))
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("webhook_disabled"));
 
         // A later event is not sent to the disabled endpoint.
         consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
@@ -203,10 +254,19 @@ class WebhookDeliveryTest {
 
         // Re-enabled, it receives again; the old delivery can be sent again with its webhook-id.
         receiver.answer("/gone", r -> Answer.status(200));
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json").body(Map.of("active", true))
-                .patch("/v1/projects/{p}/webhooks/{w}", project, goneId).then().statusCode(200).body("status", equalTo("active"));
-        given().auth().oauth2(TestTokens.alice()).post("/v1/projects/{p}/webhooks/deliveries/{d}/redeliver", project,
-                gone.getString("id")).then().statusCode(202);
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
+                .body(Map.of("active", true))
+                .patch("/v1/projects/{p}/webhooks/{w}", project, goneId)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("active"));
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .post("/v1/projects/{p}/webhooks/deliveries/{d}/redeliver", project, gone.getString("id"))
+                .then()
+                .statusCode(202);
         List<Receiver.Request> again = receiver.await("/gone", r -> true, 2, Duration.ofSeconds(10));
         assertEquals(again.get(0).header("webhook-id"), again.get(1).header("webhook-id"));
         awaitDelivery(goneId, "backup.completed", "delivered", Duration.ofSeconds(5));
@@ -235,19 +295,27 @@ class WebhookDeliveryTest {
         // The hanging endpoint holds its two slots for the 2 s timeout each; the fast one gets all ten meanwhile.
         receiver.await("/fast", r -> true, 10, Duration.ofSeconds(6));
         // Three recorded attempts: with two slots the third began only after one timed out, so overlaps would show.
-        List<long[]> spans = Waits.until(Duration.ofSeconds(20), "three timed-out attempts to the hanging endpoint",
-                () -> attemptSpans(hang), s -> s.size() >= 3);
-        long maxOverlap = spans.stream().mapToLong(s -> spans.stream().filter(o -> o[0] <= s[0] && s[0] < o[1]).count())
-                .max().orElse(0);
+        List<long[]> spans = Waits.until(
+                Duration.ofSeconds(20),
+                "three timed-out attempts to the hanging endpoint",
+                () -> attemptSpans(hang),
+                s -> s.size() >= 3);
+        long maxOverlap = spans.stream()
+                .mapToLong(s ->
+                        spans.stream().filter(o -> o[0] <= s[0] && s[0] < o[1]).count())
+                .max()
+                .orElse(0);
         assertTrue(maxOverlap <= 2, "at most two attempts in flight to one endpoint, saw " + maxOverlap);
     }
 
     /** The recorded attempts to {@code webhookId} as [start, end] in epoch ms; each must have timed out. */
     private List<long[]> attemptSpans(String webhookId) throws Exception {
         List<long[]> spans = new java.util.ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT a.at, a.duration_ms, a.error FROM webhook_attempt a"
-                     + " JOIN webhook_delivery d ON d.id = a.delivery_id WHERE d.webhook_id = '" + webhookId + "'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT a.at, a.duration_ms, a.error FROM webhook_attempt a"
+                        + " JOIN webhook_delivery d ON d.id = a.delivery_id WHERE d.webhook_id = '" + webhookId
+                        + "'")) {
             while (rs.next()) {
                 long start = rs.getTimestamp(1).getTime();
                 spans.add(new long[] {start, start + rs.getLong(2)});
@@ -266,15 +334,18 @@ class WebhookDeliveryTest {
         consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
         receiver.await("/slow", r -> true, 1, Duration.ofSeconds(5));
         // Deleted while its request is still waiting for an answer: its deliveries go with it.
-        given().auth().oauth2(TestTokens.alice()).delete("/v1/projects/{p}/webhooks/{w}", project, slow)
-                .then().statusCode(204);
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .delete("/v1/projects/{p}/webhooks/{w}", project, slow)
+                .then()
+                .statusCode(204);
         awaitDelivery(fast, "backup.completed", "delivered", Duration.ofSeconds(5));
-        Waits.until(Duration.ofSeconds(5), "the late answer is counted",
-                () -> discardedAttempts() != discardedBefore);
+        Waits.until(Duration.ofSeconds(5), "the late answer is counted", () -> discardedAttempts() != discardedBefore);
         assertEquals(discardedBefore + 1, discardedAttempts(), "the late answer is counted as discarded, not lost");
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM webhook_delivery WHERE webhook_id = '" + slow
-                     + "'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                java.sql.ResultSet rs =
+                        st.executeQuery("SELECT count(*) FROM webhook_delivery WHERE webhook_id = '" + slow + "'")) {
             rs.next();
             assertEquals(0, rs.getLong(1), "nothing of the deleted webhook came back");
         }
@@ -282,43 +353,77 @@ class WebhookDeliveryTest {
 
     /** capydb_webhook_deliveries_total{outcome="discarded"} from the service's own metrics. */
     private static double discardedAttempts() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("capydb_webhook_deliveries_total{")
-                        && l.contains("outcome=\"discarded\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("capydb_webhook_deliveries_total{") && l.contains("outcome=\"discarded\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
     void privateAndMalformedTargetsAreRefusedAtCreationAndAtDelivery() throws Exception {
-        for (String url : List.of("https://10.0.0.1/hook", "https://169.254.169.254/latest/meta-data",
-                "https://[fd00::1]/x", "https://192.168.1.20/x", "https://100.64.0.1/x", "https://0x7f000001/x",
+        for (String url : List.of(
+                "https://10.0.0.1/hook",
+                "https://169.254.169.254/latest/meta-data",
+                "https://[fd00::1]/x",
+                "https://192.168.1.20/x",
+                "https://100.64.0.1/x",
+                "https://0x7f000001/x",
                 "https://2130706433/x")) {
-            given().auth().oauth2(TestTokens.alice()).contentType("application/json").body(Map.of("url", url))
-                    .post("/v1/projects/{p}/webhooks", project).then().statusCode(422)
+            given().auth()
+                    .oauth2(TestTokens.alice())
+                    .contentType("application/json")
+                    .body(Map.of("url", url))
+                    .post("/v1/projects/{p}/webhooks", project)
+                    .then()
+                    .statusCode(422)
                     .body("code", equalTo("target_not_public"));
         }
         for (String url : List.of("ftp://example.com/x", "https://user:pw@example.com/x", "not a url", "https:///x")) {
-            given().auth().oauth2(TestTokens.alice()).contentType("application/json").body(Map.of("url", url))
-                    .post("/v1/projects/{p}/webhooks", project).then().statusCode(422)
+            given().auth()
+                    .oauth2(TestTokens.alice())
+                    .contentType("application/json")
+                    .body(Map.of("url", url))
+                    .post("/v1/projects/{p}/webhooks", project)
+                    .then()
+                    .statusCode(422)
                     .body("code", equalTo("validation_failed"));
         }
-        given().auth().oauth2(TestTokens.alice()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.alice())
+                .contentType("application/json")
                 .body(Map.of("url", receiver.url("/x"), "event_types", List.of("backup.completed", "backup.exploded")))
-                .post("/v1/projects/{p}/webhooks", project).then().statusCode(422)
+                .post("/v1/projects/{p}/webhooks", project)
+                .then()
+                .statusCode(422)
                 .body("errors.field", hasItem("event_types"));
-        given().auth().oauth2(TestTokens.carol()).contentType("application/json").body(Map.of("url", receiver.url("/x")))
-                .post("/v1/projects/{p}/webhooks", project).then().statusCode(404);
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/webhooks", project).then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.carol())
+                .contentType("application/json")
+                .body(Map.of("url", receiver.url("/x")))
+                .post("/v1/projects/{p}/webhooks", project)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/webhooks", project)
+                .then()
+                .statusCode(200)
                 .body("items.size()", equalTo(0));
 
         // An endpoint whose name now resolves somewhere private (as after a DNS change) gets nothing.
         String id = create("/x", List.of("backup.completed")).getString("id");
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE webhook SET url = 'https://10.1.2.3/hook' WHERE id = '" + id + "'");
         }
         consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
-        JsonPath d = Waits.until(Duration.ofSeconds(10), "the delivery to the now private address is refused",
-                () -> delivery(id, "backup.completed"), x -> x.get("last_error") != null);
+        JsonPath d = Waits.until(
+                Duration.ofSeconds(10),
+                "the delivery to the now private address is refused",
+                () -> delivery(id, "backup.completed"),
+                x -> x.get("last_error") != null);
         assertTrue(d.getString("last_error").startsWith("refused:"), d.prettify());
         assertNull(d.get("last_status_code"), "no request was made");
     }
@@ -329,34 +434,58 @@ class WebhookDeliveryTest {
         String id = hook.getString("id");
         String oldSecret = hook.getString("secret");
 
-        given().auth().oauth2(TestTokens.bob()).post("/v1/projects/{p}/webhooks/{w}/test", project, id).then()
-                .statusCode(202).body("event_type", equalTo("webhook.test"));
-        Receiver.Request test = receiver.await("/hook", r -> true, 1, Duration.ofSeconds(10)).get(0);
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .post("/v1/projects/{p}/webhooks/{w}/test", project, id)
+                .then()
+                .statusCode(202)
+                .body("event_type", equalTo("webhook.test"));
+        Receiver.Request test =
+                receiver.await("/hook", r -> true, 1, Duration.ofSeconds(10)).get(0);
         assertEquals("webhook.test", JsonPath.from(test.body()).getString("type"));
         assertSigned(test, oldSecret);
 
-        String newSecret = given().auth().oauth2(TestTokens.alice()).post("/v1/projects/{p}/webhooks/{w}/rotate-secret",
-                project, id).then().statusCode(200).body("previous_secret_expires_at", org.hamcrest.Matchers.notNullValue())
-                .extract().path("secret");
+        String newSecret = given().auth()
+                .oauth2(TestTokens.alice())
+                .post("/v1/projects/{p}/webhooks/{w}/rotate-secret", project, id)
+                .then()
+                .statusCode(200)
+                .body("previous_secret_expires_at", org.hamcrest.Matchers.notNullValue())
+                .extract()
+                .path("secret");
         assertFalse(newSecret.equals(oldSecret));
         consumers.handle("webhook-backups", Events.json(Events.backupCompleted(project)));
-        Receiver.Request after = receiver.await("/hook", r -> r.body().contains("backup.completed"), 1,
-                Duration.ofSeconds(10)).get(0);
+        Receiver.Request after = receiver.await(
+                        "/hook", r -> r.body().contains("backup.completed"), 1, Duration.ofSeconds(10))
+                .get(0);
         assertEquals(2, after.header("webhook-signature").split(" ").length);
         assertSigned(after, newSecret);
         assertSigned(after, oldSecret);
 
-        String deliveryId = awaitDelivery(id, "backup.completed", "delivered", Duration.ofSeconds(5)).getString("id");
-        given().auth().oauth2(TestTokens.bob()).post("/v1/projects/{p}/webhooks/deliveries/{d}/redeliver", project,
-                deliveryId).then().statusCode(202).body("status", equalTo("pending"));
-        List<Receiver.Request> both = receiver.await("/hook", r -> r.body().contains("backup.completed"), 2,
-                Duration.ofSeconds(10));
+        String deliveryId = awaitDelivery(id, "backup.completed", "delivered", Duration.ofSeconds(5))
+                .getString("id");
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .post("/v1/projects/{p}/webhooks/deliveries/{d}/redeliver", project, deliveryId)
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("pending"));
+        List<Receiver.Request> both =
+                receiver.await("/hook", r -> r.body().contains("backup.completed"), 2, Duration.ofSeconds(10));
         assertEquals(both.get(0).header("webhook-id"), both.get(1).header("webhook-id"));
         assertEquals(both.get(0).body(), both.get(1).body(), "a redelivery sends the same message");
 
         // Deleting the endpoint stops everything for it.
-        given().auth().oauth2(TestTokens.bob()).delete("/v1/projects/{p}/webhooks/{w}", project, id).then().statusCode(204);
-        given().auth().oauth2(TestTokens.bob()).get("/v1/projects/{p}/webhooks/{w}", project, id).then().statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .delete("/v1/projects/{p}/webhooks/{w}", project, id)
+                .then()
+                .statusCode(204);
+        given().auth()
+                .oauth2(TestTokens.bob())
+                .get("/v1/projects/{p}/webhooks/{w}", project, id)
+                .then()
+                .statusCode(404);
     }
 
     private KafkaConsumer<String, String> tail(String topic) {
@@ -368,16 +497,18 @@ class WebhookDeliveryTest {
         p.put("enable.auto.commit", "false");
         KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
         List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
         c.assign(parts);
         c.seekToEnd(parts);
-        parts.forEach(c::position);   // resolve the end offsets now, before anything is published
+        parts.forEach(c::position); // resolve the end offsets now, before anything is published
         return c;
     }
 
-    private static ConsumerRecord<String, String> await(KafkaConsumer<String, String> c,
-                                                        java.util.function.Predicate<ConsumerRecord<String, String>> wanted,
-                                                        Duration timeout) {
+    private static ConsumerRecord<String, String> await(
+            KafkaConsumer<String, String> c,
+            java.util.function.Predicate<ConsumerRecord<String, String>> wanted,
+            Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(300))) {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capydb.backup.config.BackupConfig;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.DatabaseSwap;
-import dev.capydb.dataplane.TenantExtensions;
-import dev.capydb.dataplane.TenantLogin;
 import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.dataplane.StorageConfig;
+import dev.capydb.dataplane.TenantExtensions;
+import dev.capydb.dataplane.TenantLogin;
 import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
@@ -40,8 +40,7 @@ public class BackupVerifier {
     public static final ScratchNames SCRATCH = new ScratchNames("verify_");
 
     /** The verdict, with details users can read. */
-    public record Verification(boolean verified, String details) {
-    }
+    public record Verification(boolean verified, String details) {}
 
     private final ToolRunner tools;
     private final ObjectStore store;
@@ -51,8 +50,13 @@ public class BackupVerifier {
     private final ScratchDatabases scratchDatabases;
     private final ObjectMapper json = new ObjectMapper();
 
-    public BackupVerifier(ToolRunner tools, ObjectStore store, StorageConfig storage, BackupConfig config,
-                          DatabaseSwap swap, ScratchDatabases scratchDatabases) {
+    public BackupVerifier(
+            ToolRunner tools,
+            ObjectStore store,
+            StorageConfig storage,
+            BackupConfig config,
+            DatabaseSwap swap,
+            ScratchDatabases scratchDatabases) {
         this.swap = swap;
         this.scratchDatabases = scratchDatabases;
         this.tools = tools;
@@ -65,8 +69,15 @@ public class BackupVerifier {
      * Verifies the backup of {@code database} (owned by {@code owner}) stored under {@code key}; the extensions of
      * it that only an admin may create are made in the scratch database first, as they were in the project.
      */
-    public Verification verify(DatabaseHost host, String database, String owner, UUID backupId, String key,
-                               String sha256, Map<String, Long> expected) throws BackupFailure {
+    public Verification verify(
+            DatabaseHost host,
+            String database,
+            String owner,
+            UUID backupId,
+            String key,
+            String sha256,
+            Map<String, Long> expected)
+            throws BackupFailure {
         String scratch = SCRATCH.name(backupId);
         TenantLogin login;
         try {
@@ -83,7 +94,8 @@ public class BackupVerifier {
                     .args("--no-owner", "--no-acl", "--exit-on-error", "--dbname=" + scratch)
                     .env(login.toolEnv())
                     .stdin(in -> {
-                        try (InputStream object = new DigestInputStream(store.open(storage.backupsBucket(), key), sha)) {
+                        try (InputStream object =
+                                new DigestInputStream(store.open(storage.backupsBucket(), key), sha)) {
                             object.transferTo(in);
                         }
                     })

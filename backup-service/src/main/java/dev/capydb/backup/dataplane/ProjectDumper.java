@@ -54,13 +54,14 @@ public class ProjectDumper {
      * counts come from a snapshot exported for the purpose and handed to {@code pg_dump}, so both see the same
      * data; without counts {@code pg_dump} takes its own snapshot and that extra connection is skipped.
      */
-    public DumpResult dump(DatabaseHost host, String database, String owner, String key, boolean countRows,
-                           JobPhases phases) throws BackupFailure {
+    public DumpResult dump(
+            DatabaseHost host, String database, String owner, String key, boolean countRows, JobPhases phases)
+            throws BackupFailure {
         if (!countRows) {
             return new DumpResult(runDump(host, database, key, List.of(), phases), Map.of());
         }
         try (TenantLogin login = TenantLogin.create(host, database, owner);
-             Connection snapshot = login.connect()) {
+                Connection snapshot = login.connect()) {
             snapshot.setAutoCommit(false);
             String snapshotId;
             try (Statement st = snapshot.createStatement()) {
@@ -81,14 +82,16 @@ public class ProjectDumper {
         }
     }
 
-    private StoredObject runDump(DatabaseHost host, String database, String key, List<String> extraArgs,
-                                 JobPhases phases) throws BackupFailure {
-        List<String> args = new ArrayList<>(List.of("--format=custom", "--compress=" + config.compressionLevel(),
-                "--no-owner", "--no-acl"));
+    private StoredObject runDump(
+            DatabaseHost host, String database, String key, List<String> extraArgs, JobPhases phases)
+            throws BackupFailure {
+        List<String> args = new ArrayList<>(
+                List.of("--format=custom", "--compress=" + config.compressionLevel(), "--no-owner", "--no-acl"));
         args.addAll(extraArgs);
         args.add("--dbname=" + database);
         AtomicReference<StoredObject> uploaded = new AtomicReference<>();
-        ToolResult result = tools.run(ToolInvocation.of("pg_dump").args(args.toArray(String[]::new))
+        ToolResult result = tools.run(ToolInvocation.of("pg_dump")
+                .args(args.toArray(String[]::new))
                 .env(host.adminToolEnv())
                 .stdout(out -> uploaded.set(store.upload(storage.backupsBucket(), key, out)))
                 .timeout(config.dumpTimeout())

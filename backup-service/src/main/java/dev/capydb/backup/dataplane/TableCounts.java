@@ -15,8 +15,7 @@ import java.util.TreeMap;
  */
 public final class TableCounts {
 
-    private TableCounts() {
-    }
+    private TableCounts() {}
 
     public static Map<String, Long> of(Connection c) throws SQLException {
         List<String[]> tables = new ArrayList<>();
@@ -25,7 +24,8 @@ public final class TableCounts {
             // silent difference.
             st.execute("SET row_security = off");
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("""
                 SELECT n.nspname, c.relname, format('%I.%I', n.nspname, c.relname)
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')

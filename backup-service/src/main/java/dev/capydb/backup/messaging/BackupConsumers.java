@@ -1,10 +1,10 @@
 package dev.capydb.backup.messaging;
 
-import dev.capydb.chassis.consistency.Feed;
 import dev.capydb.backup.repository.BackupKind;
 import dev.capydb.backup.service.BackupService;
 import dev.capydb.backup.service.RestorePointPins;
 import dev.capydb.backup.service.ScheduleService;
+import dev.capydb.chassis.consistency.Feed;
 import dev.capydb.chassis.inbox.Inbox;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.events.CutoverPayload;
@@ -32,8 +32,12 @@ public class BackupConsumers {
     private final ScheduleService schedules;
     private final ProjectLookup projects;
 
-    public BackupConsumers(Inbox inbox, RestorePointPins pins, BackupService backups, ScheduleService schedules,
-                           ProjectLookup projects) {
+    public BackupConsumers(
+            Inbox inbox,
+            RestorePointPins pins,
+            BackupService backups,
+            ScheduleService schedules,
+            ProjectLookup projects) {
         this.inbox = inbox;
         this.pins = pins;
         this.backups = backups;
@@ -80,8 +84,15 @@ public class BackupConsumers {
             LOG.warnf("cutover %s names unknown project %s; no pre-cutover backup", c.requestId(), c.projectId());
             return;
         }
-        backups.request(new BackupService.Request(project.get(), "pre-cutover-" + c.requestId(), BackupKind.PRE_CUTOVER,
-                true, c.requestId().toString(), null, null, "cutover:" + c.requestId()));
+        backups.request(new BackupService.Request(
+                project.get(),
+                "pre-cutover-" + c.requestId(),
+                BackupKind.PRE_CUTOVER,
+                true,
+                c.requestId().toString(),
+                null,
+                null,
+                "cutover:" + c.requestId()));
     }
 
     @Incoming("project-lifecycle")

@@ -26,14 +26,35 @@ public class BackupEvents {
     /** backup.completed + job.completed, or backup.failed + job.failed, in the caller's transaction. */
     public void finished(Backup b) {
         boolean ok = b.status == BackupStatus.COMPLETED;
-        BackupPayload payload = new BackupPayload(b.id, b.projectId, b.label, b.kind.wire(), ok ? "completed" : "failed",
-                b.backupKey, b.sizeBytes, b.sha256, b.verified, b.error, b.createdAt, b.completedAt);
-        outbox.publish(EventEnvelope.of(ok ? EventType.BACKUP_COMPLETED : EventType.BACKUP_FAILED, SOURCE, b.orgId,
-                b.projectId, b.correlationId, payload));
-        JobPayload job = new JobPayload(b.id, "backup", ok ? "completed" : "failed", b.id, b.error, b.startedAt,
+        BackupPayload payload = new BackupPayload(
+                b.id,
+                b.projectId,
+                b.label,
+                b.kind.wire(),
+                ok ? "completed" : "failed",
+                b.backupKey,
+                b.sizeBytes,
+                b.sha256,
+                b.verified,
+                b.error,
+                b.createdAt,
                 b.completedAt);
-        outbox.publish(EventEnvelope.of(ok ? EventType.JOB_COMPLETED : EventType.JOB_FAILED, SOURCE, b.orgId,
-                b.projectId, b.correlationId, job));
+        outbox.publish(EventEnvelope.of(
+                ok ? EventType.BACKUP_COMPLETED : EventType.BACKUP_FAILED,
+                SOURCE,
+                b.orgId,
+                b.projectId,
+                b.correlationId,
+                payload));
+        JobPayload job =
+                new JobPayload(b.id, "backup", ok ? "completed" : "failed", b.id, b.error, b.startedAt, b.completedAt);
+        outbox.publish(EventEnvelope.of(
+                ok ? EventType.JOB_COMPLETED : EventType.JOB_FAILED,
+                SOURCE,
+                b.orgId,
+                b.projectId,
+                b.correlationId,
+                job));
     }
 
     public void baseBackupCompleted(BaseBackup b) {
@@ -45,7 +66,15 @@ public class BackupEvents {
     }
 
     private static BaseBackupPayload payload(BaseBackup b) {
-        return new BaseBackupPayload(b.id, b.hostId, b.objectKey, b.label, b.kind == null ? null : b.kind.option(),
-                b.startTime, b.startLsn, b.endTime, b.sizeBytes == null ? 0 : b.sizeBytes);
+        return new BaseBackupPayload(
+                b.id,
+                b.hostId,
+                b.objectKey,
+                b.label,
+                b.kind == null ? null : b.kind.option(),
+                b.startTime,
+                b.startLsn,
+                b.endTime,
+                b.sizeBytes == null ? 0 : b.sizeBytes);
     }
 }

@@ -16,13 +16,17 @@ public class Backup extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public UUID projectId;
     public String orgId;
     public String label;
+
     @Enumerated(EnumType.STRING)
     public BackupKind kind;
+
     @Enumerated(EnumType.STRING)
     public BackupStatus status;
+
     public boolean verify;
     public Boolean verified;
     public String verification;

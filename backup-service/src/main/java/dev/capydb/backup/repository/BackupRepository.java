@@ -38,11 +38,15 @@ public class BackupRepository implements PanacheRepositoryBase<Backup, UUID> {
             p = p.and("at", beforeCreated).and("id", beforeId);
         }
         return find("projectId = :project" + statusFilter + keyset + " order by createdAt desc, id desc", p)
-                .page(0, limit).list();
+                .page(0, limit)
+                .list();
     }
 
     public Optional<Backup> newestCompleted(UUID projectId) {
-        return find("projectId = ?1 and status = ?2 order by completedAt desc, id desc", projectId,
-                BackupStatus.COMPLETED).firstResultOptional();
+        return find(
+                        "projectId = ?1 and status = ?2 order by completedAt desc, id desc",
+                        projectId,
+                        BackupStatus.COMPLETED)
+                .firstResultOptional();
     }
 }

@@ -14,6 +14,7 @@ public class BackupSchedule extends PanacheEntityBase {
 
     @Id
     public UUID projectId;
+
     public String orgId;
     public int hour;
     public int minute;

@@ -20,6 +20,7 @@ public class BaseBackup extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public String hostId;
     public String status;
     public String objectKey;
@@ -27,6 +28,7 @@ public class BaseBackup extends PanacheEntityBase {
     /** full, diff or incr; what pgBackRest made, which may be a full when an incremental was asked with no full yet. */
     @Enumerated(EnumType.STRING)
     public BackupType kind;
+
     public Instant startTime;
     public String startLsn;
     public String startWalFile;

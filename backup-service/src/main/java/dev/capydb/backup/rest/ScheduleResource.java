@@ -31,23 +31,38 @@ public class ScheduleResource {
         this.access = access;
     }
 
-    @Operation(operationId = "getBackupSchedule", summary = "Get the daily backup schedule",
+    @Operation(
+            operationId = "getBackupSchedule",
+            summary = "Get the daily backup schedule",
             description = "The project's daily schedule (`default`): UTC hour and minute, whether it is "
                     + "active, the retention window and when it last ran and will next run.")
     @GET
     @Path("/{name}")
     @APIResponse(responseCode = "200")
-    @APIResponse(responseCode = "404", description =
-            "`not_found`: no such project in an organization you belong to, or a schedule other than `default`")
+    @APIResponse(
+            responseCode = "404",
+            description =
+                    "`not_found`: no such project in an organization you belong to, or a schedule other than `default`")
     public ScheduleBody get(@PathParam("projectId") UUID projectId, @PathParam("name") String name) {
         access.authorize(projectId, ProjectAction.READ);
         requireDefault(name);
-        return schedules.find(projectId).map(ScheduleBody::of).orElse(new ScheduleBody(ScheduleService.DEFAULT_HOUR, 0,
-                false, ScheduleService.DEFAULT_RETENTION_DAYS, null, null, false));
+        return schedules
+                .find(projectId)
+                .map(ScheduleBody::of)
+                .orElse(new ScheduleBody(
+                        ScheduleService.DEFAULT_HOUR,
+                        0,
+                        false,
+                        ScheduleService.DEFAULT_RETENTION_DAYS,
+                        null,
+                        null,
+                        false));
     }
 
     /** Changing the schedule changes retention too: admins only. */
-    @Operation(operationId = "putBackupSchedule", summary = "Set the daily backup schedule",
+    @Operation(
+            operationId = "putBackupSchedule",
+            summary = "Set the daily backup schedule",
             description = "Sets the schedule's UTC hour (0–23) and minute (0–59), its active flag and its "
                     + "retention window (1–365 days). Backups older than the window are cleaned up "
                     + "automatically (object and row), except those pinned by a restore point and the "
@@ -56,17 +71,20 @@ public class ScheduleResource {
     @Path("/{name}")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
-    @APIResponse(responseCode = "404", description =
-            "`not_found`: no such project in an organization you belong to, or a schedule other than `default`")
-    @APIResponse(responseCode = "422", description = "`validation_failed`: hour, minute, active or retention_days"
-            + "; " + Refusals.UNKNOWN_FIELD)
-    public ScheduleBody put(@PathParam("projectId") UUID projectId, @PathParam("name") String name,
-                            ScheduleSettings body) {
+    @APIResponse(
+            responseCode = "404",
+            description =
+                    "`not_found`: no such project in an organization you belong to, or a schedule other than `default`")
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: hour, minute, active or retention_days" + "; " + Refusals.UNKNOWN_FIELD)
+    public ScheduleBody put(
+            @PathParam("projectId") UUID projectId, @PathParam("name") String name, ScheduleSettings body) {
         ProjectView project = access.authorize(projectId, ProjectAction.DESTROY);
         requireDefault(name);
         ScheduleSettings s = body == null ? new ScheduleSettings(null, null, null, null) : body;
-        return ScheduleBody.of(schedules.put(project,
-                new ScheduleService.Settings(s.hour(), s.minute(), s.active(), s.retentionDays())));
+        return ScheduleBody.of(schedules.put(
+                project, new ScheduleService.Settings(s.hour(), s.minute(), s.active(), s.retentionDays())));
     }
 
     private static void requireDefault(String name) {

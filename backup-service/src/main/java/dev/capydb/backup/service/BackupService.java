@@ -1,12 +1,12 @@
 package dev.capydb.backup.service;
 
 import dev.capydb.backup.messaging.BackupConsumers;
-import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.backup.messaging.BackupEvents;
 import dev.capydb.backup.repository.Backup;
 import dev.capydb.backup.repository.BackupKind;
 import dev.capydb.backup.repository.BackupRepository;
 import dev.capydb.backup.repository.BackupStatus;
+import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.jobs.Idempotency;
@@ -21,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Records backup requests (the worker runs them), lists them, and deletes them when nothing pins them. */
@@ -37,9 +36,13 @@ public class BackupService {
     private final BackupEvents events;
     private final CatchUp catchUp;
     /** The incoming channel of {@code capydb.restores}, which announces restore points. */
-
-    public BackupService(BackupRepository backups, RestorePointPins pins, ObjectStore store, StorageConfig storage,
-                         BackupEvents events, CatchUp catchUp) {
+    public BackupService(
+            BackupRepository backups,
+            RestorePointPins pins,
+            ObjectStore store,
+            StorageConfig storage,
+            BackupEvents events,
+            CatchUp catchUp) {
         this.catchUp = catchUp;
         this.backups = backups;
         this.pins = pins;
@@ -49,22 +52,34 @@ public class BackupService {
     }
 
     /** What to back up and why. */
-    public record Request(ProjectView project, String label, BackupKind kind, boolean verify, String correlationId,
-                          String idempotencyKey, Instant scheduledFor, String createdBy) {
-    }
+    public record Request(
+            ProjectView project,
+            String label,
+            BackupKind kind,
+            boolean verify,
+            String correlationId,
+            String idempotencyKey,
+            Instant scheduledFor,
+            String createdBy) {}
 
     public static void validateLabel(String label) {
         Validation.start()
-                .check(label == null || (!label.isBlank() && label.length() <= MAX_LABEL), "label",
+                .check(
+                        label == null || (!label.isBlank() && label.length() <= MAX_LABEL),
+                        "label",
                         "must be 1-" + MAX_LABEL + " characters")
-                .check(label == null || label.chars().noneMatch(Character::isISOControl), "label",
+                .check(
+                        label == null || label.chars().noneMatch(Character::isISOControl),
+                        "label",
                         "must not contain control characters")
                 .orThrow();
     }
 
     /** A new backup, or the earlier one of the same idempotency key (also when both requests raced). */
     public Idempotency.Outcome<Backup> request(Request r) {
-        return Idempotency.once(r.idempotencyKey(), key -> backups.findByIdempotencyKey(r.project().projectId(), key),
+        return Idempotency.once(
+                r.idempotencyKey(),
+                key -> backups.findByIdempotencyKey(r.project().projectId(), key),
                 () -> insert(r));
     }
 
@@ -91,8 +106,12 @@ public class BackupService {
     public Page<Backup> list(UUID projectId, boolean includeExpired, String cursor, Integer limit) {
         int size = Cursor.limit(limit);
         Cursor after = Cursor.decode(cursor);
-        List<Backup> rows = backups.page(projectId, includeExpired, after == null ? null : after.at(),
-                after == null ? null : after.id(), size + 1);
+        List<Backup> rows = backups.page(
+                projectId,
+                includeExpired,
+                after == null ? null : after.at(),
+                after == null ? null : after.id(),
+                size + 1);
         return Page.of(rows, size, b -> new Cursor(b.createdAt, b.id));
     }
 
@@ -107,10 +126,12 @@ public class BackupService {
         if (!b.status.finished()) {
             throw ApiException.conflict("backup_running", "backup " + backupId + " is still " + b.status.wire());
         }
-        // A restore point made (or removed) an instant ago pins (or frees) it: decide on what restore-service announced.
+        // A restore point made (or removed) an instant ago pins (or frees) it: decide on what restore-service
+        // announced.
         catchUp.awaitApplied(BackupConsumers.RESTORE_POINTS, projectId.toString());
         if (b.status == BackupStatus.COMPLETED && pins.isPinned(b.backupKey)) {
-            throw ApiException.conflict("backup_pinned", "a restore point uses this backup; delete the restore point first");
+            throw ApiException.conflict(
+                    "backup_pinned", "a restore point uses this backup; delete the restore point first");
         }
         if (b.status == BackupStatus.COMPLETED || b.status == BackupStatus.DELETING) {
             store.delete(storage.backupsBucket(), b.backupKey);

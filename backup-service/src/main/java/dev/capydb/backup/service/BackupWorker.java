@@ -13,9 +13,9 @@ import dev.capydb.backup.repository.BackupStatus;
 import dev.capydb.chassis.jobs.JobEngine;
 import dev.capydb.chassis.jobs.JobLeases;
 import dev.capydb.chassis.jobs.JobWorker;
+import dev.capydb.chassis.observability.JobPhases;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
-import dev.capydb.chassis.observability.JobPhases;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.HostRegistry;
 import dev.capydb.dataplane.LockMode;
@@ -60,10 +60,20 @@ public class BackupWorker implements JobWorker {
     private final JobEngine engine;
     private final ScratchDatabases scratchDatabases;
 
-    public BackupWorker(BackupRepository backups, BackupService service, ProjectLookup projects, HostRegistry hosts,
-                        ProjectLocks locks, ProjectDumper dumper, BackupVerifier verifier, ObjectStore store,
-                        StorageConfig storage, BackupEvents events, BackupConfig config, AgroalDataSource dataSource,
-                        ScratchDatabases scratchDatabases) {
+    public BackupWorker(
+            BackupRepository backups,
+            BackupService service,
+            ProjectLookup projects,
+            HostRegistry hosts,
+            ProjectLocks locks,
+            ProjectDumper dumper,
+            BackupVerifier verifier,
+            ObjectStore store,
+            StorageConfig storage,
+            BackupEvents events,
+            BackupConfig config,
+            AgroalDataSource dataSource,
+            ScratchDatabases scratchDatabases) {
         this.scratchDatabases = scratchDatabases;
         this.backups = backups;
         this.service = service;
@@ -134,7 +144,15 @@ public class BackupWorker implements JobWorker {
             String owner = project.get().roleName();
             DumpResult dump = dumper.dump(host, project.get().databaseName(), owner, b.backupKey, b.verify, phases);
             Verification verification = b.verify
-                    ? verifier.verify(host, project.get().databaseName(), owner, b.id, b.backupKey, dump.object().sha256(), dump.rowCounts()) : null;
+                    ? verifier.verify(
+                            host,
+                            project.get().databaseName(),
+                            owner,
+                            b.id,
+                            b.backupKey,
+                            dump.object().sha256(),
+                            dump.rowCounts())
+                    : null;
             if (b.verify) {
                 phases.mark("verify");
             }

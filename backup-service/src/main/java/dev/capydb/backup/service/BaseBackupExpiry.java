@@ -36,8 +36,8 @@ public class BaseBackupExpiry {
     private final BackupEvents events;
     private final BackupConfig config;
 
-    public BaseBackupExpiry(PgBackRest pgBackRest, ObjectStore store, StorageConfig storage, BackupEvents events,
-                            BackupConfig config) {
+    public BaseBackupExpiry(
+            PgBackRest pgBackRest, ObjectStore store, StorageConfig storage, BackupEvents events, BackupConfig config) {
         this.pgBackRest = pgBackRest;
         this.store = store;
         this.storage = storage;
@@ -50,8 +50,11 @@ public class BaseBackupExpiry {
         Set<String> held = pgBackRest.sets(host).stream().map(BackupSet::label).collect(Collectors.toSet());
         return QuarkusTransaction.requiringNew().call(() -> {
             List<BaseBackup> gone = BaseBackup.<BaseBackup>list(
-                    "hostId = ?1 and status = 'completed' and label is not null and prunedAt is null", host.id())
-                    .stream().filter(b -> !held.contains(b.label)).toList();
+                            "hostId = ?1 and status = 'completed' and label is not null and prunedAt is null",
+                            host.id())
+                    .stream()
+                    .filter(b -> !held.contains(b.label))
+                    .toList();
             for (BaseBackup b : gone) {
                 b.prunedAt = Instant.now();
                 events.baseBackupExpired(b);
@@ -68,8 +71,9 @@ public class BaseBackupExpiry {
      */
     public int pruneLegacy(DatabaseHost host, Instant now) {
         Instant cutoff = now.minus(config.pitrRetention());
-        List<BaseBackup> completed = QuarkusTransaction.requiringNew().call(() -> BaseBackup.<BaseBackup>list(
-                "hostId = ?1 and status = 'completed' and prunedAt is null order by endTime desc", host.id()));
+        List<BaseBackup> completed = QuarkusTransaction.requiringNew()
+                .call(() -> BaseBackup.<BaseBackup>list(
+                        "hostId = ?1 and status = 'completed' and prunedAt is null order by endTime desc", host.id()));
         if (completed.stream().noneMatch(b -> b.objectKey != null)) {
             return 0;
         }
@@ -79,7 +83,9 @@ public class BaseBackupExpiry {
         }
         keep = Math.min(completed.size(), keep + 1);
         List<BaseBackup> kept = completed.subList(0, keep);
-        List<BaseBackup> old = completed.subList(keep, completed.size()).stream().filter(b -> b.objectKey != null).toList();
+        List<BaseBackup> old = completed.subList(keep, completed.size()).stream()
+                .filter(b -> b.objectKey != null)
+                .toList();
         for (BaseBackup b : old) {
             store.delete(storage.walBucket(), b.objectKey);
             QuarkusTransaction.requiringNew().run(() -> {
@@ -88,20 +94,26 @@ public class BaseBackupExpiry {
                 events.baseBackupExpired(row);
             });
         }
-        String oldestKeptWal = kept.stream().filter(b -> b.objectKey != null && b.startWalFile != null)
-                .reduce((a, b) -> b).map(b -> b.startWalFile).orElse("~");   // "~" sorts after every segment name
+        String oldestKeptWal = kept.stream()
+                .filter(b -> b.objectKey != null && b.startWalFile != null)
+                .reduce((a, b) -> b)
+                .map(b -> b.startWalFile)
+                .orElse("~"); // "~" sorts after every segment name
         int walDeleted = 0;
         for (S3Object o : store.list(storage.walBucket(), host.id() + "/")) {
             String name = o.key().substring(o.key().lastIndexOf('/') + 1);
             String segment = name.length() >= 24 ? name.substring(0, 24) : "";
-            if (WAL_FILE.matcher(segment).matches() && !name.endsWith(".history") && segment.compareTo(oldestKeptWal) < 0) {
+            if (WAL_FILE.matcher(segment).matches()
+                    && !name.endsWith(".history")
+                    && segment.compareTo(oldestKeptWal) < 0) {
                 store.delete(storage.walBucket(), o.key());
                 walDeleted++;
             }
         }
         if (!old.isEmpty() || walDeleted > 0) {
-            LOG.infof("pruned %d old-style base backups and %d WAL files of %s older than %s", old.size(), walDeleted,
-                    host.id(), cutoff);
+            LOG.infof(
+                    "pruned %d old-style base backups and %d WAL files of %s older than %s",
+                    old.size(), walDeleted, host.id(), cutoff);
         }
         return old.size();
     }

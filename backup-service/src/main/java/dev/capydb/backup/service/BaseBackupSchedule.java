@@ -15,12 +15,12 @@ import java.util.Optional;
 public record BaseBackupSchedule(Duration fullInterval, Duration diffInterval, Duration incrInterval) {
 
     public static BaseBackupSchedule of(BackupConfig config) {
-        return new BaseBackupSchedule(config.baseBackupFullInterval(), config.baseBackupDiffInterval(),
-                config.baseBackupIncrInterval());
+        return new BaseBackupSchedule(
+                config.baseBackupFullInterval(), config.baseBackupDiffInterval(), config.baseBackupIncrInterval());
     }
 
-    public Optional<BackupType> due(Instant now, Optional<Instant> lastFull, Optional<Instant> lastFullOrDiff,
-                                    Optional<Instant> lastAny) {
+    public Optional<BackupType> due(
+            Instant now, Optional<Instant> lastFull, Optional<Instant> lastFullOrDiff, Optional<Instant> lastAny) {
         if (lastFull.isEmpty() || lastFull.get().isBefore(now.minus(fullInterval))) {
             return Optional.of(BackupType.FULL);
         }

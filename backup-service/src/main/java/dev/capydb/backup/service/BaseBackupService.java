@@ -46,8 +46,13 @@ public class BaseBackupService {
     private final BaseBackupExpiry expiry;
     private final Set<String> stanzasChecked = ConcurrentHashMap.newKeySet();
 
-    public BaseBackupService(HostRegistry hosts, PgBackRest pgBackRest, BackupEvents events, BackupConfig config,
-                             AgroalDataSource dataSource, BaseBackupExpiry expiry) {
+    public BaseBackupService(
+            HostRegistry hosts,
+            PgBackRest pgBackRest,
+            BackupEvents events,
+            BackupConfig config,
+            AgroalDataSource dataSource,
+            BaseBackupExpiry expiry) {
         this.hosts = hosts;
         this.pgBackRest = pgBackRest;
         this.events = events;
@@ -80,12 +85,17 @@ public class BaseBackupService {
                 return Optional.<UUID>empty();
             }
             Optional<BaseBackup> running = BaseBackup.<BaseBackup>find(
-                    "hostId = ?1 and status = 'running' order by startTime desc", host.id()).firstResultOptional();
+                            "hostId = ?1 and status = 'running' order by startTime desc", host.id())
+                    .firstResultOptional();
             if (running.isPresent() && !running.get().startTime.isBefore(now.minus(ABANDONED_AFTER))) {
                 return Optional.<UUID>empty();
             }
-            Optional<BackupType> due = BaseBackupSchedule.of(config).due(now, lastEnd(host, "kind = 'FULL'"),
-                    lastEnd(host, "kind in ('FULL', 'DIFF')"), lastEnd(host, "kind is not null"));
+            Optional<BackupType> due = BaseBackupSchedule.of(config)
+                    .due(
+                            now,
+                            lastEnd(host, "kind = 'FULL'"),
+                            lastEnd(host, "kind in ('FULL', 'DIFF')"),
+                            lastEnd(host, "kind is not null"));
             if (due.isEmpty()) {
                 return Optional.<UUID>empty();
             }
@@ -106,13 +116,17 @@ public class BaseBackupService {
 
     /** When the newest completed pgBackRest base backup matching {@code kindFilter} ended. */
     private static Optional<Instant> lastEnd(DatabaseHost host, String kindFilter) {
-        return BaseBackup.<BaseBackup>find("hostId = ?1 and status = 'completed' and prunedAt is null and " + kindFilter
-                + " order by endTime desc", host.id()).firstResultOptional().map(b -> b.endTime);
+        return BaseBackup.<BaseBackup>find(
+                        "hostId = ?1 and status = 'completed' and prunedAt is null and " + kindFilter
+                                + " order by endTime desc",
+                        host.id())
+                .firstResultOptional()
+                .map(b -> b.endTime);
     }
 
     private boolean advisoryLock(DatabaseHost host) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT pg_try_advisory_xact_lock(hashtext(?))")) {
+                PreparedStatement st = c.prepareStatement("SELECT pg_try_advisory_xact_lock(hashtext(?))")) {
             st.setString(1, "base-backup:" + host.id());
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
@@ -156,8 +170,9 @@ public class BaseBackupService {
             events.baseBackupCompleted(b);
             return b;
         });
-        LOG.infof("base backup %s (%s) of %s: %d bytes stored", set.label(), set.type().option(), host.id(),
-                set.repoSizeBytes());
+        LOG.infof(
+                "base backup %s (%s) of %s: %d bytes stored",
+                set.label(), set.type().option(), host.id(), set.repoSizeBytes());
         try {
             expiry.syncExpired(host);
         } catch (RuntimeException e) {

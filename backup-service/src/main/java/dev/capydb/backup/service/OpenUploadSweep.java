@@ -38,7 +38,9 @@ public class OpenUploadSweep {
         this.config = config;
     }
 
-    @Scheduled(every = "${capydb.backups.sweep-every:10m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${capydb.backups.sweep-every:10m}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "${capydb.backups.sweep-every:10m}")
     void tick() {
         if (config.schedulersEnabled()) {
@@ -70,14 +72,16 @@ public class OpenUploadSweep {
         int aborted = 0;
         Instant youngest = Instant.now().minus(minAge);
         for (OpenUpload u : open) {
-            if (writing.contains(u.key()) || (u.initiated() != null && u.initiated().isAfter(youngest))) {
+            if (writing.contains(u.key())
+                    || (u.initiated() != null && u.initiated().isAfter(youngest))) {
                 continue;
             }
             try {
                 store.abort(u);
                 aborted++;
-                LOG.infof("aborted the open upload of %s/%s (begun %s): no backup writes it any more", u.bucket(),
-                        u.key(), u.initiated());
+                LOG.infof(
+                        "aborted the open upload of %s/%s (begun %s): no backup writes it any more",
+                        u.bucket(), u.key(), u.initiated());
             } catch (RuntimeException e) {
                 LOG.warnf("cannot abort the open upload of %s/%s yet: %s", u.bucket(), u.key(), e.getMessage());
             }

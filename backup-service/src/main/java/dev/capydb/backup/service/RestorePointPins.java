@@ -24,8 +24,12 @@ public class RestorePointPins {
 
     /** In the caller's transaction. */
     public void pin(UUID restorePointId, UUID projectId, String backupKey) {
-        update("INSERT INTO restore_point_pin (restore_point_id, project_id, backup_key) VALUES (?, ?, ?) "
-                + "ON CONFLICT (restore_point_id) DO NOTHING", restorePointId, projectId, backupKey);
+        update(
+                "INSERT INTO restore_point_pin (restore_point_id, project_id, backup_key) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (restore_point_id) DO NOTHING",
+                restorePointId,
+                projectId,
+                backupKey);
     }
 
     /** In the caller's transaction. */
@@ -34,7 +38,8 @@ public class RestorePointPins {
     }
 
     private boolean query(String sql, Object arg) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(sql)) {
             st.setObject(1, arg);
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next();
@@ -45,7 +50,8 @@ public class RestorePointPins {
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 st.setObject(i + 1, args[i]);
             }

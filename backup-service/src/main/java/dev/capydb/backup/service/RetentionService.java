@@ -37,8 +37,13 @@ public class RetentionService {
     private final BackupConfig config;
     private final EntityManager em;
 
-    public RetentionService(BackupRepository backups, RestorePointPins pins, ObjectStore store, StorageConfig storage,
-                            BackupConfig config, EntityManager em) {
+    public RetentionService(
+            BackupRepository backups,
+            RestorePointPins pins,
+            ObjectStore store,
+            StorageConfig storage,
+            BackupConfig config,
+            EntityManager em) {
         this.em = em;
         this.backups = backups;
         this.pins = pins;
@@ -55,21 +60,26 @@ public class RetentionService {
     }
 
     /** A project's retention window in days: its schedule's, or the default once the project is deleted. */
-    record Window(UUID projectId, int days) {
-    }
+    record Window(UUID projectId, int days) {}
 
     /** One retention pass; returns the backups it expired. */
     public List<UUID> runOnce(Instant now) {
         List<UUID> expired = new ArrayList<>();
         for (Window w : windows()) {
             Instant cutoff = now.minus(Duration.ofDays(w.days()));
-            Optional<UUID> newest = QuarkusTransaction.requiringNew().call(() ->
-                    backups.newestCompleted(w.projectId()).map(b -> b.id));
-            List<Backup> old = QuarkusTransaction.requiringNew().call(() -> backups.list(
-                    "projectId = ?1 and status = ?2 and createdAt < ?3", w.projectId(), BackupStatus.COMPLETED, cutoff));
+            Optional<UUID> newest = QuarkusTransaction.requiringNew()
+                    .call(() -> backups.newestCompleted(w.projectId()).map(b -> b.id));
+            List<Backup> old = QuarkusTransaction.requiringNew()
+                    .call(() -> backups.list(
+                            "projectId = ?1 and status = ?2 and createdAt < ?3",
+                            w.projectId(),
+                            BackupStatus.COMPLETED,
+                            cutoff));
             for (Backup b : old) {
                 if (newest.filter(b.id::equals).isPresent()) {
-                    LOG.infof("retention keeps backup %s of project %s: it is the newest completed one", b.id, b.projectId);
+                    LOG.infof(
+                            "retention keeps backup %s of project %s: it is the newest completed one",
+                            b.id, b.projectId);
                 } else if (pins.isPinned(b.backupKey)) {
                     LOG.infof("retention keeps backup %s of project %s: a restore point pins it", b.id, b.projectId);
                 } else {
@@ -78,7 +88,8 @@ public class RetentionService {
             }
         }
         // Finish every deletion, including those a crashed pass left half-done.
-        List<Backup> deleting = QuarkusTransaction.requiringNew().call(() -> backups.list("status", BackupStatus.DELETING));
+        List<Backup> deleting =
+                QuarkusTransaction.requiringNew().call(() -> backups.list("status", BackupStatus.DELETING));
         for (Backup b : deleting) {
             try {
                 store.delete(storage.backupsBucket(), b.backupKey);
@@ -110,8 +121,11 @@ public class RetentionService {
                     SELECT DISTINCT b.project_id, :fallback FROM backup b
                     JOIN project_read_model p ON p.project_id = b.project_id AND p.status = 'deleted'
                     WHERE NOT EXISTS (SELECT 1 FROM backup_schedule s WHERE s.project_id = b.project_id)""")
-                    .setParameter("fallback", ScheduleService.DEFAULT_RETENTION_DAYS).getResultList();
-            return rows.stream().map(r -> new Window((UUID) r[0], ((Number) r[1]).intValue())).toList();
+                    .setParameter("fallback", ScheduleService.DEFAULT_RETENTION_DAYS)
+                    .getResultList();
+            return rows.stream()
+                    .map(r -> new Window((UUID) r[0], ((Number) r[1]).intValue()))
+                    .toList();
         });
     }
 

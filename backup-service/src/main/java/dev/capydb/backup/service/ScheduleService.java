@@ -41,14 +41,14 @@ public class ScheduleService {
     }
 
     /** The settings a user sends. */
-    public record Settings(Integer hour, Integer minute, Boolean active, Integer retentionDays) {
-    }
+    public record Settings(Integer hour, Integer minute, Boolean active, Integer retentionDays) {}
 
     public static final int DEFAULT_HOUR = 3;
     public static final int DEFAULT_RETENTION_DAYS = 7;
 
     public Optional<BackupSchedule> find(UUID projectId) {
-        return QuarkusTransaction.requiringNew().call(() -> Optional.ofNullable(em.find(BackupSchedule.class, projectId)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Optional.ofNullable(em.find(BackupSchedule.class, projectId)));
     }
 
     public BackupSchedule put(ProjectView project, Settings s) {
@@ -56,12 +56,15 @@ public class ScheduleService {
                 .check(s.hour() != null && s.hour() >= 0 && s.hour() <= 23, "hour", "must be 0-23 (UTC)")
                 .check(s.minute() != null && s.minute() >= 0 && s.minute() <= 59, "minute", "must be 0-59")
                 .check(s.active() != null, "active", "is required (true or false)")
-                .check(s.retentionDays() != null && s.retentionDays() >= 1 && s.retentionDays() <= 365, "retention_days",
+                .check(
+                        s.retentionDays() != null && s.retentionDays() >= 1 && s.retentionDays() <= 365,
+                        "retention_days",
                         "must be 1-365")
                 .orThrow();
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            BackupSchedule existing = em.find(BackupSchedule.class, project.projectId(), LockModeType.PESSIMISTIC_WRITE);
+            BackupSchedule existing =
+                    em.find(BackupSchedule.class, project.projectId(), LockModeType.PESSIMISTIC_WRITE);
             BackupSchedule sch = existing != null ? existing : new BackupSchedule();
             if (existing == null) {
                 sch.projectId = project.projectId();
@@ -105,7 +108,8 @@ public class ScheduleService {
         List<BackupSchedule> due = em.createNativeQuery("""
                 SELECT * FROM backup_schedule WHERE active AND next_run_at <= ?1
                 ORDER BY next_run_at LIMIT 1 FOR UPDATE SKIP LOCKED""", BackupSchedule.class)
-                .setParameter(1, now).getResultList();
+                .setParameter(1, now)
+                .getResultList();
         if (due.isEmpty()) {
             return Optional.empty();
         }
@@ -121,10 +125,11 @@ public class ScheduleService {
         }
         String label = "scheduled-" + slot.truncatedTo(ChronoUnit.MINUTES);
         // The slot is unique per project in the backup table too: a second replica racing here cannot double it.
-        backups.request(new BackupService.Request(project.get(), label, BackupKind.SCHEDULED, false, null, null, slot,
-                "scheduler"));
-        LOG.infof("scheduled backup for project %s, slot %s%s", sch.projectId, slot,
-                slot.isBefore(now.minus(1, ChronoUnit.HOURS)) ? " (late: missed while down)" : "");
+        backups.request(new BackupService.Request(
+                project.get(), label, BackupKind.SCHEDULED, false, null, null, slot, "scheduler"));
+        LOG.infof(
+                "scheduled backup for project %s, slot %s%s",
+                sch.projectId, slot, slot.isBefore(now.minus(1, ChronoUnit.HOURS)) ? " (late: missed while down)" : "");
         return Optional.of(sch.projectId);
     }
 

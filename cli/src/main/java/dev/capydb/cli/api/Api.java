@@ -61,8 +61,8 @@ public final class Api {
         // The interceptor asks for the token on every request, so the retry after a refresh carries the new one.
         this.client = new ApiClient(http, sdk, this.baseUrl)
                 .setReadTimeout(Duration.ofSeconds(60))
-                .setRequestInterceptor(b -> b.setHeader("Authorization", "Bearer " + tokens.token())
-                        .setHeader("User-Agent", "capydb-cli"));
+                .setRequestInterceptor(b ->
+                        b.setHeader("Authorization", "Bearer " + tokens.token()).setHeader("User-Agent", "capydb-cli"));
         this.wire = wireMapper(sdk);
     }
 
@@ -136,18 +136,31 @@ public final class Api {
             try {
                 Problem p = Json.read(body, Problem.class);
                 if (p.detail() != null || p.code() != null || p.title() != null) {
-                    return new ApiException(new Problem(p.type(), p.title(), status,
-                            p.code() != null ? p.code() : codeFor(status), p.detail(), p.instance(),
-                            p.requestId(), p.errors()));
+                    return new ApiException(new Problem(
+                            p.type(),
+                            p.title(),
+                            status,
+                            p.code() != null ? p.code() : codeFor(status),
+                            p.detail(),
+                            p.instance(),
+                            p.requestId(),
+                            p.errors()));
                 }
             } catch (RuntimeException notAProblem) {
                 // Not a problem document after all; fall through to the generic one.
             }
         }
-        String detail = "HTTP " + status + (body.isBlank() ? "" : ": " + (body.length() > 300
-                ? body.substring(0, 300) + "…" : body.strip()));
-        return new ApiException(new Problem(null, null, status, codeFor(status), detail, null,
-                headers.firstValue("X-Request-Id").orElse(null), null));
+        String detail = "HTTP " + status
+                + (body.isBlank() ? "" : ": " + (body.length() > 300 ? body.substring(0, 300) + "…" : body.strip()));
+        return new ApiException(new Problem(
+                null,
+                null,
+                status,
+                codeFor(status),
+                detail,
+                null,
+                headers.firstValue("X-Request-Id").orElse(null),
+                null));
     }
 
     /** The SDK failed without an HTTP answer to show: it wraps the cause with status 0. */
@@ -158,12 +171,15 @@ public final class Api {
         }
         if (cause instanceof JsonProcessingException j) {
             // A 2xx whose body does not fit the contract this CLI was built with.
-            return ApiException.local("unexpected_response", "unexpected answer from the CapyDB API at " + baseUrl
-                    + ": " + j.getOriginalMessage());
+            return ApiException.local(
+                    "unexpected_response",
+                    "unexpected answer from the CapyDB API at " + baseUrl + ": " + j.getOriginalMessage());
         }
         if (cause instanceof IOException io) {
-            return ApiException.local("unreachable", "cannot reach the CapyDB API at " + baseUrl + " ("
-                    + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()) + ")");
+            return ApiException.local(
+                    "unreachable",
+                    "cannot reach the CapyDB API at " + baseUrl + " ("
+                            + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()) + ")");
         }
         return ApiException.local("invalid_request", e.getMessage());
     }
@@ -185,15 +201,19 @@ public final class Api {
      * time as the services' {@code Instant} does ({@code …53.120Z}, where {@code OffsetDateTime} would drop the zero).
      */
     private static ObjectMapper wireMapper(ObjectMapper sdk) {
-        SimpleModule times = new SimpleModule().addSerializer(OffsetDateTime.class,
-                new StdSerializer<>(OffsetDateTime.class) {
+        SimpleModule times = new SimpleModule()
+                .addSerializer(OffsetDateTime.class, new StdSerializer<>(OffsetDateTime.class) {
                     @Override
                     public void serialize(OffsetDateTime t, JsonGenerator gen, SerializerProvider provider)
                             throws IOException {
-                        gen.writeString(ZoneOffset.UTC.equals(t.getOffset()) ? t.toInstant().toString()
-                                : t.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+                        gen.writeString(
+                                ZoneOffset.UTC.equals(t.getOffset())
+                                        ? t.toInstant().toString()
+                                        : t.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
                     }
                 });
-        return sdk.copy().setDefaultPropertyInclusion(JsonInclude.Include.ALWAYS).registerModule(times);
+        return sdk.copy()
+                .setDefaultPropertyInclusion(JsonInclude.Include.ALWAYS)
+                .registerModule(times);
     }
 }

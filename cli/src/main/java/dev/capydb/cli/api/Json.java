@@ -12,8 +12,7 @@ import java.io.UncheckedIOException;
 /** The one Jackson mapper (snake_case like the API); built on first use so {@code --help} never pays for it. */
 public final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     private static final class Holder {
         static final ObjectMapper MAPPER = new ObjectMapper()

@@ -15,8 +15,7 @@ import java.util.function.LongConsumer;
 /** Streams a file to a presigned PUT URL (object storage, not the API: no bearer token, S3 errors in XML). */
 public final class Upload {
 
-    private Upload() {
-    }
+    private Upload() {}
 
     /** {@code progress} gets the bytes sent so far, from the thread that reads the file. */
     public static void put(HttpClient http, String url, Path file, LongConsumer progress) {
@@ -41,8 +40,10 @@ public final class Upload {
         }
         if (r.statusCode() / 100 != 2) {
             String b = r.body() == null ? "" : r.body().strip();
-            throw ApiException.local("upload_failed", "object storage refused the upload: HTTP " + r.statusCode()
-                    + (b.isEmpty() ? "" : " " + (b.length() > 300 ? b.substring(0, 300) + "…" : b)));
+            throw ApiException.local(
+                    "upload_failed",
+                    "object storage refused the upload: HTTP " + r.statusCode()
+                            + (b.isEmpty() ? "" : " " + (b.length() > 300 ? b.substring(0, 300) + "…" : b)));
         }
     }
 

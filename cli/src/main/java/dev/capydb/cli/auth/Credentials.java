@@ -4,8 +4,14 @@ package dev.capydb.cli.auth;
  * What {@code capydb login} caches: the tokens and where they came from, so a refresh goes to the same issuer.
  * Times are epoch seconds.
  */
-public record Credentials(String issuer, String clientId, String username, String accessToken, String refreshToken,
-                          long expiresAt, long refreshExpiresAt) {
+public record Credentials(
+        String issuer,
+        String clientId,
+        String username,
+        String accessToken,
+        String refreshToken,
+        long expiresAt,
+        long refreshExpiresAt) {
 
     /** Expired, or about to: a call started now should not race the expiry. */
     public boolean accessExpired(long nowEpochSeconds) {

@@ -49,14 +49,23 @@ public final class OidcClient {
     }
 
     public Credentials password(String username, String password) {
-        TokenResponse t = token(form("grant_type", "password", "client_id", clientId, "username", username,
-                "password", password, "scope", "openid"));
+        TokenResponse t = token(form(
+                "grant_type",
+                "password",
+                "client_id",
+                clientId,
+                "username",
+                username,
+                "password",
+                password,
+                "scope",
+                "openid"));
         return ok(t, username);
     }
 
     public Credentials refresh(Credentials c) {
-        TokenResponse t = token(form("grant_type", "refresh_token", "client_id", clientId,
-                "refresh_token", c.refreshToken()));
+        TokenResponse t =
+                token(form("grant_type", "refresh_token", "client_id", clientId, "refresh_token", c.refreshToken()));
         return ok(t, c.username());
     }
 
@@ -66,16 +75,30 @@ public final class OidcClient {
      */
     public DeviceAuthorization startDevice() {
         String verifier = verifier();
-        HttpResponse<String> r = post(issuer + "/protocol/openid-connect/auth/device",
-                form("client_id", clientId, "scope", "openid", "code_challenge", challenge(verifier),
-                        "code_challenge_method", "S256"));
+        HttpResponse<String> r = post(
+                issuer + "/protocol/openid-connect/auth/device",
+                form(
+                        "client_id",
+                        clientId,
+                        "scope",
+                        "openid",
+                        "code_challenge",
+                        challenge(verifier),
+                        "code_challenge_method",
+                        "S256"));
         if (r.statusCode() != 200) {
             TokenResponse t = Json.read(r.body(), TokenResponse.class);
             throw ApiException.local("login_failed", "device authorization refused: " + describe(t, r.statusCode()));
         }
         DeviceAuthorization d = Json.read(r.body(), DeviceAuthorization.class);
-        return new DeviceAuthorization(d.deviceCode(), d.userCode(), d.verificationUri(), d.verificationUriComplete(),
-                d.expiresIn(), d.interval(), verifier);
+        return new DeviceAuthorization(
+                d.deviceCode(),
+                d.userCode(),
+                d.verificationUri(),
+                d.verificationUriComplete(),
+                d.expiresIn(),
+                d.interval(),
+                verifier);
     }
 
     /** RFC 7636 §4.1: 32 random bytes, base64url. */
@@ -103,17 +126,25 @@ public final class OidcClient {
         long deadline = clock.getAsLong() + (d.expiresIn() == null ? 600 : d.expiresIn());
         while (true) {
             sleeper.sleep(Duration.ofSeconds(interval));
-            TokenResponse t = token(form("grant_type", DEVICE_GRANT, "client_id", clientId, "device_code",
-                    d.deviceCode(), "code_verifier", d.codeVerifier()));
+            TokenResponse t = token(form(
+                    "grant_type",
+                    DEVICE_GRANT,
+                    "client_id",
+                    clientId,
+                    "device_code",
+                    d.deviceCode(),
+                    "code_verifier",
+                    d.codeVerifier()));
             if (t.accessToken() != null) {
                 return t.toCredentials(issuer, clientId, null, clock.getAsLong());
             }
             String error = t.error() == null ? "" : t.error();
             switch (error) {
-                case "authorization_pending" -> { }
+                case "authorization_pending" -> {}
                 case "slow_down" -> interval += 5;
                 case "access_denied" -> throw ApiException.local("login_failed", "the login was denied");
-                case "expired_token" -> throw ApiException.local("login_failed", "the code expired; run capydb login again");
+                case "expired_token" ->
+                    throw ApiException.local("login_failed", "the code expired; run capydb login again");
                 default -> throw ApiException.local("login_failed", describe(t, 400));
             }
             if (clock.getAsLong() >= deadline) {
@@ -138,10 +169,12 @@ public final class OidcClient {
     }
 
     private HttpResponse<String> post(String url, String form) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -28,8 +28,9 @@ public final class TokenSource {
             return envToken;
         }
         if (current == null) {
-            current = cache.load().orElseThrow(() -> ApiException.local("not_logged_in",
-                    "not logged in: run 'capydb login' or set CAPYDB_TOKEN"));
+            current = cache.load()
+                    .orElseThrow(() -> ApiException.local(
+                            "not_logged_in", "not logged in: run 'capydb login' or set CAPYDB_TOKEN"));
         }
         if (current.accessExpired(clock.getAsLong())) {
             refresh();
@@ -58,8 +59,8 @@ public final class TokenSource {
         try {
             current = oidc.refresh(current);
         } catch (ApiException e) {
-            throw ApiException.local("not_logged_in", "the login has expired (" + e.getMessage()
-                    + "): run 'capydb login' again");
+            throw ApiException.local(
+                    "not_logged_in", "the login has expired (" + e.getMessage() + "): run 'capydb login' again");
         }
         cache.save(current);
     }

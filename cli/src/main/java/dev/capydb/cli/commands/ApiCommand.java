@@ -35,8 +35,8 @@ public abstract class ApiCommand extends BaseCommand {
     protected Api api() {
         if (api == null) {
             String url = globals.apiUrl != null ? globals.apiUrl : ctx().env("CAPYDB_API_URL", Context.DEFAULT_API_URL);
-            TokenSource tokens = new TokenSource(ctx().env().get("CAPYDB_TOKEN"), new TokenCache(ctx().configDir()),
-                    http(), BaseCommand::now);
+            TokenSource tokens = new TokenSource(
+                    ctx().env().get("CAPYDB_TOKEN"), new TokenCache(ctx().configDir()), http(), BaseCommand::now);
             api = new Api(url, httpClient(), tokens);
         }
         return api;
@@ -70,8 +70,10 @@ public abstract class ApiCommand extends BaseCommand {
             if (p == null) {
                 throw usage("no project: pass --project ID or set CAPYDB_PROJECT");
             }
-            projectId = Ids.isUuid(p) ? UUID.fromString(p) : idOf(api().projects()::listProjects, "name", p)
-                    .orElseThrow(() -> ApiException.local("not_found", "no project named '" + p + "'"));
+            projectId = Ids.isUuid(p)
+                    ? UUID.fromString(p)
+                    : idOf(api().projects()::listProjects, "name", p)
+                            .orElseThrow(() -> ApiException.local("not_found", "no project named '" + p + "'"));
         }
         return projectId;
     }
@@ -140,8 +142,9 @@ public abstract class ApiCommand extends BaseCommand {
      * With {@code --wait}: polls the job (an SDK model) with {@code get} (its id to the GET call) until it ends;
      * {@code getCommand} + id is what the user can run later. Without: the resource as it is.
      */
-    protected JsonNode awaitIf(boolean await, String noun, Function<UUID, Api.Call<?>> get, String getCommand,
-                               Object job) throws InterruptedException {
+    protected JsonNode awaitIf(
+            boolean await, String noun, Function<UUID, Api.Call<?>> get, String getCommand, Object job)
+            throws InterruptedException {
         JsonNode node = api().tree(job);
         if (!await) {
             return node;

@@ -14,22 +14,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code capydb backups …}: on-demand backups (each its own job) and the daily schedule. */
-@Command(name = "backups", mixinStandardHelpOptions = true, description = "Backups of the project and their schedule.",
-        subcommands = {BackupsCommand.Create.class, BackupsCommand.ListCmd.class, BackupsCommand.Get.class,
-            BackupsCommand.Delete.class, BackupsCommand.Schedule.class})
+@Command(
+        name = "backups",
+        mixinStandardHelpOptions = true,
+        description = "Backups of the project and their schedule.",
+        subcommands = {
+            BackupsCommand.Create.class,
+            BackupsCommand.ListCmd.class,
+            BackupsCommand.Get.class,
+            BackupsCommand.Delete.class,
+            BackupsCommand.Schedule.class
+        })
 public final class BackupsCommand {
 
-    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("label", "label"),
-            Column.of("kind", "kind"), Column.of("status", "status"),
-            new Column("size", b -> Format.bytes(b.get("size_bytes"))), Column.of("created", "created_at"),
+    static final List<Column> COLUMNS = List.of(
+            Column.of("id", "id"),
+            Column.of("label", "label"),
+            Column.of("kind", "kind"),
+            Column.of("status", "status"),
+            new Column("size", b -> Format.bytes(b.get("size_bytes"))),
+            Column.of("created", "created_at"),
             Column.of("backup_key", "backup_key"));
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Back up the project now.")
     static final class Create extends ApiCommand {
         @Option(names = "--label", description = "A label for the backup.")
         String label;
+
         @Option(names = "--verify", description = "Verify it by a test restore with row counts.")
         boolean verify;
+
         @Option(names = "--wait", description = "Wait until it completes (progress on stderr).")
         boolean await;
 
@@ -48,6 +62,7 @@ public final class BackupsCommand {
     static final class ListCmd extends ApiCommand {
         @Option(names = "--include-expired", description = "Also list backups removed by retention.")
         boolean expired;
+
         @Mixin
         Paging paging;
 
@@ -64,6 +79,7 @@ public final class BackupsCommand {
     static final class Get extends ApiCommand {
         @Parameters(index = "0", paramLabel = "BACKUP_ID")
         UUID backupId;
+
         @Option(names = "--wait", description = "Wait until it completes.")
         boolean await;
 
@@ -91,10 +107,12 @@ public final class BackupsCommand {
     }
 
     /** {@code capydb backups schedule get|set}. */
-    @Command(name = "schedule", mixinStandardHelpOptions = true, description = "The daily backup schedule (UTC).",
+    @Command(
+            name = "schedule",
+            mixinStandardHelpOptions = true,
+            description = "The daily backup schedule (UTC).",
             subcommands = {ScheduleGet.class, ScheduleSet.class})
-    static final class Schedule {
-    }
+    static final class Schedule {}
 
     /** The project's one schedule. */
     static final String SCHEDULE = "default";
@@ -109,15 +127,20 @@ public final class BackupsCommand {
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
+    @Command(
+            name = "set",
+            mixinStandardHelpOptions = true,
             description = "Change the schedule; options not given keep their current value.")
     static final class ScheduleSet extends ApiCommand {
         @Option(names = "--hour", description = "0-23 (UTC).")
         Integer hour;
+
         @Option(names = "--minute", description = "0-59.")
         Integer minute;
+
         @Option(names = "--active", arity = "1", paramLabel = "true|false", description = "Run it or not.")
         Boolean active;
+
         @Option(names = "--retention-days", description = "1-365.")
         Integer retentionDays;
 

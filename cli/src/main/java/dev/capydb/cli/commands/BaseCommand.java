@@ -46,7 +46,9 @@ public abstract class BaseCommand implements Callable<Integer> {
         try {
             return fromValue.apply(value);
         } catch (IllegalArgumentException e) {
-            return Arrays.stream(choices).filter(c -> c.toString().equalsIgnoreCase(value)).findFirst()
+            return Arrays.stream(choices)
+                    .filter(c -> c.toString().equalsIgnoreCase(value))
+                    .findFirst()
                     .orElseThrow(() -> usage("Invalid value for option '" + option + "': expected one of "
                             + Arrays.toString(choices) + " (case-insensitive) but was '" + value + "'"));
         }

@@ -15,17 +15,31 @@ import picocli.CommandLine.Parameters;
  * {@code capydb cutovers …}: customers request promoting a preview to production; operators ack, reject and
  * execute (operator commands need the realm role {@code operator} and no project).
  */
-@Command(name = "cutovers", mixinStandardHelpOptions = true,
-        description = {"Cutover requests: promote a preview to production, operator-reviewed.",
-            "Operators: cutovers list --operator, ack, reject, execute."},
-        subcommands = {CutoversCommand.Request.class, CutoversCommand.ListCmd.class, CutoversCommand.Get.class,
-            CutoversCommand.Cancel.class, CutoversCommand.Ack.class, CutoversCommand.Reject.class,
-            CutoversCommand.Execute.class})
+@Command(
+        name = "cutovers",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Cutover requests: promote a preview to production, operator-reviewed.",
+            "Operators: cutovers list --operator, ack, reject, execute."
+        },
+        subcommands = {
+            CutoversCommand.Request.class,
+            CutoversCommand.ListCmd.class,
+            CutoversCommand.Get.class,
+            CutoversCommand.Cancel.class,
+            CutoversCommand.Ack.class,
+            CutoversCommand.Reject.class,
+            CutoversCommand.Execute.class
+        })
 public final class CutoversCommand {
 
-    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("project_id", "project_id"),
-            Column.of("preview_id", "preview_id"), Column.of("status", "status"),
-            Column.of("ticket", "external_ticket_ref"), Column.of("created", "created_at"));
+    static final List<Column> COLUMNS = List.of(
+            Column.of("id", "id"),
+            Column.of("project_id", "project_id"),
+            Column.of("preview_id", "preview_id"),
+            Column.of("status", "status"),
+            Column.of("ticket", "external_ticket_ref"),
+            Column.of("created", "created_at"));
 
     /** Commands about one request. */
     abstract static class OneRequest extends ApiCommand {
@@ -35,41 +49,55 @@ public final class CutoversCommand {
 
     @Command(name = "request", mixinStandardHelpOptions = true, description = "Ask to promote a preview to production.")
     static final class Request extends ApiCommand {
-        @Option(names = "--preview", required = true, paramLabel = "PREVIEW_ID", description = "The preview to promote.")
+        @Option(
+                names = "--preview",
+                required = true,
+                paramLabel = "PREVIEW_ID",
+                description = "The preview to promote.")
         UUID previewId;
+
         @Option(names = "--note", description = "A note for the operator.")
         String note;
+
         @Option(names = "--ticket", paramLabel = "REF", description = "Your ticket reference.")
         String ticket;
 
         @Override
         protected int run() {
             UUID p = projectId();
-            CreateCutover request = new CreateCutover().previewId(previewId).customerNote(note)
-                    .externalTicketRef(ticket);
+            CreateCutover request =
+                    new CreateCutover().previewId(previewId).customerNote(note).externalTicketRef(ticket);
             show(api().call(() -> api().cutovers().createCutoverRequest(p, request)));
             return 0;
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "List the project's requests (or every project's, with --operator).")
     static final class ListCmd extends ApiCommand {
         @Option(names = "--status", description = "open, acked, rejected, cancelled, in_progress, completed, failed.")
         String status;
+
         @Option(names = "--operator", description = "All projects (operators).")
         boolean operator;
+
         @Mixin
         Paging paging;
 
         @Override
         protected int run() {
             if (operator) {
-                list((cursor, limit) -> api().cutovers().listOperatorCutoverRequests(cursor, limit, status), paging,
+                list(
+                        (cursor, limit) -> api().cutovers().listOperatorCutoverRequests(cursor, limit, status),
+                        paging,
                         COLUMNS);
             } else {
                 UUID p = projectId();
-                list((cursor, limit) -> api().cutovers().listCutoverRequests(p, cursor, limit, status), paging,
+                list(
+                        (cursor, limit) -> api().cutovers().listCutoverRequests(p, cursor, limit, status),
+                        paging,
                         COLUMNS);
             }
             return 0;
@@ -125,7 +153,9 @@ public final class CutoversCommand {
         }
     }
 
-    @Command(name = "execute", mixinStandardHelpOptions = true,
+    @Command(
+            name = "execute",
+            mixinStandardHelpOptions = true,
             description = "Operator: run an acked cutover (pre-cutover backup, verification, promotion).")
     static final class Execute extends OneRequest {
         @Option(names = "--wait", description = "Wait until it completes or fails.")
@@ -135,8 +165,12 @@ public final class CutoversCommand {
         protected int run() throws InterruptedException {
             String key = idempotencyKey();
             CutoverBody r = api().call(() -> api().cutovers().executeCutoverRequest(requestId, key));
-            show(awaitIf(await, "cutover", id -> () -> api().cutovers().getOperatorCutoverRequest(id),
-                    "capydb cutovers get --operator", r));
+            show(awaitIf(
+                    await,
+                    "cutover",
+                    id -> () -> api().cutovers().getOperatorCutoverRequest(id),
+                    "capydb cutovers get --operator",
+                    r));
             return 0;
         }
     }

@@ -28,26 +28,38 @@ import picocli.CommandLine.Parameters;
  * {@code capydb import}: load a database from a live source URL or an uploaded dump file; {@code import
  * preflight|list|get} around it.
  */
-@Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Import a database from a source URL or a dump file.",
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Import a database from a source URL or a dump file.",
             "--source-url: a publicly reachable postgres:// URL. --file: a pg_dump -Fc",
             "(or plain SQL) file, uploaded with a progress bar. --recreate replaces the",
-            "database instead of loading into it."},
+            "database instead of loading into it."
+        },
         subcommands = {ImportCommand.Preflight.class, ImportCommand.ListCmd.class, ImportCommand.Get.class})
 public final class ImportCommand extends ApiCommand {
 
-    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("source_kind", "source_kind"),
-            new Column("source", i -> Json.text(i, "source") != null ? Json.text(i, "source")
-                    : Json.text(i, "upload_id")),
-            Column.of("recreate", "recreate"), Column.of("status", "status"), Column.of("phase", "phase"),
-            new Column("size", i -> Format.bytes(i.get("size_bytes"))), Column.of("created", "created_at"));
+    static final List<Column> COLUMNS = List.of(
+            Column.of("id", "id"),
+            Column.of("source_kind", "source_kind"),
+            new Column(
+                    "source", i -> Json.text(i, "source") != null ? Json.text(i, "source") : Json.text(i, "upload_id")),
+            Column.of("recreate", "recreate"),
+            Column.of("status", "status"),
+            Column.of("phase", "phase"),
+            new Column("size", i -> Format.bytes(i.get("size_bytes"))),
+            Column.of("created", "created_at"));
 
     @Option(names = "--source-url", paramLabel = "URL", description = "postgres:// URL of a publicly reachable source.")
     String sourceUrl;
+
     @Option(names = "--file", paramLabel = "FILE", description = "A dump file (pg_dump -Fc, or plain SQL).")
     Path file;
+
     @Option(names = "--recreate", description = "Replace the database (swap; nothing lost on failure).")
     boolean recreate;
+
     @Option(names = "--wait", description = "Wait until it completes (progress on stderr).")
     boolean await;
 
@@ -61,7 +73,8 @@ public final class ImportCommand extends ApiCommand {
         }
         UUID p = projectId();
         UUID uploadId = file == null ? null : upload(p, file);
-        CreateImport create = new CreateImport().sourceUrl(sourceUrl).uploadId(uploadId).recreate(recreate);
+        CreateImport create =
+                new CreateImport().sourceUrl(sourceUrl).uploadId(uploadId).recreate(recreate);
         String key = idempotencyKey();
         ImportBody job = api().call(() -> api().imports().createImport(p, create, key));
         show(awaitIf(await, "import", id -> () -> api().imports().getImport(p, id), "capydb import get", job));
@@ -76,7 +89,8 @@ public final class ImportCommand extends ApiCommand {
         } catch (IOException e) {
             throw usage("cannot read " + f + ": " + e.getMessage());
         }
-        CreateUpload want = new CreateUpload().filename(f.getFileName().toString()).sizeBytes(size);
+        CreateUpload want =
+                new CreateUpload().filename(f.getFileName().toString()).sizeBytes(size);
         UploadBody slot = api().call(() -> api().imports().createImportUpload(p, want));
         Progress progress = new Progress(err(), ctx().stderrTty(), System::nanoTime);
         AtomicLong lastDraw = new AtomicLong(-1);
@@ -96,9 +110,13 @@ public final class ImportCommand extends ApiCommand {
     }
 
     /** {@code capydb import preflight}: the three checks, graded, without changing anything. */
-    @Command(name = "preflight", mixinStandardHelpOptions = true,
-            description = {"Grade a source before importing it: size vs plan, version, extensions.",
-                "Exit code 1 when a check fails."})
+    @Command(
+            name = "preflight",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Grade a source before importing it: size vs plan, version, extensions.",
+                "Exit code 1 when a check fails."
+            })
     static final class Preflight extends ApiCommand {
         @Option(names = "--source-url", required = true, paramLabel = "URL", description = "postgres:// URL.")
         String sourceUrl;
@@ -112,8 +130,13 @@ public final class ImportCommand extends ApiCommand {
             if (json()) {
                 out().println(Json.write(report));
             } else {
-                out().print(Table.render(List.of(Column.of("check", "name"), Column.of("status", "status"),
-                        Column.of("detail", "detail")), report.path("checks"), colour()));
+                out().print(Table.render(
+                        List.of(
+                                Column.of("check", "name"),
+                                Column.of("status", "status"),
+                                Column.of("detail", "detail")),
+                        report.path("checks"),
+                        colour()));
                 out().println();
                 out().println("Result: " + (colour() ? Ansi.status(status) : status)
                         + (Json.text(report, "source") == null ? "" : "  (" + Json.text(report, "source") + ")"));
@@ -140,6 +163,7 @@ public final class ImportCommand extends ApiCommand {
     static final class Get extends ApiCommand {
         @Parameters(index = "0", paramLabel = "IMPORT_ID")
         UUID importId;
+
         @Option(names = "--wait", description = "Wait until it completes.")
         boolean await;
 

@@ -57,7 +57,8 @@ final class Jobs {
                         ctx.out().flush();
                     }
                     String error = firstText(node, "error", "reason", "expired_reason");
-                    throw ApiException.local(noun.replace(' ', '_') + "_" + status,
+                    throw ApiException.local(
+                            noun.replace(' ', '_') + "_" + status,
                             noun + " " + Json.text(node, "id") + " " + status + (error == null ? "" : ": " + error));
                 }
                 Thread.sleep(interval);

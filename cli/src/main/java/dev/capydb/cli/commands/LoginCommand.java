@@ -15,13 +15,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code capydb login}: the OIDC device flow in a browser, or a username and password on the local realm. */
-@Command(name = "login", mixinStandardHelpOptions = true,
-        description = {"Log in and cache the tokens (0600) in the config dir.",
+@Command(
+        name = "login",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Log in and cache the tokens (0600) in the config dir.",
             "Without --username: the device flow (open the URL, confirm the code).",
-            "With --username/--password: the password grant (local development realm)."})
+            "With --username/--password: the password grant (local development realm)."
+        })
 public final class LoginCommand extends BaseCommand {
 
-    @Option(names = {"-u", "--username"}, description = "User name (password grant).")
+    @Option(
+            names = {"-u", "--username"},
+            description = "User name (password grant).")
     String username;
 
     @Option(names = "--password", description = "Password (password grant); see also --password-stdin.")
@@ -30,7 +36,9 @@ public final class LoginCommand extends BaseCommand {
     @Option(names = "--password-stdin", description = "Read the password from stdin.")
     boolean passwordStdin;
 
-    @Option(names = "--auth-url", paramLabel = "URL",
+    @Option(
+            names = "--auth-url",
+            paramLabel = "URL",
             description = "OIDC issuer (default: $CAPYDB_AUTH_URL or " + Context.DEFAULT_AUTH_URL + ").")
     String authUrl;
 
@@ -63,8 +71,8 @@ public final class LoginCommand extends BaseCommand {
             c = oidc.pollDevice(d, dur -> Thread.sleep(dur.toMillis()));
         }
         String who = c.username() != null ? c.username() : claim(c.accessToken(), "preferred_username");
-        c = new Credentials(c.issuer(), c.clientId(), who, c.accessToken(), c.refreshToken(), c.expiresAt(),
-                c.refreshExpiresAt());
+        c = new Credentials(
+                c.issuer(), c.clientId(), who, c.accessToken(), c.refreshToken(), c.expiresAt(), c.refreshExpiresAt());
         TokenCache cache = new TokenCache(ctx().configDir());
         cache.save(c);
         err().println("Logged in" + (who == null ? "" : " as " + who) + "; the session is cached in " + cache.file());

@@ -8,7 +8,10 @@ public final class Paging {
     @Option(names = "--limit", paramLabel = "N", description = "Page size.")
     Integer limit;
 
-    @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue after this cursor (from a previous page).")
+    @Option(
+            names = "--cursor",
+            paramLabel = "CURSOR",
+            description = "Continue after this cursor (from a previous page).")
     String cursor;
 
     @Option(names = "--all", description = "Fetch every page.")

@@ -10,13 +10,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code capydb previews …}: databases made by restores, each with its own connection string and TTL. */
-@Command(name = "previews", mixinStandardHelpOptions = true, description = "Preview databases.",
-        subcommands = {PreviewsCommand.ListCmd.class, PreviewsCommand.Get.class, PreviewsCommand.Connection.class,
-            PreviewsCommand.Extend.class, PreviewsCommand.Delete.class})
+@Command(
+        name = "previews",
+        mixinStandardHelpOptions = true,
+        description = "Preview databases.",
+        subcommands = {
+            PreviewsCommand.ListCmd.class,
+            PreviewsCommand.Get.class,
+            PreviewsCommand.Connection.class,
+            PreviewsCommand.Extend.class,
+            PreviewsCommand.Delete.class
+        })
 public final class PreviewsCommand {
 
-    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("name", "name"),
-            Column.of("status", "status"), Column.of("expires", "expires_at"), Column.of("created", "created_at"));
+    static final List<Column> COLUMNS = List.of(
+            Column.of("id", "id"),
+            Column.of("name", "name"),
+            Column.of("status", "status"),
+            Column.of("expires", "expires_at"),
+            Column.of("created", "created_at"));
 
     /** Commands about one preview. */
     abstract static class OnePreview extends ApiCommand {

@@ -11,18 +11,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code capydb projects …}: a project is a database, role and password on a host in a region. */
-@Command(name = "projects", mixinStandardHelpOptions = true, description = "Create, list, show and delete projects.",
-        subcommands = {ProjectsCommand.Create.class, ProjectsCommand.ListCmd.class, ProjectsCommand.Get.class,
-            ProjectsCommand.Connection.class, ProjectsCommand.Delete.class})
+@Command(
+        name = "projects",
+        mixinStandardHelpOptions = true,
+        description = "Create, list, show and delete projects.",
+        subcommands = {
+            ProjectsCommand.Create.class,
+            ProjectsCommand.ListCmd.class,
+            ProjectsCommand.Get.class,
+            ProjectsCommand.Connection.class,
+            ProjectsCommand.Delete.class
+        })
 public final class ProjectsCommand {
 
-    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("name", "name"),
-            Column.of("region", "region"), Column.of("plan", "plan"), Column.of("status", "status"),
+    static final List<Column> COLUMNS = List.of(
+            Column.of("id", "id"),
+            Column.of("name", "name"),
+            Column.of("region", "region"),
+            Column.of("plan", "plan"),
+            Column.of("status", "status"),
             Column.of("created", "created_at"));
 
     /** A positional id or name, else the current project. */
     abstract static class OneProject extends ApiCommand {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "PROJECT", description = "Id or name (default: --project).")
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "PROJECT",
+                description = "Id or name (default: --project).")
         String project;
 
         UUID target() {
@@ -37,17 +53,24 @@ public final class ProjectsCommand {
     static final class Create extends ApiCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "Project name (unique in the org).")
         String name;
+
         @Option(names = "--region", description = "Region id (see GET /v1/regions).")
         String region;
+
         @Option(names = "--plan", description = "Plan id (see GET /v1/plans).")
         String plan;
+
         @Option(names = "--org", paramLabel = "ORG", description = "Org id, when you belong to more than one.")
         String org;
 
         @Override
         protected int run() {
-            ProjectBody p = api().call(() -> api().projects().createProject(
-                    new CreateProject().name(name).region(region).plan(plan).orgId(org)));
+            ProjectBody p = api().call(() -> api().projects()
+                    .createProject(new CreateProject()
+                            .name(name)
+                            .region(region)
+                            .plan(plan)
+                            .orgId(org)));
             show(p);
             if (!json()) {
                 err().println("Use it for the next commands:  export CAPYDB_PROJECT=" + p.getId());
@@ -78,7 +101,9 @@ public final class ProjectsCommand {
         }
     }
 
-    @Command(name = "connection", mixinStandardHelpOptions = true,
+    @Command(
+            name = "connection",
+            mixinStandardHelpOptions = true,
             description = "Show the full connection strings (members only).")
     static final class Connection extends OneProject {
         @Override

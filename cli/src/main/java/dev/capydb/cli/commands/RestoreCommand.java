@@ -19,40 +19,63 @@ import picocli.CommandLine.Parameters;
  * {@code capydb restore}: one source (backup key, time, restore point) into one target (a new preview, an existing
  * preview, or production behind {@code --confirm-project-overwrite}); {@code restore list|get} show past ones.
  */
-@Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Restore a backup, a time or a restore point into a preview or the project.",
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Restore a backup, a time or a restore point into a preview or the project.",
             "Targets: a new preview (default); an existing preview (--target-kind",
             "preview --preview-id); production (--target-kind project",
-            "--confirm-project-overwrite; org admins only)."},
+            "--confirm-project-overwrite; org admins only)."
+        },
         subcommands = {RestoreCommand.ListCmd.class, RestoreCommand.Get.class})
 public final class RestoreCommand extends ApiCommand {
 
-    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("source", "source_kind"),
+    static final List<Column> COLUMNS = List.of(
+            Column.of("id", "id"),
+            Column.of("source", "source_kind"),
             new Column("from", r -> {
                 String k = Json.text(r, "backup_key");
-                return k != null ? k : Json.text(r, "restore_time") != null ? Json.text(r, "restore_time")
-                        : Json.text(r, "restore_point_id");
+                return k != null
+                        ? k
+                        : Json.text(r, "restore_time") != null
+                                ? Json.text(r, "restore_time")
+                                : Json.text(r, "restore_point_id");
             }),
-            Column.of("target", "target_kind"), Column.of("preview_id", "preview_id"), Column.of("status", "status"),
+            Column.of("target", "target_kind"),
+            Column.of("preview_id", "preview_id"),
+            Column.of("status", "status"),
             Column.of("created", "created_at"));
 
     @Option(names = "--backup-key", paramLabel = "KEY", description = "Source: a backup's key.")
     String backupKey;
+
     @Option(names = "--restore-time", paramLabel = "RFC3339", description = "Source: a point in time (PITR).")
     OffsetDateTime restoreTime;
+
     @Option(names = "--restore-point", paramLabel = "ID|LABEL", description = "Source: a restore point.")
     String restorePoint;
+
     @Option(names = "--target-kind", paramLabel = "KIND", description = "new_preview (default), preview or project.")
     String targetKind;
-    @Option(names = "--preview-id", paramLabel = "ID", description = "The preview to overwrite (--target-kind preview).")
+
+    @Option(
+            names = "--preview-id",
+            paramLabel = "ID",
+            description = "The preview to overwrite (--target-kind preview).")
     UUID previewId;
+
     @Option(names = "--preview-name", paramLabel = "NAME", description = "Name of the new preview.")
     String previewName;
+
     @Option(names = "--ttl-hours", paramLabel = "H", description = "Lifetime of the new preview (default 24, max 720).")
     Integer ttlHours;
-    @Option(names = "--confirm-project-overwrite",
+
+    @Option(
+            names = "--confirm-project-overwrite",
             description = "Required with --target-kind project: production is overwritten (org admins only).")
     boolean confirm;
+
     @Option(names = "--wait", description = "Wait until it completes (progress on stderr).")
     boolean await;
 
@@ -62,8 +85,7 @@ public final class RestoreCommand extends ApiCommand {
         if (sources != 1) {
             throw usage("give exactly one source: --backup-key, --restore-time or --restore-point");
         }
-        TargetKindEnum target = choice("--target-kind", targetKind, TargetKindEnum::fromValue,
-                TargetKindEnum.values());
+        TargetKindEnum target = choice("--target-kind", targetKind, TargetKindEnum::fromValue, TargetKindEnum.values());
         TargetKindEnum t = target == null ? TargetKindEnum.NEW_PREVIEW : target;
         if (t == TargetKindEnum.PREVIEW && previewId == null) {
             throw usage("--target-kind preview needs --preview-id");
@@ -79,14 +101,19 @@ public final class RestoreCommand extends ApiCommand {
         }
         UUID p = projectId();
         // The server's default target (new_preview) is not spelled out when the user did not choose one.
-        CreateRestore restore = new CreateRestore().backupKey(backupKey).restoreTime(restoreTime)
+        CreateRestore restore = new CreateRestore()
+                .backupKey(backupKey)
+                .restoreTime(restoreTime)
                 .restorePointId(restorePoint == null ? null : restorePointId(restorePoint))
-                .targetKind(target).previewId(previewId).previewName(previewName)
-                .ttlHours(ttlHours).confirmProjectOverwrite(confirm ? true : null);
+                .targetKind(target)
+                .previewId(previewId)
+                .previewName(previewName)
+                .ttlHours(ttlHours)
+                .confirmProjectOverwrite(confirm ? true : null);
         String key = idempotencyKey();
         RestoreBody created = api().call(() -> api().restores().createRestore(p, restore, key));
-        JsonNode r = awaitIf(await, "restore", id -> () -> api().restores().getRestore(p, id), "capydb restore get",
-                created);
+        JsonNode r = awaitIf(
+                await, "restore", id -> () -> api().restores().getRestore(p, id), "capydb restore get", created);
         show(r);
         String preview = Json.text(r, "preview_id");
         if (!json() && await && preview != null) {
@@ -122,6 +149,7 @@ public final class RestoreCommand extends ApiCommand {
     static final class Get extends ApiCommand {
         @Parameters(index = "0", paramLabel = "RESTORE_ID")
         UUID restoreId;
+
         @Option(names = "--wait", description = "Wait until it completes.")
         boolean await;
 

@@ -13,24 +13,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code capydb restore-points …}: named rollback targets (a backup key, or a time for PITR). */
-@Command(name = "restore-points", mixinStandardHelpOptions = true, description = "Named restore targets.",
-        subcommands = {RestorePointsCommand.Create.class, RestorePointsCommand.ListCmd.class,
-            RestorePointsCommand.Get.class, RestorePointsCommand.Delete.class})
+@Command(
+        name = "restore-points",
+        mixinStandardHelpOptions = true,
+        description = "Named restore targets.",
+        subcommands = {
+            RestorePointsCommand.Create.class,
+            RestorePointsCommand.ListCmd.class,
+            RestorePointsCommand.Get.class,
+            RestorePointsCommand.Delete.class
+        })
 public final class RestorePointsCommand {
 
-    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("label", "label"),
-            Column.of("kind", "kind"), new Column("target", rp -> "backup".equals(Json.text(rp, "kind"))
-                    ? Json.text(rp, "backup_key") : Json.text(rp, "timestamp")),
+    static final List<Column> COLUMNS = List.of(
+            Column.of("id", "id"),
+            Column.of("label", "label"),
+            Column.of("kind", "kind"),
+            new Column(
+                    "target",
+                    rp -> "backup".equals(Json.text(rp, "kind"))
+                            ? Json.text(rp, "backup_key")
+                            : Json.text(rp, "timestamp")),
             Column.of("created", "created_at"));
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Pin a restore point.")
     static final class Create extends ApiCommand {
         @Option(names = "--label", required = true, description = "Unique per project.")
         String label;
-        @Option(names = "--kind", required = true, paramLabel = "pitr|backup", description = "pitr (a time, default now) or backup (a backup key).")
+
+        @Option(
+                names = "--kind",
+                required = true,
+                paramLabel = "pitr|backup",
+                description = "pitr (a time, default now) or backup (a backup key).")
         String kind;
+
         @Option(names = "--backup-key", paramLabel = "KEY", description = "For --kind backup.")
         String backupKey;
+
         @Option(names = "--timestamp", paramLabel = "RFC3339", description = "For --kind pitr (default: now).")
         OffsetDateTime timestamp;
 
@@ -47,7 +67,10 @@ public final class RestorePointsCommand {
                 throw usage("--timestamp is for --kind pitr");
             }
             UUID p = projectId();
-            CreateRestorePoint point = new CreateRestorePoint().label(label).kind(pointKind).backupKey(backupKey)
+            CreateRestorePoint point = new CreateRestorePoint()
+                    .label(label)
+                    .kind(pointKind)
+                    .backupKey(backupKey)
                     .timestamp(timestamp);
             show(api().call(() -> api().restores().createRestorePoint(p, point)));
             return 0;

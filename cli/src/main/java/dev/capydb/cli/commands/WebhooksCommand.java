@@ -11,18 +11,35 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code capydb webhooks …}: signed event deliveries to your endpoints. */
-@Command(name = "webhooks", mixinStandardHelpOptions = true, description = "Webhook endpoints and their deliveries.",
-        subcommands = {WebhooksCommand.Create.class, WebhooksCommand.ListCmd.class, WebhooksCommand.Get.class,
-            WebhooksCommand.Delete.class, WebhooksCommand.Deliveries.class, WebhooksCommand.Test.class,
-            WebhooksCommand.Redeliver.class})
+@Command(
+        name = "webhooks",
+        mixinStandardHelpOptions = true,
+        description = "Webhook endpoints and their deliveries.",
+        subcommands = {
+            WebhooksCommand.Create.class,
+            WebhooksCommand.ListCmd.class,
+            WebhooksCommand.Get.class,
+            WebhooksCommand.Delete.class,
+            WebhooksCommand.Deliveries.class,
+            WebhooksCommand.Test.class,
+            WebhooksCommand.Redeliver.class
+        })
 public final class WebhooksCommand {
 
-    static final List<Column> COLUMNS = List.of(Column.of("id", "id"), Column.of("url", "url"),
-            Column.of("events", "event_types"), Column.of("status", "status"), Column.of("created", "created_at"));
+    static final List<Column> COLUMNS = List.of(
+            Column.of("id", "id"),
+            Column.of("url", "url"),
+            Column.of("events", "event_types"),
+            Column.of("status", "status"),
+            Column.of("created", "created_at"));
 
-    static final List<Column> DELIVERIES = List.of(Column.of("id", "id"), Column.of("event_type", "event_type"),
-            Column.of("status", "status"), Column.of("delivered", "delivered_at"),
-            Column.of("next_attempt", "next_attempt_at"), Column.of("created", "created_at"));
+    static final List<Column> DELIVERIES = List.of(
+            Column.of("id", "id"),
+            Column.of("event_type", "event_type"),
+            Column.of("status", "status"),
+            Column.of("delivered", "delivered_at"),
+            Column.of("next_attempt", "next_attempt_at"),
+            Column.of("created", "created_at"));
 
     /** Commands about one endpoint. */
     abstract static class OneWebhook extends ApiCommand {
@@ -30,14 +47,21 @@ public final class WebhooksCommand {
         UUID webhookId;
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
             description = "Add an endpoint; prints its signing secret (whsec_…) once.")
     static final class Create extends ApiCommand {
         @Option(names = "--url", required = true, description = "https URL that receives the events.")
         String url;
+
         @Option(names = "--description")
         String description;
-        @Option(names = "--event-type", paramLabel = "TYPE", split = ",",
+
+        @Option(
+                names = "--event-type",
+                paramLabel = "TYPE",
+                split = ",",
                 description = "Event types to send (repeat or comma-separate; default: all).")
         List<String> eventTypes;
 
@@ -45,7 +69,8 @@ public final class WebhooksCommand {
         protected int run() {
             UUID p = projectId();
             // Set even when null: the model starts with an empty list, which would send "event_types": [].
-            CreateWebhook hook = new CreateWebhook().url(url).description(description).eventTypes(eventTypes);
+            CreateWebhook hook =
+                    new CreateWebhook().url(url).description(description).eventTypes(eventTypes);
             show(api().call(() -> api().webhooks().createWebhook(p, hook)));
             if (!json()) {
                 err().println("Store the signing secret now: it is not shown again.");
@@ -88,18 +113,24 @@ public final class WebhooksCommand {
         }
     }
 
-    @Command(name = "deliveries", mixinStandardHelpOptions = true, description = "An endpoint's deliveries, newest first.")
+    @Command(
+            name = "deliveries",
+            mixinStandardHelpOptions = true,
+            description = "An endpoint's deliveries, newest first.")
     static final class Deliveries extends OneWebhook {
         @Option(names = "--status", description = "pending, delivered, failed, exhausted…")
         String status;
+
         @Mixin
         Paging paging;
 
         @Override
         protected int run() {
             UUID p = projectId();
-            list((cursor, limit) -> api().webhooks().listWebhookDeliveries(p, webhookId, cursor, limit, status),
-                    paging, DELIVERIES);
+            list(
+                    (cursor, limit) -> api().webhooks().listWebhookDeliveries(p, webhookId, cursor, limit, status),
+                    paging,
+                    DELIVERIES);
             return 0;
         }
     }

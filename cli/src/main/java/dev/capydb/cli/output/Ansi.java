@@ -8,8 +8,7 @@ public final class Ansi {
     private static final String YELLOW = "\u001b[33m";
     private static final String RED = "\u001b[31m";
 
-    private Ansi() {
-    }
+    private Ansi() {}
 
     public static String status(String s) {
         String c = switch (s == null ? "" : s) {

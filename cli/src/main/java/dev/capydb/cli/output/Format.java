@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 /** Turning JSON values, byte counts and durations into short human text. */
 public final class Format {
 
-    private Format() {
-    }
+    private Format() {}
 
     /** {@code a.b.c} into nested objects; null when any step is missing. */
     public static JsonNode at(JsonNode node, String dotted) {
@@ -66,7 +65,8 @@ public final class Format {
 
     public static String elapsed(long millis) {
         long s = millis / 1000;
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

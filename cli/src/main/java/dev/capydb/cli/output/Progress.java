@@ -56,8 +56,15 @@ public final class Progress {
         int pct = percent(done, total);
         int filled = pct / 5;
         double mbps = elapsedMillis <= 0 ? 0 : done / 1048576.0 / (elapsedMillis / 1000.0);
-        return String.format(Locale.ROOT, "[%s%s] %3d%%  %s/%s  %.1f MB/s", "#".repeat(filled),
-                "-".repeat(20 - filled), pct, Format.bytes(done), Format.bytes(total), mbps);
+        return String.format(
+                Locale.ROOT,
+                "[%s%s] %3d%%  %s/%s  %.1f MB/s",
+                "#".repeat(filled),
+                "-".repeat(20 - filled),
+                pct,
+                Format.bytes(done),
+                Format.bytes(total),
+                mbps);
     }
 
     public static int percent(long done, long total) {

@@ -18,8 +18,7 @@ public final class Table {
         }
     }
 
-    private Table() {
-    }
+    private Table() {}
 
     public static String render(List<Column> columns, Iterable<JsonNode> rows, boolean colour) {
         List<String[]> cells = new ArrayList<>();
@@ -39,7 +38,8 @@ public final class Table {
             }
         }
         StringBuilder sb = new StringBuilder();
-        String[] headers = columns.stream().map(c -> c.header().toUpperCase(Locale.ROOT)).toArray(String[]::new);
+        String[] headers =
+                columns.stream().map(c -> c.header().toUpperCase(Locale.ROOT)).toArray(String[]::new);
         line(sb, headers, width, null, false);
         for (String[] r : cells) {
             line(sb, r, width, headers, colour);
@@ -70,7 +70,11 @@ public final class Table {
         StringBuilder sb = new StringBuilder();
         for (String[] l : lines) {
             String v = colour && l[0].equals("status") ? Ansi.status(l[1]) : l[1];
-            sb.append(l[0]).append(':').append(" ".repeat(w - l[0].length() + 1)).append(v).append('\n');
+            sb.append(l[0])
+                    .append(':')
+                    .append(" ".repeat(w - l[0].length() + 1))
+                    .append(v)
+                    .append('\n');
         }
         return sb.toString();
     }

@@ -21,8 +21,19 @@ public class CutoverEvents {
 
     /** Must run in the transaction that moved the request to the state this event announces. */
     public void step(EventType type, CutoverRequest r) {
-        outbox.publish(EventEnvelope.of(type, SOURCE, r.orgId, r.projectId, r.id.toString(),
-                new CutoverPayload(r.id, r.projectId, r.previewId, r.status.wire(), r.externalTicketRef,
-                        r.preCutoverBackupId, r.reason)));
+        outbox.publish(EventEnvelope.of(
+                type,
+                SOURCE,
+                r.orgId,
+                r.projectId,
+                r.id.toString(),
+                new CutoverPayload(
+                        r.id,
+                        r.projectId,
+                        r.previewId,
+                        r.status.wire(),
+                        r.externalTicketRef,
+                        r.preCutoverBackupId,
+                        r.reason)));
     }
 }

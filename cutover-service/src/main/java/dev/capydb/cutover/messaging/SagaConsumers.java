@@ -45,7 +45,8 @@ public class SagaConsumers {
     }
 
     private void restoreDomain(EventEnvelope e) {
-        if (EventType.PREVIEW_READY.wireName().equals(e.type()) || EventType.PREVIEW_EXPIRING.wireName().equals(e.type())
+        if (EventType.PREVIEW_READY.wireName().equals(e.type())
+                || EventType.PREVIEW_EXPIRING.wireName().equals(e.type())
                 || EventType.PREVIEW_EXPIRED.wireName().equals(e.type())) {
             previews.apply(e.dataAs(PreviewPayload.class), e.time());
         } else {

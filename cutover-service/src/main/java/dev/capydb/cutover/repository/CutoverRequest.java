@@ -16,25 +16,32 @@ public class CutoverRequest extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public UUID projectId;
     public String orgId;
     public UUID previewId;
+
     @Enumerated(EnumType.STRING)
     public CutoverStatus status;
+
     public String customerNote;
     public String externalTicketRef;
     /** Why it was rejected or failed. */
     public String reason;
+
     public UUID preCutoverBackupId;
     /** While in progress: the saga step that has not answered yet. */
     public String waitingFor;
+
     public Instant waitingSince;
     /** A step that answered after the request had already ended (an operator marked it failed). */
     public String lateOutcome;
+
     public String requestedBy;
     public String ackedBy;
     /** Who rejected, cancelled or marked it failed. */
     public String closedBy;
+
     public String executedBy;
     public String executeIdempotencyKey;
     public Instant createdAt;

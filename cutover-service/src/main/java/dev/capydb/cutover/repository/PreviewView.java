@@ -14,10 +14,12 @@ public class PreviewView extends PanacheEntityBase {
 
     @Id
     public UUID previewId;
+
     public UUID projectId;
     public String name;
     /** Wire status from the event: ready, expired, deleted. */
     public String status;
+
     public Instant expiresAt;
     /** Time of the event this row reflects; older events never overwrite it. */
     public Instant eventTime;

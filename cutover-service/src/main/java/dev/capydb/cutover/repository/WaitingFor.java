@@ -8,6 +8,5 @@ public final class WaitingFor {
     /** restore-service is copying the preview over production. */
     public static final String PROMOTION = "promotion";
 
-    private WaitingFor() {
-    }
+    private WaitingFor() {}
 }

@@ -31,7 +31,8 @@ public class Bodies {
         if (wire == null || wire.isBlank()) {
             return null;
         }
-        return CutoverStatus.fromWire(wire).orElseThrow(() -> ApiException.invalid("status",
-                "must be one of open, acked, rejected, cancelled, in_progress, completed, failed"));
+        return CutoverStatus.fromWire(wire)
+                .orElseThrow(() -> ApiException.invalid(
+                        "status", "must be one of open, acked, rejected, cancelled, in_progress, completed, failed"));
     }
 }

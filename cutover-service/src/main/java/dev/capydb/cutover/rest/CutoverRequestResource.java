@@ -23,8 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -43,8 +43,8 @@ public class CutoverRequestResource {
     private final Caller caller;
     private final Bodies bodies;
 
-    public CutoverRequestResource(CutoverService cutovers, CutoverQueries queries, ProjectAccess access, Caller caller,
-                                  Bodies bodies) {
+    public CutoverRequestResource(
+            CutoverService cutovers, CutoverQueries queries, ProjectAccess access, Caller caller, Bodies bodies) {
         this.cutovers = cutovers;
         this.queries = queries;
         this.access = access;
@@ -52,47 +52,80 @@ public class CutoverRequestResource {
         this.bodies = bodies;
     }
 
-    @Operation(operationId = "createCutoverRequest", summary = "Request a cutover",
+    @Operation(
+            operationId = "createCutoverRequest",
+            summary = "Request a cutover",
             description = "Asks an operator to make a ready preview's contents the project's production "
                     + "data. Attach a `customer_note` (up to 1000 characters) and an "
                     + "`external_ticket_ref` (up to 120), which is required before execution. One "
                     + "open request per preview at a time.")
     @POST
-    @APIResponse(responseCode = "201", description = "The cutover request, open for an operator to review",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = CutoverBody.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The cutover request, open for an operator to review",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CutoverBody.class)))
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such preview in it")
-    @APIResponse(responseCode = "409", description = "`preview_not_ready`: the preview is not ready; "
-            + "`preview_expired`: it expired; "
-            + "`cutover_request_exists`: it already has an unfinished cutover request")
-    @APIResponse(responseCode = "422", description =
-            "`validation_failed`: preview_id, customer_note or external_ticket_ref"
-            + "; " + Refusals.UNKNOWN_FIELD)
+    @APIResponse(
+            responseCode = "409",
+            description = "`preview_not_ready`: the preview is not ready; "
+                    + "`preview_expired`: it expired; "
+                    + "`cutover_request_exists`: it already has an unfinished cutover request")
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: preview_id, customer_note or external_ticket_ref" + "; "
+                    + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateCutover body) {
         ProjectView project = access.authorize(projectId, ProjectAction.DESTROY);
         CreateCutover b = body != null ? body : new CreateCutover(null, null, null);
-        CutoverRequest r = cutovers.create(project, caller.principal().username(),
+        CutoverRequest r = cutovers.create(
+                project,
+                caller.principal().username(),
                 new CutoverService.NewRequest(b.previewId(), b.customerNote(), b.externalTicketRef()));
         // A relative Location: the client follows it through the gateway, not to this service.
-        return Response.status(201).entity(bodies.of(r))
-                .header("Location", "/v1/projects/" + projectId + "/cutover-requests/" + r.id).build();
+        return Response.status(201)
+                .entity(bodies.of(r))
+                .header("Location", "/v1/projects/" + projectId + "/cutover-requests/" + r.id)
+                .build();
     }
 
-    @Operation(operationId = "listCutoverRequests", summary = "List cutover requests",
+    @Operation(
+            operationId = "listCutoverRequests",
+            summary = "List cutover requests",
             description = "The project's cutover requests, newest first; filter with `status`.")
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
-    public Page<CutoverBody> list(@PathParam("projectId") UUID projectId, @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"open", "acked", "rejected", "cancelled", "in_progress", "completed", "failed"}))
-                                  @QueryParam("status") String status,
-                                  @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+    public Page<CutoverBody> list(
+            @PathParam("projectId") UUID projectId,
+            @Parameter(
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {
+                                                "open",
+                                                "acked",
+                                                "rejected",
+                                                "cancelled",
+                                                "in_progress",
+                                                "completed",
+                                                "failed"
+                                            }))
+                    @QueryParam("status")
+                    String status,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return bodies.of(queries.listForProject(projectId, Bodies.status(status), cursor, limit));
     }
 
-    @Operation(operationId = "getCutoverRequest", summary = "Get a cutover request",
+    @Operation(
+            operationId = "getCutoverRequest",
+            summary = "Get a cutover request",
             description = "One cutover request and where it is: `open`, `acked`, `rejected`, "
                     + "`in_progress`, `completed`, `failed` or `cancelled`.")
     @GET
@@ -104,26 +137,32 @@ public class CutoverRequestResource {
         return bodies.of(queries.get(projectId, requestId));
     }
 
-    @Operation(operationId = "editCutoverRequest", summary = "Add a ticket reference or note",
-            description = "Sets the `external_ticket_ref` or `customer_note` while the request is `open` "
-                    + "or `acked`.")
+    @Operation(
+            operationId = "editCutoverRequest",
+            summary = "Add a ticket reference or note",
+            description =
+                    "Sets the `external_ticket_ref` or `customer_note` while the request is `open` " + "or `acked`.")
     @PATCH
     @Path("/{requestId}")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open or acked")
-    @APIResponse(responseCode = "422", description =
-            "`validation_failed`: neither customer_note nor external_ticket_ref given, or one is invalid"
-            + "; " + Refusals.UNKNOWN_FIELD)
-    public CutoverBody edit(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId,
-                            EditCutover body) {
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: neither customer_note nor external_ticket_ref given, or one is invalid"
+                    + "; " + Refusals.UNKNOWN_FIELD)
+    public CutoverBody edit(
+            @PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId, EditCutover body) {
         access.authorize(projectId, ProjectAction.DESTROY);
         EditCutover b = body != null ? body : new EditCutover(null, null);
-        return bodies.of(cutovers.edit(projectId, requestId, new CutoverService.Edit(b.customerNote(), b.externalTicketRef())));
+        return bodies.of(
+                cutovers.edit(projectId, requestId, new CutoverService.Edit(b.customerNote(), b.externalTicketRef())));
     }
 
-    @Operation(operationId = "cancelCutoverRequest", summary = "Cancel a cutover request",
+    @Operation(
+            operationId = "cancelCutoverRequest",
+            summary = "Cancel a cutover request",
             description = "Withdraws an `open` request.")
     @POST
     @Path("/{requestId}/cancel")
@@ -133,6 +172,7 @@ public class CutoverRequestResource {
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open")
     public CutoverBody cancel(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
         access.authorize(projectId, ProjectAction.DESTROY);
-        return bodies.of(cutovers.cancel(projectId, requestId, caller.principal().username()));
+        return bodies.of(
+                cutovers.cancel(projectId, requestId, caller.principal().username()));
     }
 }

@@ -20,8 +20,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -46,21 +46,39 @@ public class OperatorCutoverResource {
         this.bodies = bodies;
     }
 
-    @Operation(operationId = "listOperatorCutoverRequests", summary = "List cutover requests (operators)",
-            description = "Every organization's cutover requests, for platform operators; filter with "
-                    + "`status`.")
+    @Operation(
+            operationId = "listOperatorCutoverRequests",
+            summary = "List cutover requests (operators)",
+            description = "Every organization's cutover requests, for platform operators; filter with " + "`status`.")
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
-    public Page<CutoverBody> list(@Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"open", "acked", "rejected", "cancelled", "in_progress", "completed", "failed"}))
-                                  @QueryParam("status") String status, @QueryParam("cursor") String cursor,
-                                  @QueryParam("limit") Integer limit) {
+    public Page<CutoverBody> list(
+            @Parameter(
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {
+                                                "open",
+                                                "acked",
+                                                "rejected",
+                                                "cancelled",
+                                                "in_progress",
+                                                "completed",
+                                                "failed"
+                                            }))
+                    @QueryParam("status")
+                    String status,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
         operator();
         return bodies.of(queries.listAll(Bodies.status(status), cursor, limit));
     }
 
-    @Operation(operationId = "getOperatorCutoverRequest", summary = "Get a cutover request (operators)",
+    @Operation(
+            operationId = "getOperatorCutoverRequest",
+            summary = "Get a cutover request (operators)",
             description = "One cutover request, for platform operators.")
     @GET
     @Path("/{requestId}")
@@ -72,9 +90,10 @@ public class OperatorCutoverResource {
         return bodies.of(queries.get(requestId));
     }
 
-    @Operation(operationId = "ackCutoverRequest", summary = "Acknowledge a cutover request",
-            description = "Moves an `open` request to `acked`: an operator has reviewed it and will "
-                    + "schedule it.")
+    @Operation(
+            operationId = "ackCutoverRequest",
+            summary = "Acknowledge a cutover request",
+            description = "Moves an `open` request to `acked`: an operator has reviewed it and will " + "schedule it.")
     @POST
     @Path("/{requestId}/ack")
     @APIResponse(responseCode = "200")
@@ -85,7 +104,9 @@ public class OperatorCutoverResource {
         return bodies.of(cutovers.ack(requestId, operator().username()));
     }
 
-    @Operation(operationId = "rejectCutoverRequest", summary = "Reject a cutover request",
+    @Operation(
+            operationId = "rejectCutoverRequest",
+            summary = "Reject a cutover request",
             description = "Moves an `open` request to `rejected`, with the stated `reason`.")
     @POST
     @Path("/{requestId}/reject")
@@ -93,14 +114,17 @@ public class OperatorCutoverResource {
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open")
-    @APIResponse(responseCode = "422", description = "`validation_failed`: reason is missing or too long"
-            + "; " + Refusals.UNKNOWN_FIELD)
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: reason is missing or too long" + "; " + Refusals.UNKNOWN_FIELD)
     public CutoverBody reject(@PathParam("requestId") UUID requestId, Reason body) {
         return bodies.of(cutovers.reject(requestId, operator().username(), body == null ? null : body.reason()));
     }
 
     /** 202: the saga runs on (pre-cutover backup, then promotion); poll the request. Idempotency-Key honoured. */
-    @Operation(operationId = "executeCutoverRequest", summary = "Execute a cutover",
+    @Operation(
+            operationId = "executeCutoverRequest",
+            summary = "Execute a cutover",
             description = "Starts the promotion of an `acked` request that has an external ticket "
                     + "reference: a verified `pre-cutover-<request-id>` backup of production is taken "
                     + "first, then the preview's contents are copied over the production database. "
@@ -108,26 +132,37 @@ public class OperatorCutoverResource {
                     + "promotion is not retried.")
     @POST
     @Path("/{requestId}/execute")
-    @APIResponse(responseCode = "202",
+    @APIResponse(
+            responseCode = "202",
             description = "The cutover is in progress: the pre-cutover backup, then the promotion",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = CutoverBody.class)))
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CutoverBody.class)))
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
-    @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not acked; "
-            + "`preview_not_ready`: the preview is not ready or no longer known; "
-            + "`preview_expired`: it expired; "
-            + "`project_deleted`: the project was deleted; "
-            + "`project_busy`: the project is not active or another cutover of it runs")
-    @APIResponse(responseCode = "422", description = "`validation_failed`: Idempotency-Key (1-200 characters); "
-            + "`ticket_ref_required`: the request has no external_ticket_ref")
-    public Response execute(@PathParam("requestId") UUID requestId,
-                            @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return Response.accepted(bodies.of(cutovers.execute(requestId, operator().username(), idempotencyKey))).build();
+    @APIResponse(
+            responseCode = "409",
+            description = "`invalid_state`: the request is not acked; "
+                    + "`preview_not_ready`: the preview is not ready or no longer known; "
+                    + "`preview_expired`: it expired; "
+                    + "`project_deleted`: the project was deleted; "
+                    + "`project_busy`: the project is not active or another cutover of it runs")
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: Idempotency-Key (1-200 characters); "
+                    + "`ticket_ref_required`: the request has no external_ticket_ref")
+    public Response execute(
+            @PathParam("requestId") UUID requestId, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return Response.accepted(
+                        bodies.of(cutovers.execute(requestId, operator().username(), idempotencyKey)))
+                .build();
     }
 
     /** Ends an in-progress cutover whose step never answered (backup-service down, a promotion that hangs). */
-    @Operation(operationId = "failCutoverRequest", summary = "Mark a cutover failed",
+    @Operation(
+            operationId = "failCutoverRequest",
+            summary = "Mark a cutover failed",
             description = "Ends a stuck `in_progress` request as `failed`, with the operator's `reason`; "
                     + "production is not touched by this call.")
     @POST
@@ -136,8 +171,9 @@ public class OperatorCutoverResource {
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not in progress")
-    @APIResponse(responseCode = "422", description = "`validation_failed`: reason is missing or too long"
-            + "; " + Refusals.UNKNOWN_FIELD)
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: reason is missing or too long" + "; " + Refusals.UNKNOWN_FIELD)
     public CutoverBody fail(@PathParam("requestId") UUID requestId, Reason body) {
         return bodies.of(cutovers.markFailed(requestId, operator().username(), body == null ? null : body.reason()));
     }

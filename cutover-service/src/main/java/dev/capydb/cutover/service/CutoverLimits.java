@@ -13,6 +13,5 @@ public final class CutoverLimits {
     /** Longest operator {@code reason} (reject, mark failed). */
     public static final int REASON = 1000;
 
-    private CutoverLimits() {
-    }
+    private CutoverLimits() {}
 }

@@ -27,22 +27,26 @@ public class CutoverQueries {
         return page("1 = 1", new Parameters(), status, cursor, limit);
     }
 
-    private Page<CutoverRequest> page(String where, Parameters params, CutoverStatus status, String cursor,
-                                      Integer limit) {
+    private Page<CutoverRequest> page(
+            String where, Parameters params, CutoverStatus status, String cursor, Integer limit) {
         Keyset k = Keyset.of(cursor, limit);
         Map<String, Object> all = k.params(params.map());
         if (status != null) {
             where += " and status = :status";
             all.put("status", status);
         }
-        return k.page(CutoverRequest.<CutoverRequest>find(k.query(where), all).page(0, k.fetch()).list(),
+        return k.page(
+                CutoverRequest.<CutoverRequest>find(k.query(where), all)
+                        .page(0, k.fetch())
+                        .list(),
                 r -> new Cursor(r.createdAt, r.id));
     }
 
     /** A request of this project; another project's is not found. */
     @Transactional
     public CutoverRequest get(UUID projectId, UUID requestId) {
-        return CutoverRequest.<CutoverRequest>findByIdOptional(requestId).filter(r -> r.projectId.equals(projectId))
+        return CutoverRequest.<CutoverRequest>findByIdOptional(requestId)
+                .filter(r -> r.projectId.equals(projectId))
                 .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
     }
 

@@ -52,8 +52,10 @@ public class CutoverSaga {
         }
         CutoverRequest r = found.get();
         if (r.status != CutoverStatus.IN_PROGRESS || !WaitingFor.PRE_CUTOVER_BACKUP.equals(r.waitingFor)) {
-            late(r, "pre-cutover backup " + b.backupId() + (completed ? " completed" : " failed") + " after the request was "
-                    + r.status.wire() + "; nothing was promoted");
+            late(
+                    r,
+                    "pre-cutover backup " + b.backupId() + (completed ? " completed" : " failed")
+                            + " after the request was " + r.status.wire() + "; nothing was promoted");
             return;
         }
         r.preCutoverBackupId = b.backupId();
@@ -62,16 +64,22 @@ public class CutoverSaga {
             return;
         }
         if (!Boolean.TRUE.equals(b.verified())) {
-            requests.fail(r, "the pre-cutover backup " + b.backupId() + " could not be verified; production was not changed",
+            requests.fail(
+                    r,
+                    "the pre-cutover backup " + b.backupId() + " could not be verified; production was not changed",
                     "fail");
             return;
         }
         Optional<PreviewView> preview = previews.find(r.previewId);
         if (preview.isEmpty() || !preview.get().usableAt(CutoverService.now())) {
-            String state = preview.map(p -> "ready".equals(p.status) ? "expired" : p.status).orElse("gone");
+            String state = preview.map(p -> "ready".equals(p.status) ? "expired" : p.status)
+                    .orElse("gone");
             // The preview must be ready for the whole flow; copying a dropped database would fail on the host anyway.
-            requests.fail(r, "preview " + r.previewId + " is " + state + " before the promotion; production was not "
-                    + "changed (pre-cutover backup " + b.backupId() + " is kept)", "fail");
+            requests.fail(
+                    r,
+                    "preview " + r.previewId + " is " + state + " before the promotion; production was not "
+                            + "changed (pre-cutover backup " + b.backupId() + " is kept)",
+                    "fail");
             return;
         }
         r.waitingFor = WaitingFor.PROMOTION;
@@ -97,10 +105,13 @@ public class CutoverSaga {
         }
         CutoverRequest r = found.get();
         if (r.status != CutoverStatus.IN_PROGRESS || !WaitingFor.PROMOTION.equals(r.waitingFor)) {
-            late(r, completed ? "the promotion (restore " + p.restoreId() + ") completed after the request was "
-                    + r.status.wire() + ": production now holds the preview's data"
-                    : "the promotion (restore " + p.restoreId() + ") failed after the request was " + r.status.wire()
-                    + ": " + p.error());
+            late(
+                    r,
+                    completed
+                            ? "the promotion (restore " + p.restoreId() + ") completed after the request was "
+                                    + r.status.wire() + ": production now holds the preview's data"
+                            : "the promotion (restore " + p.restoreId() + ") failed after the request was "
+                                    + r.status.wire() + ": " + p.error());
             return;
         }
         if (!completed) {

@@ -39,8 +39,12 @@ public class CutoverService {
     private final CatchUp catchUp;
     private final ProjectBusy busy;
 
-    public CutoverService(PreviewReadModel previews, ProjectLookup projects, CutoverEvents events,
-                          CatchUp catchUp, ProjectBusy busy) {
+    public CutoverService(
+            PreviewReadModel previews,
+            ProjectLookup projects,
+            CutoverEvents events,
+            CatchUp catchUp,
+            ProjectBusy busy) {
         this.catchUp = catchUp;
         this.busy = busy;
         this.previews = previews;
@@ -49,25 +53,29 @@ public class CutoverService {
     }
 
     /** {@code POST …/cutover-requests} as sent. */
-    public record NewRequest(UUID previewId, String customerNote, String externalTicketRef) {
-    }
+    public record NewRequest(UUID previewId, String customerNote, String externalTicketRef) {}
 
     /** {@code PATCH …/cutover-requests/{id}}: absent fields stay as they are. */
-    public record Edit(String customerNote, String externalTicketRef) {
-    }
+    public record Edit(String customerNote, String externalTicketRef) {}
 
     @Transactional
     public CutoverRequest create(ProjectView project, String requestedBy, NewRequest body) {
-        texts(Validation.start().check(body.previewId() != null, "preview_id", "is required"), body.customerNote(),
-                body.externalTicketRef()).orThrow();
+        texts(
+                        Validation.start().check(body.previewId() != null, "preview_id", "is required"),
+                        body.customerNote(),
+                        body.externalTicketRef())
+                .orThrow();
         // A preview restored, extended or deleted an instant ago: decide on what restore-service has announced.
         catchUp.awaitApplied(SagaConsumers.PREVIEWS, project.projectId().toString());
-        PreviewView preview = previews.find(body.previewId()).filter(p -> p.projectId.equals(project.projectId()))
+        PreviewView preview = previews.find(body.previewId())
+                .filter(p -> p.projectId.equals(project.projectId()))
                 .orElseThrow(() -> ApiException.notFound("preview " + body.previewId() + " of this project"));
         Instant now = now();
         requireUsable(preview, now);
-        Optional<CutoverRequest> active = CutoverRequest.<CutoverRequest>find("previewId = ?1 and status in ?2",
-                preview.previewId, List.of(CutoverStatus.OPEN, CutoverStatus.ACKED, CutoverStatus.IN_PROGRESS))
+        Optional<CutoverRequest> active = CutoverRequest.<CutoverRequest>find(
+                        "previewId = ?1 and status in ?2",
+                        preview.previewId,
+                        List.of(CutoverStatus.OPEN, CutoverStatus.ACKED, CutoverStatus.IN_PROGRESS))
                 .firstResultOptional();
         if (active.isPresent()) {
             throw alreadyOpen(active.get().id, active.get().status);
@@ -96,9 +104,17 @@ public class CutoverService {
     /** Adds or replaces the note or ticket reference while the request is open or acked. */
     @Transactional
     public CutoverRequest edit(UUID projectId, UUID requestId, Edit edit) {
-        texts(Validation.start().check(edit.customerNote() != null || edit.externalTicketRef() != null, "body",
-                "give customer_note or external_ticket_ref"), edit.customerNote(), edit.externalTicketRef()).orThrow();
-        CutoverRequest r = locked(requestId).filter(x -> x.projectId.equals(projectId))
+        texts(
+                        Validation.start()
+                                .check(
+                                        edit.customerNote() != null || edit.externalTicketRef() != null,
+                                        "body",
+                                        "give customer_note or external_ticket_ref"),
+                        edit.customerNote(),
+                        edit.externalTicketRef())
+                .orThrow();
+        CutoverRequest r = locked(requestId)
+                .filter(x -> x.projectId.equals(projectId))
                 .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
         if (r.status != CutoverStatus.OPEN && r.status != CutoverStatus.ACKED) {
             throw wrongState(r, "edit", "open or acked");
@@ -116,7 +132,8 @@ public class CutoverService {
     /** The customer withdraws a request nobody has acknowledged yet. */
     @Transactional
     public CutoverRequest cancel(UUID projectId, UUID requestId, String by) {
-        CutoverRequest r = locked(requestId).filter(x -> x.projectId.equals(projectId))
+        CutoverRequest r = locked(requestId)
+                .filter(x -> x.projectId.equals(projectId))
                 .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
         move(r, CutoverStatus.CANCELLED, "cancel");
         r.closedBy = by;
@@ -154,7 +171,9 @@ public class CutoverService {
      */
     @Transactional
     public CutoverRequest execute(UUID requestId, String operator, String idempotencyKey) {
-        Validation.start().check(Idempotency.validKey(idempotencyKey), "Idempotency-Key", Idempotency.KEY_RULE).orThrow();
+        Validation.start()
+                .check(Idempotency.validKey(idempotencyKey), "Idempotency-Key", Idempotency.KEY_RULE)
+                .orThrow();
         CutoverRequest r = lockedOrNotFound(requestId);
         if (idempotencyKey != null && idempotencyKey.equals(r.executeIdempotencyKey)) {
             // The same execute, retried (a lost response): the saga already runs, answer with where it stands.
@@ -164,18 +183,27 @@ public class CutoverService {
             throw wrongState(r, "execute", "acked");
         }
         if (r.externalTicketRef == null || r.externalTicketRef.isBlank()) {
-            throw new ApiException(422, "ticket_ref_required", "cutover request " + r.id + " has no external_ticket_ref; "
-                    + "the customer adds it with PATCH before it can be executed");
+            throw new ApiException(
+                    422,
+                    "ticket_ref_required",
+                    "cutover request " + r.id + " has no external_ticket_ref; "
+                            + "the customer adds it with PATCH before it can be executed");
         }
         catchUp.awaitApplied(SagaConsumers.PREVIEWS, r.projectId.toString());
-        PreviewView preview = previews.find(r.previewId).orElseThrow(() -> new ApiException(409, "preview_not_ready",
-                "preview " + r.previewId + " is no longer known; nothing was started"));
+        PreviewView preview = previews.find(r.previewId)
+                .orElseThrow(() -> new ApiException(
+                        409,
+                        "preview_not_ready",
+                        "preview " + r.previewId + " is no longer known; nothing was started"));
         requireUsable(preview, now());
-        ProjectView project = projects.find(r.projectId).filter(p -> !p.isDeleted()).orElseThrow(() ->
-                new ApiException(409, "project_deleted", "project " + r.projectId + " was deleted; nothing was started"));
+        ProjectView project = projects.find(r.projectId)
+                .filter(p -> !p.isDeleted())
+                .orElseThrow(() -> new ApiException(
+                        409, "project_deleted", "project " + r.projectId + " was deleted; nothing was started"));
         busy.requireActive(project, "execute once that has finished");
-        if (CutoverRequest.count("projectId = ?1 and status = ?2 and id <> ?3", r.projectId, CutoverStatus.IN_PROGRESS,
-                r.id) > 0) {
+        if (CutoverRequest.count(
+                        "projectId = ?1 and status = ?2 and id <> ?3", r.projectId, CutoverStatus.IN_PROGRESS, r.id)
+                > 0) {
             throw ApiException.projectBusy("another cutover of this project is in progress");
         }
         move(r, CutoverStatus.IN_PROGRESS, "execute");
@@ -230,15 +258,22 @@ public class CutoverService {
     }
 
     private static String needsFor(CutoverStatus target) {
-        return Arrays.stream(CutoverStatus.values()).filter(s -> s.canMoveTo(target)).map(CutoverStatus::wire)
-                .reduce((a, b) -> a + " or " + b).orElse("nothing");
+        return Arrays.stream(CutoverStatus.values())
+                .filter(s -> s.canMoveTo(target))
+                .map(CutoverStatus::wire)
+                .reduce((a, b) -> a + " or " + b)
+                .orElse("nothing");
     }
 
     /** The limits of the customer's free texts; absent means unchanged, present must fit. */
     private Validation texts(Validation v, String note, String ticket) {
-        return v.check(note == null || note.length() <= CutoverLimits.CUSTOMER_NOTE, "customer_note",
+        return v.check(
+                        note == null || note.length() <= CutoverLimits.CUSTOMER_NOTE,
+                        "customer_note",
                         "must be at most " + CutoverLimits.CUSTOMER_NOTE + " characters")
-                .check(ticket == null || ticket.length() <= CutoverLimits.TICKET_REF, "external_ticket_ref",
+                .check(
+                        ticket == null || ticket.length() <= CutoverLimits.TICKET_REF,
+                        "external_ticket_ref",
                         "must be at most " + CutoverLimits.TICKET_REF + " characters")
                 .check(ticket == null || !ticket.isBlank(), "external_ticket_ref", "must not be blank");
     }
@@ -246,7 +281,9 @@ public class CutoverService {
     private void requireReason(String reason) {
         Validation.start()
                 .check(reason != null && !reason.isBlank(), "reason", "is required")
-                .check(reason == null || reason.length() <= CutoverLimits.REASON, "reason",
+                .check(
+                        reason == null || reason.length() <= CutoverLimits.REASON,
+                        "reason",
                         "must be at most " + CutoverLimits.REASON + " characters")
                 .orThrow();
     }
@@ -257,21 +294,29 @@ public class CutoverService {
             throw new ApiException(409, "preview_not_ready", "preview " + preview.previewId + " is " + preview.status);
         }
         if (!preview.expiresAt.isAfter(now)) {
-            throw new ApiException(409, "preview_expired", "preview " + preview.previewId + " expired at "
-                    + preview.expiresAt + "; extend its TTL or create a new preview");
+            throw new ApiException(
+                    409,
+                    "preview_expired",
+                    "preview " + preview.previewId + " expired at " + preview.expiresAt
+                            + "; extend its TTL or create a new preview");
         }
     }
 
     /** 409 naming the request's current state (also in {@code errors[0]} as field {@code status}). */
     static ApiException wrongState(CutoverRequest r, String action, String needs) {
-        return new ApiException(409, "invalid_state", "cutover request " + r.id + " is " + r.status.wire() + "; "
-                + action + " needs " + needs, List.of(new Problem.FieldError("status", r.status.wire())));
+        return new ApiException(
+                409,
+                "invalid_state",
+                "cutover request " + r.id + " is " + r.status.wire() + "; " + action + " needs " + needs,
+                List.of(new Problem.FieldError("status", r.status.wire())));
     }
 
     private static ApiException alreadyOpen(UUID existing, CutoverStatus status) {
-        return ApiException.conflict("cutover_request_exists", "this preview already has an unfinished cutover request"
-                + (existing == null ? "" : " (" + existing + ", " + status.wire() + ")")
-                + "; cancel or finish it first");
+        return ApiException.conflict(
+                "cutover_request_exists",
+                "this preview already has an unfinished cutover request"
+                        + (existing == null ? "" : " (" + existing + ", " + status.wire() + ")")
+                        + "; cancel or finish it first");
     }
 
     static Instant now() {

@@ -9,8 +9,7 @@ import io.vertx.core.net.SocketAddress;
  */
 public final class ClientAddresses {
 
-    private ClientAddresses() {
-    }
+    private ClientAddresses() {}
 
     public static String key(SocketAddress address) {
         if (address == null) {
@@ -38,7 +37,8 @@ public final class ClientAddresses {
         // A subscriber gets a whole /64 (or more): keyed by full address, one host could take a new bucket per call.
         StringBuilder prefix = new StringBuilder();
         for (int i = 0; i < 8; i += 2) {
-            prefix.append(Integer.toHexString((bytes[i] & 0xff) << 8 | (bytes[i + 1] & 0xff))).append(':');
+            prefix.append(Integer.toHexString((bytes[i] & 0xff) << 8 | (bytes[i + 1] & 0xff)))
+                    .append(':');
         }
         return prefix.append(":/64").toString();
     }

@@ -46,11 +46,16 @@ public class GatewayRoutes {
         this.limits = limits;
         this.openApi = openApi;
         HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout(5_000).setMaxPoolSize(200).setKeepAlive(true));
+                .setConnectTimeout(5_000)
+                .setMaxPoolSize(200)
+                .setKeepAlive(true));
         config.services().forEach((name, url) -> {
             URI uri = URI.create(url);
-            proxies.put(name, HttpProxy.reverseProxy(client).origin(uri.getPort(), uri.getHost())
-                    .addInterceptor(new Interceptor(name)));
+            proxies.put(
+                    name,
+                    HttpProxy.reverseProxy(client)
+                            .origin(uri.getPort(), uri.getHost())
+                            .addInterceptor(new Interceptor(name)));
         });
         for (String service : config.routes().keySet()) {
             if (!proxies.containsKey(service)) {
@@ -91,7 +96,12 @@ public class GatewayRoutes {
         }
         Optional<String> service = table.serviceFor(path);
         if (service.isEmpty()) {
-            Problems.send(rc, 404, "Not Found", "not_found", "no API route " + rc.request().method() + " " + path);
+            Problems.send(
+                    rc,
+                    404,
+                    "Not Found",
+                    "not_found",
+                    "no API route " + rc.request().method() + " " + path);
             return;
         }
         if (anonymous) {
@@ -104,7 +114,8 @@ public class GatewayRoutes {
 
     private static String principal(SecurityIdentity identity) {
         return identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
-                ? jwt.getSubject() : identity.getPrincipal().getName();
+                ? jwt.getSubject()
+                : identity.getPrincipal().getName();
     }
 
     /** Turns an unreachable service into a 503 problem and stamps the request id on every response. */
@@ -120,11 +131,18 @@ public class GatewayRoutes {
             return context.sendRequest().recover(failure -> {
                 LOG.warnf("%s is unreachable: %s", service, failure.getMessage());
                 String requestId = context.request().headers().get(RequestIds.HEADER);
-                Buffer body = Problems.body(503, "Service Unavailable", "service_unavailable",
+                Buffer body = Problems.body(
+                        503,
+                        "Service Unavailable",
+                        "service_unavailable",
                         "the " + service + " service is not reachable right now; try again shortly",
-                        context.request().proxiedRequest().path(), requestId);
-                ProxyResponse response = context.request().response().setStatusCode(503)
-                        .putHeader("Content-Type", Problems.MEDIA_TYPE).putHeader("Retry-After", "5")
+                        context.request().proxiedRequest().path(),
+                        requestId);
+                ProxyResponse response = context.request()
+                        .response()
+                        .setStatusCode(503)
+                        .putHeader("Content-Type", Problems.MEDIA_TYPE)
+                        .putHeader("Retry-After", "5")
                         .setBody(Body.body(body));
                 return Future.succeededFuture(response);
             });

@@ -45,25 +45,29 @@ public class OpenApiMerger {
 
     void serve(RoutingContext rc) {
         Buffer current = cached;
-        if (current != null && System.nanoTime() - cachedAtNanos < config.openapiCacheTtl().toNanos()) {
+        if (current != null
+                && System.nanoTime() - cachedAtNanos < config.openapiCacheTtl().toNanos()) {
             rc.response().putHeader("Content-Type", "application/json").end(current);
             return;
         }
         merged().onSuccess(doc -> {
-            cached = doc;
-            cachedAtNanos = System.nanoTime();
-            rc.response().putHeader("Content-Type", "application/json").end(doc);
-        }).onFailure(rc::fail);
+                    cached = doc;
+                    cachedAtNanos = System.nanoTime();
+                    rc.response().putHeader("Content-Type", "application/json").end(doc);
+                })
+                .onFailure(rc::fail);
     }
 
     Future<Buffer> merged() {
         Map<String, String> services = new TreeMap<>(config.services());
         List<String> names = new ArrayList<>(services.keySet());
-        List<Future<JsonObject>> docs = names.stream().map(n -> fetch(services.get(n))).toList();
+        List<Future<JsonObject>> docs =
+                names.stream().map(n -> fetch(services.get(n))).toList();
         return Future.join(new ArrayList<>(docs)).transform(ignored -> {
             Map<String, JsonObject> fetched = new TreeMap<>();
             for (int i = 0; i < names.size(); i++) {
-                fetched.put(names.get(i), docs.get(i).failed() ? null : docs.get(i).result());
+                fetched.put(
+                        names.get(i), docs.get(i).failed() ? null : docs.get(i).result());
             }
             return Future.succeededFuture(merge(table, fetched).toBuffer());
         });
@@ -95,16 +99,32 @@ public class OpenApiMerger {
         });
         JsonObject out = new JsonObject()
                 .put("openapi", "3.0.3")
-                .put("info", new JsonObject().put("title", "CapyDB API").put("version", "v1")
-                        .put("description", "Backups, restores, imports, cutovers and webhooks of CapyDB projects. "
-                                + "Every call needs a bearer token; errors are application/problem+json.")
-                        .put("license", new JsonObject().put("name", "Proprietary")))
+                .put(
+                        "info",
+                        new JsonObject()
+                                .put("title", "CapyDB API")
+                                .put("version", "v1")
+                                .put(
+                                        "description",
+                                        "Backups, restores, imports, cutovers and webhooks of CapyDB projects. "
+                                                + "Every call needs a bearer token; errors are application/problem+json.")
+                                .put("license", new JsonObject().put("name", "Proprietary")))
                 .put("servers", new JsonArray().add(new JsonObject().put("url", "/")))
                 .put("security", new JsonArray().add(new JsonObject().put("bearer", new JsonArray())))
                 .put("paths", sorted(paths))
-                .put("components", new JsonObject().put("schemas", sorted(used(paths, schemas)))
-                        .put("securitySchemes", new JsonObject().put("bearer", new JsonObject()
-                                .put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT"))));
+                .put(
+                        "components",
+                        new JsonObject()
+                                .put("schemas", sorted(used(paths, schemas)))
+                                .put(
+                                        "securitySchemes",
+                                        new JsonObject()
+                                                .put(
+                                                        "bearer",
+                                                        new JsonObject()
+                                                                .put("type", "http")
+                                                                .put("scheme", "bearer")
+                                                                .put("bearerFormat", "JWT"))));
         if (!missing.isEmpty()) {
             out.put("x-capydb-unavailable-services", missing);
         }
@@ -113,12 +133,16 @@ public class OpenApiMerger {
 
     private Future<JsonObject> fetch(String baseUrl) {
         URI uri = URI.create(baseUrl);
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost())
-                .setPort(uri.getPort()).setURI("/q/openapi?format=json").setTimeout(3_000);
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(uri.getHost())
+                .setPort(uri.getPort())
+                .setURI("/q/openapi?format=json")
+                .setTimeout(3_000);
         return client.request(options)
                 .compose(req -> req.send())
-                .compose(resp -> resp.statusCode() == 200 ? resp.body()
-                        : Future.failedFuture("HTTP " + resp.statusCode()))
+                .compose(resp ->
+                        resp.statusCode() == 200 ? resp.body() : Future.failedFuture("HTTP " + resp.statusCode()))
                 .map(Buffer::toJsonObject);
     }
 

@@ -9,8 +9,7 @@ public final class Problems {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static Buffer body(int status, String title, String code, String detail, String instance, String requestId) {
         JsonObject problem = new JsonObject()
@@ -30,7 +29,9 @@ public final class Problems {
         if (rc.response().ended()) {
             return;
         }
-        rc.response().setStatusCode(status).putHeader("Content-Type", MEDIA_TYPE)
+        rc.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", MEDIA_TYPE)
                 .end(body(status, title, code, detail, rc.request().path(), RequestIds.of(rc)));
     }
 }

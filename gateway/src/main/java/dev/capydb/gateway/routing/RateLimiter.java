@@ -10,8 +10,7 @@ public final class RateLimiter {
     private static final int MAX_TRACKED = 100_000;
 
     /** Whether a request may pass, and if not, how many whole seconds until it may. */
-    public record Decision(boolean allowed, long retryAfterSeconds) {
-    }
+    public record Decision(boolean allowed, long retryAfterSeconds) {}
 
     private static final class Bucket {
         double tokens;

@@ -11,13 +11,14 @@ public final class RequestIds {
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final String KEY = "capydb.request-id";
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** Fixes the request id on the incoming request (so the proxy forwards it) and on our response. */
     public static String assign(RoutingContext rc) {
         String given = rc.request().getHeader(HEADER);
-        String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String id = given != null && SANE.matcher(given).matches()
+                ? given
+                : UUID.randomUUID().toString();
         rc.request().headers().set(HEADER, id);
         rc.response().headers().set(HEADER, id);
         rc.put(KEY, id);

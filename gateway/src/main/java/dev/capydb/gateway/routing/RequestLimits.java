@@ -24,15 +24,21 @@ public class RequestLimits {
     public RequestLimits(GatewayConfig config) {
         GatewayConfig.RateLimit limit = config.rateLimit();
         this.weights = new RequestWeights(limit.expensiveWeight());
-        ReplicaShare perPrincipal = ReplicaShare.of(limit.requestsPerSecond(), limit.burst(), limit.replicas(),
-                weights.max());
-        ReplicaShare perAddress = ReplicaShare.of(limit.anonymous().requestsPerSecond(), limit.anonymous().burst(),
-                limit.replicas(), weights.max());
+        ReplicaShare perPrincipal =
+                ReplicaShare.of(limit.requestsPerSecond(), limit.burst(), limit.replicas(), weights.max());
+        ReplicaShare perAddress = ReplicaShare.of(
+                limit.anonymous().requestsPerSecond(), limit.anonymous().burst(), limit.replicas(), weights.max());
         this.principals = new RateLimiter(perPrincipal.requestsPerSecond(), perPrincipal.burst(), System::nanoTime);
         this.addresses = new RateLimiter(perAddress.requestsPerSecond(), perAddress.burst(), System::nanoTime);
-        LOG.infof("rate limit of this replica (1 of %d): per principal %.3f/s, burst %d; per address without a valid"
-                + " token %.3f/s, burst %d; heavy calls weigh %d", limit.replicas(), perPrincipal.requestsPerSecond(),
-                perPrincipal.burst(), perAddress.requestsPerSecond(), perAddress.burst(), weights.max());
+        LOG.infof(
+                "rate limit of this replica (1 of %d): per principal %.3f/s, burst %d; per address without a valid"
+                        + " token %.3f/s, burst %d; heavy calls weigh %d",
+                limit.replicas(),
+                perPrincipal.requestsPerSecond(),
+                perPrincipal.burst(),
+                perAddress.requestsPerSecond(),
+                perAddress.burst(),
+                weights.max());
     }
 
     /** Whether the caller with this token subject may go on; if not, the 429 has been sent. */
@@ -46,12 +52,17 @@ public class RequestLimits {
     }
 
     private boolean admit(RoutingContext rc, RateLimiter limiter, String key) {
-        RateLimiter.Decision decision = limiter.take(key, weights.of(rc.request().method(), rc.normalizedPath()));
+        RateLimiter.Decision decision =
+                limiter.take(key, weights.of(rc.request().method(), rc.normalizedPath()));
         if (decision.allowed()) {
             return true;
         }
         rc.response().putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
-        Problems.send(rc, 429, "Too Many Requests", "rate_limited",
+        Problems.send(
+                rc,
+                429,
+                "Too Many Requests",
+                "rate_limited",
                 "too many requests; retry after " + decision.retryAfterSeconds() + " s");
         return false;
     }

@@ -12,8 +12,7 @@ import java.util.Optional;
  */
 public final class RouteTable {
 
-    private record Rule(String service, String[] segments, boolean tail, int literals) {
-    }
+    private record Rule(String service, String[] segments, boolean tail, int literals) {}
 
     private final List<Rule> rules;
 

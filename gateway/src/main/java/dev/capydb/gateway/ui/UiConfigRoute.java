@@ -16,12 +16,17 @@ public class UiConfigRoute {
     private final String body;
 
     public UiConfigRoute(GatewayConfig config) {
-        this.body = new JsonObject().put("issuer", config.ui().issuer().replaceAll("/+$", ""))
-                .put("client_id", config.ui().clientId()).encode();
+        this.body = new JsonObject()
+                .put("issuer", config.ui().issuer().replaceAll("/+$", ""))
+                .put("client_id", config.ui().clientId())
+                .encode();
     }
 
     void register(@Observes Router router) {
-        router.get("/ui/config.json").handler(rc -> rc.response()
-                .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(body));
+        router.get("/ui/config.json")
+                .handler(rc -> rc.response()
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Cache-Control", "no-store")
+                        .end(body));
     }
 }

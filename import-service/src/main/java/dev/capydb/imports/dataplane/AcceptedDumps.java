@@ -24,8 +24,8 @@ public class AcceptedDumps {
 
     private static final Logger LOG = Logger.getLogger(AcceptedDumps.class);
     static final String PREFIX = "accepted/";
-    private static final Pattern KEY = Pattern.compile("^" + PREFIX
-            + "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.dump$");
+    private static final Pattern KEY =
+            Pattern.compile("^" + PREFIX + "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.dump$");
 
     private final ObjectStore store;
     private final StorageConfig storage;
@@ -36,12 +36,10 @@ public class AcceptedDumps {
     }
 
     /** One stored version of an upload, as the checks saw it. */
-    public record Version(long sizeBytes, String etag) {
-    }
+    public record Version(long sizeBytes, String etag) {}
 
     /** A frozen copy in the bucket, whatever state its import is in. */
-    public record Copy(UUID importId, String key, Instant storedAt) {
-    }
+    public record Copy(UUID importId, String key, Instant storedAt) {}
 
     /** The key an import's frozen copy is stored under. */
     public static String keyFor(UUID importId) {
@@ -60,9 +58,12 @@ public class AcceptedDumps {
      */
     public boolean copyIfUnchanged(String uploadKey, Version checked, String acceptedKey) {
         try {
-            store.client().copyObject(b -> b.sourceBucket(storage.importsBucket()).sourceKey(uploadKey)
-                    .destinationBucket(storage.importsBucket()).destinationKey(acceptedKey)
-                    .copySourceIfMatch(checked.etag()));
+            store.client()
+                    .copyObject(b -> b.sourceBucket(storage.importsBucket())
+                            .sourceKey(uploadKey)
+                            .destinationBucket(storage.importsBucket())
+                            .destinationKey(acceptedKey)
+                            .copySourceIfMatch(checked.etag()));
             return true;
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 404) {

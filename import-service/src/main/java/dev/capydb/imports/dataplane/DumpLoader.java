@@ -109,8 +109,16 @@ public class DumpLoader {
      * that the project role may not create itself are created first (by the admin, then handed to the project
      * role, as managed providers do).
      */
-    public ToolResult load(UUID importId, SqlSource source, DatabaseHost host, String database, String owner,
-                           long limitBytes, Collection<String> extensions, AtomicLong bytes) throws SQLException {
+    public ToolResult load(
+            UUID importId,
+            SqlSource source,
+            DatabaseHost host,
+            String database,
+            String owner,
+            long limitBytes,
+            Collection<String> extensions,
+            AtomicLong bytes)
+            throws SQLException {
         prepareExtensions(host, database, owner, extensions);
         try (TenantLogin login = TenantLogin.create(host, database, owner, loaderRole(importId))) {
             Map<String, String> env = new HashMap<>(login.toolEnv());
@@ -143,9 +151,12 @@ public class DumpLoader {
     }
 
     /** The allowlisted extensions the source uses, created by the admin where the project role may not. */
-    private void prepareExtensions(DatabaseHost host, String database, String owner,
-                                   Collection<String> extensions) throws SQLException {
-        TenantExtensions.prepare(host, database, owner,
+    private void prepareExtensions(DatabaseHost host, String database, String owner, Collection<String> extensions)
+            throws SQLException {
+        TenantExtensions.prepare(
+                host,
+                database,
+                owner,
                 extensions.stream().filter(config.allowedExtensions()::contains).toList());
     }
 }

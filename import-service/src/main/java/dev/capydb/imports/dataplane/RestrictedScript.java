@@ -25,8 +25,7 @@ public final class RestrictedScript {
     private static final byte[] FROM_STDIN = "FROM stdin;".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END_OF_COPY = "\\.".getBytes(StandardCharsets.US_ASCII);
 
-    private RestrictedScript() {
-    }
+    private RestrictedScript() {}
 
     public static void header(OutputStream out, String key) throws IOException {
         out.write(("\\restrict " + key + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -64,8 +63,9 @@ public final class RestrictedScript {
     public static void trailer(OutputStream out, long limitBytes) throws IOException {
         String size = "pg_catalog.pg_database_size(pg_catalog.current_database())";
         out.write(("\n;\nANALYZE;\nDO $capydb$ BEGIN IF " + size + " OPERATOR(pg_catalog.>) " + limitBytes
-                + "::bigint THEN RAISE EXCEPTION '" + OVER_PLAN + ": the database is % bytes, over the plan limit of "
-                + limitBytes + " bytes', " + size + "; END IF; END $capydb$;\n")
+                        + "::bigint THEN RAISE EXCEPTION '" + OVER_PLAN
+                        + ": the database is % bytes, over the plan limit of "
+                        + limitBytes + " bytes', " + size + "; END IF; END $capydb$;\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }
 

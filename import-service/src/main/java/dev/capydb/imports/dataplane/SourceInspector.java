@@ -30,12 +30,23 @@ public class SourceInspector {
         AtomicReference<String> out = new AtomicReference<>("");
         long statementMs = config.statementTimeout().toMillis();
         ToolResult r = tools.run(ToolInvocation.of("psql")
-                .args("-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1",
-                        "-c", "SET default_transaction_read_only = on; SET statement_timeout = " + statementMs,
+                .args(
+                        "-X",
+                        "-q",
+                        "-A",
+                        "-t",
+                        "-F",
+                        "|",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-c",
+                        "SET default_transaction_read_only = on; SET statement_timeout = " + statementMs,
                         // Qualified names: the source's owner may have put look-alikes ahead of pg_catalog.
-                        "-c", "SELECT 'v', pg_catalog.current_setting('server_version_num'),"
+                        "-c",
+                        "SELECT 'v', pg_catalog.current_setting('server_version_num'),"
                                 + " pg_catalog.pg_database_size(pg_catalog.current_database())",
-                        "-c", "SELECT 'e', extname FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.<>)"
+                        "-c",
+                        "SELECT 'e', extname FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.<>)"
                                 + " 'plpgsql' ORDER BY extname")
                 .env(source.libpqEnv(config.connectTimeout()))
                 .stdout(in -> out.set(BoundedText.read(in, BoundedText.DEFAULT_MAX_BYTES)))
@@ -43,8 +54,9 @@ public class SourceInspector {
                 .build());
         if (!r.succeeded()) {
             throw new SourceUnreachable("cannot read the source " + source.url().masked() + ": "
-                    + (r.timedOut() ? "it did not answer in time"
-                    : r.streamFailure() != null ? r.streamFailure() : clean(r.stderr())));
+                    + (r.timedOut()
+                            ? "it did not answer in time"
+                            : r.streamFailure() != null ? r.streamFailure() : clean(r.stderr())));
         }
         int version = 0;
         long size = -1;
@@ -59,7 +71,8 @@ public class SourceInspector {
             }
         }
         if (version == 0 || size < 0) {
-            throw new SourceUnreachable("the source " + source.url().masked() + " did not answer the inspection queries");
+            throw new SourceUnreachable(
+                    "the source " + source.url().masked() + " did not answer the inspection queries");
         }
         return new SourceFacts(version, size, List.copyOf(extensions));
     }

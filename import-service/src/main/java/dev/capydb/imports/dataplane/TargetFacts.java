@@ -17,7 +17,8 @@ public record TargetFacts(String hostId, int serverVersionNum, Set<String> avail
 
     /** Asks the host itself (not configuration), so preflight grades against what the import will meet. */
     public static TargetFacts of(DatabaseHost host) throws SQLException {
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement()) {
             int version;
             try (ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int")) {
                 rs.next();

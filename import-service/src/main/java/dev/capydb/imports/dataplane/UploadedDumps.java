@@ -38,8 +38,9 @@ public class UploadedDumps {
     /** A TOC line of an extension: {@code 2; 3079 16385 EXTENSION - pg_trgm}. */
     /** A table of contents lists every object of the dump, a line each: room for hundreds of thousands. */
     private static final int TOC_MAX_BYTES = 32 << 20;
-    private static final Pattern TOC_EXTENSION = Pattern.compile("^\\d+; \\d+ \\d+ EXTENSION - (\\S+)",
-            Pattern.MULTILINE);
+
+    private static final Pattern TOC_EXTENSION =
+            Pattern.compile("^\\d+; \\d+ \\d+ EXTENSION - (\\S+)", Pattern.MULTILINE);
 
     private final ObjectStore store;
     private final StorageConfig storage;
@@ -57,7 +58,8 @@ public class UploadedDumps {
                 .region(Region.of(storage.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(storage.accessKey(), storage.secretKey())))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
     }
 
@@ -67,9 +69,12 @@ public class UploadedDumps {
      * any other size (a 1 KB slot cannot take gigabytes).
      */
     public String presignPut(String key, long sizeBytes) {
-        return presigner.presignPutObject(b -> b.signatureDuration(config.uploadUrlValidity())
-                .putObjectRequest(p -> p.bucket(storage.importsBucket()).key(key).contentLength(sizeBytes)))
-                .url().toString();
+        return presigner
+                .presignPutObject(b -> b.signatureDuration(config.uploadUrlValidity())
+                        .putObjectRequest(
+                                p -> p.bucket(storage.importsBucket()).key(key).contentLength(sizeBytes)))
+                .url()
+                .toString();
     }
 
     public Optional<Long> size(String key) {
@@ -78,7 +83,8 @@ public class UploadedDumps {
 
     /** Whether the object is a custom-format archive ({@code PGDMP}); otherwise it is plain SQL. */
     public boolean isCustomFormat(String key) throws IOException {
-        try (InputStream in = store.client().getObject(b -> b.bucket(storage.importsBucket()).key(key).range("bytes=0-4"))) {
+        try (InputStream in = store.client()
+                .getObject(b -> b.bucket(storage.importsBucket()).key(key).range("bytes=0-4"))) {
             byte[] head = in.readNBytes(CUSTOM_MAGIC.length);
             return Arrays.equals(head, CUSTOM_MAGIC);
         }
@@ -100,8 +106,8 @@ public class UploadedDumps {
                 .timeout(config.importTimeout())
                 .build());
         if (!r.succeeded()) {
-            throw new IOException("the uploaded file is not a readable pg_dump archive: "
-                    + r.describeFailure("pg_restore --list"));
+            throw new IOException(
+                    "the uploaded file is not a readable pg_dump archive: " + r.describeFailure("pg_restore --list"));
         }
         List<String> names = new ArrayList<>();
         Matcher m = TOC_EXTENSION.matcher(toc.get());

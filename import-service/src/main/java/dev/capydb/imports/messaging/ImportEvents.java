@@ -25,19 +25,51 @@ public class ImportEvents {
     }
 
     public void started(ImportJob x) {
-        outbox.publish(EventEnvelope.of(EventType.IMPORT_STARTED, SOURCE, x.orgId, x.projectId, x.correlationId,
-                new ImportPayload(x.id, x.projectId, x.sourceKind.wire(), x.source, x.recreate, "running", null, null,
-                        x.createdAt, null)));
+        outbox.publish(EventEnvelope.of(
+                EventType.IMPORT_STARTED,
+                SOURCE,
+                x.orgId,
+                x.projectId,
+                x.correlationId,
+                new ImportPayload(
+                        x.id,
+                        x.projectId,
+                        x.sourceKind.wire(),
+                        x.source,
+                        x.recreate,
+                        "running",
+                        null,
+                        null,
+                        x.createdAt,
+                        null)));
     }
 
     public void finished(ImportJob x) {
         boolean ok = x.status == ImportStatus.COMPLETED;
         String status = ok ? "completed" : "failed";
-        outbox.publish(EventEnvelope.of(ok ? EventType.IMPORT_COMPLETED : EventType.IMPORT_FAILED, SOURCE, x.orgId,
-                x.projectId, x.correlationId, new ImportPayload(x.id, x.projectId, x.sourceKind.wire(), x.source, x.recreate,
-                        status, x.sizeBytes, x.error, x.createdAt, x.completedAt)));
-        outbox.publish(EventEnvelope.of(ok ? EventType.JOB_COMPLETED : EventType.JOB_FAILED, SOURCE, x.orgId,
-                x.projectId, x.correlationId, new JobPayload(x.id, "import", status, x.id, x.error, x.startedAt,
+        outbox.publish(EventEnvelope.of(
+                ok ? EventType.IMPORT_COMPLETED : EventType.IMPORT_FAILED,
+                SOURCE,
+                x.orgId,
+                x.projectId,
+                x.correlationId,
+                new ImportPayload(
+                        x.id,
+                        x.projectId,
+                        x.sourceKind.wire(),
+                        x.source,
+                        x.recreate,
+                        status,
+                        x.sizeBytes,
+                        x.error,
+                        x.createdAt,
                         x.completedAt)));
+        outbox.publish(EventEnvelope.of(
+                ok ? EventType.JOB_COMPLETED : EventType.JOB_FAILED,
+                SOURCE,
+                x.orgId,
+                x.projectId,
+                x.correlationId,
+                new JobPayload(x.id, "import", status, x.id, x.error, x.startedAt, x.completedAt)));
     }
 }

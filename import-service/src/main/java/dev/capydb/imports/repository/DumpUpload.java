@@ -14,6 +14,7 @@ public class DumpUpload extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public UUID projectId;
     public String orgId;
     public String filename;

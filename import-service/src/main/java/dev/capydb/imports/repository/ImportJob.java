@@ -21,12 +21,15 @@ public class ImportJob extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public UUID projectId;
     public String orgId;
+
     @Convert(converter = ImportSourceKind.Column.class)
     public ImportSourceKind sourceKind;
     /** The masked URL or the uploaded file's name: safe to show. */
     public String source;
+
     public String sourceUrlSealed;
     public UUID uploadId;
     /**
@@ -36,11 +39,15 @@ public class ImportJob extends PanacheEntityBase {
     public String acceptedKey;
     /** {@code custom} or {@code plain}, once the upload's magic bytes were read. */
     public String dumpFormat;
+
     public boolean recreate;
+
     @Enumerated(EnumType.STRING)
     public ImportStatus status;
+
     @Convert(converter = ImportPhase.Column.class)
     public ImportPhase phase;
+
     public Long sizeBytes;
     public String error;
     public String scratchDatabase;

@@ -25,8 +25,7 @@ import java.util.List;
 public class ImportPreparation {
 
     /** What a prepared import loads: its SQL source and the extensions it needs. */
-    public record Plan(DumpLoader.SqlSource source, List<String> extensions) {
-    }
+    public record Plan(DumpLoader.SqlSource source, List<String> extensions) {}
 
     private final ImportService imports;
     private final SourceGate gate;
@@ -35,8 +34,13 @@ public class ImportPreparation {
     private final DumpLoader loader;
     private final UploadedDumps dumps;
 
-    public ImportPreparation(ImportService imports, SourceGate gate, Preflight preflight, SourceInspector inspector,
-                             DumpLoader loader, UploadedDumps dumps) {
+    public ImportPreparation(
+            ImportService imports,
+            SourceGate gate,
+            Preflight preflight,
+            SourceInspector inspector,
+            DumpLoader loader,
+            UploadedDumps dumps) {
         this.imports = imports;
         this.gate = gate;
         this.preflight = preflight;
@@ -56,7 +60,8 @@ public class ImportPreparation {
             } catch (SourceUnreachable e) {
                 throw new ImportFailure(e.getMessage());
             }
-            Preflight.Report report = preflight.grade(source.url().masked(), facts, target, project.storageLimitBytes());
+            Preflight.Report report =
+                    preflight.grade(source.url().masked(), facts, target, project.storageLimitBytes());
             if (report.failed()) {
                 throw new ImportFailure("preflight_failed: " + report.failures());
             }
@@ -70,7 +75,8 @@ public class ImportPreparation {
         }
         try {
             boolean custom = dumps.isCustomFormat(key);
-            QuarkusTransaction.requiringNew().run(() -> ImportJob.<ImportJob>findById(x.id).dumpFormat = custom ? "custom" : "plain");
+            QuarkusTransaction.requiringNew()
+                    .run(() -> ImportJob.<ImportJob>findById(x.id).dumpFormat = custom ? "custom" : "plain");
             List<String> extensions = List.of();
             if (custom) {
                 extensions = dumps.extensionsInArchive(key);

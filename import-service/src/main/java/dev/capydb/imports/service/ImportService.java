@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Validates import requests and records them (the worker runs them); lists and shows imports. */
@@ -38,8 +37,13 @@ public class ImportService {
     private final ImportEvents events;
     private final ProjectBusy busy;
 
-    public ImportService(SourceGate gate, SecretBox secrets, UploadService uploads, AcceptedDumps accepted,
-                         ImportEvents events, ProjectBusy busy) {
+    public ImportService(
+            SourceGate gate,
+            SecretBox secrets,
+            UploadService uploads,
+            AcceptedDumps accepted,
+            ImportEvents events,
+            ProjectBusy busy) {
         this.busy = busy;
         this.gate = gate;
         this.secrets = secrets;
@@ -49,8 +53,7 @@ public class ImportService {
     }
 
     /** An import request as sent. */
-    public record Request(String sourceUrl, UUID uploadId, Boolean recreate) {
-    }
+    public record Request(String sourceUrl, UUID uploadId, Boolean recreate) {}
 
     /**
      * Checks the request (shape, the source gate — no connection is made for a refused URL — the uploaded
@@ -59,23 +62,33 @@ public class ImportService {
      * is the real guard); 409 {@code upload_changed} when the upload was PUT again while it was being accepted.
      */
     public ImportJob request(ProjectView project, Principal caller, Request r, String idempotencyKey) {
-        return Idempotency.once(idempotencyKey, key -> QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>find(
-                "projectId = ?1 and idempotencyKey = ?2", project.projectId(), key).firstResultOptional()),
-                () -> validateAndInsert(project, caller, r, idempotencyKey)).job();
+        return Idempotency.once(
+                        idempotencyKey,
+                        key -> QuarkusTransaction.requiringNew()
+                                .call(() -> ImportJob.<ImportJob>find(
+                                                "projectId = ?1 and idempotencyKey = ?2", project.projectId(), key)
+                                        .firstResultOptional()),
+                        () -> validateAndInsert(project, caller, r, idempotencyKey))
+                .job();
     }
 
     private static boolean hasOpenImport(UUID projectId) {
-        return ImportJob.count("projectId = ?1 and status in (?2)", projectId,
-                List.of(ImportStatus.PENDING, ImportStatus.RUNNING)) > 0;
+        return ImportJob.count(
+                        "projectId = ?1 and status in (?2)",
+                        projectId,
+                        List.of(ImportStatus.PENDING, ImportStatus.RUNNING))
+                > 0;
     }
 
     /** An upload as checked: the object and the version of it the checks saw. */
-    private record CheckedUpload(DumpUpload upload, AcceptedDumps.Version version) {
-    }
+    private record CheckedUpload(DumpUpload upload, AcceptedDumps.Version version) {}
 
     private ImportJob validateAndInsert(ProjectView project, Principal caller, Request r, String idempotencyKey) {
         Validation.start()
-                .check((r.sourceUrl() == null) != (r.uploadId() == null), "source", "give exactly one of source_url, upload_id")
+                .check(
+                        (r.sourceUrl() == null) != (r.uploadId() == null),
+                        "source",
+                        "give exactly one of source_url, upload_id")
                 .check(Idempotency.validKey(idempotencyKey), "Idempotency-Key", Idempotency.KEY_RULE)
                 .orThrow();
         ImportJob x = new ImportJob();
@@ -125,8 +138,11 @@ public class ImportService {
     /** The upload's current version, checked against the plan (422 {@code upload_missing}, {@code dump_too_large}). */
     private CheckedUpload checkUpload(ProjectView project, UUID uploadId) {
         DumpUpload upload = uploads.get(project.projectId(), uploadId);
-        AcceptedDumps.Version version = accepted.version(upload.objectKey).orElseThrow(() -> new ApiException(422,
-                "upload_missing", "nothing was uploaded for upload " + upload.id + " yet; PUT the file to its upload_url first"));
+        AcceptedDumps.Version version = accepted.version(upload.objectKey)
+                .orElseThrow(() -> new ApiException(
+                        422,
+                        "upload_missing",
+                        "nothing was uploaded for upload " + upload.id + " yet; PUT the file to its upload_url first"));
         uploads.requireWithinPlan(project, version.sizeBytes());
         return new CheckedUpload(upload, version);
     }
@@ -140,9 +156,11 @@ public class ImportService {
     private String freeze(CheckedUpload checked, UUID importId) {
         String key = AcceptedDumps.keyFor(importId);
         if (!accepted.copyIfUnchanged(checked.upload().objectKey, checked.version(), key)) {
-            throw ApiException.conflict("upload_changed", "upload " + checked.upload().id + " was written again while "
-                    + "the import was being accepted; nothing was created: request the import again once the upload "
-                    + "has finished");
+            throw ApiException.conflict(
+                    "upload_changed",
+                    "upload " + checked.upload().id + " was written again while "
+                            + "the import was being accepted; nothing was created: request the import again once the upload "
+                            + "has finished");
         }
         return key;
     }
@@ -154,14 +172,20 @@ public class ImportService {
 
     public Page<ImportJob> list(UUID projectId, String cursor, Integer limit) {
         Keyset k = Keyset.of(cursor, limit);
-        return QuarkusTransaction.requiringNew().call(() -> k.page(ImportJob.<ImportJob>find(k.query("projectId = :project"),
-                k.params(Map.of("project", projectId))).page(0, k.fetch()).list(), x -> new Cursor(x.createdAt, x.id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> k.page(
+                        ImportJob.<ImportJob>find(
+                                        k.query("projectId = :project"), k.params(Map.of("project", projectId)))
+                                .page(0, k.fetch())
+                                .list(),
+                        x -> new Cursor(x.createdAt, x.id)));
     }
 
     public ImportJob get(UUID projectId, UUID importId) {
-        return QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findByIdOptional(importId)
-                .filter(x -> x.projectId.equals(projectId))
-                .orElseThrow(() -> ApiException.notFound("import " + importId)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ImportJob.<ImportJob>findByIdOptional(importId)
+                        .filter(x -> x.projectId.equals(projectId))
+                        .orElseThrow(() -> ApiException.notFound("import " + importId)));
     }
 
     /** Ends an import as failed (row + events in one transaction); the sealed URL is forgotten. */

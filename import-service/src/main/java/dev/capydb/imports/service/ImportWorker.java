@@ -61,10 +61,21 @@ public class ImportWorker implements JobWorker {
     private final ScratchDatabases scratchDatabases;
     private final JobEngine engine;
 
-    public ImportWorker(ImportService imports, ImportPreparation preparation, DumpLoader loader, UploadedDumps dumps,
-                        AcceptedDumps accepted, Leftovers leftovers, HostRegistry hosts, ProjectLookup projects,
-                        ProjectLocks locks, DatabaseSwap swap, DatabaseProvisioner provisioner,
-                        AgroalDataSource dataSource, ImportConfig config, ScratchDatabases scratchDatabases) {
+    public ImportWorker(
+            ImportService imports,
+            ImportPreparation preparation,
+            DumpLoader loader,
+            UploadedDumps dumps,
+            AcceptedDumps accepted,
+            Leftovers leftovers,
+            HostRegistry hosts,
+            ProjectLookup projects,
+            ProjectLocks locks,
+            DatabaseSwap swap,
+            DatabaseProvisioner provisioner,
+            AgroalDataSource dataSource,
+            ImportConfig config,
+            ScratchDatabases scratchDatabases) {
         this.imports = imports;
         this.preparation = preparation;
         this.loader = loader;
@@ -77,8 +88,8 @@ public class ImportWorker implements JobWorker {
         this.swap = swap;
         this.provisioner = provisioner;
         this.scratchDatabases = scratchDatabases;
-        this.engine = new JobEngine("import", new JobLeases(dataSource, "import_job"), config.workers(), config.lease(),
-                this);
+        this.engine = new JobEngine(
+                "import", new JobLeases(dataSource, "import_job"), config.workers(), config.lease(), this);
     }
 
     @Override
@@ -109,7 +120,8 @@ public class ImportWorker implements JobWorker {
             return;
         }
         if (x.phase == ImportPhase.SWAPPING && !scratchExists) {
-            imports.complete(id, 0, () -> leftovers.retire(retiredName(project, id), project.hostId(), x.projectId, id));
+            imports.complete(
+                    id, 0, () -> leftovers.retire(retiredName(project, id), project.hostId(), x.projectId, id));
             discardCopy(x);
             return;
         }
@@ -138,7 +150,8 @@ public class ImportWorker implements JobWorker {
 
     private void load(ImportJob x) {
         UUID id = x.id;
-        ProjectView project = projects.find(x.projectId).filter(p -> !p.isDeleted()).orElse(null);
+        ProjectView project =
+                projects.find(x.projectId).filter(p -> !p.isDeleted()).orElse(null);
         if (project == null) {
             imports.fail(id, "the project no longer exists");
             return;
@@ -151,13 +164,14 @@ public class ImportWorker implements JobWorker {
             ImportPreparation.Plan plan = preparation.prepare(x, project, host);
             String target = x.recreate ? scratch : project.databaseName();
             if (x.recreate) {
-                QuarkusTransaction.requiringNew().run(() -> ImportJob.<ImportJob>findById(id).scratchDatabase = scratch);
+                QuarkusTransaction.requiringNew()
+                        .run(() -> ImportJob.<ImportJob>findById(id).scratchDatabase = scratch);
                 swap.createScratch(host, scratch, owner);
             }
             imports.phase(id, ImportPhase.LOADING);
             AtomicLong bytes = new AtomicLong();
-            ToolResult result = loader.load(id, plan.source(), host, target, owner, project.storageLimitBytes(),
-                    plan.extensions(), bytes);
+            ToolResult result = loader.load(
+                    id, plan.source(), host, target, owner, project.storageLimitBytes(), plan.extensions(), bytes);
             if (!result.succeeded()) {
                 throw new ImportFailure(describe(result, project));
             }
@@ -166,11 +180,12 @@ public class ImportWorker implements JobWorker {
                 imports.phase(id, ImportPhase.SWAPPING);
                 String retired = retiredName(project, id);
                 DatabaseSwap.Result swapped = swap.swap(host, project.databaseName(), scratch, retired);
-                LOG.infof("import %s swapped %s in (connections refused for %d ms); old data kept as %s", id,
-                        project.databaseName(), swapped.unavailableMillis(), retired);
+                LOG.infof(
+                        "import %s swapped %s in (connections refused for %d ms); old data kept as %s",
+                        id, project.databaseName(), swapped.unavailableMillis(), retired);
                 imports.complete(id, size, () -> leftovers.retire(retired, project.hostId(), x.projectId, id));
             } else {
-                imports.complete(id, size, () -> { });
+                imports.complete(id, size, () -> {});
             }
             if (x.uploadId != null) {
                 forgetUpload(x.uploadId);
@@ -215,7 +230,8 @@ public class ImportWorker implements JobWorker {
         DumpUpload u = QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>findById(uploadId));
         try {
             dumps.delete(u.objectKey);
-            QuarkusTransaction.requiringNew().run(() -> DumpUpload.<DumpUpload>findById(uploadId).deletedAt = Instant.now());
+            QuarkusTransaction.requiringNew()
+                    .run(() -> DumpUpload.<DumpUpload>findById(uploadId).deletedAt = Instant.now());
         } catch (RuntimeException e) {
             LOG.warnf("cannot delete the uploaded dump %s yet: %s", u.objectKey, e.getMessage());
         }

@@ -51,9 +51,15 @@ public class Leftovers {
     private final ImportConfig config;
     private final ScratchDatabases scratchDatabases;
 
-    public Leftovers(HostRegistry hosts, DatabaseSwap swap, DumpLoader loader, AgroalDataSource dataSource,
-                     UploadedDumps dumps, AcceptedDumps accepted, ImportConfig config,
-                     ScratchDatabases scratchDatabases) {
+    public Leftovers(
+            HostRegistry hosts,
+            DatabaseSwap swap,
+            DumpLoader loader,
+            AgroalDataSource dataSource,
+            UploadedDumps dumps,
+            AcceptedDumps accepted,
+            ImportConfig config,
+            ScratchDatabases scratchDatabases) {
         this.scratchDatabases = scratchDatabases;
         this.dumps = dumps;
         this.accepted = accepted;
@@ -74,13 +80,17 @@ public class Leftovers {
     /** Deletes uploaded dumps that were never imported and whose upload URL expired long ago; returns how many. */
     public int reapUploads() {
         Instant before = Instant.now().minus(config.uploadRetention());
-        List<DumpUpload> stale = QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>find(
-                "from DumpUpload u where u.deletedAt is null and u.expiresAt < ?1 and not exists "
-                        + "(from ImportJob j where j.uploadId = u.id and j.status in ?2)",
-                before, List.of(ImportStatus.PENDING, ImportStatus.RUNNING)).list());
+        List<DumpUpload> stale = QuarkusTransaction.requiringNew()
+                .call(() -> DumpUpload.<DumpUpload>find(
+                                "from DumpUpload u where u.deletedAt is null and u.expiresAt < ?1 and not exists "
+                                        + "(from ImportJob j where j.uploadId = u.id and j.status in ?2)",
+                                before,
+                                List.of(ImportStatus.PENDING, ImportStatus.RUNNING))
+                        .list());
         for (DumpUpload u : stale) {
             dumps.delete(u.objectKey);
-            QuarkusTransaction.requiringNew().run(() -> DumpUpload.<DumpUpload>findById(u.id).deletedAt = Instant.now());
+            QuarkusTransaction.requiringNew()
+                    .run(() -> DumpUpload.<DumpUpload>findById(u.id).deletedAt = Instant.now());
         }
         return stale.size();
     }
@@ -94,8 +104,10 @@ public class Leftovers {
         Instant orphanedBefore = Instant.now().minus(config.acceptedOrphanAge());
         int deleted = 0;
         for (AcceptedDumps.Copy copy : accepted.all()) {
-            ImportStatus status = QuarkusTransaction.requiringNew().call(() -> ImportJob.<ImportJob>findByIdOptional(
-                    copy.importId()).map(x -> x.status).orElse(null));
+            ImportStatus status = QuarkusTransaction.requiringNew()
+                    .call(() -> ImportJob.<ImportJob>findByIdOptional(copy.importId())
+                            .map(x -> x.status)
+                            .orElse(null));
             boolean unread = status == null ? copy.storedAt().isBefore(orphanedBefore) : status.isFinal();
             if (unread && accepted.delete(copy.key())) {
                 deleted++;
@@ -118,7 +130,9 @@ public class Leftovers {
         dropLeftScratch();
     }
 
-    @Scheduled(every = "${capydb.imports.sweep-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${capydb.imports.sweep-every:30s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "10s")
     void dropLeftScratchTick() {
         dropLeftScratch();
@@ -141,7 +155,7 @@ public class Leftovers {
     private void dropLeftLoaderRoles(DatabaseHost host) {
         List<String> roles = new ArrayList<>();
         try (Connection c = host.maintenanceConnection();
-             PreparedStatement st = c.prepareStatement("SELECT rolname FROM pg_roles WHERE rolname LIKE ?")) {
+                PreparedStatement st = c.prepareStatement("SELECT rolname FROM pg_roles WHERE rolname LIKE ?")) {
             st.setString(1, DumpLoader.LOADER_ROLES.likePattern());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

@@ -28,8 +28,7 @@ public class Preflight {
     public static final String EXTENSIONS = "extensions_available_on_target";
 
     /** One check's grade. */
-    public record Check(String name, String status, String detail) {
-    }
+    public record Check(String name, String status, String detail) {}
 
     /** The three checks and the worst of them. */
     public record Report(String source, String status, List<Check> checks) {
@@ -40,8 +39,12 @@ public class Preflight {
 
         /** The failing checks' details, for a job's error. */
         public String failures() {
-            return String.join("; ", checks.stream().filter(c -> "fail".equals(c.status()))
-                    .map(c -> c.name() + ": " + c.detail()).toList());
+            return String.join(
+                    "; ",
+                    checks.stream()
+                            .filter(c -> "fail".equals(c.status()))
+                            .map(c -> c.name() + ": " + c.detail())
+                            .toList());
         }
     }
 
@@ -74,14 +77,19 @@ public class Preflight {
 
     /** A source that could not be reached fails every check, each with the reason. */
     public Report unreachable(String source, String reason) {
-        return new Report(source, "fail", List.of(new Check(SIZE, "fail", reason), new Check(VERSION, "fail", reason),
-                new Check(EXTENSIONS, "fail", reason)));
+        return new Report(
+                source,
+                "fail",
+                List.of(
+                        new Check(SIZE, "fail", reason),
+                        new Check(VERSION, "fail", reason),
+                        new Check(EXTENSIONS, "fail", reason)));
     }
 
     /** The grading itself, on facts already gathered. */
     public Report grade(String source, SourceFacts facts, TargetFacts target, long limitBytes) {
-        List<Check> checks = List.of(size(facts.sizeBytes(), limitBytes), version(facts, target),
-                extensions(facts.extensions(), target));
+        List<Check> checks = List.of(
+                size(facts.sizeBytes(), limitBytes), version(facts, target), extensions(facts.extensions(), target));
         return new Report(source, worst(checks), checks);
     }
 
@@ -100,7 +108,8 @@ public class Preflight {
         String detail = "source runs PostgreSQL " + facts.major() + ", target host " + target.hostId() + " runs "
                 + target.major();
         if (facts.major() > target.major()) {
-            return new Check(VERSION, "fail", detail + "; a dump from a newer major cannot be loaded into an older one");
+            return new Check(
+                    VERSION, "fail", detail + "; a dump from a newer major cannot be loaded into an older one");
         }
         return new Check(VERSION, "pass", detail);
     }
@@ -121,13 +130,19 @@ public class Preflight {
             }
         }
         if (notAllowed.isEmpty() && notOffered.isEmpty()) {
-            List<String> real = used.stream().filter(e -> !e.equals("plpgsql")).sorted().toList();
-            return new Check(EXTENSIONS, "pass", real.isEmpty() ? "the source uses no extensions"
-                    : "the source uses " + String.join(", ", real) + "; all are available on the target");
+            List<String> real =
+                    used.stream().filter(e -> !e.equals("plpgsql")).sorted().toList();
+            return new Check(
+                    EXTENSIONS,
+                    "pass",
+                    real.isEmpty()
+                            ? "the source uses no extensions"
+                            : "the source uses " + String.join(", ", real) + "; all are available on the target");
         }
         List<String> parts = new ArrayList<>();
         if (!notAllowed.isEmpty()) {
-            parts.add("not on the allowlist: " + String.join(", ", notAllowed.stream().sorted().toList()));
+            parts.add("not on the allowlist: "
+                    + String.join(", ", notAllowed.stream().sorted().toList()));
         }
         if (!notOffered.isEmpty()) {
             parts.add("not installed on target host " + target.hostId() + ": "

@@ -65,9 +65,14 @@ public class SourceGate {
         try {
             return new CheckedSource(url, egress.check(url.host()));
         } catch (EgressRefusedException e) {
-            String code = e.reason() == EgressRefusedException.Reason.UNRESOLVABLE ? "source_unresolvable" : "source_not_public";
-            throw new ApiException(422, code, e.getMessage()
-                    + (code.equals("source_not_public") ? "; the source must be publicly reachable" : ""));
+            String code = e.reason() == EgressRefusedException.Reason.UNRESOLVABLE
+                    ? "source_unresolvable"
+                    : "source_not_public";
+            throw new ApiException(
+                    422,
+                    code,
+                    e.getMessage()
+                            + (code.equals("source_not_public") ? "; the source must be publicly reachable" : ""));
         }
     }
 

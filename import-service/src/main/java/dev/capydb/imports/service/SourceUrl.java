@@ -12,12 +12,15 @@ import java.util.regex.Pattern;
  * TCP host, no unix sockets, and no parameter but {@code sslmode} (libpq would honour {@code host}, {@code hostaddr},
  * {@code service}, {@code passfile}, {@code options}… from the query string). The password is never printed.
  */
-public record SourceUrl(String user, String password, String host, int port, String database, String sslmode,
-                        boolean sslmodeGiven) {
+public record SourceUrl(
+        String user, String password, String host, int port, String database, String sslmode, boolean sslmodeGiven) {
 
-    public static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    public static final Set<String> SSL_MODES =
+            Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     /** Host names (LDH labels) or an IPv4 literal; IPv6 literals come in brackets and are checked separately. */
-    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\\.[A-Za-z0-9-]{1,63})*\\.?");
+    private static final Pattern HOST_NAME =
+            Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\\.[A-Za-z0-9-]{1,63})*\\.?");
+
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
 
     /** Parses {@code url} or refuses it with 422 ({@code invalid_source_url} / {@code source_parameter_not_allowed}). */
@@ -49,8 +52,10 @@ public record SourceUrl(String user, String password, String host, int port, Str
 
         int at = authority.lastIndexOf('@');
         if (at < 0 || authority.indexOf('@') != at) {
-            throw invalid(at < 0 ? "source_url must name a user (postgres://user:password@host/db)"
-                    : "source_url has more than one '@'; percent-encode '@' in the password as %40");
+            throw invalid(
+                    at < 0
+                            ? "source_url must name a user (postgres://user:password@host/db)"
+                            : "source_url has more than one '@'; percent-encode '@' in the password as %40");
         }
         String userInfo = authority.substring(0, at);
         String hostPort = authority.substring(at + 1);
@@ -98,7 +103,9 @@ public record SourceUrl(String user, String password, String host, int port, Str
         }
         int port = 5432;
         if (portText != null) {
-            if (!portText.matches("[0-9]{1,5}") || Integer.parseInt(portText) < 1 || Integer.parseInt(portText) > 65535) {
+            if (!portText.matches("[0-9]{1,5}")
+                    || Integer.parseInt(portText) < 1
+                    || Integer.parseInt(portText) > 65535) {
                 throw invalid("the port must be a number from 1 to 65535");
             }
             port = Integer.parseInt(portText);
@@ -123,8 +130,10 @@ public record SourceUrl(String user, String password, String host, int port, Str
                 String key = decode(eq < 0 ? pair : pair.substring(0, eq), "parameter");
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1), "parameter");
                 if (!key.equals("sslmode")) {
-                    throw new ApiException(422, "source_parameter_not_allowed", "the URL parameter '" + key
-                            + "' is not accepted; only sslmode may be set");
+                    throw new ApiException(
+                            422,
+                            "source_parameter_not_allowed",
+                            "the URL parameter '" + key + "' is not accepted; only sslmode may be set");
                 }
                 if (sslmode != null) {
                     throw new ApiException(422, "source_parameter_not_allowed", "sslmode is given more than once");
@@ -135,7 +144,8 @@ public record SourceUrl(String user, String password, String host, int port, Str
                 sslmode = value;
             }
         }
-        return new SourceUrl(user, password, host, port, database, sslmode == null ? "require" : sslmode, sslmode != null);
+        return new SourceUrl(
+                user, password, host, port, database, sslmode == null ? "require" : sslmode, sslmode != null);
     }
 
     /** The URL as it may be shown: the password replaced by {@code ****}. */
@@ -155,7 +165,9 @@ public record SourceUrl(String user, String password, String host, int port, Str
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             if (ch == '%') {
-                if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+                if (i + 2 >= s.length()
+                        || Character.digit(s.charAt(i + 1), 16) < 0
+                        || Character.digit(s.charAt(i + 2), 16) < 0) {
                     throw invalid("bad percent-encoding in the " + what);
                 }
                 out.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));

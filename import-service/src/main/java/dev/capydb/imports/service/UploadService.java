@@ -26,15 +26,19 @@ public class UploadService {
     }
 
     /** A slot and the URL to PUT the file to. */
-    public record Slot(DumpUpload upload, String url) {
-    }
+    public record Slot(DumpUpload upload, String url) {}
 
     public Slot create(ProjectView project, Principal caller, String filename, Long sizeBytes) {
         Validation.start()
-                .check(filename != null && !filename.isBlank() && filename.length() <= 255, "filename",
+                .check(
+                        filename != null && !filename.isBlank() && filename.length() <= 255,
+                        "filename",
                         "is required (at most 255 characters)")
-                .check(filename == null || filename.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == '/' || c == '\\'),
-                        "filename", "must be a file name without path separators or control characters")
+                .check(
+                        filename == null
+                                || filename.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == '/' || c == '\\'),
+                        "filename",
+                        "must be a file name without path separators or control characters")
                 .check(sizeBytes != null && sizeBytes > 0, "size_bytes", "must be a positive number of bytes")
                 .orThrow();
         requireWithinPlan(project, sizeBytes);
@@ -57,14 +61,18 @@ public class UploadService {
     /** 422 {@code dump_too_large} when a dump alone is already larger than the plan's storage limit. */
     public void requireWithinPlan(ProjectView project, long sizeBytes) {
         if (sizeBytes > project.storageLimitBytes()) {
-            throw new ApiException(422, "dump_too_large", "the dump is " + sizeBytes + " bytes, more than the "
-                    + project.plan() + " plan's storage limit of " + project.storageLimitBytes() + " bytes");
+            throw new ApiException(
+                    422,
+                    "dump_too_large",
+                    "the dump is " + sizeBytes + " bytes, more than the " + project.plan() + " plan's storage limit of "
+                            + project.storageLimitBytes() + " bytes");
         }
     }
 
     public DumpUpload get(UUID projectId, UUID uploadId) {
-        return QuarkusTransaction.requiringNew().call(() -> DumpUpload.<DumpUpload>findByIdOptional(uploadId)
-                .filter(u -> u.projectId.equals(projectId) && u.deletedAt == null)
-                .orElseThrow(() -> ApiException.notFound("upload " + uploadId)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> DumpUpload.<DumpUpload>findByIdOptional(uploadId)
+                        .filter(u -> u.projectId.equals(projectId) && u.deletedAt == null)
+                        .orElseThrow(() -> ApiException.notFound("upload " + uploadId)));
     }
 }

@@ -24,8 +24,10 @@ class RestrictedScriptTest {
     void theDumpsOwnRestrictLinesAreDroppedAndCopyDataIsKept() throws Exception {
         String dump = "\\restrict abc123\nSET x = 1;\nCOPY public.t (a) FROM stdin;\n\\restrict in-data\n\\N\n\\.\n"
                 + "SELECT 1;\n\\unrestrict abc123\n";
-        assertEquals("\\restrict ourkey\nSET x = 1;\nCOPY public.t (a) FROM stdin;\n\\restrict in-data\n\\N\n\\.\n"
-                + "SELECT 1;\n", filter(dump));
+        assertEquals(
+                "\\restrict ourkey\nSET x = 1;\nCOPY public.t (a) FROM stdin;\n\\restrict in-data\n\\N\n\\.\n"
+                        + "SELECT 1;\n",
+                filter(dump));
     }
 
     @Test
@@ -38,7 +40,12 @@ class RestrictedScriptTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         RestrictedScript.trailer(out, 1234);
         String t = out.toString(StandardCharsets.US_ASCII);
-        assertEquals(true, t.contains("ANALYZE;") && t.contains("pg_catalog.pg_database_size(pg_catalog.current_database()) OPERATOR(pg_catalog.>) 1234::bigint")
-                && t.contains(RestrictedScript.OVER_PLAN), t);
+        assertEquals(
+                true,
+                t.contains("ANALYZE;")
+                        && t.contains(
+                                "pg_catalog.pg_database_size(pg_catalog.current_database()) OPERATOR(pg_catalog.>) 1234::bigint")
+                        && t.contains(RestrictedScript.OVER_PLAN),
+                t);
     }
 }

@@ -87,7 +87,8 @@ class SourceGateTest {
                 Arguments.of(u + "db.example.com/shop?passfile=/etc/shadow", "source_parameter_not_allowed"),
                 Arguments.of(u + "db.example.com/shop?sslrootcert=/etc/passwd", "source_parameter_not_allowed"),
                 Arguments.of(u + "db.example.com/shop?sslkey=/root/.ssh/id_rsa", "source_parameter_not_allowed"),
-                Arguments.of(u + "db.example.com/shop?options=-c%20log_statement%3Dall", "source_parameter_not_allowed"),
+                Arguments.of(
+                        u + "db.example.com/shop?options=-c%20log_statement%3Dall", "source_parameter_not_allowed"),
                 Arguments.of(u + "db.example.com/shop?application_name=x", "source_parameter_not_allowed"),
                 Arguments.of(u + "db.example.com/shop?sslmode=require&host=127.0.0.1", "source_parameter_not_allowed"),
                 Arguments.of(u + "db.example.com/shop?%68ost=10.0.0.1", "source_parameter_not_allowed"),
@@ -166,10 +167,19 @@ class SourceGateTest {
         assertEquals("require", env.get("PGSSLMODE"), "sslmode=require unless the URL sets it");
         assertEquals("/dev/null", env.get("PGPASSFILE"));
         assertEquals("7", env.get("PGCONNECT_TIMEOUT"));
-        assertEquals("postgres://app:****@db.example.com:6543/shop?sslmode=require", s.url().masked());
-        assertEquals("disable", gate(false, dns).check("postgres://app@db.example.com/shop?sslmode=disable")
-                .libpqEnv(Duration.ofSeconds(5)).get("PGSSLMODE"), "an explicit sslmode is kept");
-        assertEquals("app", gate(false, dns).check("postgres://app@db.example.com").url().database(),
+        assertEquals(
+                "postgres://app:****@db.example.com:6543/shop?sslmode=require",
+                s.url().masked());
+        assertEquals(
+                "disable",
+                gate(false, dns)
+                        .check("postgres://app@db.example.com/shop?sslmode=disable")
+                        .libpqEnv(Duration.ofSeconds(5))
+                        .get("PGSSLMODE"),
+                "an explicit sslmode is kept");
+        assertEquals(
+                "app",
+                gate(false, dns).check("postgres://app@db.example.com").url().database(),
                 "the database defaults to the user's name, as in libpq");
     }
 
@@ -177,10 +187,12 @@ class SourceGateTest {
     void aRebindingDnsServerCannotRedirectTheConnection() {
         List<String> lookups = new ArrayList<>();
         // First answer public, every later one loopback: only the first, checked answer may be used.
-        SourceGate g = new SourceGate(new EgressGate(new EgressPolicy(() -> false), host -> {
-            lookups.add(host);
-            return List.of(InetAddress.getByName(lookups.size() == 1 ? "93.184.216.34" : "127.0.0.1"));
-        }), null);
+        SourceGate g = new SourceGate(
+                new EgressGate(new EgressPolicy(() -> false), host -> {
+                    lookups.add(host);
+                    return List.of(InetAddress.getByName(lookups.size() == 1 ? "93.184.216.34" : "127.0.0.1"));
+                }),
+                null);
         SourceGate.CheckedSource s = g.check("postgres://app:pw@rebind.evil.test/shop");
         assertEquals("93.184.216.34", s.libpqEnv(Duration.ofSeconds(5)).get("PGHOSTADDR"));
         assertEquals("93.184.216.34", s.libpqEnv(Duration.ofSeconds(5)).get("PGHOSTADDR"), "stable, never re-resolved");
@@ -190,13 +202,26 @@ class SourceGateTest {
     @Test
     void developmentModeAdmitsLoopbackAloneAndStrictModeRefusesIt() {
         FakeDns dns = new FakeDns();
-        assertEquals("127.0.0.1", gate(true, dns).check("postgres://app@127.0.0.1:15433/shop").target().addressLiteral());
-        assertEquals("127.0.0.1", gate(true, dns).check("postgres://app@localhost/shop").target().addressLiteral());
-        assertEquals("source_not_public", assertThrows(ApiException.class,
-                () -> gate(false, dns).check("postgres://app@127.0.0.1:15433/shop")).code());
-        for (String blocked : List.of("10.0.0.1", "169.254.169.254", "192.168.0.1", "100.64.0.1", "[fd00::1]", "[fe80::1]")) {
-            assertEquals("source_not_public", assertThrows(ApiException.class,
-                    () -> gate(true, dns).check("postgres://app@" + blocked + "/shop")).code(), blocked);
+        assertEquals(
+                "127.0.0.1",
+                gate(true, dns)
+                        .check("postgres://app@127.0.0.1:15433/shop")
+                        .target()
+                        .addressLiteral());
+        assertEquals(
+                "127.0.0.1",
+                gate(true, dns).check("postgres://app@localhost/shop").target().addressLiteral());
+        assertEquals(
+                "source_not_public",
+                assertThrows(ApiException.class, () -> gate(false, dns).check("postgres://app@127.0.0.1:15433/shop"))
+                        .code());
+        for (String blocked :
+                List.of("10.0.0.1", "169.254.169.254", "192.168.0.1", "100.64.0.1", "[fd00::1]", "[fe80::1]")) {
+            assertEquals(
+                    "source_not_public",
+                    assertThrows(ApiException.class, () -> gate(true, dns).check("postgres://app@" + blocked + "/shop"))
+                            .code(),
+                    blocked);
         }
     }
 }

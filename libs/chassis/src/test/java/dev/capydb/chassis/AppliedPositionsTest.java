@@ -38,23 +38,33 @@ class AppliedPositionsTest {
     public static class SlowCommits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("capydb.outbox.relay-enabled", "true", "quarkus.scheduler.enabled", "false",
-                    "mp.messaging.connector.smallrye-kafka.auto.commit.interval.ms", "60000",
-                    "capydb.consistency.catch-up-timeout", "PT5S");
+            return Map.of(
+                    "capydb.outbox.relay-enabled",
+                    "true",
+                    "quarkus.scheduler.enabled",
+                    "false",
+                    "mp.messaging.connector.smallrye-kafka.auto.commit.interval.ms",
+                    "60000",
+                    "capydb.consistency.catch-up-timeout",
+                    "PT5S");
         }
     }
 
     @Inject
     Outbox outbox;
+
     @Inject
     ProjectAccess access;
+
     @Inject
     AppliedPositions positions;
+
     @Inject
     Inbox inbox;
 
     @ConfigProperty(name = "mp.messaging.incoming.projects.group.id")
     String group;
+
     @Inject
     TestKafka testKafka;
 
@@ -67,8 +77,8 @@ class AppliedPositionsTest {
     void aProjectAnnouncedAnInstantAgoIsFoundWithoutWaitingForAnOffsetCommit() {
         for (int i = 0; i < 5; i++) {
             UUID project = UUID.randomUUID();
-            QuarkusTransaction.requiringNew().run(() ->
-                    outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
+            QuarkusTransaction.requiringNew()
+                    .run(() -> outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
             PublishedEvent published = PublishOnCommit.lastPublished().get(0);
             long t0 = System.nanoTime();
             assertTrue(access.find(project).isPresent(), "round " + i + ": the read model had not applied it");
@@ -85,14 +95,14 @@ class AppliedPositionsTest {
         String topic = "capydb.test-positions-" + UUID.randomUUID();
         String event = dev.capydb.events.EventJson.write(
                 TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1));
-        inbox.process("positions-test", new ConsumerRecord<>(topic, 3, 41L, null, "not json"), e -> { });
+        inbox.process("positions-test", new ConsumerRecord<>(topic, 3, 41L, null, "not json"), e -> {});
         assertEquals(42, positions.nextOffset("positions-test", topic, 3), "a malformed message is passed too");
-        inbox.process("positions-test", new ConsumerRecord<>(topic, 3, 57L, null, event), e -> { });
+        inbox.process("positions-test", new ConsumerRecord<>(topic, 3, 57L, null, event), e -> {});
         // The same event again (a redelivery at a later offset): skipped, and passed.
-        inbox.process("positions-test", new ConsumerRecord<>(topic, 3, 58L, null, event), e -> { });
+        inbox.process("positions-test", new ConsumerRecord<>(topic, 3, 58L, null, event), e -> {});
         assertEquals(59, positions.nextOffset("positions-test", topic, 3));
         // An older offset (a replay after a rebalance) never moves it back.
-        inbox.process("positions-test", new ConsumerRecord<>(topic, 3, 12L, null, event), e -> { });
+        inbox.process("positions-test", new ConsumerRecord<>(topic, 3, 12L, null, event), e -> {});
         assertEquals(59, positions.nextOffset("positions-test", topic, 3));
         assertEquals(-1, positions.nextOffset("positions-test", topic, 4), "nothing applied in another partition");
     }

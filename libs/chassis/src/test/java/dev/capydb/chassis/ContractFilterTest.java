@@ -23,7 +23,11 @@ class ContractFilterTest {
 
     @Test
     void everyOperationListsItsRefusalsAsProblems() {
-        JsonPath doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        JsonPath doc = given().get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         for (String status : List.of("400", "401", "403", "422", "429", "500", "503")) {
             assertEquals("#/components/schemas/Problem", problemRef(doc, CREATE, status), "POST " + status);
         }
@@ -34,18 +38,29 @@ class ContractFilterTest {
         assertNull(doc.get(READ + ".'409'"));
         assertTrue(doc.getString(CREATE + ".'422'.description").contains("unknown_field"));
         assertEquals("integer", doc.getString(CREATE + ".'429'.headers.'Retry-After'.schema.type"));
-        assertEquals(List.of("type", "title", "status", "code", "detail"), doc.getList("components.schemas.Problem.required"));
-        assertEquals(Boolean.FALSE, doc.<Boolean>get("components.schemas.Thing.additionalProperties"), "request bodies are closed");
-        assertEquals("createTest", doc.getString("paths.'/test/things'.post.operationId"), "verb first, then the resource");
+        assertEquals(
+                List.of("type", "title", "status", "code", "detail"),
+                doc.getList("components.schemas.Problem.required"));
+        assertEquals(
+                Boolean.FALSE,
+                doc.<Boolean>get("components.schemas.Thing.additionalProperties"),
+                "request bodies are closed");
+        assertEquals(
+                "createTest", doc.getString("paths.'/test/things'.post.operationId"), "verb first, then the resource");
     }
 
     @Test
     void aRefusalTheResourceDeclaresKeepsItsCodesAndBecomesAProblem() {
-        JsonPath doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        JsonPath doc = given().get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(Refusals.PROJECT_NOT_FOUND, doc.getString(READ + ".'404'.description"));
         assertEquals("#/components/schemas/Problem", problemRef(doc, READ, "404"));
         // Declaring a refusal must not cost the operation its success response, inferred from the return type.
-        assertEquals("#/components/schemas/ProjectView",
+        assertEquals(
+                "#/components/schemas/ProjectView",
                 doc.getString(READ + ".'200'.content.'application/json'.schema.'$ref'"));
         // A status the resource leaves undeclared keeps the generic text.
         assertTrue(doc.getString(READ + ".'401'.description").startsWith("`unauthorized`"));

@@ -37,8 +37,19 @@ class EgressGateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2130706433", "0x7f000001", "0x7f.0.0.1", "0177.0.0.1", "127.1", "127.0.1", "017700000001",
-            "0.0.0.0.", "127.000.000.001", "4294967295"})
+    @ValueSource(
+            strings = {
+                "2130706433",
+                "0x7f000001",
+                "0x7f.0.0.1",
+                "0177.0.0.1",
+                "127.1",
+                "127.0.1",
+                "017700000001",
+                "0.0.0.0.",
+                "127.000.000.001",
+                "4294967295"
+            })
     void nonCanonicalIpv4IsRefusedWithoutLookup(String host) {
         EgressRefusedException e = assertThrows(EgressRefusedException.class, () -> DEV.check(host));
         assertEquals(Reason.AMBIGUOUS_HOST, e.reason());
@@ -46,14 +57,22 @@ class EgressGateTest {
 
     @Test
     void oneBadAddressAmongGoodOnesRefuses() {
-        assertEquals(Reason.NOT_PUBLIC, assertThrows(EgressRefusedException.class,
-                () -> STRICT.check("mixed.example.com")).reason());
-        assertEquals(Reason.NOT_PUBLIC, assertThrows(EgressRefusedException.class,
-                () -> DEV.check("metadata.example.com")).reason());
-        assertEquals(Reason.NOT_PUBLIC, assertThrows(EgressRefusedException.class,
-                () -> DEV.check("v6private.example.com")).reason());
-        assertEquals(Reason.UNRESOLVABLE, assertThrows(EgressRefusedException.class,
-                () -> STRICT.check("nowhere.invalid")).reason());
+        assertEquals(
+                Reason.NOT_PUBLIC,
+                assertThrows(EgressRefusedException.class, () -> STRICT.check("mixed.example.com"))
+                        .reason());
+        assertEquals(
+                Reason.NOT_PUBLIC,
+                assertThrows(EgressRefusedException.class, () -> DEV.check("metadata.example.com"))
+                        .reason());
+        assertEquals(
+                Reason.NOT_PUBLIC,
+                assertThrows(EgressRefusedException.class, () -> DEV.check("v6private.example.com"))
+                        .reason());
+        assertEquals(
+                Reason.UNRESOLVABLE,
+                assertThrows(EgressRefusedException.class, () -> STRICT.check("nowhere.invalid"))
+                        .reason());
     }
 
     @Test
@@ -77,8 +96,8 @@ class EgressGateTest {
     @Test
     void rebindingDnsCannotSwapTheAddressAfterTheCheck() throws Exception {
         AtomicInteger lookups = new AtomicInteger();
-        EgressGate rebinding = STRICT.withResolver(host -> lookups.incrementAndGet() == 1
-                ? List.of(ip("93.184.216.34")) : List.of(ip("127.0.0.1")));
+        EgressGate rebinding = STRICT.withResolver(
+                host -> lookups.incrementAndGet() == 1 ? List.of(ip("93.184.216.34")) : List.of(ip("127.0.0.1")));
         EgressGate.Target target = rebinding.check("rebind.example.com");
         // The caller connects to target.address(); there is no second lookup to answer 127.0.0.1.
         assertEquals("93.184.216.34", target.addressLiteral());

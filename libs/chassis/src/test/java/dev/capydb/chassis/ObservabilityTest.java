@@ -52,14 +52,19 @@ class ObservabilityTest {
 
     @Inject
     Outbox outbox;
+
     @Inject
     OutboxRelay relay;
+
     @Inject
     Inbox inbox;
+
     @Inject
     Tracer tracer;
+
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     TestKafka testKafka;
 
@@ -74,8 +79,20 @@ class ObservabilityTest {
     private static EventEnvelope jobEnded(EventType type, String kind, Duration took) {
         UUID job = UUID.randomUUID();
         Instant end = Instant.now();
-        return EventEnvelope.of(type, "chassis-test", "acme", UUID.randomUUID(), null, new JobPayload(job, kind,
-                type == EventType.JOB_COMPLETED ? "completed" : "failed", job, null, end.minus(took), end));
+        return EventEnvelope.of(
+                type,
+                "chassis-test",
+                "acme",
+                UUID.randomUUID(),
+                null,
+                new JobPayload(
+                        job,
+                        kind,
+                        type == EventType.JOB_COMPLETED ? "completed" : "failed",
+                        job,
+                        null,
+                        end.minus(took),
+                        end));
     }
 
     /** Publishes every pending row, so no test leaves rows that another's relay pass would stop at. */
@@ -121,8 +138,8 @@ class ObservabilityTest {
         QuarkusTransaction.requiringNew().run(() -> outbox.publish(created));
         // The age gauge counts in seconds: the row is dated back instead of the test waiting for it to age.
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement(
-                     "UPDATE outbox_event SET created_at = created_at - interval '2 seconds' WHERE id = ?")) {
+                PreparedStatement st = c.prepareStatement(
+                        "UPDATE outbox_event SET created_at = created_at - interval '2 seconds' WHERE id = ?")) {
             st.setObject(1, created.id());
             assertEquals(1, st.executeUpdate());
         }
@@ -141,7 +158,8 @@ class ObservabilityTest {
 
     @Test
     void readinessCoversTheDatabaseAndKafka() {
-        JsonPath ready = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
+        JsonPath ready =
+                given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
         assertEquals("UP", ready.getString("status"));
         List<String> names = ready.getList("checks.name");
         assertTrue(names.stream().anyMatch(n -> n.contains("Database")), "no database check in " + names);
@@ -164,7 +182,7 @@ class ObservabilityTest {
 
         ConsumerRecord<String, String> record;
         try (KafkaConsumer<String, String> consumer = testKafka.consumerAtEnd("capydb.projects");
-             Producer<String, String> up = testKafka.producer()) {
+                Producer<String, String> up = testKafka.producer()) {
             while (relay.relayPending(up) > 0) {
                 // publish everything pending, ours included
             }
@@ -177,7 +195,9 @@ class ObservabilityTest {
         AtomicReference<Span> during = new AtomicReference<>();
         assertTrue(inbox.process("observability-test-" + UUID.randomUUID(), record, e -> during.set(Span.current())));
         assertEquals(traceId, during.get().getSpanContext().getTraceId(), "the consumer's work joins the trace");
-        assertNotEquals(request.getSpanContext().getSpanId(), during.get().getSpanContext().getSpanId(),
+        assertNotEquals(
+                request.getSpanContext().getSpanId(),
+                during.get().getSpanContext().getSpanId(),
                 "in a span of its own");
     }
 
@@ -185,9 +205,12 @@ class ObservabilityTest {
     void requestAndProjectIdsAreInTheLoggingContextOfARequest() {
         UUID project = UUID.randomUUID();
         try (LogCapture logs = LogCapture.start()) {
-            given().header("X-Request-Id", "req-observability-1").get("/test/projects/{id}/log", project)
-                    .then().statusCode(200);
-            LogCapture.Line line = logs.containing("handling a request about " + project).stream().findFirst()
+            given().header("X-Request-Id", "req-observability-1")
+                    .get("/test/projects/{id}/log", project)
+                    .then()
+                    .statusCode(200);
+            LogCapture.Line line = logs.containing("handling a request about " + project).stream()
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("the resource's line was not logged"));
             assertEquals("req-observability-1", line.mdc().get("request_id"));
             assertEquals(project.toString(), line.mdc().get("project_id"));
@@ -196,7 +219,7 @@ class ObservabilityTest {
 
     private String storedTraceparent(UUID eventId) throws Exception {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT traceparent FROM outbox_event WHERE id = ?")) {
+                PreparedStatement st = c.prepareStatement("SELECT traceparent FROM outbox_event WHERE id = ?")) {
             st.setObject(1, eventId);
             try (ResultSet rs = st.executeQuery()) {
                 assertTrue(rs.next());

@@ -42,14 +42,19 @@ class OutboxInboxTest {
 
     @Inject
     Outbox outbox;
+
     @Inject
     OutboxRelay relay;
+
     @Inject
     Inbox inbox;
+
     @Inject
     ProjectReadModel readModel;
+
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     TestKafka testKafka;
 
@@ -68,7 +73,8 @@ class OutboxInboxTest {
                 assertEquals(0, relay.relayPending(down));
             }
             assertEquals(3, unpublished(project), "rows must stay unpublished while Kafka is down");
-            assertTrue(lastError(project).contains("Timeout") || !lastError(project).isBlank());
+            assertTrue(lastError(project).contains("Timeout")
+                    || !lastError(project).isBlank());
 
             // Kafka back.
             try (Producer<String, String> up = testKafka.producer()) {
@@ -81,7 +87,8 @@ class OutboxInboxTest {
 
             List<String> received = poll(consumer, project, 6);
             assertEquals(6, received.size(), "each event is on the topic twice (at-least-once)");
-            List<UUID> order = received.stream().map(j -> EventJson.read(j).id()).limit(3).toList();
+            List<UUID> order =
+                    received.stream().map(j -> EventJson.read(j).id()).limit(3).toList();
             assertEquals(events.stream().map(EventEnvelope::id).toList(), order, "per-key order is kept");
 
             AtomicInteger handled = new AtomicInteger();
@@ -117,15 +124,21 @@ class OutboxInboxTest {
         EventEnvelope event = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
         AtomicInteger calls = new AtomicInteger();
         // More failures than capydb.inbox.max-attempts (3): a restarting database is not a poison event.
-        assertTrue(inbox.process("database-away-test", EventJson.write(event), e -> {
-            if (calls.incrementAndGet() <= 5) {
-                throw new IllegalStateException("commit failed", new java.sql.SQLException(
-                        "An I/O error occurred while sending to the backend.", "08006"));
-            }
-        }), "handled once the database answers");
+        assertTrue(
+                inbox.process("database-away-test", EventJson.write(event), e -> {
+                    if (calls.incrementAndGet() <= 5) {
+                        throw new IllegalStateException(
+                                "commit failed",
+                                new java.sql.SQLException(
+                                        "An I/O error occurred while sending to the backend.", "08006"));
+                    }
+                }),
+                "handled once the database answers");
         assertEquals(6, calls.get());
-        try (var c = dataSource.getConnection(); var st = c.createStatement();
-             var rs = st.executeQuery("SELECT count(*) FROM inbox_dead_letter WHERE event_id = '" + event.id() + "'")) {
+        try (var c = dataSource.getConnection();
+                var st = c.createStatement();
+                var rs = st.executeQuery(
+                        "SELECT count(*) FROM inbox_dead_letter WHERE event_id = '" + event.id() + "'")) {
             rs.next();
             assertEquals(0, rs.getInt(1), "nothing parked");
         }
@@ -135,14 +148,18 @@ class OutboxInboxTest {
     void aPoisonEventIsParkedNotLostAndTheConsumerGoesOn() throws Exception {
         EventEnvelope poison = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
         AtomicInteger calls = new AtomicInteger();
-        assertFalse(inbox.process("poison-test", EventJson.write(poison), e -> {
-            calls.incrementAndGet();
-            throw new IllegalStateException("null value in column \"sha256\" violates not-null constraint");
-        }), "the handler never succeeded");
+        assertFalse(
+                inbox.process("poison-test", EventJson.write(poison), e -> {
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("null value in column \"sha256\" violates not-null constraint");
+                }),
+                "the handler never succeeded");
         assertEquals(3, calls.get(), "retried up to capydb.inbox.max-attempts");
-        try (var c = dataSource.getConnection(); var st = c.createStatement();
-             var rs = st.executeQuery("SELECT type, attempts, error, payload FROM inbox_dead_letter WHERE event_id = '"
-                     + poison.id() + "' AND consumer = 'poison-test'")) {
+        try (var c = dataSource.getConnection();
+                var st = c.createStatement();
+                var rs = st.executeQuery(
+                        "SELECT type, attempts, error, payload FROM inbox_dead_letter WHERE event_id = '" + poison.id()
+                                + "' AND consumer = 'poison-test'")) {
             assertTrue(rs.next(), "the event is kept");
             assertEquals("project.created", rs.getString(1));
             assertEquals(3, rs.getInt(2));
@@ -170,11 +187,25 @@ class OutboxInboxTest {
             QuarkusTransaction.joiningExisting().run(() -> handled.add(e.id()));
         };
         // Duplicates in one poll, a malformed record, and one event the database refuses.
-        assertEquals(2, inbox.processBatch("batch-test", records(EventJson.write(a), EventJson.write(a), "{not json",
-                EventJson.write(poison), EventJson.write(b)), handler));
+        assertEquals(
+                2,
+                inbox.processBatch(
+                        "batch-test",
+                        records(
+                                EventJson.write(a),
+                                EventJson.write(a),
+                                "{not json",
+                                EventJson.write(poison),
+                                EventJson.write(b)),
+                        handler));
         assertTrue(handled.containsAll(List.of(a.id(), b.id())), "the neighbours were handled: " + handled);
-        assertEquals(0, inbox.processBatch("batch-test", records(EventJson.write(a), EventJson.write(poison),
-                EventJson.write(b)), handler), "a redelivered batch changes nothing");
+        assertEquals(
+                0,
+                inbox.processBatch(
+                        "batch-test",
+                        records(EventJson.write(a), EventJson.write(poison), EventJson.write(b)),
+                        handler),
+                "a redelivered batch changes nothing");
         handled.clear();
         EventEnvelope c = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
         assertEquals(1, inbox.processBatch("batch-test", records(EventJson.write(c), EventJson.write(c)), handler));
@@ -195,8 +226,9 @@ class OutboxInboxTest {
         AtomicInteger calls = new AtomicInteger();
         assertFalse(inbox.process("poison-sql-test", EventJson.write(poison), e -> {
             calls.incrementAndGet();
-            throw new IllegalStateException("insert failed", new java.sql.SQLException(
-                    "null value in column \"sha256\" violates not-null constraint", "23502"));
+            throw new IllegalStateException(
+                    "insert failed",
+                    new java.sql.SQLException("null value in column \"sha256\" violates not-null constraint", "23502"));
         }));
         assertEquals(1, calls.get(), "a constraint violation will not go away by retrying");
         assertFalse(inbox.process("poison-sql-test", EventJson.write(poison), e -> calls.incrementAndGet()));
@@ -211,20 +243,22 @@ class OutboxInboxTest {
             readModel.apply(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1));
         });
         assertEquals("restoring", readModel.find(project).orElseThrow().status());
-        QuarkusTransaction.requiringNew().run(() ->
-                readModel.apply(TestEvents.project(EventType.PROJECT_DELETED, project, "deleted", 6)));
+        QuarkusTransaction.requiringNew()
+                .run(() -> readModel.apply(TestEvents.project(EventType.PROJECT_DELETED, project, "deleted", 6)));
         assertTrue(readModel.find(project).orElseThrow().isDeleted());
     }
 
     @Test
     void theProjectsChannelFeedsTheReadModel() throws Exception {
         UUID project = UUID.randomUUID();
-        QuarkusTransaction.requiringNew().run(() ->
-                outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
+        QuarkusTransaction.requiringNew()
+                .run(() -> outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
         try (Producer<String, String> up = testKafka.producer()) {
             assertTrue(relay.relayPending(up) >= 1);
         }
-        Waits.until("the consumer applied project.created", () -> readModel.find(project).isPresent());
+        Waits.until(
+                "the consumer applied project.created",
+                () -> readModel.find(project).isPresent());
     }
 
     private KafkaConsumer<String, String> consumerAtEnd() {
@@ -245,27 +279,32 @@ class OutboxInboxTest {
     }
 
     private long unpublished(UUID project) throws Exception {
-        return queryLong("SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND event_key = '" + project + "'");
+        return queryLong(
+                "SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND event_key = '" + project + "'");
     }
 
     private String lastError(UUID project) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT coalesce(max(last_error), '') FROM outbox_event WHERE event_key = '"
-                     + project + "'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT coalesce(max(last_error), '') FROM outbox_event WHERE event_key = '" + project + "'")) {
             rs.next();
             return rs.getString(1);
         }
     }
 
     private long queryLong(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     private void exec(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }

@@ -13,8 +13,16 @@ class PrincipalTest {
 
     @Test
     void parsesGroupPathsAndKeepsTheStrongestRole() {
-        assertEquals(Map.of("acme", OrgRole.ADMIN, "globex", OrgRole.MEMBER), Principal.parseOrgGroups(List.of(
-                "/orgs/acme/member", "/orgs/acme/admin", "/orgs/globex/member", "/other/x/admin", "/orgs/x/owner",
-                "orgs/y/admin", "/orgs//admin", "/orgs/z/admin/extra")));
+        assertEquals(
+                Map.of("acme", OrgRole.ADMIN, "globex", OrgRole.MEMBER),
+                Principal.parseOrgGroups(List.of(
+                        "/orgs/acme/member",
+                        "/orgs/acme/admin",
+                        "/orgs/globex/member",
+                        "/other/x/admin",
+                        "/orgs/x/owner",
+                        "orgs/y/admin",
+                        "/orgs//admin",
+                        "/orgs/z/admin/extra")));
     }
 }

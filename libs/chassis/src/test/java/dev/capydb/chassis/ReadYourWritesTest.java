@@ -54,16 +54,22 @@ class ReadYourWritesTest {
 
     @Inject
     Outbox outbox;
+
     @Inject
     ProjectAccess access;
+
     @Inject
     ProjectReadModel readModel;
+
     @Inject
     ConsumerBarrier barrier;
+
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     TestKafka testKafka;
+
     @ConfigProperty(name = "mp.messaging.incoming.projects.group.id")
     String group;
 
@@ -81,7 +87,9 @@ class ReadYourWritesTest {
             // No relay tick (the scheduler is off here): the commit itself published it.
             assertEquals(0, unpublished(project));
             List<PublishedEvent> published = PublishOnCommit.lastPublished();
-            assertEquals(List.of(created.id()), published.stream().map(PublishedEvent::id).toList());
+            assertEquals(
+                    List.of(created.id()),
+                    published.stream().map(PublishedEvent::id).toList());
             ConsumerRecord<String, String> record = find(consumer, created.id());
             assertEquals(published.get(0).partition(), record.partition());
             assertEquals(published.get(0).offset(), record.offset());
@@ -92,8 +100,8 @@ class ReadYourWritesTest {
     void aProjectAnnouncedAnInstantAgoIsFoundByTheNextLookup() {
         for (int i = 0; i < 5; i++) {
             UUID project = UUID.randomUUID();
-            QuarkusTransaction.requiringNew().run(() ->
-                    outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
+            QuarkusTransaction.requiringNew()
+                    .run(() -> outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
             assertTrue(access.find(project).isPresent(), "round " + i + ": the read model had not applied it");
         }
         assertEquals(Optional.empty(), access.find(UUID.randomUUID()), "an unknown project is still unknown");
@@ -102,18 +110,21 @@ class ReadYourWritesTest {
     @Test
     void aWriterCanWaitUntilEveryConsumerAppliedItsEvent() {
         UUID project = UUID.randomUUID();
-        QuarkusTransaction.requiringNew().run(() ->
-                outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
-        QuarkusTransaction.requiringNew().run(() ->
-                outbox.publish(TestEvents.project(EventType.PROJECT_DELETED, project, "deleted", 2)));
+        QuarkusTransaction.requiringNew()
+                .run(() -> outbox.publish(TestEvents.project(EventType.PROJECT_CREATED, project, "active", 1)));
+        QuarkusTransaction.requiringNew()
+                .run(() -> outbox.publish(TestEvents.project(EventType.PROJECT_DELETED, project, "deleted", 2)));
         assertTrue(barrier.awaitConsumed(PublishOnCommit.lastPublished()));
         // The read model applied the delete before the barrier let the writer go: no lookup needed to catch up.
         assertEquals("deleted", readModel.find(project).orElseThrow().status());
     }
 
     private long unpublished(UUID project) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND event_key = '" + project + "'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND event_key = '"
+                                + project + "'")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -27,8 +27,10 @@ class TestKafka {
 
     @Inject
     OutboxConfig config;
+
     @Inject
     KafkaClientSettings settings;
+
     @Inject
     KafkaOffsets offsets;
 
@@ -47,7 +49,8 @@ class TestKafka {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                .map(i -> new TopicPartition(i.topic(), i.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
@@ -64,8 +67,10 @@ class TestKafka {
         try (KafkaConsumer<String, String> consumer = consumerAtEnd(topic)) {
             partitions = List.copyOf(consumer.assignment());
         }
-        await("group " + group + " reading " + topic).atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(50)).until(() -> {
+        await("group " + group + " reading " + topic)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
                     for (TopicPartition tp : partitions) {
                         if (!offsets.groupsReading(tp).contains(group)) {
                             return false;

@@ -28,8 +28,7 @@ public class TestResource {
     }
 
     /** A request body with two constrained fields. */
-    public record Thing(String name, Integer size) {
-    }
+    public record Thing(String name, Integer size) {}
 
     @GET
     @Path("/projects/{id}")
@@ -51,7 +50,9 @@ public class TestResource {
     @Path("/things")
     public Thing create(Thing thing) {
         Validation.start()
-                .check(thing != null && thing.name() != null && thing.name().matches("[a-z]{1,10}"), "name",
+                .check(
+                        thing != null && thing.name() != null && thing.name().matches("[a-z]{1,10}"),
+                        "name",
                         "must be 1-10 lower-case letters")
                 .check(thing != null && thing.size() != null && thing.size() > 0, "size", "must be positive")
                 .orThrow();
@@ -62,6 +63,5 @@ public class TestResource {
     @DELETE
     @Path("/things/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    public void forget(@PathParam("id") UUID id) {
-    }
+    public void forget(@PathParam("id") UUID id) {}
 }

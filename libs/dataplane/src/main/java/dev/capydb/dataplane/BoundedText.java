@@ -15,8 +15,7 @@ public final class BoundedText {
     /** What a catalogue listing may reasonably take. */
     public static final int DEFAULT_MAX_BYTES = 1 << 20;
 
-    private BoundedText() {
-    }
+    private BoundedText() {}
 
     /** The stream's text (UTF-8), or an {@link IOException} once it passes {@code maxBytes}. */
     public static String read(InputStream in, int maxBytes) throws IOException {

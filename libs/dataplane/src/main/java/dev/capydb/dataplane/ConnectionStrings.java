@@ -8,8 +8,7 @@ public final class ConnectionStrings {
 
     public static final String MASK = "****";
 
-    private ConnectionStrings() {
-    }
+    private ConnectionStrings() {}
 
     /** The pooled URL, through the host's pooler port when it has one. */
     public static String pooled(DatabaseHost host, String role, String password, String database) {

@@ -24,8 +24,17 @@ public record DatabaseHost(
         Optional<String> socketDirectory) {
 
     public static DatabaseHost of(String id, DataplaneConfig.HostSettings s) {
-        return new DatabaseHost(id, s.region(), s.address(), s.port(), s.adminUser(), s.adminPassword(), s.pitr(),
-                s.publicHost().orElse(s.address()), s.poolerPort().orElse(s.port()), s.maintenanceDatabase(),
+        return new DatabaseHost(
+                id,
+                s.region(),
+                s.address(),
+                s.port(),
+                s.adminUser(),
+                s.adminPassword(),
+                s.pitr(),
+                s.publicHost().orElse(s.address()),
+                s.poolerPort().orElse(s.port()),
+                s.maintenanceDatabase(),
                 s.socketDirectory());
     }
 
@@ -51,8 +60,17 @@ public record DatabaseHost(
 
     /** Environment for a PostgreSQL client tool acting as admin: the password travels here, never in argv. */
     public Map<String, String> adminToolEnv() {
-        return Map.of("PGHOST", toolHost(), "PGPORT", Integer.toString(port), "PGUSER", adminUser,
-                "PGPASSWORD", adminPassword, "PGCONNECT_TIMEOUT", "10");
+        return Map.of(
+                "PGHOST",
+                toolHost(),
+                "PGPORT",
+                Integer.toString(port),
+                "PGUSER",
+                adminUser,
+                "PGPASSWORD",
+                adminPassword,
+                "PGCONNECT_TIMEOUT",
+                "10");
     }
 
     /**
@@ -61,7 +79,9 @@ public record DatabaseHost(
      * (measured: pg_dump of a 300 MB database 10-15 % faster). JDBC connections stay on TCP: they move little.
      */
     String toolHost() {
-        return socketDirectory.filter(dir -> Files.exists(Path.of(dir, ".s.PGSQL." + port))).orElse(address);
+        return socketDirectory
+                .filter(dir -> Files.exists(Path.of(dir, ".s.PGSQL." + port)))
+                .orElse(address);
     }
 
     @Override

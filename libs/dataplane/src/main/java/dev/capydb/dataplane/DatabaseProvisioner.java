@@ -14,7 +14,8 @@ public class DatabaseProvisioner {
      * database is closed to other roles. On failure nothing is left behind.
      */
     public void create(DatabaseHost host, String databaseName, String roleName, String password) throws SQLException {
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement()) {
             create(st, databaseName, roleName, password);
         }
     }
@@ -24,13 +25,15 @@ public class DatabaseProvisioner {
      * nothing, without paying for a second connection (TCP + SCRAM) on every run.
      */
     public void recreate(DatabaseHost host, String databaseName, String roleName, String password) throws SQLException {
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement()) {
             drop(c, st, databaseName, roleName);
             create(st, databaseName, roleName, password);
         }
     }
 
-    private static void create(Statement st, String databaseName, String roleName, String password) throws SQLException {
+    private static void create(Statement st, String databaseName, String roleName, String password)
+            throws SQLException {
         String db = Identifiers.quote(databaseName);
         String role = Identifiers.quote(roleName);
         st.execute("CREATE ROLE " + role + " LOGIN PASSWORD " + Identifiers.passwordLiteral(password));
@@ -51,7 +54,8 @@ public class DatabaseProvisioner {
      * for its safety window — the role cannot be dropped while it owns them), and the role; absent ones are fine.
      */
     public void drop(DatabaseHost host, String databaseName, String roleName) throws SQLException {
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement()) {
             drop(c, st, databaseName, roleName);
         }
     }
@@ -59,8 +63,8 @@ public class DatabaseProvisioner {
     private static void drop(Connection c, Statement st, String databaseName, String roleName) throws SQLException {
         st.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(databaseName) + " WITH (FORCE)");
         List<String> owned = new ArrayList<>();
-        try (var q = c.prepareStatement("SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
-                + "WHERE r.rolname = ?")) {
+        try (var q = c.prepareStatement(
+                "SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba " + "WHERE r.rolname = ?")) {
             q.setString(1, roleName);
             try (var rs = q.executeQuery()) {
                 while (rs.next()) {
@@ -77,7 +81,7 @@ public class DatabaseProvisioner {
     /** Whether a database of that name exists on the host. */
     public boolean exists(DatabaseHost host, String databaseName) throws SQLException {
         try (Connection c = host.maintenanceConnection();
-             var st = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                var st = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             st.setString(1, databaseName);
             try (var rs = st.executeQuery()) {
                 return rs.next();

@@ -15,8 +15,7 @@ public class DatabaseSwap {
     private static final int ATTEMPTS = 5;
 
     /** How long the target refused connections. */
-    public record Result(long unavailableMillis) {
-    }
+    public record Result(long unavailableMillis) {}
 
     public Result swap(DatabaseHost host, String target, String replacement, String retiredName) throws SQLException {
         String t = Identifiers.quote(target);
@@ -48,8 +47,10 @@ public class DatabaseSwap {
                 sleep(50L * attempt);
             }
             exec(c, "ALTER DATABASE " + t + " WITH ALLOW_CONNECTIONS true");
-            throw new SQLException("could not swap " + target + " after " + ATTEMPTS + " attempts: "
-                    + (last == null ? "unknown" : last.getMessage()), last);
+            throw new SQLException(
+                    "could not swap " + target + " after " + ATTEMPTS + " attempts: "
+                            + (last == null ? "unknown" : last.getMessage()),
+                    last);
         }
     }
 
@@ -70,7 +71,7 @@ public class DatabaseSwap {
 
     public long size(DatabaseHost host, String name) throws SQLException {
         try (Connection c = host.maintenanceConnection();
-             PreparedStatement st = c.prepareStatement("SELECT pg_database_size(?)")) {
+                PreparedStatement st = c.prepareStatement("SELECT pg_database_size(?)")) {
             st.setString(1, name);
             try (var rs = st.executeQuery()) {
                 rs.next();

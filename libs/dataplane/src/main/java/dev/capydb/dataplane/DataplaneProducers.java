@@ -14,7 +14,8 @@ public class DataplaneProducers {
     @Singleton
     HostRegistry hostRegistry(DataplaneConfig config) {
         return new HostRegistry(config.hosts().entrySet().stream()
-                .map(e -> DatabaseHost.of(e.getKey(), e.getValue())).toList());
+                .map(e -> DatabaseHost.of(e.getKey(), e.getValue()))
+                .toList());
     }
 
     @Produces

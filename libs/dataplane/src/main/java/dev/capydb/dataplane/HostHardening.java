@@ -54,7 +54,8 @@ public class HostHardening {
 
     /** Applies the rules to one host. */
     public static void apply(DatabaseHost host) throws SQLException {
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement()) {
             st.execute(ensureJobsGroupSql());
             st.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(host.maintenanceDatabase())
                     + " FROM PUBLIC");
@@ -88,7 +89,10 @@ public class HostHardening {
 
     /** The SQL literal of a job login's expiry. */
     static String expiry() {
-        return "'" + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssx").withZone(ZoneOffset.UTC)
-                .format(Instant.now().plus(LOGIN_LIFETIME)) + "'";
+        return "'"
+                + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssx")
+                        .withZone(ZoneOffset.UTC)
+                        .format(Instant.now().plus(LOGIN_LIFETIME))
+                + "'";
     }
 }

@@ -21,7 +21,8 @@ public class HostRegistry {
     }
 
     public DatabaseHost host(String hostId) {
-        return find(hostId).orElseThrow(() -> new IllegalStateException("no data-plane host '" + hostId + "' configured"));
+        return find(hostId)
+                .orElseThrow(() -> new IllegalStateException("no data-plane host '" + hostId + "' configured"));
     }
 
     public List<DatabaseHost> all() {
@@ -36,8 +37,11 @@ public class HostRegistry {
     public List<Region> regions() {
         return hosts.values().stream()
                 .collect(Collectors.groupingBy(DatabaseHost::region, TreeMap::new, Collectors.toList()))
-                .entrySet().stream()
-                .map(e -> new Region(e.getKey(), e.getValue().stream().allMatch(DatabaseHost::pitr),
+                .entrySet()
+                .stream()
+                .map(e -> new Region(
+                        e.getKey(),
+                        e.getValue().stream().allMatch(DatabaseHost::pitr),
                         e.getValue().stream().map(DatabaseHost::id).toList()))
                 .toList();
     }

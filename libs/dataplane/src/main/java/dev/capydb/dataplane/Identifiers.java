@@ -8,8 +8,7 @@ public final class Identifiers {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern PASSWORD = Pattern.compile("[A-Za-z0-9_-]{16,128}");
 
-    private Identifiers() {
-    }
+    private Identifiers() {}
 
     /** A double-quoted identifier; refuses anything but lower-case names PostgreSQL would not fold. */
     public static String quote(String name) {

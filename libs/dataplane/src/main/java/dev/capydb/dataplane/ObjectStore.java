@@ -44,10 +44,14 @@ public class ObjectStore implements AutoCloseable {
     /** {@code capydb_bytes_moved_total{direction}}: bytes stored (backups, base backups) and read back (restores, imports). */
     static final String BYTES_MOVED = "capydb.bytes.moved";
     // The global registry, not an injected one: stores are also built by hand; Quarkus adds its registry to it.
-    private static final Counter UPLOADED = Counter.builder(BYTES_MOVED).tag("direction", "upload")
-            .description("Bytes streamed to or from object storage").register(Metrics.globalRegistry);
-    private static final Counter DOWNLOADED = Counter.builder(BYTES_MOVED).tag("direction", "download")
-            .description("Bytes streamed to or from object storage").register(Metrics.globalRegistry);
+    private static final Counter UPLOADED = Counter.builder(BYTES_MOVED)
+            .tag("direction", "upload")
+            .description("Bytes streamed to or from object storage")
+            .register(Metrics.globalRegistry);
+    private static final Counter DOWNLOADED = Counter.builder(BYTES_MOVED)
+            .tag("direction", "download")
+            .description("Bytes streamed to or from object storage")
+            .register(Metrics.globalRegistry);
 
     private final S3Client s3;
     private final int singlePutMax;
@@ -60,17 +64,21 @@ public class ObjectStore implements AutoCloseable {
     });
 
     public ObjectStore(StorageConfig config) {
-        this(S3Client.builder()
-                .endpointOverride(URI.create(config.endpoint()))
-                .region(Region.of(config.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(config.accessKey(), config.secretKey())))
-                .forcePathStyle(true)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                // S3-compatible servers (s3proxy) do not all accept the SDK's default trailing checksums.
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build(), config.singlePutMaxBytes(), config.partSizeBytes(), config.partsInFlight());
+        this(
+                S3Client.builder()
+                        .endpointOverride(URI.create(config.endpoint()))
+                        .region(Region.of(config.region()))
+                        .credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(config.accessKey(), config.secretKey())))
+                        .forcePathStyle(true)
+                        .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        // S3-compatible servers (s3proxy) do not all accept the SDK's default trailing checksums.
+                        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                        .build(),
+                config.singlePutMaxBytes(),
+                config.partSizeBytes(),
+                config.partsInFlight());
     }
 
     ObjectStore(S3Client s3, int singlePutMax, int partSize, int partsInFlight) {
@@ -105,7 +113,8 @@ public class ObjectStore implements AutoCloseable {
     /** Multipart: {@code first} (a full {@code singlePutMax} bytes) is part 1, the rest follows in {@code partSize} parts. */
     private StoredObject uploadParts(String bucket, String key, byte[] first, InputStream in, MessageDigest sha)
             throws IOException {
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String uploadId =
+                s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         List<Future<CompletedPart>> parts = new ArrayList<>();
         Semaphore slots = new Semaphore(partsInFlight);
         long size = 0;
@@ -121,15 +130,24 @@ public class ObjectStore implements AutoCloseable {
                 slots.acquire();
                 parts.add(uploaders.submit(() -> {
                     try {
-                        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                                .contentLength((long) buffer.length), body(buffer)).eTag();
+                        String etag = s3.uploadPart(
+                                        b -> b.bucket(bucket)
+                                                .key(key)
+                                                .uploadId(uploadId)
+                                                .partNumber(number)
+                                                .contentLength((long) buffer.length),
+                                        body(buffer))
+                                .eTag();
                         UPLOADED.increment(buffer.length);
-                        return CompletedPart.builder().partNumber(number).eTag(etag).build();
+                        return CompletedPart.builder()
+                                .partNumber(number)
+                                .eTag(etag)
+                                .build();
                     } finally {
                         slots.release();
                     }
                 }));
-                if (partNumber > 1 && buffer.length < partSize) {   // a short part after the first one is the last
+                if (partNumber > 1 && buffer.length < partSize) { // a short part after the first one is the last
                     break;
                 }
             }
@@ -137,8 +155,11 @@ public class ObjectStore implements AutoCloseable {
             for (Future<CompletedPart> part : parts) {
                 completed.add(part.get());
             }
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
+            s3.completeMultipartUpload(b -> b.bucket(bucket)
+                    .key(key)
+                    .uploadId(uploadId)
+                    .multipartUpload(
+                            CompletedMultipartUpload.builder().parts(completed).build()));
             return new StoredObject(bucket, key, size, HexFormat.of().formatHex(sha.digest()));
         } catch (Exception e) {
             parts.forEach(p -> p.cancel(true));
@@ -146,14 +167,16 @@ public class ObjectStore implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw e instanceof IOException io ? io : new IOException("upload of " + key + " failed: " + rootMessage(e), e);
+            throw e instanceof IOException io
+                    ? io
+                    : new IOException("upload of " + key + " failed: " + rootMessage(e), e);
         }
     }
 
     /** The bytes as a request body without the copy {@code RequestBody.fromBytes} makes: they are not changed after. */
     private static RequestBody body(byte[] bytes) {
-        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), bytes.length,
-                "application/octet-stream");
+        return RequestBody.fromContentProvider(
+                () -> new ByteArrayInputStream(bytes), bytes.length, "application/octet-stream");
     }
 
     /** Opens the object for streaming; the caller closes the stream. */
@@ -224,18 +247,20 @@ public class ObjectStore implements AutoCloseable {
 
     public List<S3Object> list(String bucket, String prefix) {
         List<S3Object> out = new ArrayList<>();
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(out::add);
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))
+                .contents()
+                .forEach(out::add);
         return out;
     }
 
     /** A multipart upload the bucket still holds open: never completed, never aborted. */
-    public record OpenUpload(String bucket, String key, String uploadId, Instant initiated) {
-    }
+    public record OpenUpload(String bucket, String key, String uploadId, Instant initiated) {}
 
     /** The bucket's open multipart uploads: parts stored and billed that no object shows. */
     public List<OpenUpload> openUploads(String bucket) {
         List<OpenUpload> out = new ArrayList<>();
-        s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads()
+        s3.listMultipartUploadsPaginator(b -> b.bucket(bucket))
+                .uploads()
                 .forEach(u -> out.add(new OpenUpload(bucket, u.key(), u.uploadId(), u.initiated())));
         return out;
     }
@@ -243,7 +268,8 @@ public class ObjectStore implements AutoCloseable {
     /** Aborts an open multipart upload, dropping its parts; aborting one already gone is fine. */
     public void abort(OpenUpload upload) {
         try {
-            s3.abortMultipartUpload(b -> b.bucket(upload.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+            s3.abortMultipartUpload(
+                    b -> b.bucket(upload.bucket()).key(upload.key()).uploadId(upload.uploadId()));
         } catch (software.amazon.awssdk.services.s3.model.NoSuchUploadException gone) {
             // Completed or aborted meanwhile.
         }

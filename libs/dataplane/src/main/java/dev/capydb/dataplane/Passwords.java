@@ -8,8 +8,7 @@ public final class Passwords {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Passwords() {
-    }
+    private Passwords() {}
 
     public static String generate() {
         byte[] bytes = new byte[32];

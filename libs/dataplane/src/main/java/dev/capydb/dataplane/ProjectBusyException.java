@@ -8,8 +8,8 @@ public class ProjectBusyException extends Exception {
     private final UUID projectId;
 
     public ProjectBusyException(UUID projectId, LockMode wanted) {
-        super("project " + projectId + " is busy with another operation (wanted a " + wanted.name().toLowerCase()
-                + " lock)");
+        super("project " + projectId + " is busy with another operation (wanted a "
+                + wanted.name().toLowerCase() + " lock)");
         this.projectId = projectId;
     }
 

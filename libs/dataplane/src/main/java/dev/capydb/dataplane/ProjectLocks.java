@@ -28,6 +28,7 @@ public class ProjectLocks {
      * background meanwhile would take CPU from the very dump or restore that just started).
      */
     final Map<String, Connection> spares = new ConcurrentHashMap<>();
+
     private static final int SPARE_CHECK_SECONDS = 2;
     private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "capydb-lock-spare");
@@ -45,7 +46,7 @@ public class ProjectLocks {
             throws ProjectBusyException, SQLException {
         Connection spare = spares.remove(host.id());
         if (spare == null) {
-            openSpareLater(host);   // for the next job; this one's connection comes back only when it is released
+            openSpareLater(host); // for the next job; this one's connection comes back only when it is released
         }
         // A spare may have died while it waited (server restart, a network path that dropped it silently): one round
         // trip, bounded, says so before it is trusted with a lock; then a fresh connection is taken instead.
@@ -86,7 +87,7 @@ public class ProjectLocks {
 
     /** Waits until spares being opened in the background are in place (tests). */
     void awaitSpares() throws Exception {
-        opener.submit(() -> { }).get();
+        opener.submit(() -> {}).get();
     }
 
     private static void closeQuietly(Connection c) {
@@ -111,7 +112,7 @@ public class ProjectLocks {
             throw e;
         }
         if (!held) {
-            giveBack(hostId, connection);   // it took nothing: as good a spare as before
+            giveBack(hostId, connection); // it took nothing: as good a spare as before
             throw new ProjectBusyException(projectId, mode);
         }
         return new ProjectLock(projectId, mode, connection, c -> giveBack(hostId, c));
@@ -155,7 +156,7 @@ public class ProjectLocks {
             try (Statement st = connection.createStatement()) {
                 st.execute("SELECT pg_advisory_unlock_all()");
             } catch (SQLException e) {
-                closeQuietly(connection);   // the connection is gone, and with it the lock
+                closeQuietly(connection); // the connection is gone, and with it the lock
                 return;
             }
             released.accept(connection);

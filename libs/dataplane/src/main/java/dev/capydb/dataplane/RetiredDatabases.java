@@ -31,8 +31,8 @@ public class RetiredDatabases {
      * @param dataSource the service's own database, holding {@code retired_database}
      * @param jobColumn  the column naming the job that replaced a database ({@code restore_id}, {@code import_id})
      */
-    public RetiredDatabases(DataSource dataSource, String jobColumn, Duration safetyWindow, DatabaseSwap swap,
-                            HostRegistry hosts) {
+    public RetiredDatabases(
+            DataSource dataSource, String jobColumn, Duration safetyWindow, DatabaseSwap swap, HostRegistry hosts) {
         this.dataSource = dataSource;
         this.jobColumn = jobColumn;
         this.safetyWindow = safetyWindow;
@@ -42,8 +42,9 @@ public class RetiredDatabases {
 
     /** Records a replaced database, to be dropped after the safety window (joins the caller's transaction). */
     public void retire(String name, String hostId, UUID projectId, UUID jobId, Instant now) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "INSERT INTO retired_database (name, host_id, project_id, " + jobColumn + ", retired_at, drop_after) "
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement("INSERT INTO retired_database (name, host_id, project_id, "
+                        + jobColumn + ", retired_at, drop_after) "
                         + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
             st.setString(1, name);
             st.setString(2, hostId);
@@ -76,9 +77,10 @@ public class RetiredDatabases {
     /** Name and host of each database due, each as {@code {name, host_id}}. */
     private List<String[]> due() {
         List<String[]> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT name, host_id FROM retired_database WHERE dropped_at IS NULL AND drop_after <= now()");
-             ResultSet rs = st.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT name, host_id FROM retired_database WHERE dropped_at IS NULL AND drop_after <= now()");
+                ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 rows.add(new String[] {rs.getString(1), rs.getString(2)});
             }
@@ -89,8 +91,9 @@ public class RetiredDatabases {
     }
 
     private void markDropped(String name) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "UPDATE retired_database SET dropped_at = now() WHERE name = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st =
+                        c.prepareStatement("UPDATE retired_database SET dropped_at = now() WHERE name = ?")) {
             st.setString(1, name);
             st.executeUpdate();
         } catch (SQLException e) {

@@ -1,5 +1,4 @@
 package dev.capydb.dataplane;
 
 /** An object as written: where it is, how big, and the SHA-256 of its bytes (hex). */
-public record StoredObject(String bucket, String key, long sizeBytes, String sha256) {
-}
+public record StoredObject(String bucket, String key, long sizeBytes, String sha256) {}

@@ -28,17 +28,17 @@ public final class TenantExtensions {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,63}");
 
-    private TenantExtensions() {
-    }
+    private TenantExtensions() {}
 
     /** The extensions of {@code database} that only a superuser may create (read from the catalogs as admin). */
     public static List<String> untrustedIn(DatabaseHost host, String database) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = host.adminConnection(database); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT e.extname FROM pg_catalog.pg_extension e "
-                     + "WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_available_extension_versions v "
-                     + "WHERE v.name OPERATOR(pg_catalog.=) e.extname AND v.trusted) "
-                     + "AND e.extname OPERATOR(pg_catalog.<>) 'plpgsql'::pg_catalog.name ORDER BY 1")) {
+        try (Connection c = host.adminConnection(database);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT e.extname FROM pg_catalog.pg_extension e "
+                        + "WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_available_extension_versions v "
+                        + "WHERE v.name OPERATOR(pg_catalog.=) e.extname AND v.trusted) "
+                        + "AND e.extname OPERATOR(pg_catalog.<>) 'plpgsql'::pg_catalog.name ORDER BY 1")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -55,7 +55,8 @@ public final class TenantExtensions {
         if (extensions.isEmpty()) {
             return;
         }
-        try (Connection c = host.adminConnection(database); Statement st = c.createStatement()) {
+        try (Connection c = host.adminConnection(database);
+                Statement st = c.createStatement()) {
             for (String ext : extensions) {
                 if (ext.equals("plpgsql") || !NAME.matcher(ext).matches()) {
                     continue;

@@ -35,6 +35,7 @@ public final class TenantLogin implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TenantLogin.class);
     /** Pinned on every JDBC session we open: nothing a tenant creates in a schema is ever found by name. */
     static final String SAFE_SEARCH_PATH = "-c search_path=pg_catalog,pg_temp";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DatabaseHost host;
@@ -55,10 +56,12 @@ public final class TenantLogin implements AutoCloseable {
      * Creates login {@code role} on {@code host}, acting as {@code owner}, for work in {@code database}; the caller
      * names it (a prefix and its job's id) so that a sweep can tell whose it was.
      */
-    public static TenantLogin create(DatabaseHost host, String database, String owner, String role) throws SQLException {
+    public static TenantLogin create(DatabaseHost host, String database, String owner, String role)
+            throws SQLException {
         String password = Passwords.generate();
         String r = Identifiers.quote(role);
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement()) {
             // One round trip: a job waits for this before its tool starts.
             st.execute(HostHardening.ensureJobsGroupSql() + "; DROP ROLE IF EXISTS " + r + "; CREATE ROLE " + r
                     + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT 8"
@@ -93,8 +96,8 @@ public final class TenantLogin implements AutoCloseable {
         props.setProperty("connectTimeout", "10");
         props.setProperty("ApplicationName", "capydb-dataplane");
         props.setProperty("options", SAFE_SEARCH_PATH);
-        return DriverManager.getConnection("jdbc:postgresql://" + host.address() + ":" + host.port() + "/" + database,
-                props);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + host.address() + ":" + host.port() + "/" + database, props);
     }
 
     /** Environment for a client tool ({@code pg_restore}, {@code psql}) acting as this login; never argv. */
@@ -123,14 +126,16 @@ public final class TenantLogin implements AutoCloseable {
      */
     public static void drop(DatabaseHost host, String owner, String role) {
         String r = Identifiers.quote(role);
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE usename = ?")) {
                 ps.setString(1, role);
                 ps.execute();
             }
             for (String database : databasesHolding(c, role)) {
-                try (Connection in = host.adminConnection(database); Statement s = in.createStatement()) {
+                try (Connection in = host.adminConnection(database);
+                        Statement s = in.createStatement()) {
                     if (owner != null) {
                         s.execute("REASSIGN OWNED BY " + r + " TO " + Identifiers.quote(owner));
                     }
@@ -139,7 +144,8 @@ public final class TenantLogin implements AutoCloseable {
             }
             st.execute("DROP ROLE IF EXISTS " + r);
         } catch (SQLException e) {
-            LOG.warnf("cannot drop the job login %s on %s (it expires on its own): %s", role, host.id(), e.getMessage());
+            LOG.warnf(
+                    "cannot drop the job login %s on %s (it expires on its own): %s", role, host.id(), e.getMessage());
         }
     }
 

@@ -64,8 +64,13 @@ public record ToolInvocation(
         }
 
         public ToolInvocation build() {
-            return new ToolInvocation(tool, List.copyOf(args), Map.copyOf(env), Optional.ofNullable(stdin),
-                    Optional.ofNullable(stdout), Optional.ofNullable(timeout));
+            return new ToolInvocation(
+                    tool,
+                    List.copyOf(args),
+                    Map.copyOf(env),
+                    Optional.ofNullable(stdin),
+                    Optional.ofNullable(stdout),
+                    Optional.ofNullable(timeout));
         }
     }
 }

@@ -28,7 +28,8 @@ public record ToolResult(int exitCode, boolean timedOut, String stderr, String s
 
     /** Whether the server or the tool reported a full disk (SQLSTATE 53100, or ENOSPC in its words). */
     public boolean isDiskFull() {
-        return stderr.contains("No space left on device") || stderr.contains("could not extend file")
+        return stderr.contains("No space left on device")
+                || stderr.contains("could not extend file")
                 || stderr.contains("53100");
     }
 }

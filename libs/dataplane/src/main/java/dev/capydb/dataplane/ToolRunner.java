@@ -54,8 +54,10 @@ public class ToolRunner implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
         pb.environment().putAll(inv.env());
         pb.redirectOutput(inv.stdout().isPresent() ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.DISCARD);
-        pb.redirectInput(inv.stdin().isPresent() ? ProcessBuilder.Redirect.PIPE
-                : ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.redirectInput(
+                inv.stdin().isPresent()
+                        ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
 
         Process process;
         try {
@@ -69,17 +71,28 @@ public class ToolRunner implements AutoCloseable {
         pumping.add(pump(() -> process.getErrorStream().transferTo(stderr), process, streamFailure, "stderr", null));
         inv.stdin().ifPresent(task -> {
             ToolInput input = new ToolInput(process.getOutputStream());
-            pumping.add(pump(() -> {
-                try (input) {
-                    task.run(input);
-                }
-            }, process, streamFailure, "stdin", input));
+            pumping.add(pump(
+                    () -> {
+                        try (input) {
+                            task.run(input);
+                        }
+                    },
+                    process,
+                    streamFailure,
+                    "stdin",
+                    input));
         });
-        inv.stdout().ifPresent(task -> pumping.add(pump(() -> {
-            try (InputStream out = process.getInputStream()) {
-                task.run(out);
-            }
-        }, process, streamFailure, "stdout", null)));
+        inv.stdout()
+                .ifPresent(task -> pumping.add(pump(
+                        () -> {
+                            try (InputStream out = process.getInputStream()) {
+                                task.run(out);
+                            }
+                        },
+                        process,
+                        streamFailure,
+                        "stdout",
+                        null)));
 
         boolean timedOut = false;
         try {
@@ -89,8 +102,8 @@ public class ToolRunner implements AutoCloseable {
                 kill(process);
             }
             // The stream tasks may still be flushing (e.g. an upload finishing); the result waits for them.
-            CompletableFuture.allOf(pumping.toArray(CompletableFuture[]::new)).get(KILL_GRACE.toMillis() * 12,
-                    TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(pumping.toArray(CompletableFuture[]::new))
+                    .get(KILL_GRACE.toMillis() * 12, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             kill(process);
             Thread.currentThread().interrupt();
@@ -108,21 +121,23 @@ public class ToolRunner implements AutoCloseable {
      * whether the tool is still exiting or gone; its exit status says whether that was fine, and killing a tool that
      * is finishing would make one. Any other tool that stops reading (a downstream tool the task writes into) is.
      */
-    private CompletableFuture<Void> pump(IoRunnable task, Process process, AtomicReference<String> failure,
-                                         String which, ToolInput ownInput) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                task.run();
-            } catch (ToolStoppedReading e) {
-                if (e.input != ownInput) {
-                    failure.compareAndSet(null, which + ": " + e.getMessage());
-                    kill(process);
-                }
-            } catch (IOException | RuntimeException e) {
-                failure.compareAndSet(null, which + ": " + e.getMessage());
-                kill(process);
-            }
-        }, pumps);
+    private CompletableFuture<Void> pump(
+            IoRunnable task, Process process, AtomicReference<String> failure, String which, ToolInput ownInput) {
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (ToolStoppedReading e) {
+                        if (e.input != ownInput) {
+                            failure.compareAndSet(null, which + ": " + e.getMessage());
+                            kill(process);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        failure.compareAndSet(null, which + ": " + e.getMessage());
+                        kill(process);
+                    }
+                },
+                pumps);
     }
 
     private static void kill(Process process) {
@@ -152,7 +167,9 @@ public class ToolRunner implements AutoCloseable {
     static String scrub(String text, Map<String, String> env) {
         String out = text;
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().contains("PASSWORD") && e.getValue() != null && !e.getValue().isEmpty()) {
+            if (e.getKey().contains("PASSWORD")
+                    && e.getValue() != null
+                    && !e.getValue().isEmpty()) {
                 out = out.replace(e.getValue(), "****");
             }
         }

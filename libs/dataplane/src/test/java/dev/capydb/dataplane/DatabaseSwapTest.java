@@ -27,14 +27,16 @@ class DatabaseSwapTest {
         String scratch = db + "_new";
         String retired = db + "_old";
         try {
-            try (Connection c = connect(db, password); Statement st = c.createStatement()) {
+            try (Connection c = connect(db, password);
+                    Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE t (v text)");
                 st.execute("INSERT INTO t VALUES ('old')");
             }
             swap.createScratch(host, scratch, db);
             // The platform loads a scratch database as the tenant's role; the tenant itself cannot reach it.
             try (TenantLogin login = TenantLogin.create(host, scratch, db);
-                 Connection c = login.connect(); Statement st = c.createStatement()) {
+                    Connection c = login.connect();
+                    Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE public.t (v text)");
                 st.execute("INSERT INTO public.t VALUES ('new')");
             }
@@ -45,8 +47,9 @@ class DatabaseSwapTest {
             // The session on the old database was ended: it cannot keep writing into retired data.
             assertThrows(SQLException.class, () -> stale.createStatement().execute("INSERT INTO t VALUES ('lost')"));
             stale.close();
-            try (Connection c = connect(db, password); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT v FROM t")) {
+            try (Connection c = connect(db, password);
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT v FROM t")) {
                 rs.next();
                 assertEquals("new", rs.getString(1));
             }
@@ -74,7 +77,7 @@ class DatabaseSwapTest {
 
     private Connection connect(String db, String password) throws SQLException {
         String role = db.replaceAll("_(new|old)$", "");
-        return DriverManager.getConnection("jdbc:postgresql://" + host.address() + ":" + host.port() + "/" + db, role,
-                password);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + host.address() + ":" + host.port() + "/" + db, role, password);
     }
 }

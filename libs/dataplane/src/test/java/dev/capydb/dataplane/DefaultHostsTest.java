@@ -30,10 +30,12 @@ class DefaultHostsTest {
     @Test
     void theLibraryDefinesHostsOnlyForTestsAndDevMode() throws Exception {
         Properties lib = load(DefaultHostsTest.class.getResourceAsStream("/META-INF/microprofile-config.properties"));
-        Set<String> hostKeys = lib.stringPropertyNames().stream().filter(k -> k.contains("capydb.dataplane.hosts."))
+        Set<String> hostKeys = lib.stringPropertyNames().stream()
+                .filter(k -> k.contains("capydb.dataplane.hosts."))
                 .collect(Collectors.toSet());
         assertFalse(hostKeys.isEmpty());
-        assertTrue(hostKeys.stream().allMatch(k -> k.startsWith("%test.") || k.startsWith("%dev.")),
+        assertTrue(
+                hostKeys.stream().allMatch(k -> k.startsWith("%test.") || k.startsWith("%dev.")),
                 "unprofiled host keys would reach production: " + hostKeys);
     }
 
@@ -45,9 +47,11 @@ class DefaultHostsTest {
         }
         Properties dev = load(Files.newInputStream(repo.resolve("dev/dataplane.properties")));
         Properties lib = load(DefaultHostsTest.class.getResourceAsStream("/META-INF/microprofile-config.properties"));
-        Set<String> testHosts = lib.stringPropertyNames().stream().filter(k -> k.startsWith("%test.capydb.dataplane.hosts."))
+        Set<String> testHosts = lib.stringPropertyNames().stream()
+                .filter(k -> k.startsWith("%test.capydb.dataplane.hosts."))
                 .collect(Collectors.toSet());
-        assertEquals(testHosts.stream().map(k -> k.substring("%test.".length())).collect(Collectors.toSet()),
+        assertEquals(
+                testHosts.stream().map(k -> k.substring("%test.".length())).collect(Collectors.toSet()),
                 dev.stringPropertyNames());
         testHosts.forEach(k -> assertEquals(lib.getProperty(k), dev.getProperty(k.substring("%test.".length())), k));
     }

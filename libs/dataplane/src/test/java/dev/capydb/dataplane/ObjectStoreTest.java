@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +16,6 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -72,17 +72,27 @@ class ObjectStoreTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Metrics.globalRegistry.add(registry);
         try {
-            byte[] data = new byte[6 * 1024 * 1024 + 7];   // two multipart parts: 6 MiB, then 7 bytes
+            byte[] data = new byte[6 * 1024 * 1024 + 7]; // two multipart parts: 6 MiB, then 7 bytes
             new Random(7).nextBytes(data);
             String key = "test/object-store/" + UUID.randomUUID();
-            double up = registry.counter(ObjectStore.BYTES_MOVED, "direction", "upload").count();
-            double down = registry.counter(ObjectStore.BYTES_MOVED, "direction", "download").count();
+            double up = registry.counter(ObjectStore.BYTES_MOVED, "direction", "upload")
+                    .count();
+            double down = registry.counter(ObjectStore.BYTES_MOVED, "direction", "download")
+                    .count();
             STORE.upload(BUCKET, key, new ByteArrayInputStream(data));
-            assertEquals(data.length, registry.counter(ObjectStore.BYTES_MOVED, "direction", "upload").count() - up);
+            assertEquals(
+                    data.length,
+                    registry.counter(ObjectStore.BYTES_MOVED, "direction", "upload")
+                                    .count()
+                            - up);
             try (InputStream in = STORE.open(BUCKET, key)) {
                 in.readNBytes(1000);
             }
-            assertEquals(1000, registry.counter(ObjectStore.BYTES_MOVED, "direction", "download").count() - down,
+            assertEquals(
+                    1000,
+                    registry.counter(ObjectStore.BYTES_MOVED, "direction", "download")
+                                    .count()
+                            - down,
                     "only what was read counts");
             STORE.delete(BUCKET, key);
         } finally {
@@ -101,7 +111,8 @@ class ObjectStoreTest {
         new Random(42).nextBytes(data);
         String key = "test/object-store/" + UUID.randomUUID();
         StoredObject stored = STORE.upload(BUCKET, key, new ByteArrayInputStream(data));
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        String expected =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         assertEquals(data.length, stored.sizeBytes());
         assertEquals(expected, stored.sha256());
         assertEquals(Optional.of((long) data.length), STORE.size(BUCKET, key));
@@ -113,7 +124,7 @@ class ObjectStoreTest {
     @Test
     void smallObjectsGoUpInOnePutLargerOnesInParts() throws Exception {
         String key = "test/object-store/" + UUID.randomUUID();
-        for (int size : new int[] {5 * 1024 * 1024 + 1, 6 * 1024 * 1024 - 1}) {   // past one part, under the PUT limit
+        for (int size : new int[] {5 * 1024 * 1024 + 1, 6 * 1024 * 1024 - 1}) { // past one part, under the PUT limit
             StoredObject stored = STORE.upload(BUCKET, key, new ByteArrayInputStream(new byte[size]));
             assertEquals(size, stored.sizeBytes());
             assertFalse(eTag(key).contains("-"), size + " bytes: one PUT, a plain MD5 ETag, not " + eTag(key));
@@ -123,7 +134,8 @@ class ObjectStoreTest {
         new Random(3).nextBytes(data);
         StoredObject stored = STORE.upload(BUCKET, key, new ByteArrayInputStream(data));
         assertTrue(eTag(key).endsWith("-3\""), eTag(key));
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), stored.sha256());
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), stored.sha256());
         assertEquals(stored.sha256(), STORE.sha256Of(BUCKET, key));
         STORE.delete(BUCKET, key);
     }
@@ -148,8 +160,8 @@ class ObjectStoreTest {
     @Test
     void aStreamThatBreaksLeavesNoObject() {
         String key = "test/object-store/broken-" + UUID.randomUUID();
-        InputStream breaking = new SequenceInputStream(new ByteArrayInputStream(new byte[6 * 1024 * 1024]),
-                new InputStream() {
+        InputStream breaking =
+                new SequenceInputStream(new ByteArrayInputStream(new byte[6 * 1024 * 1024]), new InputStream() {
                     @Override
                     public int read() throws IOException {
                         throw new IOException("pg_dump was killed");
@@ -158,7 +170,11 @@ class ObjectStoreTest {
         IOException e = assertThrows(IOException.class, () -> STORE.upload(BUCKET, key, breaking));
         assertTrue(e.getMessage().contains("pg_dump was killed"), e.getMessage());
         assertEquals(Optional.empty(), STORE.size(BUCKET, key));
-        assertTrue(STORE.client().listMultipartUploads(b -> b.bucket(BUCKET).prefix(key)).uploads().isEmpty(),
+        assertTrue(
+                STORE.client()
+                        .listMultipartUploads(b -> b.bucket(BUCKET).prefix(key))
+                        .uploads()
+                        .isEmpty(),
                 "the multipart upload must be aborted");
     }
 }

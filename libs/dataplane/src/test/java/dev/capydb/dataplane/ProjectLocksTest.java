@@ -37,7 +37,7 @@ class ProjectLocksTest {
     void sharedLocksCoexistButKeepOverwritesOut() throws Exception {
         UUID project = UUID.randomUUID();
         try (var a = locks.acquire(host, project, LockMode.SHARED);
-             var b = locks.acquire(host, project, LockMode.SHARED)) {
+                var b = locks.acquire(host, project, LockMode.SHARED)) {
             assertThrows(ProjectBusyException.class, () -> locks.acquire(host, project, LockMode.EXCLUSIVE));
         }
         locks.acquire(host, project, LockMode.EXCLUSIVE).close();
@@ -53,7 +53,7 @@ class ProjectLocksTest {
             assertFalse(fresh.spares.containsKey(host.id()), "no spare is opened while the last one is in use");
             // Refused: the connection it tried with holds nothing and is kept as the spare, not closed.
             assertThrows(ProjectBusyException.class, () -> fresh.acquire(host, project, LockMode.SHARED));
-            fresh.awaitSpares();   // that attempt found no spare, so it also asked for one in the background
+            fresh.awaitSpares(); // that attempt found no spare, so it also asked for one in the background
             Connection refused = fresh.spares.get(host.id());
             assertTrue(refused != null && refused.isValid(2), "a refused attempt leaves a usable spare");
             fresh.spares.remove(host.id()).close();
@@ -68,8 +68,9 @@ class ProjectLocksTest {
         ProjectLocks fresh = new ProjectLocks();
         int pid = backendPid(spareAfterOneLock(fresh));
         // With a timeout pg_terminate_backend returns once the backend has exited, not when it was signalled.
-        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(" + pid + ", 10000)")) {
+        try (Connection admin = host.maintenanceConnection();
+                Statement st = admin.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(" + pid + ", 10000)")) {
             assertTrue(rs.next() && rs.getBoolean(1), "the spare's backend did not exit");
         }
         UUID project = UUID.randomUUID();
@@ -95,9 +96,10 @@ class ProjectLocksTest {
     /** The backends holding the project's advisory lock. */
     private List<Integer> holders(UUID project) throws Exception {
         List<Integer> pids = new ArrayList<>();
-        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
-                     + "((classid::bigint << 32) | objid::bigint) = " + ProjectLocks.key(project))) {
+        try (Connection admin = host.maintenanceConnection();
+                Statement st = admin.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                        + "((classid::bigint << 32) | objid::bigint) = " + ProjectLocks.key(project))) {
             while (rs.next()) {
                 pids.add(rs.getInt(1));
             }
@@ -110,7 +112,8 @@ class ProjectLocksTest {
         UUID project = UUID.randomUUID();
         var held = locks.acquire(host, project, LockMode.EXCLUSIVE);
         // Simulate the worker's process dying: the server ends its session.
-        try (Connection admin = host.maintenanceConnection(); Statement st = admin.createStatement()) {
+        try (Connection admin = host.maintenanceConnection();
+                Statement st = admin.createStatement()) {
             // Waits until the backend has exited, so its locks are released when the check below runs.
             try (ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid, 10000) FROM pg_locks "
                     + "WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = "

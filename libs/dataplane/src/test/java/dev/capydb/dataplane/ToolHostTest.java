@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Client tools reach a host through its Unix socket when the service shares its machine, else over TCP. */
 class ToolHostTest {
 
-    private static final ToolRunner RUNNER = new ToolRunner(Optional.ofNullable(System.getenv("CAPYDB_PG_BIN")),
-            Duration.ofMinutes(1));
+    private static final ToolRunner RUNNER =
+            new ToolRunner(Optional.ofNullable(System.getenv("CAPYDB_PG_BIN")), Duration.ofMinutes(1));
 
     @AfterAll
     static void close() {
@@ -25,8 +25,18 @@ class ToolHostTest {
     }
 
     private static DatabaseHost withSocketDirectory(DatabaseHost h, Optional<String> dir) {
-        return new DatabaseHost(h.id(), h.region(), h.address(), h.port(), h.adminUser(), h.adminPassword(), h.pitr(),
-                h.publicHost(), h.pooledPort(), h.maintenanceDatabase(), dir);
+        return new DatabaseHost(
+                h.id(),
+                h.region(),
+                h.address(),
+                h.port(),
+                h.adminUser(),
+                h.adminPassword(),
+                h.pitr(),
+                h.publicHost(),
+                h.pooledPort(),
+                h.maintenanceDatabase(),
+                dir);
     }
 
     /** What the server saw: its address for the session, empty over a Unix socket. */
@@ -43,15 +53,20 @@ class ToolHostTest {
 
     @Test
     void toolsUseTheHostsSocketWhenItIsThere() {
-        String dir = TestHosts.env("CAPYDB_HOST1_SOCKET_DIR", Path.of("..", "..", ".stack", "state", "pg", "local-1").toString());
-        DatabaseHost host = withSocketDirectory(TestHosts.local1(), Optional.of(Path.of(dir).toAbsolutePath().toString()));
-        assertTrue(Files.exists(Path.of(dir, ".s.PGSQL." + host.port())), "dev/stack's local-1 has its socket in " + dir);
+        String dir = TestHosts.env(
+                "CAPYDB_HOST1_SOCKET_DIR",
+                Path.of("..", "..", ".stack", "state", "pg", "local-1").toString());
+        DatabaseHost host = withSocketDirectory(
+                TestHosts.local1(), Optional.of(Path.of(dir).toAbsolutePath().toString()));
+        assertTrue(
+                Files.exists(Path.of(dir, ".s.PGSQL." + host.port())), "dev/stack's local-1 has its socket in " + dir);
         assertEquals("socket", serverAddress(host));
     }
 
     @Test
     void toolsUseTcpWithoutASocketDirectoryOrWhileTheSocketIsAbsent(@TempDir Path empty) {
         assertEquals("127.0.0.1", serverAddress(TestHosts.local1()));
-        assertEquals("127.0.0.1", serverAddress(withSocketDirectory(TestHosts.local1(), Optional.of(empty.toString()))));
+        assertEquals(
+                "127.0.0.1", serverAddress(withSocketDirectory(TestHosts.local1(), Optional.of(empty.toString()))));
     }
 }

@@ -10,10 +10,12 @@ class ToolResultTest {
     @Test
     void aToolThatFailedOnItsOwnIsNamedBeforeTheStreamItBroke() {
         // pg_dump of a missing database: the upload it fed fails too, sometimes before the exit is seen.
-        ToolResult r = new ToolResult(1, false, "pg_dump: error: database \"gone\" does not exist\n",
-                "Error writing request body");
-        assertEquals("pg_dump exited with 1: pg_dump: error: database \"gone\" does not exist; stream failed: "
-                + "Error writing request body", r.describeFailure("pg_dump"));
+        ToolResult r = new ToolResult(
+                1, false, "pg_dump: error: database \"gone\" does not exist\n", "Error writing request body");
+        assertEquals(
+                "pg_dump exited with 1: pg_dump: error: database \"gone\" does not exist; stream failed: "
+                        + "Error writing request body",
+                r.describeFailure("pg_dump"));
     }
 
     @Test
@@ -24,9 +26,11 @@ class ToolResultTest {
 
     @Test
     void aFullDiskIsSaidFirst() {
-        ToolResult r = new ToolResult(1, false, "ERROR: could not extend file \"base/1/2\": No space left on device",
-                null);
-        assertEquals("the database host ran out of disk space: pg_restore exited with 1: ERROR: could not extend file "
-                + "\"base/1/2\": No space left on device", r.describeFailure("pg_restore"));
+        ToolResult r =
+                new ToolResult(1, false, "ERROR: could not extend file \"base/1/2\": No space left on device", null);
+        assertEquals(
+                "the database host ran out of disk space: pg_restore exited with 1: ERROR: could not extend file "
+                        + "\"base/1/2\": No space left on device",
+                r.describeFailure("pg_restore"));
     }
 }

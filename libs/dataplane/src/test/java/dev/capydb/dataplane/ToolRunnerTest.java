@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /** The tool runner against real psql: streaming both ways, timeouts, stderr capture, no secrets shown. */
 class ToolRunnerTest {
 
-    private static final ToolRunner RUNNER = new ToolRunner(
-            Optional.ofNullable(System.getenv("CAPYDB_PG_BIN")), Duration.ofMinutes(1));
+    private static final ToolRunner RUNNER =
+            new ToolRunner(Optional.ofNullable(System.getenv("CAPYDB_PG_BIN")), Duration.ofMinutes(1));
     private final DatabaseHost host = TestHosts.local1();
 
     @AfterAll
@@ -80,7 +80,8 @@ class ToolRunnerTest {
                 })
                 .build());
         assertFalse(result.succeeded());
-        assertTrue(result.describeFailure("psql").contains("object storage unavailable"), result.describeFailure("psql"));
+        assertTrue(
+                result.describeFailure("psql").contains("object storage unavailable"), result.describeFailure("psql"));
     }
 
     @Test
@@ -102,7 +103,8 @@ class ToolRunnerTest {
             assertEquals(exit.equals("0"), result.succeeded(), result.describeFailure("sh"));
         }
         // A failure of the source the input is copied from is still the stream's failure.
-        ToolResult broken = RUNNER.run(ToolInvocation.of("sh").args("-c", "cat >/dev/null")
+        ToolResult broken = RUNNER.run(ToolInvocation.of("sh")
+                .args("-c", "cat >/dev/null")
                 .stdin(in -> {
                     in.write(chunk);
                     throw new java.io.IOException("object storage unavailable");

@@ -16,5 +16,5 @@ public record BackupPayload(
         Boolean verified,
         String error,
         Instant createdAt,
-        Instant completedAt) implements EventPayload {
-}
+        Instant completedAt)
+        implements EventPayload {}

@@ -18,5 +18,5 @@ public record BaseBackupPayload(
         Instant startTime,
         String startLsn,
         Instant endTime,
-        long sizeBytes) implements EventPayload {
-}
+        long sizeBytes)
+        implements EventPayload {}

@@ -10,5 +10,5 @@ public record CutoverPayload(
         String status,
         String externalTicketRef,
         UUID backupId,
-        String reason) implements EventPayload {
-}
+        String reason)
+        implements EventPayload {}

@@ -21,14 +21,22 @@ public record EventEnvelope(
         JsonNode data) {
 
     /** Builds an envelope with a fresh id and the current time for a typed payload. */
-    public static EventEnvelope of(EventType type, String source, String orgId, UUID projectId,
-                                   String correlationId, EventPayload payload) {
+    public static EventEnvelope of(
+            EventType type, String source, String orgId, UUID projectId, String correlationId, EventPayload payload) {
         if (!type.payloadType().isInstance(payload)) {
-            throw new IllegalArgumentException(type.wireName() + " carries " + type.payloadType().getSimpleName()
-                    + ", not " + payload.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    type.wireName() + " carries " + type.payloadType().getSimpleName() + ", not "
+                            + payload.getClass().getSimpleName());
         }
-        return new EventEnvelope(UUID.randomUUID(), type.wireName(), source, Instant.now(), orgId, projectId,
-                correlationId, EventJson.mapper().valueToTree(payload));
+        return new EventEnvelope(
+                UUID.randomUUID(),
+                type.wireName(),
+                source,
+                Instant.now(),
+                orgId,
+                projectId,
+                correlationId,
+                EventJson.mapper().valueToTree(payload));
     }
 
     /** The catalog entry of this envelope's type, if this build knows it. */

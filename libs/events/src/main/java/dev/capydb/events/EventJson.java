@@ -17,8 +17,7 @@ public final class EventJson {
             // Newer producers may add fields; older consumers must keep working.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;

@@ -50,10 +50,27 @@ public enum EventType {
      * internal saga steps and bookkeeping.
      */
     public static final Set<EventType> PUBLIC = Collections.unmodifiableSet(EnumSet.of(
-            BACKUP_COMPLETED, BACKUP_FAILED, RESTORE_COMPLETED, RESTORE_FAILED, IMPORT_COMPLETED, IMPORT_FAILED,
-            JOB_COMPLETED, JOB_FAILED, PREVIEW_READY, PREVIEW_EXPIRING, PREVIEW_EXPIRED, CUTOVER_REQUESTED,
-            CUTOVER_ACKED, CUTOVER_REJECTED, CUTOVER_CANCELLED, CUTOVER_EXECUTION_STARTED, CUTOVER_PROMOTE_STARTED,
-            CUTOVER_COMPLETED, CUTOVER_FAILED, PRODUCTION_OVERWRITE_RESTORE, WEBHOOK_DELIVERY_EXHAUSTED));
+            BACKUP_COMPLETED,
+            BACKUP_FAILED,
+            RESTORE_COMPLETED,
+            RESTORE_FAILED,
+            IMPORT_COMPLETED,
+            IMPORT_FAILED,
+            JOB_COMPLETED,
+            JOB_FAILED,
+            PREVIEW_READY,
+            PREVIEW_EXPIRING,
+            PREVIEW_EXPIRED,
+            CUTOVER_REQUESTED,
+            CUTOVER_ACKED,
+            CUTOVER_REJECTED,
+            CUTOVER_CANCELLED,
+            CUTOVER_EXECUTION_STARTED,
+            CUTOVER_PROMOTE_STARTED,
+            CUTOVER_COMPLETED,
+            CUTOVER_FAILED,
+            PRODUCTION_OVERWRITE_RESTORE,
+            WEBHOOK_DELIVERY_EXHAUSTED));
 
     private final String wireName;
     private final Topic topic;

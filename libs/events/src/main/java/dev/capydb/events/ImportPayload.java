@@ -17,5 +17,5 @@ public record ImportPayload(
         Long sizeBytes,
         String error,
         Instant createdAt,
-        Instant completedAt) implements EventPayload {
-}
+        Instant completedAt)
+        implements EventPayload {}

@@ -11,5 +11,5 @@ public record JobPayload(
         UUID resourceId,
         String error,
         Instant startedAt,
-        Instant completedAt) implements EventPayload {
-}
+        Instant completedAt)
+        implements EventPayload {}

@@ -9,5 +9,5 @@ public record OverwriteAuditPayload(
         String sourceKind,
         UUID previewId,
         UUID preCutoverBackupId,
-        String cutoverRequestId) implements EventPayload {
-}
+        String cutoverRequestId)
+        implements EventPayload {}

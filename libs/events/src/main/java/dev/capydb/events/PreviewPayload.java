@@ -11,5 +11,5 @@ public record PreviewPayload(
         String status,
         String hostId,
         String databaseName,
-        Instant expiresAt) implements EventPayload {
-}
+        Instant expiresAt)
+        implements EventPayload {}

@@ -21,5 +21,5 @@ public record ProjectPayload(
         boolean pitrAvailable,
         long version,
         Instant createdAt,
-        Instant updatedAt) implements EventPayload {
-}
+        Instant updatedAt)
+        implements EventPayload {}

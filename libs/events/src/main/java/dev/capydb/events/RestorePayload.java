@@ -16,5 +16,5 @@ public record RestorePayload(
         String status,
         String error,
         Instant createdAt,
-        Instant completedAt) implements EventPayload {
-}
+        Instant completedAt)
+        implements EventPayload {}

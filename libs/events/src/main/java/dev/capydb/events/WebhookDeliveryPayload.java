@@ -12,5 +12,5 @@ public record WebhookDeliveryPayload(
         String url,
         int attempts,
         Integer lastStatusCode,
-        String lastError) implements EventPayload {
-}
+        String lastError)
+        implements EventPayload {}

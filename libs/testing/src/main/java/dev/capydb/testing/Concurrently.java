@@ -13,8 +13,7 @@ import java.util.function.IntFunction;
 /** Runs the same call from several threads at once and collects each answer, for tests of races. */
 public final class Concurrently {
 
-    private Concurrently() {
-    }
+    private Concurrently() {}
 
     /** {@code call(i)} for i in 0..times-1, all started together; the answers in that order. */
     public static <T> List<T> call(int times, IntFunction<T> call) throws Exception {

@@ -77,7 +77,8 @@ public final class HostileTenant {
     }
 
     private static void shadow(Statement st, String op, String left, String right, String body) throws SQLException {
-        String fn = "capydb_op_" + Integer.toHexString((op + left + right).hashCode()).replace('-', 'm');
+        String fn = "capydb_op_"
+                + Integer.toHexString((op + left + right).hashCode()).replace('-', 'm');
         st.execute("CREATE FUNCTION public." + fn + "(" + left + ", " + right + ") RETURNS boolean LANGUAGE plpgsql "
                 + "AS $f$ BEGIN PERFORM public.capydb_attack(); RETURN " + body + "; END $f$");
         st.execute("CREATE OPERATOR public." + op + " (LEFTARG = " + left + ", RIGHTARG = " + right
@@ -96,9 +97,10 @@ public final class HostileTenant {
 
     /** Who owns the SECURITY DEFINER function in {@code c}'s database (it must be the tenant's role, never admin). */
     public static String definerOwner(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT r.rolname FROM "
-                + "pg_catalog.pg_proc p JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) p.proowner "
-                + "WHERE p.proname OPERATOR(pg_catalog.=) 'capydb_definer'")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT r.rolname FROM "
+                        + "pg_catalog.pg_proc p JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) p.proowner "
+                        + "WHERE p.proname OPERATOR(pg_catalog.=) 'capydb_definer'")) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

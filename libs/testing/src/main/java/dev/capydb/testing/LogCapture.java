@@ -17,8 +17,7 @@ import org.jboss.logmanager.ExtLogRecord;
 public final class LogCapture extends Handler implements AutoCloseable {
 
     /** One captured line: logger, level, the formatted message with its exception's text, and the MDC then. */
-    public record Line(String logger, Level level, String text, Map<String, String> mdc) {
-    }
+    public record Line(String logger, Level level, String text, Map<String, String> mdc) {}
 
     private final List<Line> lines = new CopyOnWriteArrayList<>();
     private final Logger root = Logger.getLogger("");
@@ -58,12 +57,13 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
     /** The captured lines containing {@code needle} (case-sensitive). */
     public List<Line> containing(String needle) {
-        return lines.stream().filter(l -> l.text().contains(needle) || l.mdc().containsValue(needle)).toList();
+        return lines.stream()
+                .filter(l -> l.text().contains(needle) || l.mdc().containsValue(needle))
+                .toList();
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public void close() {

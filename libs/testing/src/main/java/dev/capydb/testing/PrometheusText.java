@@ -5,8 +5,7 @@ import java.util.List;
 /** Reads samples out of a {@code /q/metrics} page (Prometheus text format), for tests of a service's metrics. */
 public final class PrometheusText {
 
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     /** The sum of every sample of {@code name} whose label set contains all of {@code labels} (0 when none). */
     public static double sum(String page, String name, String... labels) {

@@ -15,20 +15,26 @@ import java.util.concurrent.Callable;
  */
 public final class SharedHostScratch {
 
-    private SharedHostScratch() {
-    }
+    private SharedHostScratch() {}
 
     /**
      * Makes the scratch databases of {@code ended}, {@code live} and an unknown id on {@code host}, runs
      * {@code sweep} (the worker's own sweep, answering how many it dropped) and checks what it left; every database
      * made here is dropped again afterwards.
      */
-    public static void assertSweepDropsOnlyOurEndedLeftover(ScratchDatabases scratch, DatabaseHost host,
-                                                            ScratchNames names, UUID ended, UUID live,
-                                                            Callable<Integer> sweep) throws Exception {
+    public static void assertSweepDropsOnlyOurEndedLeftover(
+            ScratchDatabases scratch,
+            DatabaseHost host,
+            ScratchNames names,
+            UUID ended,
+            UUID live,
+            Callable<Integer> sweep)
+            throws Exception {
         UUID foreign = UUID.randomUUID();
-        List<String> made = List.of(ended, live, foreign).stream().map(names::name).toList();
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+        List<String> made =
+                List.of(ended, live, foreign).stream().map(names::name).toList();
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement()) {
             for (String name : made) {
                 st.execute("CREATE DATABASE " + name);
             }

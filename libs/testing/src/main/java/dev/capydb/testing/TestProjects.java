@@ -35,8 +35,8 @@ public final class TestProjects {
 
         /** Connects as the project's own role, as the customer's application would. */
         public Connection connect() throws SQLException {
-            return DriverManager.getConnection("jdbc:postgresql://" + host.address() + ":" + host.port() + "/"
-                    + database, database, password);
+            return DriverManager.getConnection(
+                    "jdbc:postgresql://" + host.address() + ":" + host.port() + "/" + database, database, password);
         }
     }
 
@@ -67,14 +67,17 @@ public final class TestProjects {
         String password = Passwords.generate();
         provisioner.create(host, db, db, password);
         if ("local-1".equals(hostId)) {
-            dropAtExit(host, db);   // other hosts are test clusters, thrown away whole
+            dropAtExit(host, db); // other hosts are test clusters, thrown away whole
         }
         TestProject project = new TestProject(id, db, host, password);
-        try (Connection c = project.connect(); Statement st = c.createStatement()) {
+        try (Connection c = project.connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE customers (id int primary key, name text not null)");
             st.execute("INSERT INTO customers VALUES (1, 'ada'), (2, 'grace'), (3, 'edsger')");
-            st.execute("CREATE TABLE orders (id bigserial primary key, customer int references customers, total numeric)");
-            st.execute("INSERT INTO orders (customer, total) SELECT 1 + g % 3, g * 1.5 FROM generate_series(1, " + orders + ") g");
+            st.execute(
+                    "CREATE TABLE orders (id bigserial primary key, customer int references customers, total numeric)");
+            st.execute("INSERT INTO orders (customer, total) SELECT 1 + g % 3, g * 1.5 FROM generate_series(1, "
+                    + orders + ") g");
         }
         announce(id, db, "active", 1, hostId, "local-1".equals(hostId));
         return project;
@@ -88,8 +91,9 @@ public final class TestProjects {
     }
 
     private static void dropCreated(DatabaseHost host) {
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'prj\\_%'")) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'prj\\_%'")) {
             List<String> drop = new ArrayList<>();
             while (rs.next()) {
                 String name = rs.getString(1);
@@ -128,8 +132,26 @@ public final class TestProjects {
     /** As {@link #announce(UUID, String, String, long)}, in a given region (host of the same name). */
     public void announce(UUID id, String db, String status, long version, String region, boolean pitr) {
         Instant now = Instant.now();
-        announce.accept(EventEnvelope.of(EventType.PROJECT_UPDATED, "project-service", "acme", id, null,
-                new ProjectPayload(id, "acme", "p-" + id.toString().substring(0, 8), region, "free", 512L << 20,
-                        region, db, db, status, pitr, version, now, now)));
+        announce.accept(EventEnvelope.of(
+                EventType.PROJECT_UPDATED,
+                "project-service",
+                "acme",
+                id,
+                null,
+                new ProjectPayload(
+                        id,
+                        "acme",
+                        "p-" + id.toString().substring(0, 8),
+                        region,
+                        "free",
+                        512L << 20,
+                        region,
+                        db,
+                        db,
+                        status,
+                        pitr,
+                        version,
+                        now,
+                        now)));
     }
 }

@@ -17,8 +17,7 @@ public final class TestTokens {
     /** The audience Keycloak's mapper puts into the API clients' tokens. */
     public static final String API_AUDIENCE = "capydb-api";
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** alice: admin of acme. */
     public static String alice() {
@@ -50,13 +49,13 @@ public final class TestTokens {
 
     /** A client-credentials token of the internal client webhook-service uses: role service, audience capydb-internal. */
     public static String internalService() {
-        return token("service-account-capydb-services", List.of(), List.of("service"), "capydb-internal",
-                "capydb-services");
+        return token(
+                "service-account-capydb-services", List.of(), List.of("service"), "capydb-internal", "capydb-services");
     }
 
     /** Any shape: {@code audience} is the {@code aud} claim, {@code azp} the client the token was minted for. */
-    public static String token(String username, List<String> orgGroups, List<String> realmRoles, String audience,
-                               String azp) {
+    public static String token(
+            String username, List<String> orgGroups, List<String> realmRoles, String audience, String azp) {
         return Jwt.preferredUserName(username)
                 .subject(UUID.nameUUIDFromBytes(username.getBytes()).toString())
                 .issuer(ISSUER)
@@ -64,7 +63,8 @@ public final class TestTokens {
                 .claim("azp", azp)
                 .claim("orgs", orgGroups)
                 .claim("realm_access", Map.of("roles", realmRoles))
-                .jws().keyId("1")
+                .jws()
+                .keyId("1")
                 .sign("privateKey.jwk");
     }
 }

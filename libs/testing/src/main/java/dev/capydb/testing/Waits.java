@@ -19,8 +19,7 @@ public final class Waits {
     /** Often enough that a test does not linger after its condition holds, rarely enough not to load what it polls. */
     public static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-    private Waits() {
-    }
+    private Waits() {}
 
     /** An Awaitility wait with the project's poll interval, named so that a timeout says what never happened. */
     public static ConditionFactory await(String description, Duration atMost) {
@@ -46,8 +45,12 @@ public final class Waits {
     }
 
     /** As the four-argument {@code until}; a timeout shows the last value as {@code show} renders it. */
-    public static <T> T until(Duration atMost, String description, Callable<T> value, Predicate<? super T> done,
-                              Function<? super T, String> show) {
+    public static <T> T until(
+            Duration atMost,
+            String description,
+            Callable<T> value,
+            Predicate<? super T> done,
+            Function<? super T, String> show) {
         return until(await(description, atMost), description, value, done, show);
     }
 
@@ -55,22 +58,29 @@ public final class Waits {
      * Polls {@code value} as {@code wait} says (e.g. {@link #await} with another poll interval) until {@code done}
      * accepts it; a timeout shows the last value that was not null as {@code show} does.
      */
-    public static <T> T until(ConditionFactory wait, String description, Callable<T> value,
-                              Predicate<? super T> done, Function<? super T, String> show) {
+    public static <T> T until(
+            ConditionFactory wait,
+            String description,
+            Callable<T> value,
+            Predicate<? super T> done,
+            Function<? super T, String> show) {
         // Awaitility's own timeout names the lambda, not what was seen: the last value is what explains a failure.
         AtomicReference<T> last = new AtomicReference<>();
         try {
-            return wait.until(() -> {
-                T v = value.call();
-                if (v != null) {
-                    last.set(v);
-                }
-                return v;
-            }, v -> v != null && done.test(v));
+            return wait.until(
+                    () -> {
+                        T v = value.call();
+                        if (v != null) {
+                            last.set(v);
+                        }
+                        return v;
+                    },
+                    v -> v != null && done.test(v));
         } catch (ConditionTimeoutException e) {
             T seen = last.get();
-            throw new AssertionError(description + ": not reached in time; last seen: "
-                    + (seen == null ? "nothing" : show.apply(seen)), e);
+            throw new AssertionError(
+                    description + ": not reached in time; last seen: " + (seen == null ? "nothing" : show.apply(seen)),
+                    e);
         }
     }
 

@@ -69,7 +69,8 @@ public class LifecycleConsumer {
         boolean started = EventType.RESTORE_STARTED.wireName().equals(e.type());
         boolean ended = EventType.RESTORE_COMPLETED.wireName().equals(e.type())
                 || EventType.RESTORE_FAILED.wireName().equals(e.type());
-        if ((started || ended) && "project".equals(e.dataAs(RestorePayload.class).targetKind())) {
+        if ((started || ended)
+                && "project".equals(e.dataAs(RestorePayload.class).targetKind())) {
             projects.changeStatus(e.projectId(), started ? ProjectStatus.RESTORING : ProjectStatus.ACTIVE);
         }
     }

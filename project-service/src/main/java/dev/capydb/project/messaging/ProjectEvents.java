@@ -20,8 +20,20 @@ public class ProjectEvents {
     }
 
     public void announce(EventType type, Project p, boolean pitrAvailable) {
-        ProjectPayload payload = new ProjectPayload(p.id, p.orgId, p.name, p.region, p.plan, p.storageLimitBytes,
-                p.hostId, p.databaseName, p.roleName, p.status.wire(), pitrAvailable, p.version, p.createdAt,
+        ProjectPayload payload = new ProjectPayload(
+                p.id,
+                p.orgId,
+                p.name,
+                p.region,
+                p.plan,
+                p.storageLimitBytes,
+                p.hostId,
+                p.databaseName,
+                p.roleName,
+                p.status.wire(),
+                pitrAvailable,
+                p.version,
+                p.createdAt,
                 p.updatedAt);
         outbox.publish(EventEnvelope.of(type, SOURCE, p.orgId, p.id, null, payload));
     }

@@ -20,6 +20,7 @@ public class Project extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public String orgId;
     public String name;
     public String region;
@@ -29,8 +30,10 @@ public class Project extends PanacheEntityBase {
     public String databaseName;
     public String roleName;
     public String passwordSealed;
+
     @Enumerated(EnumType.STRING)
     public ProjectStatus status;
+
     public long version;
     public String createdBy;
     public Instant createdAt;

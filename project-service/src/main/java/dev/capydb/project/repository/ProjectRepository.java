@@ -32,11 +32,17 @@ public class ProjectRepository implements PanacheRepositoryBase<Project, UUID> {
     /** One page of live projects in the given orgs, strictly older than the cursor position when given. */
     public List<Project> page(Collection<String> orgIds, Instant beforeCreated, UUID beforeId, int limit) {
         if (beforeCreated == null) {
-            return find("orgId in :orgs and deletedAt is null order by createdAt desc, id desc",
-                    Parameters.with("orgs", orgIds)).page(0, limit).list();
+            return find(
+                            "orgId in :orgs and deletedAt is null order by createdAt desc, id desc",
+                            Parameters.with("orgs", orgIds))
+                    .page(0, limit)
+                    .list();
         }
-        return find("orgId in :orgs and deletedAt is null and (createdAt < :at or (createdAt = :at and id < :id)) "
-                        + "order by createdAt desc, id desc",
-                Parameters.with("orgs", orgIds).and("at", beforeCreated).and("id", beforeId)).page(0, limit).list();
+        return find(
+                        "orgId in :orgs and deletedAt is null and (createdAt < :at or (createdAt = :at and id < :id)) "
+                                + "order by createdAt desc, id desc",
+                        Parameters.with("orgs", orgIds).and("at", beforeCreated).and("id", beforeId))
+                .page(0, limit)
+                .list();
     }
 }

@@ -25,25 +25,31 @@ public class CatalogResource {
         this.caller = caller;
     }
 
-    @Operation(operationId = "listRegions", summary = "List regions",
+    @Operation(
+            operationId = "listRegions",
+            summary = "List regions",
             description = "Where projects can live, and whether each region offers point-in-time restore.")
     @GET
     @Path("/regions")
     public List<RegionBody> regions() {
         caller.principal();
-        return service.regions().stream().map(r -> new RegionBody(r.id(), r.pitrAvailable())).toList();
+        return service.regions().stream()
+                .map(r -> new RegionBody(r.id(), r.pitrAvailable()))
+                .toList();
     }
 
-    @Operation(operationId = "listPlans", summary = "List plans",
-            description = "The plans and their storage limits; imports and uploads are checked against "
-                    + "them.")
+    @Operation(
+            operationId = "listPlans",
+            summary = "List plans",
+            description = "The plans and their storage limits; imports and uploads are checked against " + "them.")
     @GET
     @Path("/plans")
     public List<PlanBody> plans() {
         caller.principal();
         return service.plans().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
-                .map(e -> new PlanBody(e.getKey(), e.getValue().displayName(), e.getValue().storageLimitMib() * 1024 * 1024))
+                .map(e -> new PlanBody(
+                        e.getKey(), e.getValue().displayName(), e.getValue().storageLimitMib() * 1024 * 1024))
                 .toList();
     }
 }

@@ -40,10 +40,12 @@ public class InternalCallers {
     public void require() {
         Set<String> audience = token.getAudience();
         String client = token.getClaim("azp");
-        if (audience == null || !audience.contains(config.audience()) || client == null
+        if (audience == null
+                || !audience.contains(config.audience())
+                || client == null
                 || !config.callers().contains(client)) {
-            throw ApiException.forbidden("this internal endpoint answers only " + config.callers()
-                    + " with an internal token");
+            throw ApiException.forbidden(
+                    "this internal endpoint answers only " + config.callers() + " with an internal token");
         }
     }
 }

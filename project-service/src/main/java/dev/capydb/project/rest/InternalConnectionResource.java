@@ -26,16 +26,15 @@ import java.util.UUID;
 public class InternalConnectionResource {
 
     /** Both connection strings of a project. */
-    public record InternalConnection(UUID projectId, String databaseUrl, String databaseUrlUnpooled) {
-    }
+    public record InternalConnection(UUID projectId, String databaseUrl, String databaseUrlUnpooled) {}
 
     private final ProjectRepository projects;
     private final ProjectService service;
     private final HostRegistry hosts;
     private final InternalCallers callers;
 
-    public InternalConnectionResource(ProjectRepository projects, ProjectService service, HostRegistry hosts,
-                                      InternalCallers callers) {
+    public InternalConnectionResource(
+            ProjectRepository projects, ProjectService service, HostRegistry hosts, InternalCallers callers) {
         this.callers = callers;
         this.projects = projects;
         this.service = service;
@@ -49,7 +48,9 @@ public class InternalConnectionResource {
         Project p = projects.findLive(id).orElseThrow(() -> ApiException.notFound("project " + id));
         DatabaseHost host = hosts.host(p.hostId);
         String password = service.password(p);
-        return new InternalConnection(id, ConnectionStrings.pooled(host, p.roleName, password, p.databaseName),
+        return new InternalConnection(
+                id,
+                ConnectionStrings.pooled(host, p.roleName, password, p.databaseName),
                 ConnectionStrings.unpooled(host, p.roleName, password, p.databaseName));
     }
 }

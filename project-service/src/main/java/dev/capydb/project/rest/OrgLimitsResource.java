@@ -25,7 +25,9 @@ public class OrgLimitsResource {
         this.caller = caller;
     }
 
-    @Operation(operationId = "getOrgLimits", summary = "Show an organization's limits",
+    @Operation(
+            operationId = "getOrgLimits",
+            summary = "Show an organization's limits",
             description = "How many live projects the organization may have and how many it has; creating one "
                     + "more than the limit is refused with `quota_exceeded`.")
     @GET

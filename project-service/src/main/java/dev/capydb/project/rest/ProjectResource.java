@@ -49,8 +49,14 @@ public class ProjectResource {
     private final PitrWindows windows;
     private final ConsumerBarrier barrier;
 
-    public ProjectResource(ProjectService service, ProjectRepository projects, ProjectAccess access, Caller caller,
-                           HostRegistry hosts, PitrWindows windows, ConsumerBarrier barrier) {
+    public ProjectResource(
+            ProjectService service,
+            ProjectRepository projects,
+            ProjectAccess access,
+            Caller caller,
+            HostRegistry hosts,
+            PitrWindows windows,
+            ConsumerBarrier barrier) {
         this.barrier = barrier;
         this.windows = windows;
         this.service = service;
@@ -60,22 +66,31 @@ public class ProjectResource {
         this.hosts = hosts;
     }
 
-    @Operation(operationId = "createProject", summary = "Create a project",
+    @Operation(
+            operationId = "createProject",
+            summary = "Create a project",
             description = "Creates the project's database, role and password on a host in the region (and "
                     + "plan) asked for. Answers once the database is usable.")
     @POST
-    @APIResponse(responseCode = "201",
+    @APIResponse(
+            responseCode = "201",
             description = "The project, provisioning; its database is ready when status is active",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = ProjectBody.class)))
-    @APIResponse(responseCode = "409", description =
-            "`name_taken`: the organization already has a project of that name; "
-            + "`quota_exceeded`: the organization has as many projects as its limit (GET /v1/orgs/{orgId}/limits)")
-    @APIResponse(responseCode = "422", description =
-            "`validation_failed`: name, region, plan or org_id is invalid, or you are not a member of org_id; "
-            + "`unknown_region`: no such region; "
-            + "`unknown_plan`: no such plan"
-            + "; " + Refusals.UNKNOWN_FIELD)
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ProjectBody.class)))
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "`name_taken`: the organization already has a project of that name; "
+                            + "`quota_exceeded`: the organization has as many projects as its limit (GET /v1/orgs/{orgId}/limits)")
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "`validation_failed`: name, region, plan or org_id is invalid, or you are not a member of org_id; "
+                            + "`unknown_region`: no such region; "
+                            + "`unknown_plan`: no such plan"
+                            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(CreateProject body) {
         if (body == null) {
             throw ApiException.invalid("name", "is required");
@@ -84,10 +99,15 @@ public class ProjectResource {
         var spec = service.validate(principal, body.name(), body.region(), body.plan(), body.orgId());
         Project p = service.create(principal, spec);
         // A relative Location: the client follows it through the gateway, not to this service.
-        return Response.status(Response.Status.CREATED).header("Location", "/v1/projects/" + p.id).entity(body(p)).build();
+        return Response.status(Response.Status.CREATED)
+                .header("Location", "/v1/projects/" + p.id)
+                .entity(body(p))
+                .build();
     }
 
-    @Operation(operationId = "listProjects", summary = "List projects",
+    @Operation(
+            operationId = "listProjects",
+            summary = "List projects",
             description = "The projects of the caller's organizations, newest first.")
     @GET
     @APIResponse(responseCode = "200")
@@ -96,7 +116,9 @@ public class ProjectResource {
         return service.list(caller.principal(), cursor, limit).map(this::body);
     }
 
-    @Operation(operationId = "getProject", summary = "Get a project",
+    @Operation(
+            operationId = "getProject",
+            summary = "Get a project",
             description = "One project: status, region, plan, a masked connection string and `pitr: "
                     + "{available, earliest, latest}`, the window a point-in-time restore can reach.")
     @GET
@@ -107,7 +129,9 @@ public class ProjectResource {
         return body(load(id, ProjectAction.READ));
     }
 
-    @Operation(operationId = "getProjectConnection", summary = "Get a project's connection strings",
+    @Operation(
+            operationId = "getProjectConnection",
+            summary = "Get a project's connection strings",
             description = "The full connection strings (`DATABASE_URL`, `DATABASE_URL_UNPOOLED`) with the "
                     + "password; members only.")
     @GET
@@ -118,20 +142,29 @@ public class ProjectResource {
         Project p = load(id, ProjectAction.READ);
         DatabaseHost host = hosts.host(p.hostId);
         String password = service.password(p);
-        return new ConnectionBody(ConnectionStrings.pooled(host, p.roleName, password, p.databaseName),
+        return new ConnectionBody(
+                ConnectionStrings.pooled(host, p.roleName, password, p.databaseName),
                 ConnectionStrings.unpooled(host, p.roleName, password, p.databaseName),
-                host.publicHost(), host.port(), host.pooledPort(), p.databaseName, p.roleName, password);
+                host.publicHost(),
+                host.port(),
+                host.pooledPort(),
+                p.databaseName,
+                p.roleName,
+                password);
     }
 
-    @Operation(operationId = "deleteProject", summary = "Delete a project",
+    @Operation(
+            operationId = "deleteProject",
+            summary = "Delete a project",
             description = "Drops the project's database and role. Its daily backup schedule stops.")
     @DELETE
     @Path("/{projectId}")
     @APIResponse(responseCode = "204", description = "The project and its database are deleted")
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
-    @APIResponse(responseCode = "409", description =
-            "`project_busy`: the project is not active, or another operation runs on it")
+    @APIResponse(
+            responseCode = "409",
+            description = "`project_busy`: the project is not active, or another operation runs on it")
     public Response delete(@PathParam("projectId") UUID id) {
         access.authorize(id, ProjectAction.DESTROY);
         service.delete(id);
@@ -157,11 +190,20 @@ public class ProjectResource {
     private ProjectBody body(Project p) {
         DatabaseHost host = hosts.host(p.hostId);
         String mask = ConnectionStrings.MASK;
-        return new ProjectBody(p.id, p.orgId, p.name, p.region, p.plan, p.storageLimitBytes, p.status.wire(),
+        return new ProjectBody(
+                p.id,
+                p.orgId,
+                p.name,
+                p.region,
+                p.plan,
+                p.storageLimitBytes,
+                p.status.wire(),
                 new DatabaseBody(host.publicHost(), host.port(), p.databaseName, p.roleName),
-                new ConnectionUris(ConnectionStrings.pooled(host, p.roleName, mask, p.databaseName),
+                new ConnectionUris(
+                        ConnectionStrings.pooled(host, p.roleName, mask, p.databaseName),
                         ConnectionStrings.unpooled(host, p.roleName, mask, p.databaseName)),
                 pitr(p, host),
-                p.createdAt, p.updatedAt);
+                p.createdAt,
+                p.updatedAt);
     }
 }

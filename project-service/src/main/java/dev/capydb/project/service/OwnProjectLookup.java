@@ -24,7 +24,17 @@ public class OwnProjectLookup implements ProjectLookup {
     }
 
     static ProjectView view(Project p) {
-        return new ProjectView(p.id, p.orgId, p.name, p.region, p.plan, p.storageLimitBytes, p.hostId,
-                p.databaseName, p.roleName, p.status.wire(), false);
+        return new ProjectView(
+                p.id,
+                p.orgId,
+                p.name,
+                p.region,
+                p.plan,
+                p.storageLimitBytes,
+                p.hostId,
+                p.databaseName,
+                p.roleName,
+                p.status.wire(),
+                false);
     }
 }

@@ -20,8 +20,7 @@ import java.util.UUID;
 public class PitrWindows {
 
     /** [earliest, latest]. */
-    public record Window(Instant earliest, Instant latest) {
-    }
+    public record Window(Instant earliest, Instant latest) {}
 
     private final AgroalDataSource dataSource;
 
@@ -31,9 +30,10 @@ public class PitrWindows {
 
     /** In the caller's transaction. */
     public void baseBackupSeen(UUID id, String hostId, Instant start, Instant end) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "INSERT INTO base_backup_seen (id, host_id, start_time, end_time) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT (id) DO NOTHING")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "INSERT INTO base_backup_seen (id, host_id, start_time, end_time) VALUES (?, ?, ?, ?) "
+                                + "ON CONFLICT (id) DO NOTHING")) {
             st.setObject(1, id);
             st.setString(2, hostId);
             st.setTimestamp(3, Timestamp.from(start));
@@ -46,8 +46,9 @@ public class PitrWindows {
 
     /** In the caller's transaction. */
     public void baseBackupExpired(UUID id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "UPDATE base_backup_seen SET expired_at = now() WHERE id = ? AND expired_at IS NULL")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "UPDATE base_backup_seen SET expired_at = now() WHERE id = ? AND expired_at IS NULL")) {
             st.setObject(1, id);
             st.executeUpdate();
         } catch (SQLException e) {
@@ -57,8 +58,9 @@ public class PitrWindows {
 
     public Window of(DatabaseHost host) {
         Instant earliest = null;
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT min(coalesce(end_time, start_time)) FROM base_backup_seen WHERE host_id = ? AND expired_at IS NULL")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT min(coalesce(end_time, start_time)) FROM base_backup_seen WHERE host_id = ? AND expired_at IS NULL")) {
             st.setString(1, host.id());
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
@@ -71,8 +73,9 @@ public class PitrWindows {
         if (earliest == null) {
             return new Window(null, null);
         }
-        try (Connection c = host.maintenanceConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT last_archived_time FROM pg_stat_archiver"); ResultSet rs = st.executeQuery()) {
+        try (Connection c = host.maintenanceConnection();
+                PreparedStatement st = c.prepareStatement("SELECT last_archived_time FROM pg_stat_archiver");
+                ResultSet rs = st.executeQuery()) {
             rs.next();
             Timestamp t = rs.getTimestamp(1);
             return new Window(earliest, t == null ? null : t.toInstant());

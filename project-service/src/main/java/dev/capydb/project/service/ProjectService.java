@@ -45,6 +45,7 @@ public class ProjectService {
     private static final Logger LOG = Logger.getLogger(ProjectService.class);
     /** A project's name, and an organisation's id: also the API document's {@code pattern}. */
     public static final String NAME_PATTERN = "^[a-z0-9-]{1,63}$";
+
     private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
     private static final Pattern ORG = Pattern.compile(NAME_PATTERN);
 
@@ -57,9 +58,15 @@ public class ProjectService {
     private final ProjectsConfig config;
     private final QuotaLock quotaLock;
 
-    public ProjectService(ProjectRepository projects, HostRegistry hosts, DatabaseProvisioner provisioner,
-                          ProjectLocks locks, ProjectEvents events, SecretBox secrets, ProjectsConfig config,
-                          QuotaLock quotaLock) {
+    public ProjectService(
+            ProjectRepository projects,
+            HostRegistry hosts,
+            DatabaseProvisioner provisioner,
+            ProjectLocks locks,
+            ProjectEvents events,
+            SecretBox secrets,
+            ProjectsConfig config,
+            QuotaLock quotaLock) {
         this.quotaLock = quotaLock;
         this.projects = projects;
         this.hosts = hosts;
@@ -71,26 +78,34 @@ public class ProjectService {
     }
 
     /** What a create request resolved to once validated. */
-    public record NewProject(String orgId, String name, Region region, String planId, ProjectsConfig.Plan plan) {
-    }
+    public record NewProject(String orgId, String name, Region region, String planId, ProjectsConfig.Plan plan) {}
 
     public NewProject validate(Principal caller, String name, String regionId, String planId, String orgId) {
         String region = regionId == null ? config.defaultRegion() : regionId;
         String plan = planId == null ? config.defaultPlan() : planId;
-        String org = orgId != null ? orgId : caller.orgs().size() == 1 ? caller.orgs().keySet().iterator().next() : null;
+        String org = orgId != null
+                ? orgId
+                : caller.orgs().size() == 1 ? caller.orgs().keySet().iterator().next() : null;
         Validation.start()
-                .check(name != null && NAME.matcher(name).matches(), "name",
+                .check(
+                        name != null && NAME.matcher(name).matches(),
+                        "name",
                         "must be 1-63 characters of lower-case letters, digits and '-'")
-                .check(org != null, "org_id", caller.orgs().isEmpty() ? "you are not a member of any organisation"
-                        : "you belong to several organisations: say which one")
+                .check(
+                        org != null,
+                        "org_id",
+                        caller.orgs().isEmpty()
+                                ? "you are not a member of any organisation"
+                                : "you belong to several organisations: say which one")
                 .check(org == null || ORG.matcher(org).matches(), "org_id", "is not an organisation id")
                 .orThrow();
         if (caller.roleIn(org).isEmpty()) {
             // Not revealing whether the org exists.
             throw ApiException.invalid("org_id", "you are not a member of organisation " + org);
         }
-        Region r = hosts.region(region).orElseThrow(() -> new ApiException(422, "unknown_region",
-                "region '" + region + "' does not exist; see GET /v1/regions"));
+        Region r = hosts.region(region)
+                .orElseThrow(() -> new ApiException(
+                        422, "unknown_region", "region '" + region + "' does not exist; see GET /v1/regions"));
         ProjectsConfig.Plan p = config.plans().get(plan);
         if (p == null) {
             throw new ApiException(422, "unknown_plan", "plan '" + plan + "' does not exist; see GET /v1/plans");
@@ -112,8 +127,10 @@ public class ProjectService {
             provisioner.create(host, dbName, dbName, password);
         } catch (SQLException e) {
             LOG.errorf(e, "provisioning project %s on %s failed", id, host.id());
-            throw new ApiException(503, "host_unavailable", "the database host could not create the database; "
-                    + "nothing was created, try again");
+            throw new ApiException(
+                    503,
+                    "host_unavailable",
+                    "the database host could not create the database; " + "nothing was created, try again");
         }
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
@@ -143,8 +160,8 @@ public class ProjectService {
         } catch (RuntimeException e) {
             undoProvisioning(host, dbName);
             if (UniqueViolation.in(e)) {
-                throw ApiException.conflict("name_taken", "organisation " + spec.orgId() + " already has a project named "
-                        + spec.name());
+                throw ApiException.conflict(
+                        "name_taken", "organisation " + spec.orgId() + " already has a project named " + spec.name());
             }
             throw e;
         }
@@ -156,8 +173,10 @@ public class ProjectService {
     }
 
     private void requireRoomForProject(String orgId) {
-        projectQuota(orgId).requireRoomFor("organisation " + orgId + " has reached its project limit",
-                "GET /v1/orgs/" + orgId + "/limits");
+        projectQuota(orgId)
+                .requireRoomFor(
+                        "organisation " + orgId + " has reached its project limit",
+                        "GET /v1/orgs/" + orgId + "/limits");
     }
 
     /** Drops the database and role under the exclusive project lock, then records the deletion and its event. */
@@ -173,8 +192,10 @@ public class ProjectService {
             throw ApiException.projectBusy("another operation is running on this project");
         } catch (SQLException e) {
             LOG.errorf(e, "dropping project %s on %s failed", p.id, host.id());
-            throw new ApiException(503, "host_unavailable", "the database host could not drop the database; "
-                    + "the project is unchanged, try again");
+            throw new ApiException(
+                    503,
+                    "host_unavailable",
+                    "the database host could not drop the database; " + "the project is unchanged, try again");
         }
         QuarkusTransaction.requiringNew().run(() -> {
             Project row = projects.findById(projectId);
@@ -220,8 +241,8 @@ public class ProjectService {
         if (caller.orgs().isEmpty()) {
             return new Page<>(List.of(), null);
         }
-        List<Project> rows = projects.page(caller.orgs().keySet(), after == null ? null : after.at(),
-                after == null ? null : after.id(), size + 1);
+        List<Project> rows = projects.page(
+                caller.orgs().keySet(), after == null ? null : after.at(), after == null ? null : after.id(), size + 1);
         return Page.of(rows, size, p -> new Cursor(p.createdAt, p.id));
     }
 
@@ -242,8 +263,10 @@ public class ProjectService {
     }
 
     private DatabaseHost leastLoadedHost(Region region) {
-        return region.hostIds().stream().map(hosts::host)
-                .min(Comparator.comparingLong((DatabaseHost h) -> projects.liveOnHost(h.id())).thenComparing(DatabaseHost::id))
+        return region.hostIds().stream()
+                .map(hosts::host)
+                .min(Comparator.comparingLong((DatabaseHost h) -> projects.liveOnHost(h.id()))
+                        .thenComparing(DatabaseHost::id))
                 .orElseThrow(() -> new ApiException(503, "no_capacity", "region " + region.id() + " has no hosts"));
     }
 

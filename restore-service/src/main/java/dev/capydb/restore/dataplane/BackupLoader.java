@@ -42,8 +42,8 @@ public class BackupLoader {
     private final RestoreConfig config;
     private final KnownBackups known;
 
-    public BackupLoader(ToolRunner tools, ObjectStore store, StorageConfig storage, RestoreConfig config,
-                        KnownBackups known) {
+    public BackupLoader(
+            ToolRunner tools, ObjectStore store, StorageConfig storage, RestoreConfig config, KnownBackups known) {
         this.tools = tools;
         this.store = store;
         this.storage = storage;
@@ -57,13 +57,26 @@ public class BackupLoader {
      * a stored object that was changed or damaged is refused even when {@code pg_restore} happened to accept it,
      * before anything is swapped.
      */
-    public ToolResult load(DatabaseHost host, UUID projectId, String projectDatabase, String backupKey, String database,
-                           String owner, AtomicLong bytes) throws RestoreFailure {
-        Optional<String> expected = known.find(projectId, backupKey).map(KnownBackups.KnownBackup::sha256)
+    public ToolResult load(
+            DatabaseHost host,
+            UUID projectId,
+            String projectDatabase,
+            String backupKey,
+            String database,
+            String owner,
+            AtomicLong bytes)
+            throws RestoreFailure {
+        Optional<String> expected = known.find(projectId, backupKey)
+                .map(KnownBackups.KnownBackup::sha256)
                 .filter(s -> !s.isBlank());
         MessageDigest sha256 = sha256();
-        ToolResult result = loadDump(host, database, owner, extensionsOf(host, projectDatabase),
-                () -> new DigestInputStream(store.open(storage.backupsBucket(), backupKey), sha256), bytes);
+        ToolResult result = loadDump(
+                host,
+                database,
+                owner,
+                extensionsOf(host, projectDatabase),
+                () -> new DigestInputStream(store.open(storage.backupsBucket(), backupKey), sha256),
+                bytes);
         if (result.succeeded() && expected.isPresent()) {
             String actual = HexFormat.of().formatHex(sha256.digest());
             if (!actual.equalsIgnoreCase(expected.get())) {
@@ -87,12 +100,18 @@ public class BackupLoader {
      * Loads the project's database as it was in a recovered PITR cluster: its {@code pg_dump} streams straight into
      * {@code pg_restore} on the target host.
      */
-    public ToolResult loadFromCluster(DatabaseHost cluster, String projectDatabase, DatabaseHost host, String database,
-                                      String owner, AtomicLong bytes) {
+    public ToolResult loadFromCluster(
+            DatabaseHost cluster,
+            String projectDatabase,
+            DatabaseHost host,
+            String database,
+            String owner,
+            AtomicLong bytes) {
         List<String> extensions = extensionsOf(cluster, projectDatabase);
         AtomicReference<ToolResult> restored = new AtomicReference<>();
         ToolResult dump = tools.run(ToolInvocation.of("pg_dump")
-                // Uncompressed: the archive only crosses a pipe to pg_restore, so gzip would be CPU spent twice for nothing.
+                // Uncompressed: the archive only crosses a pipe to pg_restore, so gzip would be CPU spent twice for
+                // nothing.
                 .args("--format=custom", "--compress=0", "--no-owner", "--no-acl", "--dbname=" + projectDatabase)
                 .env(cluster.adminToolEnv())
                 .stdout(out -> {
@@ -129,8 +148,13 @@ public class BackupLoader {
         }
     }
 
-    private ToolResult loadDump(DatabaseHost host, String database, String owner, List<String> extensions,
-                                DumpStream source, AtomicLong bytes) {
+    private ToolResult loadDump(
+            DatabaseHost host,
+            String database,
+            String owner,
+            List<String> extensions,
+            DumpStream source,
+            AtomicLong bytes) {
         try (TenantLogin login = TenantLogin.create(host, database, owner)) {
             TenantExtensions.prepare(host, database, owner, extensions);
             return loadDump(host, login, database, source, bytes);
@@ -139,8 +163,8 @@ public class BackupLoader {
         }
     }
 
-    private ToolResult loadDump(DatabaseHost host, TenantLogin login, String database, DumpStream source,
-                                AtomicLong bytes) {
+    private ToolResult loadDump(
+            DatabaseHost host, TenantLogin login, String database, DumpStream source, AtomicLong bytes) {
         ToolResult result = tools.run(ToolInvocation.of("pg_restore")
                 .args("--no-owner", "--no-acl", "--exit-on-error", "--dbname=" + database)
                 .env(login.toolEnv())
@@ -164,12 +188,16 @@ public class BackupLoader {
      * flushes the WAL up to here, so the restored data is durable before anyone uses it.
      */
     private static ToolResult flushed(DatabaseHost host, ToolResult result) {
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement()) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement()) {
             st.execute("SET synchronous_commit = on");
             st.execute("SELECT txid_current()");
             return result;
         } catch (SQLException e) {
-            return new ToolResult(result.exitCode(), false, result.stderr(),
+            return new ToolResult(
+                    result.exitCode(),
+                    false,
+                    result.stderr(),
                     "the host did not confirm the restored data is on disk: " + e.getMessage());
         }
     }

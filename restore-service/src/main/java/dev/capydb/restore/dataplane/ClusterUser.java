@@ -27,7 +27,8 @@ public class ClusterUser {
 
     /** {@code tool} with {@code args}, run as the cluster's user (PostgreSQL refuses to run as root). */
     ToolInvocation.Builder tool(String tool, String... args) {
-        String user = config.pitr().runAs().filter(u -> !u.isBlank() && isRoot()).orElse(null);
+        String user =
+                config.pitr().runAs().filter(u -> !u.isBlank() && isRoot()).orElse(null);
         if (user == null) {
             return ToolInvocation.of(tool).args(args);
         }
@@ -38,10 +39,12 @@ public class ClusterUser {
 
     /** Closes {@code path} to everyone but its owner, and hands it to the cluster's user. */
     void own(Path path) throws IOException {
-        String user = config.pitr().runAs().filter(u -> !u.isBlank() && isRoot()).orElse(null);
+        String user =
+                config.pitr().runAs().filter(u -> !u.isBlank() && isRoot()).orElse(null);
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
         if (user != null) {
-            Files.setOwner(path, path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+            Files.setOwner(
+                    path, path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
         }
     }
 
@@ -50,8 +53,11 @@ public class ClusterUser {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.toList()) {
                 if (config.pitr().runAs().filter(u -> !u.isBlank() && isRoot()).isPresent()) {
-                    Files.setOwner(p, p.getFileSystem().getUserPrincipalLookupService()
-                            .lookupPrincipalByName(config.pitr().runAs().get()));
+                    Files.setOwner(
+                            p,
+                            p.getFileSystem()
+                                    .getUserPrincipalLookupService()
+                                    .lookupPrincipalByName(config.pitr().runAs().get()));
                 }
             }
         }
@@ -59,7 +65,10 @@ public class ClusterUser {
 
     /** runuser needs the tool's path; PostgreSQL's server tools are not on PATH on Debian. */
     private String toolPath(String tool) {
-        return pgBinDir.map(bin -> Path.of(bin, tool)).filter(Files::isExecutable).map(Path::toString).orElse(tool);
+        return pgBinDir.map(bin -> Path.of(bin, tool))
+                .filter(Files::isExecutable)
+                .map(Path::toString)
+                .orElse(tool);
     }
 
     private static boolean isRoot() {

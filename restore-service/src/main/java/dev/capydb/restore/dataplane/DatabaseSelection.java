@@ -26,8 +26,11 @@ public record DatabaseSelection(List<String> include, List<String> exclude, List
     }
 
     private static DatabaseSelection select(BackupSet set, String database, List<String> missing) {
-        List<String> usable = set.databases().stream().filter(d -> !missing.contains(d)).toList();
-        List<String> include = usable.stream().filter(d -> d.equals(database) || d.matches("(rs|im)_[0-9a-f]{32}")).toList();
+        List<String> usable =
+                set.databases().stream().filter(d -> !missing.contains(d)).toList();
+        List<String> include = usable.stream()
+                .filter(d -> d.equals(database) || d.matches("(rs|im)_[0-9a-f]{32}"))
+                .toList();
         List<String> exclude = include.isEmpty()
                 ? usable.stream().filter(d -> !SYSTEM_DATABASES.contains(d)).toList()
                 : List.of();

@@ -55,8 +55,13 @@ public class PitrRecovery {
     private final ClusterUser user;
     private final RestoreConfig config;
 
-    public PitrRecovery(ToolRunner tools, ScratchDirectories directories, RecoverySetup setup, RecoveryReplay replay,
-                        ClusterUser user, RestoreConfig config) {
+    public PitrRecovery(
+            ToolRunner tools,
+            ScratchDirectories directories,
+            RecoverySetup setup,
+            RecoveryReplay replay,
+            ClusterUser user,
+            RestoreConfig config) {
         this.tools = tools;
         this.directories = directories;
         this.setup = setup;
@@ -69,8 +74,9 @@ public class PitrRecovery {
      * Recovers {@code database} of {@code source} to {@code target} from {@code base}; {@code replaying} is told when
      * the files are in place and WAL replay starts.
      */
-    public Cluster recover(DatabaseHost source, PitrWindow.BaseBackupRef base, Instant target, String database,
-                           Runnable replaying) throws RestoreFailure {
+    public Cluster recover(
+            DatabaseHost source, PitrWindow.BaseBackupRef base, Instant target, String database, Runnable replaying)
+            throws RestoreFailure {
         ScratchDirectories.Held held;
         try {
             held = directories.create();
@@ -89,11 +95,26 @@ public class PitrRecovery {
             replaying.run();
             int port = freePort();
             setup.configure(source, dir, data, port, target, base.label() == null ? repoConfig : null);
-            ToolResult started = tools.run(user.tool("pg_ctl", "--pgdata=" + data, "--log=" + dir.resolve("recovery.log"),
-                    "--wait", "--timeout=" + config.pitr().recoveryTimeout().toSeconds(), "start")
-                    .timeout(config.pitr().recoveryTimeout().plusMinutes(1)).build());
-            DatabaseHost scratch = new DatabaseHost("pitr-scratch", source.region(), "127.0.0.1", port, source.adminUser(),
-                    source.adminPassword(), false, "127.0.0.1", port, "postgres",
+            ToolResult started = tools.run(user.tool(
+                            "pg_ctl",
+                            "--pgdata=" + data,
+                            "--log=" + dir.resolve("recovery.log"),
+                            "--wait",
+                            "--timeout=" + config.pitr().recoveryTimeout().toSeconds(),
+                            "start")
+                    .timeout(config.pitr().recoveryTimeout().plusMinutes(1))
+                    .build());
+            DatabaseHost scratch = new DatabaseHost(
+                    "pitr-scratch",
+                    source.region(),
+                    "127.0.0.1",
+                    port,
+                    source.adminUser(),
+                    source.adminPassword(),
+                    false,
+                    "127.0.0.1",
+                    port,
+                    "postgres",
                     // Its pg_dump then reads through the socket the scratch cluster opens in its own directory.
                     Optional.of(dir.toString()));
             Cluster cluster = new Cluster(dir, scratch, held.lock());

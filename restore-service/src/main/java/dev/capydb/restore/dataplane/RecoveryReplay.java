@@ -32,8 +32,9 @@ public class RecoveryReplay {
     void awaitPromotion(DatabaseHost cluster, Path dir) throws RestoreFailure {
         long deadline = System.nanoTime() + config.pitr().recoveryTimeout().toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection c = cluster.maintenanceConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+            try (Connection c = cluster.maintenanceConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
                     return;
@@ -46,7 +47,8 @@ public class RecoveryReplay {
             }
             sleep(200);
         }
-        throw new RestoreFailure("recovery did not reach the target within " + config.pitr().recoveryTimeout());
+        throw new RestoreFailure(
+                "recovery did not reach the target within " + config.pitr().recoveryTimeout());
     }
 
     /**
@@ -65,7 +67,7 @@ public class RecoveryReplay {
         }
         long oid = -1;
         try (Connection c = cluster.maintenanceConnection();
-             PreparedStatement st = c.prepareStatement("SELECT oid FROM pg_catalog.pg_database WHERE datname = ?")) {
+                PreparedStatement st = c.prepareStatement("SELECT oid FROM pg_catalog.pg_database WHERE datname = ?")) {
             st.setString(1, database);
             try (ResultSet rs = st.executeQuery()) {
                 if (rs.next()) {
@@ -76,12 +78,14 @@ public class RecoveryReplay {
             throw new RestoreFailure("cannot check the recovered copy: " + e.getMessage());
         }
         if (pages.touch(oid)) {
-            LOG.warnf("scratch cluster %s: WAL referenced %d page(s) its files did not hold; the first:%n%s", dir,
-                    pages.count(), String.join("\n", pages.lines()));
+            LOG.warnf(
+                    "scratch cluster %s: WAL referenced %d page(s) its files did not hold; the first:%n%s",
+                    dir, pages.count(), String.join("\n", pages.lines()));
             throw new RestoreFailure("WAL replay referenced pages of the project's database that the base backup "
                     + "does not hold: the recovered copy would be incomplete");
         }
-        LOG.infof("scratch cluster %s: %d page reference(s) into other projects' databases, left out by design, ignored",
+        LOG.infof(
+                "scratch cluster %s: %d page reference(s) into other projects' databases, left out by design, ignored",
                 dir, pages.count());
     }
 
@@ -92,10 +96,21 @@ public class RecoveryReplay {
             return "recovery ended before the target time: the WAL up to it is not archived";
         }
         // The scratch directory, and its log with it, is deleted after a failure: keep what says why, here and in ours.
-        String why = String.join(" | ", log.lines().filter(l -> l.matches(".*\\b(PANIC|FATAL|ERROR):.*")).limit(3).toList());
+        String why = String.join(
+                " | ",
+                log.lines()
+                        .filter(l -> l.matches(".*\\b(PANIC|FATAL|ERROR):.*"))
+                        .limit(3)
+                        .toList());
         if (!log.isBlank()) {
-            LOG.warnf("scratch cluster %s did not start; the end of its log:%n%s", dir,
-                    String.join("\n", log.lines().skip(Math.max(0, log.lines().count() - 30)).toList()));
+            LOG.warnf(
+                    "scratch cluster %s did not start; the end of its log:%n%s",
+                    dir,
+                    String.join(
+                            "\n",
+                            log.lines()
+                                    .skip(Math.max(0, log.lines().count() - 30))
+                                    .toList()));
         }
         return fallback + (why.isBlank() ? "" : "; " + why);
     }

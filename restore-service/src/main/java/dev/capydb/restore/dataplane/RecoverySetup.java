@@ -38,8 +38,13 @@ public class RecoverySetup {
     private final RestoreConfig config;
     private final ClusterUser user;
 
-    public RecoverySetup(ToolRunner tools, PgBackRest pgBackRest, ObjectStore store, StorageConfig storage,
-                         RestoreConfig config, ClusterUser user) {
+    public RecoverySetup(
+            ToolRunner tools,
+            PgBackRest pgBackRest,
+            ObjectStore store,
+            StorageConfig storage,
+            RestoreConfig config,
+            ClusterUser user) {
         this.tools = tools;
         this.pgBackRest = pgBackRest;
         this.store = store;
@@ -78,22 +83,24 @@ public class RecoverySetup {
         }
         DatabaseSelection selection = DatabaseSelection.of(set, database);
         while (true) {
-            List<String> args = pgBackRest.restoreArgs(repoConfig, source, set, data, target, selection.include(),
-                    selection.exclude());
+            List<String> args = pgBackRest.restoreArgs(
+                    repoConfig, source, set, data, target, selection.include(), selection.exclude());
             ToolResult restored = tools.run(user.tool(PgBackRest.TOOL, args.toArray(String[]::new))
-                    .timeout(config.pitr().recoveryTimeout()).build());
+                    .timeout(config.pitr().recoveryTimeout())
+                    .build());
             if (restored.succeeded()) {
                 return;
             }
             Optional<DatabaseSelection> next = selection.withoutMissing(set, database, restored.stderr());
             if (next.isEmpty()) {
-                throw new RestoreFailure("cannot restore base backup " + label + ": "
-                        + restored.describeFailure("pgbackrest restore"));
+                throw new RestoreFailure(
+                        "cannot restore base backup " + label + ": " + restored.describeFailure("pgbackrest restore"));
             }
-            LOG.infof("base backup %s holds no files of %s (dropped while it ran): restoring without it", label,
-                    next.get().missing().get(next.get().missing().size() - 1));
+            LOG.infof(
+                    "base backup %s holds no files of %s (dropped while it ran): restoring without it",
+                    label, next.get().missing().get(next.get().missing().size() - 1));
             selection = next.get();
-            emptyDirectory(data);   // pgBackRest restores only into an empty directory
+            emptyDirectory(data); // pgBackRest restores only into an empty directory
         }
     }
 
@@ -104,7 +111,8 @@ public class RecoverySetup {
                     try (InputStream object = store.open(storage.walBucket(), key)) {
                         object.transferTo(in);
                     }
-                }).build());
+                })
+                .build());
         if (!untar.succeeded()) {
             throw new RestoreFailure("cannot unpack base backup " + key + ": " + untar.describeFailure("tar"));
         }
@@ -128,10 +136,12 @@ public class RecoverySetup {
                     "shared_buffers = '32MB'"));
             if (legacyConfig != null) {
                 Path curlrc = dir.resolve("s3.curlrc");
-                write(curlrc, "user = \"" + storage.accessKey() + ":" + storage.secretKey() + "\"\n"
-                        + "aws-sigv4 = \"aws:amz:" + storage.region() + ":s3\"\n"
-                        + "header = \"x-amz-content-sha256: UNSIGNED-PAYLOAD\"\n"
-                        + "fail\nsilent\nshow-error\n");
+                write(
+                        curlrc,
+                        "user = \"" + storage.accessKey() + ":" + storage.secretKey() + "\"\n"
+                                + "aws-sigv4 = \"aws:amz:" + storage.region() + ":s3\"\n"
+                                + "header = \"x-amz-content-sha256: UNSIGNED-PAYLOAD\"\n"
+                                + "fail\nsilent\nshow-error\n");
                 String walUrl = storage.endpoint() + "/" + storage.walBucket() + "/" + source.id() + "/%f";
                 conf.add("restore_command = 'curl --config " + curlrc + " --output \"%p\" \"" + walUrl + "\" || "
                         + PgBackRest.TOOL + " --config=" + legacyConfig + " --stanza=" + source.id()
@@ -144,10 +154,16 @@ public class RecoverySetup {
                 // The neighbours' databases are zero-filled files: WAL touching them is reported, and judged after.
                 conf.add("ignore_invalid_pages = on");
             }
-            Files.writeString(data.resolve("postgresql.auto.conf"), String.join("\n", conf) + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE);
-            write(dir.resolve(SCRATCH_HBA), "local all " + source.adminUser() + " scram-sha-256\n"
-                    + "host all " + source.adminUser() + " 127.0.0.1/32 scram-sha-256\n");
+            Files.writeString(
+                    data.resolve("postgresql.auto.conf"),
+                    String.join("\n", conf) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.CREATE);
+            write(
+                    dir.resolve(SCRATCH_HBA),
+                    "local all " + source.adminUser() + " scram-sha-256\n" + "host all " + source.adminUser()
+                            + " 127.0.0.1/32 scram-sha-256\n");
             user.ownTree(dir);
         } catch (IOException e) {
             throw new RestoreFailure("cannot configure recovery: " + e.getMessage());
@@ -161,7 +177,9 @@ public class RecoverySetup {
 
     private static void emptyDirectory(Path dir) throws RestoreFailure {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .filter(p -> !p.equals(dir))
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new RestoreFailure("cannot empty " + dir + ": " + e.getMessage());
         }

@@ -31,8 +31,7 @@ public class ScratchDirectories {
     private static final String LOCK_FILE = "capydb-restore.lock";
 
     /** A scratch directory and this process's hold on it. */
-    public record Held(Path dir, FileLock lock) {
-    }
+    public record Held(Path dir, FileLock lock) {}
 
     private final ToolRunner tools;
     private final ClusterUser user;
@@ -59,7 +58,8 @@ public class ScratchDirectories {
     void discard(Path dir, FileLock owner) {
         Path data = dir.resolve("data");
         if (Files.exists(data.resolve("postmaster.pid"))) {
-            tools.run(user.tool("pg_ctl", "--pgdata=" + data, "--mode=immediate", "--wait", "stop").build());
+            tools.run(user.tool("pg_ctl", "--pgdata=" + data, "--mode=immediate", "--wait", "stop")
+                    .build());
         }
         deleteTree(dir);
         try {
@@ -116,7 +116,8 @@ public class ScratchDirectories {
 
     /** This process's hold on {@code dir}; null when another process holds it. */
     private static FileLock lock(Path dir) throws IOException {
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock();
         if (lock == null) {
             channel.close();

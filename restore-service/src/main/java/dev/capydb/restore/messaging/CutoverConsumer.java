@@ -61,8 +61,7 @@ public class CutoverConsumer {
             x.phase = RestorePhase.QUEUED;
             x.createdBy = "cutover:" + c.requestId();
             x.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            if (preview == null || !preview.projectId.equals(c.projectId())
-                    || preview.status != PreviewStatus.READY) {
+            if (preview == null || !preview.projectId.equals(c.projectId()) || preview.status != PreviewStatus.READY) {
                 // Recorded as a failed restore so the cutover sees restore.failed rather than silence.
                 x.status = RestoreStatus.FAILED;
                 x.error = preview == null || !preview.projectId.equals(c.projectId())

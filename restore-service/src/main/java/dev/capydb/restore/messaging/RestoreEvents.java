@@ -26,31 +26,77 @@ public class RestoreEvents {
 
     public void finished(Restore r) {
         boolean ok = r.status == RestoreStatus.COMPLETED;
-        outbox.publish(EventEnvelope.of(ok ? EventType.RESTORE_COMPLETED : EventType.RESTORE_FAILED, SOURCE, r.orgId,
-                r.projectId, r.correlationId, new RestorePayload(r.id, r.projectId, r.sourceKind.wire(), r.backupKey,
-                        r.restoreTime, r.restorePointId, r.targetKind.wire(), r.previewId, ok ? "completed" : "failed", r.error,
-                        r.createdAt, r.completedAt)));
-        outbox.publish(EventEnvelope.of(ok ? EventType.JOB_COMPLETED : EventType.JOB_FAILED, SOURCE, r.orgId,
-                r.projectId, r.correlationId, new JobPayload(r.id, "restore", ok ? "completed" : "failed", r.id, r.error,
-                        r.startedAt, r.completedAt)));
+        outbox.publish(EventEnvelope.of(
+                ok ? EventType.RESTORE_COMPLETED : EventType.RESTORE_FAILED,
+                SOURCE,
+                r.orgId,
+                r.projectId,
+                r.correlationId,
+                new RestorePayload(
+                        r.id,
+                        r.projectId,
+                        r.sourceKind.wire(),
+                        r.backupKey,
+                        r.restoreTime,
+                        r.restorePointId,
+                        r.targetKind.wire(),
+                        r.previewId,
+                        ok ? "completed" : "failed",
+                        r.error,
+                        r.createdAt,
+                        r.completedAt)));
+        outbox.publish(EventEnvelope.of(
+                ok ? EventType.JOB_COMPLETED : EventType.JOB_FAILED,
+                SOURCE,
+                r.orgId,
+                r.projectId,
+                r.correlationId,
+                new JobPayload(
+                        r.id, "restore", ok ? "completed" : "failed", r.id, r.error, r.startedAt, r.completedAt)));
     }
 
     /** The audit record of a production overwrite, in the caller's transaction. */
     public void productionOverwritten(Restore r) {
-        outbox.publish(EventEnvelope.of(EventType.PRODUCTION_OVERWRITE_RESTORE, SOURCE, r.orgId, r.projectId,
-                r.correlationId, new OverwriteAuditPayload(r.id, r.projectId, r.sourceKind.wire(), r.previewId,
-                        r.preCutoverBackupId, r.correlationId)));
+        outbox.publish(EventEnvelope.of(
+                EventType.PRODUCTION_OVERWRITE_RESTORE,
+                SOURCE,
+                r.orgId,
+                r.projectId,
+                r.correlationId,
+                new OverwriteAuditPayload(
+                        r.id, r.projectId, r.sourceKind.wire(), r.previewId, r.preCutoverBackupId, r.correlationId)));
     }
 
     /** restore.started: an overwrite holds the target now (project-service shows the project restoring). */
     public void started(Restore r) {
-        outbox.publish(EventEnvelope.of(EventType.RESTORE_STARTED, SOURCE, r.orgId, r.projectId, r.correlationId,
-                new RestorePayload(r.id, r.projectId, r.sourceKind.wire(), r.backupKey, r.restoreTime, r.restorePointId,
-                        r.targetKind.wire(), r.previewId, "running", null, r.createdAt, null)));
+        outbox.publish(EventEnvelope.of(
+                EventType.RESTORE_STARTED,
+                SOURCE,
+                r.orgId,
+                r.projectId,
+                r.correlationId,
+                new RestorePayload(
+                        r.id,
+                        r.projectId,
+                        r.sourceKind.wire(),
+                        r.backupKey,
+                        r.restoreTime,
+                        r.restorePointId,
+                        r.targetKind.wire(),
+                        r.previewId,
+                        "running",
+                        null,
+                        r.createdAt,
+                        null)));
     }
 
     public void preview(EventType type, Preview p) {
-        outbox.publish(EventEnvelope.of(type, SOURCE, p.orgId, p.projectId, null, new PreviewPayload(p.id, p.projectId,
-                p.name, p.status.wire(), p.hostId, p.databaseName, p.expiresAt)));
+        outbox.publish(EventEnvelope.of(
+                type,
+                SOURCE,
+                p.orgId,
+                p.projectId,
+                null,
+                new PreviewPayload(p.id, p.projectId, p.name, p.status.wire(), p.hostId, p.databaseName, p.expiresAt)));
     }
 }

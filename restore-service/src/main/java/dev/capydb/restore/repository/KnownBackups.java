@@ -1,7 +1,7 @@
 package dev.capydb.restore.repository;
 
-import dev.capydb.restore.messaging.BackupEventsConsumer;
 import dev.capydb.chassis.consistency.CatchUp;
+import dev.capydb.restore.messaging.BackupEventsConsumer;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -18,8 +18,7 @@ import java.util.UUID;
 public class KnownBackups {
 
     /** A completed backup. */
-    public record KnownBackup(String backupKey, UUID backupId, UUID projectId, long sizeBytes, String sha256) {
-    }
+    public record KnownBackup(String backupKey, UUID backupId, UUID projectId, long sizeBytes, String sha256) {}
 
     private final AgroalDataSource dataSource;
     private final CatchUp catchUp;
@@ -43,9 +42,10 @@ public class KnownBackups {
 
     /** In the caller's transaction. */
     public void remember(String key, UUID backupId, UUID projectId, long size, String sha256, Instant completedAt) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "INSERT INTO known_backup (backup_key, backup_id, project_id, size_bytes, sha256, completed_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (backup_key) DO NOTHING")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "INSERT INTO known_backup (backup_key, backup_id, project_id, size_bytes, sha256, completed_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (backup_key) DO NOTHING")) {
             st.setString(1, key);
             st.setObject(2, backupId);
             st.setObject(3, projectId);
@@ -60,14 +60,21 @@ public class KnownBackups {
 
     /** The backup with this key, only if it belongs to the project (another project's key is unknown here). */
     public Optional<KnownBackup> find(UUID projectId, String key) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT backup_key, backup_id, project_id, size_bytes, sha256 FROM known_backup "
-                        + "WHERE backup_key = ? AND project_id = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT backup_key, backup_id, project_id, size_bytes, sha256 FROM known_backup "
+                                + "WHERE backup_key = ? AND project_id = ?")) {
             st.setString(1, key);
             st.setObject(2, projectId);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(new KnownBackup(rs.getString(1), rs.getObject(2, UUID.class),
-                        rs.getObject(3, UUID.class), rs.getLong(4), rs.getString(5))) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new KnownBackup(
+                                rs.getString(1),
+                                rs.getObject(2, UUID.class),
+                                rs.getObject(3, UUID.class),
+                                rs.getLong(4),
+                                rs.getString(5)))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -20,6 +20,7 @@ public class Preview extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public UUID projectId;
     public String orgId;
     public String name;
@@ -27,8 +28,10 @@ public class Preview extends PanacheEntityBase {
     public String databaseName;
     public String roleName;
     public String passwordSealed;
+
     @Enumerated(EnumType.STRING)
     public PreviewStatus status;
+
     public Instant expiresAt;
     public boolean expiringNotified;
     public Instant createdAt;

@@ -17,22 +17,30 @@ public class Restore extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public UUID projectId;
     public String orgId;
+
     @Convert(converter = SourceKind.Column.class)
     public SourceKind sourceKind;
+
     public String backupKey;
     public Instant restoreTime;
     public UUID restorePointId;
+
     @Convert(converter = TargetKind.Column.class)
     public TargetKind targetKind;
+
     public UUID previewId;
     public String previewName;
     public Integer ttlHours;
+
     @Enumerated(EnumType.STRING)
     public RestoreStatus status;
+
     @Convert(converter = RestorePhase.Column.class)
     public RestorePhase phase;
+
     public String scratchDatabase;
     public long bytesDone;
     public String error;

@@ -31,22 +31,37 @@ public class RestorePointResource {
     /** {@code POST} body: {@code kind} backup (with {@code backup_key}) or pitr (with {@code timestamp}, default now). */
     @Schema(example = "{\"label\": \"pre-launch\", \"kind\": \"pitr\"}")
     public record CreateRestorePoint(
-            @Schema(required = true, minLength = 1, maxLength = RestorePointService.MAX_LABEL,
-                    description = "Unique in the project, without control characters") String label,
-            @Schema(enumeration = {"backup", "pitr"}, description = "default pitr") String kind,
-            @Schema(description = "The backup to pin (kind backup)") String backupKey,
+            @Schema(
+                    required = true,
+                    minLength = 1,
+                    maxLength = RestorePointService.MAX_LABEL,
+                    description = "Unique in the project, without control characters")
+            String label,
+
+            @Schema(
+                    enumeration = {"backup", "pitr"},
+                    description = "default pitr")
+            String kind,
+
+            @Schema(description = "The backup to pin (kind backup)")
+            String backupKey,
+
             @Schema(format = "date-time", description = "The RFC 3339 moment to pin (kind pitr; default now)")
-            String timestamp) {
-    }
+            String timestamp) {}
 
     /** A restore point. */
-    public record RestorePointBody(UUID id, UUID projectId, String label,
-                                   @Schema(enumeration = {"backup", "pitr"}) String kind,
-                                   @Schema(nullable = true) String backupKey,
-                                   @Schema(nullable = true) Instant timestamp, @Schema(nullable = true) String lsn,
-                                   Instant createdAt) {
+    public record RestorePointBody(
+            UUID id,
+            UUID projectId,
+            String label,
+            @Schema(enumeration = {"backup", "pitr"}) String kind,
+            @Schema(nullable = true) String backupKey,
+            @Schema(nullable = true) Instant timestamp,
+            @Schema(nullable = true) String lsn,
+            Instant createdAt) {
         static RestorePointBody of(RestorePoint p) {
-            return new RestorePointBody(p.id, p.projectId, p.label, p.kind, p.backupKey, p.pointTime, p.lsn, p.createdAt);
+            return new RestorePointBody(
+                    p.id, p.projectId, p.label, p.kind, p.backupKey, p.pointTime, p.lsn, p.createdAt);
         }
     }
 
@@ -60,46 +75,61 @@ public class RestorePointResource {
         this.caller = caller;
     }
 
-    @Operation(operationId = "createRestorePoint", summary = "Pin a restore point",
+    @Operation(
+            operationId = "createRestorePoint",
+            summary = "Pin a restore point",
             description = "A label pinned to a backup (`kind: backup`, with its `backup_key`) or to a "
                     + "moment (`kind: pitr`, `timestamp`, default now), so a rollback target has a "
                     + "name. Labels are unique per project; a `pitr` point outside the PITR window, "
                     + "or in a region without PITR, is refused.")
     @POST
-    @APIResponse(responseCode = "201", description = "The restore point",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = RestorePointBody.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The restore point",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RestorePointBody.class)))
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such backup key in it")
-    @APIResponse(responseCode = "409", description =
-            "`label_taken`: the project already has a restore point with that label")
-    @APIResponse(responseCode = "422", description = "`validation_failed`: label, kind, backup_key or timestamp; "
-            + "`pitr_unavailable`: the region has no point-in-time restore; "
-            + "`target_outside_window`: timestamp is outside the PITR window"
-            + "; " + Refusals.UNKNOWN_FIELD)
+    @APIResponse(
+            responseCode = "409",
+            description = "`label_taken`: the project already has a restore point with that label")
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: label, kind, backup_key or timestamp; "
+                    + "`pitr_unavailable`: the region has no point-in-time restore; "
+                    + "`target_outside_window`: timestamp is outside the PITR window"
+                    + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateRestorePoint body) {
         var project = access.authorize(projectId, ProjectAction.OPERATE);
         CreateRestorePoint b = body != null ? body : new CreateRestorePoint(null, null, null, null);
-        RestorePoint p = points.create(project, caller.principal().subject(),
+        RestorePoint p = points.create(
+                project,
+                caller.principal().subject(),
                 new RestorePointService.Request(b.label(), b.kind(), b.backupKey(), b.timestamp()));
         return Response.status(Response.Status.CREATED)
                 .header("Location", "/v1/projects/" + projectId + "/restore-points/" + p.id)
-                .entity(RestorePointBody.of(p)).build();
+                .entity(RestorePointBody.of(p))
+                .build();
     }
 
-    @Operation(operationId = "listRestorePoints", summary = "List restore points",
+    @Operation(
+            operationId = "listRestorePoints",
+            summary = "List restore points",
             description = "The project's restore points, newest first.")
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
-    public Page<RestorePointBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
-                                       @QueryParam("limit") Integer limit) {
+    public Page<RestorePointBody> list(
+            @PathParam("projectId") UUID projectId,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return points.list(projectId, cursor, limit).map(RestorePointBody::of);
     }
 
-    @Operation(operationId = "getRestorePoint", summary = "Get a restore point",
-            description = "One restore point.")
+    @Operation(operationId = "getRestorePoint", summary = "Get a restore point", description = "One restore point.")
     @GET
     @Path("/{pointId}")
     @APIResponse(responseCode = "200")
@@ -109,11 +139,14 @@ public class RestorePointResource {
         return RestorePointBody.of(points.get(projectId, pointId));
     }
 
-    @Operation(operationId = "deleteRestorePoint", summary = "Delete a restore point",
+    @Operation(
+            operationId = "deleteRestorePoint",
+            summary = "Delete a restore point",
             description = "Removes the label; the backup it pinned becomes subject to retention again.")
     @DELETE
     @Path("/{pointId}")
-    @APIResponse(responseCode = "204",
+    @APIResponse(
+            responseCode = "204",
             description = "The restore point is deleted (its backup is no longer pinned by it)")
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such restore point in it")

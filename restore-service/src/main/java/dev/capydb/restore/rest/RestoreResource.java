@@ -43,56 +43,86 @@ public class RestoreResource {
         this.caller = caller;
     }
 
-    @Operation(operationId = "createRestore", summary = "Restore a backup or a point in time",
+    @Operation(
+            operationId = "createRestore",
+            summary = "Restore a backup or a point in time",
             description = "Restores exactly one source (`backup_key`, `restore_time` in RFC 3339, or "
                     + "`restore_point_id`) into one target: `new_preview` (default) creates a preview "
                     + "and touches nothing existing; `preview` overwrites the preview `preview_id`; "
                     + "`project` overwrites production and requires `confirm_project_overwrite: true` "
                     + "and the org admin role. Runs as a job; `restore.completed` fires.")
     @POST
-    @APIResponse(responseCode = "202", description = "The restore job, queued; follow Location for its status",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = RestoreBody.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "The restore job, queued; follow Location for its status",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RestoreBody.class)))
     @APIResponse(responseCode = "403", description = "`forbidden`: target_kind project needs the org admin role")
-    @APIResponse(responseCode = "404", description =
-            "`not_found`: no such project in an organization you belong to, or no such restore point, backup key or preview in it")
-    @APIResponse(responseCode = "409", description =
-            "`project_busy`: another restore overwrites the project or one of its previews, or (target_kind project) the project is not active; "
-            + "`preview_not_ready`: the target preview is not ready")
-    @APIResponse(responseCode = "422", description =
-            "`validation_failed`: source, target_kind, preview_id, restore_time, preview_name, ttl_hours or Idempotency-Key; "
-            + "`confirmation_required`: target_kind project without confirm_project_overwrite: true; "
-            + "`pitr_unavailable`: the region has no point-in-time restore; "
-            + "`target_outside_window`: restore_time is outside the PITR window"
-            + "; " + Refusals.UNKNOWN_FIELD)
-    public Response create(@PathParam("projectId") UUID projectId, CreateRestore body,
-                           @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    @APIResponse(
+            responseCode = "404",
+            description =
+                    "`not_found`: no such project in an organization you belong to, or no such restore point, backup key or preview in it")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "`project_busy`: another restore overwrites the project or one of its previews, or (target_kind project) the project is not active; "
+                            + "`preview_not_ready`: the target preview is not ready")
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "`validation_failed`: source, target_kind, preview_id, restore_time, preview_name, ttl_hours or Idempotency-Key; "
+                            + "`confirmation_required`: target_kind project without confirm_project_overwrite: true; "
+                            + "`pitr_unavailable`: the region has no point-in-time restore; "
+                            + "`target_outside_window`: restore_time is outside the PITR window"
+                            + "; " + Refusals.UNKNOWN_FIELD)
+    public Response create(
+            @PathParam("projectId") UUID projectId,
+            CreateRestore body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
         ProjectView project = access.authorize(projectId, ProjectAction.OPERATE);
         CreateRestore b = body != null ? body : new CreateRestore(null, null, null, null, null, null, null, null);
-        Restore r = restores.request(project, caller.principal(), new RestoreService.Request(b.backupKey(),
-                b.restoreTime(), b.restorePointId(), b.targetKind(), b.previewId(), b.previewName(), b.ttlHours(),
-                b.confirmProjectOverwrite()), idempotencyKey);
+        Restore r = restores.request(
+                project,
+                caller.principal(),
+                new RestoreService.Request(
+                        b.backupKey(),
+                        b.restoreTime(),
+                        b.restorePointId(),
+                        b.targetKind(),
+                        b.previewId(),
+                        b.previewName(),
+                        b.ttlHours(),
+                        b.confirmProjectOverwrite()),
+                idempotencyKey);
         worker.engine().wake();
         // A relative Location: the client follows it through the gateway, not to this service.
-        return Response.accepted(RestoreBody.of(r)).header("Location", "/v1/projects/" + projectId + "/restores/" + r.id)
+        return Response.accepted(RestoreBody.of(r))
+                .header("Location", "/v1/projects/" + projectId + "/restores/" + r.id)
                 .build();
     }
 
-    @Operation(operationId = "listRestores", summary = "List restores",
+    @Operation(
+            operationId = "listRestores",
+            summary = "List restores",
             description = "The project's restores, newest first.")
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
-    public Page<RestoreBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
-                                  @QueryParam("limit") Integer limit) {
+    public Page<RestoreBody> list(
+            @PathParam("projectId") UUID projectId,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return restores.list(projectId, cursor, limit).map(RestoreBody::of);
     }
 
-    @Operation(operationId = "getRestore", summary = "Get a restore",
-            description = "One restore: its status, source, target and the preview it created or "
-                    + "overwrote.")
+    @Operation(
+            operationId = "getRestore",
+            summary = "Get a restore",
+            description = "One restore: its status, source, target and the preview it created or " + "overwrote.")
     @GET
     @Path("/{restoreId}")
     @APIResponse(responseCode = "200")

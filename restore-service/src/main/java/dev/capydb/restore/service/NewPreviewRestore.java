@@ -41,8 +41,14 @@ public class NewPreviewRestore {
     private final HostRegistry hosts;
     private final ProjectLookup projects;
 
-    public NewPreviewRestore(RestoreService restores, PreviewService previews, RestoreSources sources,
-                             RestoreProgress progress, RestoreEvents events, HostRegistry hosts, ProjectLookup projects) {
+    public NewPreviewRestore(
+            RestoreService restores,
+            PreviewService previews,
+            RestoreSources sources,
+            RestoreProgress progress,
+            RestoreEvents events,
+            HostRegistry hosts,
+            ProjectLookup projects) {
         this.restores = restores;
         this.previews = previews;
         this.sources = sources;
@@ -68,8 +74,8 @@ public class NewPreviewRestore {
         AtomicLong bytes = new AtomicLong();
         ToolResult result;
         try {
-            result = sources.load(x, projects.find(x.projectId).orElseThrow(), host, preview.databaseName,
-                    preview.roleName, bytes);
+            result = sources.load(
+                    x, projects.find(x.projectId).orElseThrow(), host, preview.databaseName, preview.roleName, bytes);
         } catch (RestoreFailure e) {
             failAndDropPreview(id, e.getMessage());
             return;
@@ -96,8 +102,9 @@ public class NewPreviewRestore {
             events.preview(EventType.PREVIEW_READY, p);
         });
         phases.mark("complete");
-        LOG.infof("restore %s into the new preview %s completed, %d bytes: %s", id, preview.databaseName, bytes.get(),
-                phases);
+        LOG.infof(
+                "restore %s into the new preview %s completed, %d bytes: %s",
+                id, preview.databaseName, bytes.get(), phases);
     }
 
     /** Fails the restore; a new preview still being created is dropped with it (any other target is untouched). */

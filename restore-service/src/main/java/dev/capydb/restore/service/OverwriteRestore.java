@@ -53,10 +53,18 @@ public class OverwriteRestore {
     private final DatabaseProvisioner provisioner;
     private final ScratchDatabases scratchDatabases;
 
-    public OverwriteRestore(RestoreService restores, RestoreSources sources, RestoreProgress progress,
-                            RestoreLeftovers leftovers, RestoreEvents events, HostRegistry hosts, ProjectLookup projects,
-                            ProjectLocks locks, DatabaseSwap swap, DatabaseProvisioner provisioner,
-                            ScratchDatabases scratchDatabases) {
+    public OverwriteRestore(
+            RestoreService restores,
+            RestoreSources sources,
+            RestoreProgress progress,
+            RestoreLeftovers leftovers,
+            RestoreEvents events,
+            HostRegistry hosts,
+            ProjectLookup projects,
+            ProjectLocks locks,
+            DatabaseSwap swap,
+            DatabaseProvisioner provisioner,
+            ScratchDatabases scratchDatabases) {
         this.restores = restores;
         this.sources = sources;
         this.progress = progress;
@@ -106,8 +114,10 @@ public class OverwriteRestore {
             long size = swap.size(host, scratch);
             if (x.targetKind == TargetKind.PROJECT && size > project.get().storageLimitBytes()) {
                 scratchDatabases.dropQuietly(host, scratch);
-                restores.fail(id, "the restored database is " + size + " bytes, over the plan's limit of "
-                        + project.get().storageLimitBytes() + "; the target was not changed");
+                restores.fail(
+                        id,
+                        "the restored database is " + size + " bytes, over the plan's limit of "
+                                + project.get().storageLimitBytes() + "; the target was not changed");
                 return;
             }
             progress.phase(id, RestorePhase.SWAPPING);
@@ -116,8 +126,9 @@ public class OverwriteRestore {
             phases.mark("swap");
             complete(id, bytes.get(), retired);
             phases.mark("complete");
-            LOG.infof("restore %s swapped %s in; it refused connections for %d ms; old data kept as %s; %s", id, target,
-                    swapped.unavailableMillis(), retired, phases);
+            LOG.infof(
+                    "restore %s swapped %s in; it refused connections for %d ms; old data kept as %s; %s",
+                    id, target, swapped.unavailableMillis(), retired, phases);
         } catch (RestoreFailure e) {
             scratchDatabases.dropQuietly(host, scratch);
             restores.fail(id, e.getMessage() + "; the target was not changed");
@@ -179,7 +190,8 @@ public class OverwriteRestore {
 
     private String targetDatabase(Restore x) {
         if (x.targetKind == TargetKind.PROJECT) {
-            return projects.find(x.projectId).map(ProjectView::databaseName)
+            return projects.find(x.projectId)
+                    .map(ProjectView::databaseName)
                     .orElseThrow(() -> new IllegalStateException("project " + x.projectId + " is unknown"));
         }
         return QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId).databaseName);
@@ -189,7 +201,8 @@ public class OverwriteRestore {
         if (x.previewId != null) {
             return QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId).hostId);
         }
-        return projects.find(x.projectId).map(ProjectView::hostId)
+        return projects.find(x.projectId)
+                .map(ProjectView::hostId)
                 .orElseThrow(() -> new IllegalStateException("project " + x.projectId + " is unknown"));
     }
 }

@@ -39,7 +39,8 @@ public class PitrSlots {
 
         @Override
         public void close() {
-            try (Connection c = connection; PreparedStatement st = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+            try (Connection c = connection;
+                    PreparedStatement st = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
                 st.setString(1, key);
                 st.execute();
             } catch (SQLException ignored) {
@@ -67,8 +68,9 @@ public class PitrSlots {
                         told = true;
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new RestoreFailure("no point-in-time recovery slot of host " + hostId + " was free within "
-                                + giveUp + " (" + config.pitr().maxPerHost() + " run at once)");
+                        throw new RestoreFailure(
+                                "no point-in-time recovery slot of host " + hostId + " was free within " + giveUp + " ("
+                                        + config.pitr().maxPerHost() + " run at once)");
                     }
                     Thread.sleep(1000);
                 }

@@ -14,7 +14,9 @@ final class PitrSteps {
     /** Ends the step running since the previous call (or since creation). */
     synchronized void ended(String step) {
         long now = System.nanoTime();
-        line.append(line.isEmpty() ? "" : " ").append(step).append('=')
+        line.append(line.isEmpty() ? "" : " ")
+                .append(step)
+                .append('=')
                 .append(String.format(Locale.ROOT, "%.1fs", (now - last) / 1e9));
         last = now;
     }

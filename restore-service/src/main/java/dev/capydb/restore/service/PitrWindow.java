@@ -12,8 +12,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,8 +47,11 @@ public class PitrWindow {
     /** Refuses projects whose region has no PITR ({@code 422 pitr_unavailable}). */
     public Optional<Window> of(ProjectView project) {
         if (!project.pitrAvailable()) {
-            throw new ApiException(422, "pitr_unavailable", "region " + project.region()
-                    + " does not archive WAL, so point-in-time recovery is not available there");
+            throw new ApiException(
+                    422,
+                    "pitr_unavailable",
+                    "region " + project.region()
+                            + " does not archive WAL, so point-in-time recovery is not available there");
         }
         Optional<Instant> earliest = earliestBaseBackup(project.hostId());
         return earliest.map(e -> new Window(e, lastArchived(hosts.host(project.hostId()))));
@@ -58,20 +61,27 @@ public class PitrWindow {
     public void require(ProjectView project, Instant t) {
         Optional<Window> w = of(project);
         if (w.isEmpty()) {
-            throw new ApiException(422, "target_outside_window", "no base backup of this project's host exists yet, "
-                    + "so there is no point-in-time window; try again after the first base backup");
+            throw new ApiException(
+                    422,
+                    "target_outside_window",
+                    "no base backup of this project's host exists yet, "
+                            + "so there is no point-in-time window; try again after the first base backup");
         }
         if (!w.get().contains(t)) {
-            throw new ApiException(422, "target_outside_window", t + " is outside the point-in-time window ["
-                    + w.get().earliest() + ", " + (w.get().latest() == null ? "now" : w.get().latest()) + "]");
+            throw new ApiException(
+                    422,
+                    "target_outside_window",
+                    t + " is outside the point-in-time window [" + w.get().earliest() + ", "
+                            + (w.get().latest() == null ? "now" : w.get().latest()) + "]");
         }
     }
 
     /** In the caller's transaction. */
     public void baseBackupSeen(BaseBackupPayload b) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "INSERT INTO known_base_backup (id, host_id, start_time, object_key, label, kind, end_time) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "INSERT INTO known_base_backup (id, host_id, start_time, object_key, label, kind, end_time) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
             st.setObject(1, b.baseBackupId());
             st.setString(2, b.hostId());
             st.setTimestamp(3, Timestamp.from(b.startTime()));
@@ -87,8 +97,9 @@ public class PitrWindow {
 
     /** In the caller's transaction: no restore starts from it any more. */
     public void baseBackupExpired(UUID id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "UPDATE known_base_backup SET expired_at = now() WHERE id = ? AND expired_at IS NULL")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "UPDATE known_base_backup SET expired_at = now() WHERE id = ? AND expired_at IS NULL")) {
             st.setObject(1, id);
             st.executeUpdate();
         } catch (SQLException e) {
@@ -97,23 +108,24 @@ public class PitrWindow {
     }
 
     /** Where a PITR starts: a pgBackRest backup set ({@code label}) or an old-style base backup object ({@code objectKey}). */
-    public record BaseBackupRef(UUID id, String label, String objectKey) {
-    }
+    public record BaseBackupRef(UUID id, String label, String objectKey) {}
 
     /**
      * The newest live base backup of the host that ended at or before {@code target}: recovery from a backup can only
      * stop after the backup's own end (its consistency point), so the start time is not enough.
      */
     public Optional<BaseBackupRef> baseBackupBefore(String hostId, Instant target) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT id, label, object_key FROM known_base_backup WHERE host_id = ? AND expired_at IS NULL "
-                        + "AND (label IS NOT NULL OR object_key IS NOT NULL) AND " + USABLE_FROM + " <= ? "
-                        + "ORDER BY " + USABLE_FROM + " DESC LIMIT 1")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT id, label, object_key FROM known_base_backup WHERE host_id = ? AND expired_at IS NULL "
+                                + "AND (label IS NOT NULL OR object_key IS NOT NULL) AND " + USABLE_FROM + " <= ? "
+                                + "ORDER BY " + USABLE_FROM + " DESC LIMIT 1")) {
             st.setString(1, hostId);
             st.setTimestamp(2, Timestamp.from(target));
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(new BaseBackupRef(rs.getObject(1, UUID.class), rs.getString(2),
-                        rs.getString(3))) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new BaseBackupRef(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -124,8 +136,9 @@ public class PitrWindow {
     private static final String USABLE_FROM = "coalesce(end_time, start_time)";
 
     private Optional<Instant> earliestBaseBackup(String hostId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT min(" + USABLE_FROM + ") FROM known_base_backup WHERE host_id = ? AND expired_at IS NULL "
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement("SELECT min(" + USABLE_FROM
+                        + ") FROM known_base_backup WHERE host_id = ? AND expired_at IS NULL "
                         + "AND (label IS NOT NULL OR object_key IS NOT NULL)")) {
             st.setString(1, hostId);
             try (ResultSet rs = st.executeQuery()) {
@@ -139,9 +152,9 @@ public class PitrWindow {
     }
 
     private static Instant lastArchived(DatabaseHost host) {
-        try (Connection c = host.maintenanceConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT last_archived_time FROM pg_stat_archiver");
-             ResultSet rs = st.executeQuery()) {
+        try (Connection c = host.maintenanceConnection();
+                PreparedStatement st = c.prepareStatement("SELECT last_archived_time FROM pg_stat_archiver");
+                ResultSet rs = st.executeQuery()) {
             rs.next();
             Timestamp t = rs.getTimestamp(1);
             return t == null ? null : t.toInstant();
@@ -155,15 +168,17 @@ public class PitrWindow {
      */
     public void archiveUpToNow(DatabaseHost host, Duration timeout) throws SQLException {
         String segment;
-        try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+        try (Connection c = host.maintenanceConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
             rs.next();
             segment = rs.getString(1);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection c = host.maintenanceConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")) {
+            try (Connection c = host.maintenanceConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")) {
                 rs.next();
                 String archived = rs.getString(1);
                 if (archived.length() >= 24 && archived.substring(0, 24).compareTo(segment) >= 0) {
@@ -182,9 +197,10 @@ public class PitrWindow {
 
     /** Ends the current WAL segment (so "now" becomes archivable) and returns the current LSN. */
     public String switchWalAndLsn(ProjectView project) {
-        try (Connection c = hosts.host(project.hostId()).maintenanceConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT pg_current_wal_lsn()::text FROM (SELECT pg_switch_wal()) s");
-             ResultSet rs = st.executeQuery()) {
+        try (Connection c = hosts.host(project.hostId()).maintenanceConnection();
+                PreparedStatement st =
+                        c.prepareStatement("SELECT pg_current_wal_lsn()::text FROM (SELECT pg_switch_wal()) s");
+                ResultSet rs = st.executeQuery()) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {

@@ -44,6 +44,7 @@ public class PreviewService {
     public static final String NAME_PATTERN = "^[a-z0-9-]{1,63}$";
     /** The longest a preview may live, in hours, as the product page states. */
     public static final int MAX_TTL_HOURS = 720;
+
     private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
 
     private final HostRegistry hosts;
@@ -52,8 +53,12 @@ public class PreviewService {
     private final RestoreEvents events;
     private final RestoreConfig config;
 
-    public PreviewService(HostRegistry hosts, DatabaseProvisioner provisioner, SecretBox secrets, RestoreEvents events,
-                          RestoreConfig config) {
+    public PreviewService(
+            HostRegistry hosts,
+            DatabaseProvisioner provisioner,
+            SecretBox secrets,
+            RestoreEvents events,
+            RestoreConfig config) {
         this.hosts = hosts;
         this.provisioner = provisioner;
         this.secrets = secrets;
@@ -63,9 +68,13 @@ public class PreviewService {
 
     public void validate(String name, Integer ttlHours) {
         Validation.start()
-                .check(name == null || NAME.matcher(name).matches(), "preview_name",
+                .check(
+                        name == null || NAME.matcher(name).matches(),
+                        "preview_name",
                         "must be 1-63 characters of lower-case letters, digits and '-'")
-                .check(ttlHours == null || (ttlHours >= 1 && ttlHours <= MAX_TTL_HOURS), "ttl_hours",
+                .check(
+                        ttlHours == null || (ttlHours >= 1 && ttlHours <= MAX_TTL_HOURS),
+                        "ttl_hours",
                         "must be 1-" + MAX_TTL_HOURS)
                 .orThrow();
     }
@@ -102,23 +111,40 @@ public class PreviewService {
 
     public Page<Preview> list(UUID projectId, String cursor, Integer limit) {
         Keyset k = Keyset.of(cursor, limit);
-        return QuarkusTransaction.requiringNew().call(() -> k.page(Preview.<Preview>find(
-                k.query("projectId = :project and status in (:live)"), k.params(Map.of("project", projectId, "live",
-                        List.of(PreviewStatus.CREATING, PreviewStatus.READY, PreviewStatus.FAILED))))
-                .page(0, k.fetch()).list(), p -> new Cursor(p.createdAt, p.id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> k.page(
+                        Preview.<Preview>find(
+                                        k.query("projectId = :project and status in (:live)"),
+                                        k.params(Map.of(
+                                                "project",
+                                                projectId,
+                                                "live",
+                                                List.of(
+                                                        PreviewStatus.CREATING,
+                                                        PreviewStatus.READY,
+                                                        PreviewStatus.FAILED))))
+                                .page(0, k.fetch())
+                                .list(),
+                        p -> new Cursor(p.createdAt, p.id)));
     }
 
     public Preview get(UUID projectId, UUID previewId) {
-        return QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findByIdOptional(previewId)
-                .filter(p -> p.projectId.equals(projectId) && p.status != PreviewStatus.DELETED
-                        && p.status != PreviewStatus.EXPIRED)
-                .orElseThrow(() -> ApiException.notFound("preview " + previewId)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Preview.<Preview>findByIdOptional(previewId)
+                        .filter(p -> p.projectId.equals(projectId)
+                                && p.status != PreviewStatus.DELETED
+                                && p.status != PreviewStatus.EXPIRED)
+                        .orElseThrow(() -> ApiException.notFound("preview " + previewId)));
     }
 
     /** Extends the TTL from now. */
     public Preview extend(UUID projectId, UUID previewId, Integer ttlHours) {
-        Validation.start().check(ttlHours != null && ttlHours >= 1 && ttlHours <= MAX_TTL_HOURS, "ttl_hours",
-                "must be 1-" + MAX_TTL_HOURS).orThrow();
+        Validation.start()
+                .check(
+                        ttlHours != null && ttlHours >= 1 && ttlHours <= MAX_TTL_HOURS,
+                        "ttl_hours",
+                        "must be 1-" + MAX_TTL_HOURS)
+                .orThrow();
         get(projectId, previewId);
         return QuarkusTransaction.requiringNew().call(() -> {
             Preview p = Preview.findById(previewId);
@@ -138,13 +164,17 @@ public class PreviewService {
     public void delete(UUID projectId, UUID previewId) {
         Preview p = get(projectId, previewId);
         if (inUse(p.id)) {
-            throw ApiException.conflict("preview_busy", "a restore into this preview, or a cutover copying it, is running; wait for it to end");
+            throw ApiException.conflict(
+                    "preview_busy",
+                    "a restore into this preview, or a cutover copying it, is running; wait for it to end");
         }
         // Announced as gone (status deleted) so nothing goes on relying on the preview's database.
         drop(p, PreviewStatus.DELETED, EventType.PREVIEW_EXPIRED);
     }
 
-    @Scheduled(every = "${capydb.restores.sweep-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${capydb.restores.sweep-every:1m}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "20s")
     void tick() {
         if (config.reaperEnabled()) {
@@ -164,15 +194,20 @@ public class PreviewService {
         String abandoned = "SELECT * FROM preview WHERE status = 'CREATING' AND NOT EXISTS (SELECT 1 FROM restore r"
                 + " WHERE r.preview_id = preview.id AND r.status IN ('PENDING', 'RUNNING'))";
         @SuppressWarnings("unchecked")
-        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> ((List<Preview>) Preview.getEntityManager()
-                .createNativeQuery(abandoned, Preview.class).getResultList()).stream().map(p -> p.id).toList());
+        List<UUID> ids = QuarkusTransaction.requiringNew()
+                .call(() -> ((List<Preview>) Preview.getEntityManager()
+                                .createNativeQuery(abandoned, Preview.class)
+                                .getResultList())
+                        .stream().map(p -> p.id).toList());
         int dropped = 0;
         for (UUID id : ids) {
             try {
                 boolean done = QuarkusTransaction.requiringNew().call(() -> {
                     @SuppressWarnings("unchecked")
-                    List<Preview> still = Preview.getEntityManager().createNativeQuery(abandoned
-                            + " AND id = ?1 FOR UPDATE SKIP LOCKED", Preview.class).setParameter(1, id).getResultList();
+                    List<Preview> still = Preview.getEntityManager()
+                            .createNativeQuery(abandoned + " AND id = ?1 FOR UPDATE SKIP LOCKED", Preview.class)
+                            .setParameter(1, id)
+                            .getResultList();
                     if (still.isEmpty()) {
                         return false;
                     }
@@ -195,9 +230,14 @@ public class PreviewService {
 
     /** Announces previews about to expire and drops expired ones; returns how many were dropped. */
     public int reap(Instant now) {
-        List<UUID> expiring = QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>list(
-                "status = ?1 and expiringNotified = false and expiresAt <= ?2", PreviewStatus.READY,
-                now.plus(config.expiringNotice())).stream().map(p -> p.id).toList());
+        List<UUID> expiring = QuarkusTransaction.requiringNew()
+                .call(() -> Preview.<Preview>list(
+                                "status = ?1 and expiringNotified = false and expiresAt <= ?2",
+                                PreviewStatus.READY,
+                                now.plus(config.expiringNotice()))
+                        .stream()
+                        .map(p -> p.id)
+                        .toList());
         for (UUID id : expiring) {
             QuarkusTransaction.requiringNew().run(() -> {
                 Preview p = Preview.findById(id, LockModeType.PESSIMISTIC_WRITE);
@@ -212,11 +252,14 @@ public class PreviewService {
             // Claimed with SKIP LOCKED: with several replicas each expired preview is dropped once.
             Preview claimed = QuarkusTransaction.requiringNew().call(() -> {
                 @SuppressWarnings("unchecked")
-                List<Preview> due = Preview.getEntityManager().createNativeQuery(
-                        "SELECT * FROM preview WHERE status = 'READY' AND expires_at <= ?1 "
-                                + "AND NOT EXISTS (SELECT 1 FROM restore r WHERE r.preview_id = preview.id "
-                                + "AND r.status IN ('PENDING', 'RUNNING')) ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED",
-                        Preview.class).setParameter(1, now).getResultList();
+                List<Preview> due = Preview.getEntityManager()
+                        .createNativeQuery(
+                                "SELECT * FROM preview WHERE status = 'READY' AND expires_at <= ?1 "
+                                        + "AND NOT EXISTS (SELECT 1 FROM restore r WHERE r.preview_id = preview.id "
+                                        + "AND r.status IN ('PENDING', 'RUNNING')) ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+                                Preview.class)
+                        .setParameter(1, now)
+                        .getResultList();
                 if (due.isEmpty()) {
                     return null;
                 }
@@ -230,7 +273,9 @@ public class PreviewService {
             if (claimed == null) {
                 return dropped;
             }
-            LOG.infof("preview %s (%s) of project %s expired and was dropped", claimed.id, claimed.name, claimed.projectId);
+            LOG.infof(
+                    "preview %s (%s) of project %s expired and was dropped",
+                    claimed.id, claimed.name, claimed.projectId);
             dropped++;
         }
     }
@@ -262,8 +307,12 @@ public class PreviewService {
     }
 
     private boolean inUse(UUID previewId) {
-        return QuarkusTransaction.requiringNew().call(() ->
-                Restore.count("previewId = ?1 and status in ?2 and targetKind <> ?3",
-                        previewId, List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING), TargetKind.NEW_PREVIEW) > 0);
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Restore.count(
+                                "previewId = ?1 and status in ?2 and targetKind <> ?3",
+                                previewId,
+                                List.of(RestoreStatus.PENDING, RestoreStatus.RUNNING),
+                                TargetKind.NEW_PREVIEW)
+                        > 0);
     }
 }

@@ -26,8 +26,12 @@ public class RestoreLeftovers {
     private final JobLeases leases;
     private final ScratchDatabases scratchDatabases;
 
-    public RestoreLeftovers(HostRegistry hosts, DatabaseSwap swap, AgroalDataSource dataSource, RestoreConfig config,
-                            ScratchDatabases scratchDatabases) {
+    public RestoreLeftovers(
+            HostRegistry hosts,
+            DatabaseSwap swap,
+            AgroalDataSource dataSource,
+            RestoreConfig config,
+            ScratchDatabases scratchDatabases) {
         this.hosts = hosts;
         this.retired = new RetiredDatabases(dataSource, "restore_id", config.safetyWindow(), swap, hosts);
         this.scratchDatabases = scratchDatabases;
@@ -53,7 +57,9 @@ public class RestoreLeftovers {
         dropLeftScratch();
     }
 
-    @Scheduled(every = "${capydb.restores.sweep-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${capydb.restores.sweep-every:1m}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "20s")
     void dropLeftScratchTick() {
         dropLeftScratch();

@@ -41,14 +41,18 @@ public class RestorePointService {
     }
 
     /** A restore point as requested. */
-    public record Request(String label, String kind, String backupKey, String timestamp) {
-    }
+    public record Request(String label, String kind, String backupKey, String timestamp) {}
 
     public RestorePoint create(ProjectView project, String createdBy, Request r) {
         String kind = r.kind() == null ? "pitr" : r.kind();
         Validation.start()
-                .check(r.label() != null && !r.label().isBlank() && r.label().length() <= MAX_LABEL
-                        && r.label().chars().noneMatch(Character::isISOControl), "label", "must be 1-" + MAX_LABEL + " characters")
+                .check(
+                        r.label() != null
+                                && !r.label().isBlank()
+                                && r.label().length() <= MAX_LABEL
+                                && r.label().chars().noneMatch(Character::isISOControl),
+                        "label",
+                        "must be 1-" + MAX_LABEL + " characters")
                 .check(kind.equals("backup") || kind.equals("pitr"), "kind", "must be backup or pitr")
                 .check(!kind.equals("backup") || r.backupKey() != null, "backup_key", "is required for kind backup")
                 .check(!kind.equals("backup") || r.timestamp() == null, "timestamp", "only applies to kind pitr")
@@ -63,7 +67,8 @@ public class RestorePointService {
                     .orElseThrow(() -> ApiException.notFound("backup " + r.backupKey() + " of this project"));
         } else if (r.timestamp() == null) {
             // "Now": the window must exist; switching WAL makes this moment archivable right away.
-            pitr.require(project, pitr.of(project).map(PitrWindow.Window::earliest).orElse(now));
+            pitr.require(
+                    project, pitr.of(project).map(PitrWindow.Window::earliest).orElse(now));
             pointTime = now;
             lsn = pitr.switchWalAndLsn(project);
         } else {
@@ -74,7 +79,8 @@ public class RestorePointService {
         String pointLsn = lsn;
         return QuarkusTransaction.requiringNew().call(() -> {
             if (RestorePoint.count("projectId = ?1 and label = ?2", project.projectId(), r.label()) > 0) {
-                throw ApiException.conflict("label_taken", "this project already has a restore point labelled " + r.label());
+                throw ApiException.conflict(
+                        "label_taken", "this project already has a restore point labelled " + r.label());
             }
             RestorePoint p = new RestorePoint();
             p.id = UUID.randomUUID();
@@ -95,15 +101,20 @@ public class RestorePointService {
 
     public Page<RestorePoint> list(UUID projectId, String cursor, Integer limit) {
         Keyset k = Keyset.of(cursor, limit);
-        return QuarkusTransaction.requiringNew().call(() -> k.page(RestorePoint.<RestorePoint>find(
-                k.query("projectId = :project"), k.params(Map.of("project", projectId))).page(0, k.fetch()).list(),
-                p -> new Cursor(p.createdAt, p.id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> k.page(
+                        RestorePoint.<RestorePoint>find(
+                                        k.query("projectId = :project"), k.params(Map.of("project", projectId)))
+                                .page(0, k.fetch())
+                                .list(),
+                        p -> new Cursor(p.createdAt, p.id)));
     }
 
     public RestorePoint get(UUID projectId, UUID id) {
-        return QuarkusTransaction.requiringNew().call(() -> RestorePoint.<RestorePoint>findByIdOptional(id)
-                .filter(p -> p.projectId.equals(projectId))
-                .orElseThrow(() -> ApiException.notFound("restore point " + id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> RestorePoint.<RestorePoint>findByIdOptional(id)
+                        .filter(p -> p.projectId.equals(projectId))
+                        .orElseThrow(() -> ApiException.notFound("restore point " + id)));
     }
 
     public void delete(UUID projectId, UUID id) {
@@ -116,8 +127,13 @@ public class RestorePointService {
     }
 
     private void announce(EventType type, RestorePoint p) {
-        outbox.publish(EventEnvelope.of(type, "restore-service", p.orgId, p.projectId, null, new RestorePointPayload(
-                p.id, p.projectId, p.label, p.kind, p.backupKey, p.pointTime, p.lsn)));
+        outbox.publish(EventEnvelope.of(
+                type,
+                "restore-service",
+                p.orgId,
+                p.projectId,
+                null,
+                new RestorePointPayload(p.id, p.projectId, p.label, p.kind, p.backupKey, p.pointTime, p.lsn)));
     }
 
     private static boolean parses(String time) {

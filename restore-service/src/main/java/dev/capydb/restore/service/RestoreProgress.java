@@ -47,8 +47,8 @@ public class RestoreProgress {
      * {@code GET …/restores/{id}} shows a load's progress, not only its total.
      */
     public Ticker track(UUID id, AtomicLong bytes) {
-        ScheduledFuture<?> ticks = TICKER.scheduleWithFixedDelay(() -> recordBytes(id, bytes.get()), 500, 500,
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> ticks =
+                TICKER.scheduleWithFixedDelay(() -> recordBytes(id, bytes.get()), 500, 500, TimeUnit.MILLISECONDS);
         return () -> ticks.cancel(false);
     }
 
@@ -61,7 +61,8 @@ public class RestoreProgress {
 
     private void recordBytes(UUID id, long bytes) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("UPDATE restore SET bytes_done = ? WHERE id = ? AND status = 'RUNNING'")) {
+                PreparedStatement st =
+                        c.prepareStatement("UPDATE restore SET bytes_done = ? WHERE id = ? AND status = 'RUNNING'")) {
             st.setLong(1, bytes);
             st.setObject(2, id);
             st.executeUpdate();

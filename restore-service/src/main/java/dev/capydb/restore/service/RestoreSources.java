@@ -31,8 +31,13 @@ public class RestoreSources {
     private final RestoreProgress progress;
     private final RestoreConfig config;
 
-    public RestoreSources(BackupLoader loader, PitrWindow pitrWindow, PitrRecovery recovery, PitrSlots slots,
-                          RestoreProgress progress, RestoreConfig config) {
+    public RestoreSources(
+            BackupLoader loader,
+            PitrWindow pitrWindow,
+            PitrRecovery recovery,
+            PitrSlots slots,
+            RestoreProgress progress,
+            RestoreConfig config) {
         this.loader = loader;
         this.pitrWindow = pitrWindow;
         this.recovery = recovery;
@@ -45,32 +50,40 @@ public class RestoreSources {
      * Loads the restore's source into {@code database} as {@code owner}: the backup object, or for a point in time
      * the project's database dumped out of a scratch cluster recovered to that time (stopped and deleted after).
      */
-    public ToolResult load(Restore x, ProjectView project, DatabaseHost host, String database, String owner,
-                           AtomicLong bytes) throws RestoreFailure {
+    public ToolResult load(
+            Restore x, ProjectView project, DatabaseHost host, String database, String owner, AtomicLong bytes)
+            throws RestoreFailure {
         try (RestoreProgress.Ticker ticker = progress.track(x.id, bytes)) {
             return loadSource(x, project, host, database, owner, bytes);
         }
     }
 
-    private ToolResult loadSource(Restore x, ProjectView project, DatabaseHost host, String database, String owner,
-                                  AtomicLong bytes) throws RestoreFailure {
+    private ToolResult loadSource(
+            Restore x, ProjectView project, DatabaseHost host, String database, String owner, AtomicLong bytes)
+            throws RestoreFailure {
         if (x.backupKey != null) {
             return loader.load(host, x.projectId, project.databaseName(), x.backupKey, database, owner, bytes);
         }
         if (x.sourceKind == SourceKind.PREVIEW) {
             // Cutover promotion: the preview's database, dumped straight into the scratch database.
-            String previewDb = QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId).databaseName);
+            String previewDb =
+                    QuarkusTransaction.requiringNew().call(() -> Preview.<Preview>findById(x.previewId).databaseName);
             return loader.loadFromCluster(host, previewDb, host, database, owner, bytes);
         }
         return loadPointInTime(x, project, host, database, owner, bytes);
     }
 
-    private ToolResult loadPointInTime(Restore x, ProjectView project, DatabaseHost host, String database, String owner,
-                                       AtomicLong bytes) throws RestoreFailure {
-        PitrWindow.BaseBackupRef base = pitrWindow.baseBackupBefore(host.id(), x.restoreTime).orElseThrow(() ->
-                new RestoreFailure("no base backup of " + host.id() + " ended before " + x.restoreTime));
+    private ToolResult loadPointInTime(
+            Restore x, ProjectView project, DatabaseHost host, String database, String owner, AtomicLong bytes)
+            throws RestoreFailure {
+        PitrWindow.BaseBackupRef base = pitrWindow
+                .baseBackupBefore(host.id(), x.restoreTime)
+                .orElseThrow(
+                        () -> new RestoreFailure("no base backup of " + host.id() + " ended before " + x.restoreTime));
         PitrSteps steps = new PitrSteps();
-        try (PitrSlots.Slot slot = slots.acquire(host.id(), () -> progress.phase(x.id, RestorePhase.QUEUED),
+        try (PitrSlots.Slot slot = slots.acquire(
+                host.id(),
+                () -> progress.phase(x.id, RestorePhase.QUEUED),
                 config.pitr().recoveryTimeout())) {
             steps.ended("slot");
             progress.phase(x.id, RestorePhase.FETCHING);
@@ -81,8 +94,8 @@ public class RestoreSources {
             }
             steps.ended("archive");
             ToolResult loaded;
-            try (PitrRecovery.Cluster cluster = recovery.recover(host, base, x.restoreTime, project.databaseName(),
-                    () -> {
+            try (PitrRecovery.Cluster cluster =
+                    recovery.recover(host, base, x.restoreTime, project.databaseName(), () -> {
                         steps.ended("restore_files");
                         progress.phase(x.id, RestorePhase.REPLAYING_WAL);
                     })) {

@@ -30,8 +30,12 @@ public class RestoreWorker implements JobWorker {
     private final JobLeases leases;
     private final JobEngine engine;
 
-    public RestoreWorker(NewPreviewRestore newPreviews, OverwriteRestore overwrites, RestoreEvents events,
-                         RestoreConfig config, AgroalDataSource dataSource) {
+    public RestoreWorker(
+            NewPreviewRestore newPreviews,
+            OverwriteRestore overwrites,
+            RestoreEvents events,
+            RestoreConfig config,
+            AgroalDataSource dataSource) {
         this.newPreviews = newPreviews;
         this.overwrites = overwrites;
         this.events = events;

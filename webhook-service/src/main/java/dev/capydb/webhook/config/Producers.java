@@ -12,7 +12,10 @@ public class Producers {
     @Produces
     @ApplicationScoped
     RetrySchedule retrySchedule(WebhookConfig config) {
-        return new RetrySchedule(config.retryDelays(), config.jitter(), config.maxRetryAfter(),
+        return new RetrySchedule(
+                config.retryDelays(),
+                config.jitter(),
+                config.maxRetryAfter(),
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 }

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** What an endpoint answered (or why nothing was sent). {@code statusCode} is absent for a transport failure. */
-public record AttemptResult(Optional<Integer> statusCode, Optional<Duration> retryAfter, String error, long durationMs) {
+public record AttemptResult(
+        Optional<Integer> statusCode, Optional<Duration> retryAfter, String error, long durationMs) {
 
     public boolean delivered() {
         return statusCode.filter(c -> c >= 200 && c < 300).isPresent();

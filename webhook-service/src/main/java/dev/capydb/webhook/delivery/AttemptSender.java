@@ -116,10 +116,13 @@ public class AttemptSender {
                 if (req != null) {
                     req.reset();
                 }
-                LOG.debugf("webhook attempt %d of %s hit the deadline (request %s)", a.attempt(), a.deliveryId(),
-                        req == null ? "never got a connection" : "sent");
-                onResult.accept(AttemptResult.failure("no response within the timeout of "
-                        + config.requestTimeout().toSeconds() + " s", elapsedMs(t0)));
+                LOG.debugf(
+                        "webhook attempt %d of %s hit the deadline (request %s)",
+                        a.attempt(), a.deliveryId(), req == null ? "never got a connection" : "sent");
+                onResult.accept(AttemptResult.failure(
+                        "no response within the timeout of "
+                                + config.requestTimeout().toSeconds() + " s",
+                        elapsedMs(t0)));
             }
         });
         http.request(options)
@@ -137,10 +140,11 @@ public class AttemptSender {
                     if (ar.succeeded()) {
                         HttpClientResponse resp = ar.result();
                         int code = resp.statusCode();
-                        Optional<Duration> retryAfter = RetrySchedule.parseRetryAfter(resp.getHeader("retry-after"),
-                                Instant.now());
-                        String error = code >= 200 && code < 300 ? null : "HTTP " + code
-                                + (code >= 300 && code < 400 ? " (redirects are not followed)" : "");
+                        Optional<Duration> retryAfter =
+                                RetrySchedule.parseRetryAfter(resp.getHeader("retry-after"), Instant.now());
+                        String error = code >= 200 && code < 300
+                                ? null
+                                : "HTTP " + code + (code >= 300 && code < 400 ? " (redirects are not followed)" : "");
                         onResult.accept(new AttemptResult(Optional.of(code), retryAfter, error, ms));
                     } else {
                         onResult.accept(AttemptResult.failure(describe(ar.cause()), ms));

@@ -15,12 +15,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,8 +48,13 @@ public class DeliveryStore {
     private final MeterRegistry metrics;
     private final Timer latency;
 
-    public DeliveryStore(AgroalDataSource dataSource, SecretBox secrets, RetrySchedule schedule, Outbox outbox,
-                         WebhookConfig config, MeterRegistry metrics) {
+    public DeliveryStore(
+            AgroalDataSource dataSource,
+            SecretBox secrets,
+            RetrySchedule schedule,
+            Outbox outbox,
+            WebhookConfig config,
+            MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.secrets = secrets;
         this.schedule = schedule;
@@ -58,7 +63,8 @@ public class DeliveryStore {
         this.metrics = metrics;
         this.latency = Timer.builder("capydb.webhook.delivery.latency")
                 .description("From the event's time to its delivery's acknowledgement by the endpoint")
-                .publishPercentileHistogram().register(metrics);
+                .publishPercentileHistogram()
+                .register(metrics);
     }
 
     /**
@@ -69,7 +75,7 @@ public class DeliveryStore {
         long leaseSeconds = config.requestTimeout().toSeconds() + 30;
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection();
-                 PreparedStatement st = c.prepareStatement("""
+                    PreparedStatement st = c.prepareStatement("""
                          WITH candidate AS (
                            SELECT x.id, x.rn, w.id AS webhook_id
                              FROM webhook w CROSS JOIN LATERAL (
@@ -108,11 +114,20 @@ public class DeliveryStore {
                         List<String> keys = new ArrayList<>();
                         keys.add(secrets.open(rs.getString(7), Webhook.SECRET.aad(webhookId)));
                         Timestamp prevUntil = rs.getTimestamp(9);
-                        if (rs.getString(8) != null && prevUntil != null && prevUntil.toInstant().isAfter(now)) {
+                        if (rs.getString(8) != null
+                                && prevUntil != null
+                                && prevUntil.toInstant().isAfter(now)) {
                             keys.add(secrets.open(rs.getString(8), Webhook.PREVIOUS_SECRET.aad(webhookId)));
                         }
-                        out.add(new Attempt(rs.getObject(1, UUID.class), webhookId, rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getInt(6), List.copyOf(keys), now));
+                        out.add(new Attempt(
+                                rs.getObject(1, UUID.class),
+                                webhookId,
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getInt(6),
+                                List.copyOf(keys),
+                                now));
                     }
                 }
                 return out;
@@ -124,13 +139,16 @@ public class DeliveryStore {
 
     /** Gives a claimed attempt back unsent (this replica had no free slot for its endpoint after all). */
     public void release(Attempt a) {
-        QuarkusTransaction.requiringNew().run(() -> update("UPDATE webhook_delivery SET leased_until = NULL,"
-                + " attempts = attempts - 1 WHERE id = ? AND attempts = ?", a.deliveryId(), a.attempt()));
+        QuarkusTransaction.requiringNew()
+                .run(() -> update(
+                        "UPDATE webhook_delivery SET leased_until = NULL,"
+                                + " attempts = attempts - 1 WHERE id = ? AND attempts = ?",
+                        a.deliveryId(),
+                        a.attempt()));
     }
 
     /** One finished attempt waiting to be recorded. */
-    public record Outcome(Attempt attempt, AttemptResult result, Instant at) {
-    }
+    public record Outcome(Attempt attempt, AttemptResult result, Instant at) {}
 
     /**
      * Records one attempt: delivered; or the endpoint answered 410 (endpoint disabled); or a failure scheduled for
@@ -168,8 +186,9 @@ public class DeliveryStore {
                 try {
                     recorded += recordAll(List.of(o));
                 } catch (RuntimeException e) {
-                    LOG.warnf("cannot record webhook attempt %d of %s: %s", o.attempt().attempt(),
-                            o.attempt().deliveryId(), e.getMessage());
+                    LOG.warnf(
+                            "cannot record webhook attempt %d of %s: %s",
+                            o.attempt().attempt(), o.attempt().deliveryId(), e.getMessage());
                 }
             }
             return recorded;
@@ -177,11 +196,17 @@ public class DeliveryStore {
         // Counted once committed: an attempt whose bookkeeping rolled back is attempted again.
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
-            Counter.builder("capydb.webhook.deliveries").description("Webhook delivery attempts by outcome")
-                    .tag("outcome", tags.get(i)).register(metrics).increment();
+            Counter.builder("capydb.webhook.deliveries")
+                    .description("Webhook delivery attempts by outcome")
+                    .tag("outcome", tags.get(i))
+                    .register(metrics)
+                    .increment();
             if (o.result().delivered()) {
-                eventTime(o.attempt()).ifPresent(t -> latency.record(Duration.between(t, o.at()).isNegative()
-                        ? Duration.ZERO : Duration.between(t, o.at())));
+                eventTime(o.attempt())
+                        .ifPresent(t -> latency.record(
+                                Duration.between(t, o.at()).isNegative()
+                                        ? Duration.ZERO
+                                        : Duration.between(t, o.at())));
             }
         }
         return outcomes.size();
@@ -201,30 +226,49 @@ public class DeliveryStore {
     private String recordInTransaction(Attempt a, AttemptResult r, Instant now) {
         // The webhook (or its whole project) may have been deleted while the request ran, and its deliveries with
         // it: then there is nothing left to record, and a failed insert would fail the outcomes recorded with it.
-        if (update("INSERT INTO webhook_attempt (delivery_id, attempt, at, status_code, error, duration_ms)"
-                + " SELECT ?::uuid, ?::int, ?::timestamptz, ?::int, ?::text, ?::int"
-                + " WHERE EXISTS (SELECT 1 FROM webhook_delivery WHERE id = ?)",
-                a.deliveryId(), a.attempt(), Timestamp.from(a.startedAt()), r.statusCode().orElse(null), r.error(),
-                (int) Math.min(Integer.MAX_VALUE, r.durationMs()), a.deliveryId()) == 0) {
+        if (update(
+                        "INSERT INTO webhook_attempt (delivery_id, attempt, at, status_code, error, duration_ms)"
+                                + " SELECT ?::uuid, ?::int, ?::timestamptz, ?::int, ?::text, ?::int"
+                                + " WHERE EXISTS (SELECT 1 FROM webhook_delivery WHERE id = ?)",
+                        a.deliveryId(),
+                        a.attempt(),
+                        Timestamp.from(a.startedAt()),
+                        r.statusCode().orElse(null),
+                        r.error(),
+                        (int) Math.min(Integer.MAX_VALUE, r.durationMs()),
+                        a.deliveryId())
+                == 0) {
             return "discarded";
         }
         Integer code = r.statusCode().orElse(null);
         if (r.delivered()) {
-            update("UPDATE webhook_delivery SET status = ?, delivered_at = ?, leased_until = NULL, next_attempt_at = NULL,"
-                    + " last_status_code = ?, last_error = NULL WHERE id = ?", DeliveryStatus.DELIVERED.wire(),
-                    Timestamp.from(now), code, a.deliveryId());
+            update(
+                    "UPDATE webhook_delivery SET status = ?, delivered_at = ?, leased_until = NULL, next_attempt_at = NULL,"
+                            + " last_status_code = ?, last_error = NULL WHERE id = ?",
+                    DeliveryStatus.DELIVERED.wire(),
+                    Timestamp.from(now),
+                    code,
+                    a.deliveryId());
             return "delivered";
         }
         if (r.gone()) {
-            update("UPDATE webhook SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
-                    "the endpoint answered 410 Gone at " + now, Timestamp.from(now), a.webhookId());
+            update(
+                    "UPDATE webhook SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
+                    "the endpoint answered 410 Gone at " + now,
+                    Timestamp.from(now),
+                    a.webhookId());
             fail(a, code, "410 Gone: endpoint disabled", now);
             return "endpoint_gone";
         }
         Optional<Instant> next = schedule.next(a.attempt(), now, r.retryAfter());
         if (next.isPresent()) {
-            update("UPDATE webhook_delivery SET leased_until = NULL, next_attempt_at = ?, last_status_code = ?,"
-                    + " last_error = ? WHERE id = ?", Timestamp.from(next.get()), code, r.error(), a.deliveryId());
+            update(
+                    "UPDATE webhook_delivery SET leased_until = NULL, next_attempt_at = ?, last_status_code = ?,"
+                            + " last_error = ? WHERE id = ?",
+                    Timestamp.from(next.get()),
+                    code,
+                    r.error(),
+                    a.deliveryId());
             return "retry_scheduled";
         }
         fail(a, code, r.error(), now);
@@ -233,23 +277,41 @@ public class DeliveryStore {
     }
 
     private void fail(Attempt a, Integer code, String error, Instant now) {
-        update("UPDATE webhook_delivery SET status = ?, leased_until = NULL, next_attempt_at = NULL,"
-                + " last_status_code = ?, last_error = ? WHERE id = ?", DeliveryStatus.FAILED.wire(), code, error,
+        update(
+                "UPDATE webhook_delivery SET status = ?, leased_until = NULL, next_attempt_at = NULL,"
+                        + " last_status_code = ?, last_error = ? WHERE id = ?",
+                DeliveryStatus.FAILED.wire(),
+                code,
+                error,
                 a.deliveryId());
-        LOG.infof("webhook delivery %s to %s failed after %d attempts: %s", a.deliveryId(), a.url(), a.attempt(), error);
+        LOG.infof(
+                "webhook delivery %s to %s failed after %d attempts: %s", a.deliveryId(), a.url(), a.attempt(), error);
     }
 
     private void announceExhausted(Attempt a, Integer code, String error) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT d.project_id, w.org_id, d.event_id, d.event_type"
-                     + " FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id WHERE d.id = ?")) {
+                PreparedStatement st = c.prepareStatement("SELECT d.project_id, w.org_id, d.event_id, d.event_type"
+                        + " FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id WHERE d.id = ?")) {
             st.setObject(1, a.deliveryId());
             try (ResultSet rs = st.executeQuery()) {
                 if (rs.next()) {
                     UUID projectId = rs.getObject(1, UUID.class);
-                    outbox.publish(EventEnvelope.of(EventType.WEBHOOK_DELIVERY_EXHAUSTED, "webhook-service",
-                            rs.getString(2), projectId, null, new WebhookDeliveryPayload(a.deliveryId(), a.webhookId(),
-                                    projectId, rs.getString(3), rs.getString(4), a.url(), a.attempt(), code, error)));
+                    outbox.publish(EventEnvelope.of(
+                            EventType.WEBHOOK_DELIVERY_EXHAUSTED,
+                            "webhook-service",
+                            rs.getString(2),
+                            projectId,
+                            null,
+                            new WebhookDeliveryPayload(
+                                    a.deliveryId(),
+                                    a.webhookId(),
+                                    projectId,
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    a.url(),
+                                    a.attempt(),
+                                    code,
+                                    error)));
                 }
             }
         } catch (SQLException e) {
@@ -258,7 +320,8 @@ public class DeliveryStore {
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 st.setObject(i + 1, args[i]);
             }

@@ -68,7 +68,7 @@ public class Dispatcher {
         }
         if (recorder != null) {
             try {
-                recorder.join(5_000);   // what already finished is recorded; the rest is re-sent after its lease
+                recorder.join(5_000); // what already finished is recorded; the rest is re-sent after its lease
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -16,8 +16,7 @@ public final class Signer {
     public static final String PREFIX = "whsec_";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Signer() {
-    }
+    private Signer() {}
 
     /** A new endpoint secret: {@code whsec_} + base64 of 32 random bytes. */
     public static String newSecret() {
@@ -32,7 +31,8 @@ public final class Signer {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(Base64.getDecoder().decode(b64), "HmacSHA256"));
-            byte[] sig = mac.doFinal((messageId + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+            byte[] sig =
+                    mac.doFinal((messageId + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
             return "v1," + Base64.getEncoder().encodeToString(sig);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 unavailable", e);
@@ -41,15 +41,17 @@ public final class Signer {
 
     /** The {@code webhook-signature} header: one space-separated signature per valid secret (rotation grace). */
     public static String header(List<String> secrets, String messageId, long timestampSeconds, String body) {
-        return secrets.stream().map(s -> sign(s, messageId, timestampSeconds, body)).collect(Collectors.joining(" "));
+        return secrets.stream()
+                .map(s -> sign(s, messageId, timestampSeconds, body))
+                .collect(Collectors.joining(" "));
     }
 
     /** Whether any signature in the header matches: what a receiver does (used by tests and the e2e receiver). */
     public static boolean verify(String secret, String messageId, long timestampSeconds, String body, String header) {
         String expected = sign(secret, messageId, timestampSeconds, body);
         for (String candidate : header.split(" ")) {
-            if (MessageDigest.isEqual(candidate.getBytes(StandardCharsets.UTF_8),
-                    expected.getBytes(StandardCharsets.UTF_8))) {
+            if (MessageDigest.isEqual(
+                    candidate.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
                 return true;
             }
         }

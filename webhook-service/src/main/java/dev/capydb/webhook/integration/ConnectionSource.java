@@ -7,8 +7,7 @@ import java.util.UUID;
 public interface ConnectionSource {
 
     /** {@code DATABASE_URL} (pooled) and {@code DATABASE_URL_UNPOOLED}. */
-    record Urls(String databaseUrl, String databaseUrlUnpooled) {
-    }
+    record Urls(String databaseUrl, String databaseUrlUnpooled) {}
 
     Urls fetch(UUID projectId) throws IOException;
 }

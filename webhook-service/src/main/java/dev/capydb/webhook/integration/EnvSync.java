@@ -41,8 +41,12 @@ public class EnvSync {
     private final SecretBox box;
     private final WebhookConfig config;
 
-    public EnvSync(AgroalDataSource dataSource, Providers providers, ConnectionSource connections, SecretBox box,
-                   WebhookConfig config) {
+    public EnvSync(
+            AgroalDataSource dataSource,
+            Providers providers,
+            ConnectionSource connections,
+            SecretBox box,
+            WebhookConfig config) {
         this.dataSource = dataSource;
         this.providers = providers;
         this.connections = connections;
@@ -67,11 +71,16 @@ public class EnvSync {
         Instant now = Instant.now();
         int n = 0;
         for (Integration i : Integration.<Integration>list("projectId", e.projectId())) {
-            n += Panache.getEntityManager().createNativeQuery("INSERT INTO integration_sync (id, integration_id, event_id,"
+            n += Panache.getEntityManager()
+                    .createNativeQuery("INSERT INTO integration_sync (id, integration_id, event_id,"
                             + " event_type, status, attempts, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0,"
                             + " ?5, ?5) ON CONFLICT (integration_id, event_id) DO NOTHING")
-                    .setParameter(1, UUID.randomUUID()).setParameter(2, i.id).setParameter(3, e.id().toString())
-                    .setParameter(4, e.type()).setParameter(5, now).executeUpdate();
+                    .setParameter(1, UUID.randomUUID())
+                    .setParameter(2, i.id)
+                    .setParameter(3, e.id().toString())
+                    .setParameter(4, e.type())
+                    .setParameter(5, now)
+                    .executeUpdate();
             i.lastSyncStatus = "pending";
             i.lastSyncEvent = e.type();
         }
@@ -79,10 +88,11 @@ public class EnvSync {
     }
 
     /** One claimed sync. */
-    record Claimed(UUID syncId, String eventId, int attempt, Integration integration) {
-    }
+    record Claimed(UUID syncId, String eventId, int attempt, Integration integration) {}
 
-    @Scheduled(every = "${capydb.webhooks.sync-poll:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${capydb.webhooks.sync-poll:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void runDue() {
         List<Claimed> due = claim(10);
@@ -90,8 +100,15 @@ public class EnvSync {
             String error = null;
             try {
                 Integration i = c.integration();
-                providers.push(new Providers.Target(i.provider, box.open(i.tokenSealed, Integration.TOKEN.aad(i.id)), i.targetProjectId, i.teamId,
-                        i.targets == null ? List.of() : Arrays.asList(i.targets.split(",")), i.accountId, i.siteId),
+                providers.push(
+                        new Providers.Target(
+                                i.provider,
+                                box.open(i.tokenSealed, Integration.TOKEN.aad(i.id)),
+                                i.targetProjectId,
+                                i.teamId,
+                                i.targets == null ? List.of() : Arrays.asList(i.targets.split(",")),
+                                i.accountId,
+                                i.siteId),
                         connections.fetch(i.projectId));
             } catch (IOException | RuntimeException e) {
                 error = Redact.urlPasswords(e.getMessage() != null ? e.getMessage() : e.toString());
@@ -104,7 +121,7 @@ public class EnvSync {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Object[]> raw = new ArrayList<>();
             try (Connection conn = dataSource.getConnection();
-                 PreparedStatement st = conn.prepareStatement("""
+                    PreparedStatement st = conn.prepareStatement("""
                          UPDATE integration_sync s SET leased_until = now() + interval '2 minutes', attempts = s.attempts + 1
                           WHERE s.id IN (SELECT id FROM integration_sync WHERE status = 'pending' AND next_attempt_at <= now()
                                            AND (leased_until IS NULL OR leased_until < now())
@@ -113,8 +130,9 @@ public class EnvSync {
                 st.setInt(1, limit);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        raw.add(new Object[] {rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
-                                rs.getObject(4, UUID.class)});
+                        raw.add(new Object[] {
+                            rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3), rs.getObject(4, UUID.class)
+                        });
                     }
                 }
             } catch (SQLException e) {
@@ -138,10 +156,11 @@ public class EnvSync {
         String status = error == null ? "succeeded" : retry ? "pending" : "failed";
         QuarkusTransaction.requiringNew().run(() -> {
             try (Connection conn = dataSource.getConnection();
-                 PreparedStatement st = conn.prepareStatement("UPDATE integration_sync SET status = ?, leased_until = NULL,"
-                         + " next_attempt_at = ?, last_error = ? WHERE id = ?");
-                 PreparedStatement it = conn.prepareStatement("UPDATE integration SET last_sync_status = ?,"
-                         + " last_sync_at = ?, last_sync_error = ? WHERE id = ?")) {
+                    PreparedStatement st =
+                            conn.prepareStatement("UPDATE integration_sync SET status = ?, leased_until = NULL,"
+                                    + " next_attempt_at = ?, last_error = ? WHERE id = ?");
+                    PreparedStatement it = conn.prepareStatement("UPDATE integration SET last_sync_status = ?,"
+                            + " last_sync_at = ?, last_sync_error = ? WHERE id = ?")) {
                 st.setString(1, status);
                 st.setTimestamp(2, retry ? Timestamp.from(now.plus(delays.get(c.attempt()))) : null);
                 st.setString(3, error);
@@ -157,8 +176,9 @@ public class EnvSync {
             }
         });
         if (error != null) {
-            LOG.warnf("env push to %s integration %s (attempt %d) failed: %s", c.integration().provider,
-                    c.integration().id, c.attempt(), error);
+            LOG.warnf(
+                    "env push to %s integration %s (attempt %d) failed: %s",
+                    c.integration().provider, c.integration().id, c.attempt(), error);
         }
     }
 }

@@ -31,9 +31,14 @@ public class IntegrationService {
     }
 
     /** The request: {@code provider} and the ids that provider needs. */
-    public record Request(String provider, String accessToken, String projectId, String teamId, List<String> targets,
-                          String accountId, String siteId) {
-    }
+    public record Request(
+            String provider,
+            String accessToken,
+            String projectId,
+            String teamId,
+            List<String> targets,
+            String accountId,
+            String siteId) {}
 
     public Integration create(ProjectView project, Request r) {
         boolean vercel = "vercel".equals(r.provider());
@@ -44,11 +49,15 @@ public class IntegrationService {
                 .check(id(r.accessToken(), 512), "access_token", "is required (at most 512 characters)")
                 .check(!vercel || id(r.projectId(), 200), "project_id", "is required for vercel")
                 .check(!vercel || r.teamId() == null || id(r.teamId(), 200), "team_id", "must be 1-200 characters")
-                .check(!vercel || VERCEL_TARGETS.containsAll(targets), "targets",
+                .check(
+                        !vercel || VERCEL_TARGETS.containsAll(targets),
+                        "targets",
                         "must be among production, preview, development")
                 .check(!netlify || id(r.accountId(), 200), "account_id", "is required for netlify")
                 .check(!netlify || id(r.siteId(), 200), "site_id", "is required for netlify")
-                .check(netlify || (r.accountId() == null && r.siteId() == null), "account_id",
+                .check(
+                        netlify || (r.accountId() == null && r.siteId() == null),
+                        "account_id",
                         "only applies to netlify")
                 .check(vercel || (r.projectId() == null && r.teamId() == null), "project_id", "only applies to vercel")
                 .orThrow();
@@ -69,25 +78,35 @@ public class IntegrationService {
     }
 
     public Integration get(UUID projectId, UUID id) {
-        return QuarkusTransaction.requiringNew().call(() -> Integration.<Integration>findByIdOptional(id)
-                .filter(i -> i.projectId.equals(projectId))
-                .orElseThrow(() -> ApiException.notFound("integration " + id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Integration.<Integration>findByIdOptional(id)
+                        .filter(i -> i.projectId.equals(projectId))
+                        .orElseThrow(() -> ApiException.notFound("integration " + id)));
     }
 
     public Page<Integration> list(UUID projectId, String cursor, Integer limit) {
         Keyset k = Keyset.of(cursor, limit);
-        return QuarkusTransaction.requiringNew().call(() -> k.page(Integration.<Integration>find(
-                k.query("projectId = :project"), k.params(Map.of("project", projectId))).page(0, k.fetch()).list(),
-                i -> new Cursor(i.createdAt, i.id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> k.page(
+                        Integration.<Integration>find(
+                                        k.query("projectId = :project"), k.params(Map.of("project", projectId)))
+                                .page(0, k.fetch())
+                                .list(),
+                        i -> new Cursor(i.createdAt, i.id)));
     }
 
     public void delete(UUID projectId, UUID id) {
-        QuarkusTransaction.requiringNew().run(() -> Integration.<Integration>findByIdOptional(id)
-                .filter(i -> i.projectId.equals(projectId))
-                .orElseThrow(() -> ApiException.notFound("integration " + id)).delete());
+        QuarkusTransaction.requiringNew()
+                .run(() -> Integration.<Integration>findByIdOptional(id)
+                        .filter(i -> i.projectId.equals(projectId))
+                        .orElseThrow(() -> ApiException.notFound("integration " + id))
+                        .delete());
     }
 
     private static boolean id(String value, int max) {
-        return value != null && !value.isBlank() && value.length() <= max && value.chars().noneMatch(Character::isISOControl);
+        return value != null
+                && !value.isBlank()
+                && value.length() <= max
+                && value.chars().noneMatch(Character::isISOControl);
     }
 }

@@ -23,9 +23,9 @@ public interface ProjectServiceClient {
 
     /** The endpoint's body; its other fields (the project id, anything added later) are not needed here. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Connection(@JsonProperty("database_url") String databaseUrl,
-                      @JsonProperty("database_url_unpooled") String databaseUrlUnpooled) {
-    }
+    record Connection(
+            @JsonProperty("database_url") String databaseUrl,
+            @JsonProperty("database_url_unpooled") String databaseUrlUnpooled) {}
 
     @GET
     @Path("/{id}/connection")

@@ -49,8 +49,10 @@ public class ProjectServiceConnections implements ConnectionSource {
             if (chain(e).anyMatch(OidcClientException.class::isInstance)) {
                 throw new IOException("no token for project-service from " + config.tokenUrl() + ": " + causes(e), e);
             }
-            throw new IOException("project-service at " + config.projectServiceUrl()
-                    + " could not be asked for the connection strings: " + causes(e), e);
+            throw new IOException(
+                    "project-service at " + config.projectServiceUrl()
+                            + " could not be asked for the connection strings: " + causes(e),
+                    e);
         }
         if (response.getStatus() != 200) {
             throw answered(response.getStatus());
@@ -76,12 +78,15 @@ public class ProjectServiceConnections implements ConnectionSource {
      */
     private static String causes(Throwable e) {
         List<String> messages = new ArrayList<>();
-        chain(e).flatMap(t -> Stream.concat(Stream.of(t), Stream.of(t.getSuppressed()))).forEach(t -> {
-            String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-            if (messages.stream().noneMatch(m -> m.contains(message))) {
-                messages.add(message);
-            }
-        });
+        chain(e).flatMap(t -> Stream.concat(Stream.of(t), Stream.of(t.getSuppressed())))
+                .forEach(t -> {
+                    String message = t.getMessage() != null
+                            ? t.getMessage()
+                            : t.getClass().getSimpleName();
+                    if (messages.stream().noneMatch(m -> m.contains(message))) {
+                        messages.add(message);
+                    }
+                });
         return String.join(": ", messages);
     }
 }

@@ -24,13 +24,20 @@ import java.util.Map;
 public class Providers {
 
     /** What to push where: the provider's ids and the decrypted token, for one call. */
-    public record Target(String provider, String token, String projectId, String teamId, List<String> targets,
-                         String accountId, String siteId) {
-    }
+    public record Target(
+            String provider,
+            String token,
+            String projectId,
+            String teamId,
+            List<String> targets,
+            String accountId,
+            String siteId) {}
 
     private final WebhookConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     public Providers(WebhookConfig config) {
         this.config = config;
@@ -93,7 +100,8 @@ public class Providers {
                 .timeout(Duration.ofSeconds(15))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json)).build();
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {

@@ -14,6 +14,7 @@ public class AuditEvent extends PanacheEntityBase {
 
     @Id
     public UUID eventId;
+
     public UUID projectId;
     public String orgId;
     public String type;

@@ -14,6 +14,7 @@ public class Delivery extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public UUID webhookId;
     public UUID projectId;
     public String eventId;

@@ -5,7 +5,9 @@ import java.util.Set;
 
 /** A delivery's life: pending until an attempt succeeds or every attempt is spent; a redelivery reopens it. */
 public enum DeliveryStatus {
-    PENDING, DELIVERED, FAILED;
+    PENDING,
+    DELIVERED,
+    FAILED;
 
     public String wire() {
         return name().toLowerCase();

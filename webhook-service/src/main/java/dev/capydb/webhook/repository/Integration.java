@@ -18,6 +18,7 @@ public class Integration extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public UUID projectId;
     public String orgId;
     public String provider;

@@ -10,8 +10,10 @@ public class SealedColumns {
 
     @Produces
     static final SealedColumn WEBHOOK_SECRET = Webhook.SECRET;
+
     @Produces
     static final SealedColumn WEBHOOK_PREVIOUS_SECRET = Webhook.PREVIOUS_SECRET;
+
     @Produces
     static final SealedColumn INTEGRATION_TOKEN = Integration.TOKEN;
 }

@@ -24,6 +24,7 @@ public class Webhook extends PanacheEntityBase {
 
     @Id
     public UUID id;
+
     public UUID projectId;
     public String orgId;
     public String url;

@@ -28,7 +28,9 @@ public class AuditResource {
         this.access = access;
     }
 
-    @Operation(operationId = "listAuditEvents", summary = "List the audit trail",
+    @Operation(
+            operationId = "listAuditEvents",
+            summary = "List the audit trail",
             description = "The project's lifecycle history, newest first: backups, restores "
                     + "(`production_overwrite_restore` with the pre-cutover backup id), imports and "
                     + "every cutover step (`cutover.requested`, `cutover.acked`, `cutover.rejected`, "
@@ -36,11 +38,15 @@ public class AuditResource {
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
-    @APIResponse(responseCode = "422", description =
-            "`validation_failed`: since is not an RFC 3339 time, or " + Refusals.PAGING)
-    public Page<AuditTrail.Entry> list(@PathParam("projectId") UUID projectId, @QueryParam("type") String type,
-                                @QueryParam("since") String since, @QueryParam("cursor") String cursor,
-                                @QueryParam("limit") Integer limit) {
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: since is not an RFC 3339 time, or " + Refusals.PAGING)
+    public Page<AuditTrail.Entry> list(
+            @PathParam("projectId") UUID projectId,
+            @QueryParam("type") String type,
+            @QueryParam("since") String since,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return audit.list(projectId, type, since, cursor, limit);
     }

@@ -35,43 +35,66 @@ public class IntegrationResource {
         this.access = access;
     }
 
-    @Operation(operationId = "createIntegration", summary = "Connect a Vercel or Netlify project",
+    @Operation(
+            operationId = "createIntegration",
+            summary = "Connect a Vercel or Netlify project",
             description = "After a restore into the project, an import or a cutover, the project's "
                     + "`DATABASE_URL` and `DATABASE_URL_UNPOOLED` are pushed to the connected "
                     + "project's environment variables. The access token is stored encrypted and "
                     + "never returned.")
     @POST
-    @APIResponse(responseCode = "201", description = "The integration (its access token is never shown again)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = IntegrationBody.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The integration (its access token is never shown again)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = IntegrationBody.class)))
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
-    @APIResponse(responseCode = "422", description =
-            "`validation_failed`: provider, access_token, project_id, team_id, targets, account_id or site_id"
-            + "; " + Refusals.UNKNOWN_FIELD)
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "`validation_failed`: provider, access_token, project_id, team_id, targets, account_id or site_id"
+                            + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateIntegration body) {
         var project = access.authorize(projectId, ProjectAction.DESTROY);
         CreateIntegration b = body != null ? body : new CreateIntegration(null, null, null, null, null, null, null);
-        var i = integrations.create(project, new IntegrationService.Request(b.provider(), b.accessToken(), b.projectId(),
-                b.teamId(), b.targets(), b.accountId(), b.siteId()));
+        var i = integrations.create(
+                project,
+                new IntegrationService.Request(
+                        b.provider(),
+                        b.accessToken(),
+                        b.projectId(),
+                        b.teamId(),
+                        b.targets(),
+                        b.accountId(),
+                        b.siteId()));
         return Response.status(Response.Status.CREATED)
                 .header("Location", "/v1/projects/" + projectId + "/integrations/" + i.id)
-                .entity(IntegrationBody.of(i)).build();
+                .entity(IntegrationBody.of(i))
+                .build();
     }
 
-    @Operation(operationId = "listIntegrations", summary = "List integrations",
+    @Operation(
+            operationId = "listIntegrations",
+            summary = "List integrations",
             description = "The project's Vercel and Netlify integrations, without their tokens.")
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
-    public Page<IntegrationBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
-                                      @QueryParam("limit") Integer limit) {
+    public Page<IntegrationBody> list(
+            @PathParam("projectId") UUID projectId,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return integrations.list(projectId, cursor, limit).map(IntegrationBody::of);
     }
 
-    @Operation(operationId = "getIntegration", summary = "Get an integration",
+    @Operation(
+            operationId = "getIntegration",
+            summary = "Get an integration",
             description = "One integration and the outcome of its last env-var sync.")
     @GET
     @Path("/{integrationId}")
@@ -82,7 +105,9 @@ public class IntegrationResource {
         return IntegrationBody.of(integrations.get(projectId, integrationId));
     }
 
-    @Operation(operationId = "deleteIntegration", summary = "Disconnect an integration",
+    @Operation(
+            operationId = "deleteIntegration",
+            summary = "Disconnect an integration",
             description = "Stops env-var syncs to the provider and forgets its token; variables already "
                     + "pushed stay where they are.")
     @DELETE

@@ -22,8 +22,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -41,43 +41,60 @@ public class WebhookResource {
         this.access = access;
     }
 
-    @Operation(operationId = "createWebhook", summary = "Create a webhook endpoint",
+    @Operation(
+            operationId = "createWebhook",
+            summary = "Create a webhook endpoint",
             description = "Registers an HTTPS endpoint for the project's lifecycle events. The answer "
                     + "carries the endpoint's signing secret (`whsec_…`) this one time only; "
                     + "deliveries follow the Standard Webhooks spec (`webhook-id`, "
                     + "`webhook-timestamp`, `webhook-signature`).")
     @POST
-    @APIResponse(responseCode = "201", description = "The webhook, with its signing secret (shown only now)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = WebhookBody.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The webhook, with its signing secret (shown only now)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = WebhookBody.class)))
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
-    @APIResponse(responseCode = "409", description = "`quota_exceeded`: the project has as many webhook endpoints "
-            + "as its limit (GET /v1/projects/{projectId}/webhooks/limits)")
-    @APIResponse(responseCode = "422", description = "`validation_failed`: url, description or event_types; "
-            + "`target_not_public`: the URL's host is not a public address"
-            + "; " + Refusals.UNKNOWN_FIELD)
+    @APIResponse(
+            responseCode = "409",
+            description = "`quota_exceeded`: the project has as many webhook endpoints "
+                    + "as its limit (GET /v1/projects/{projectId}/webhooks/limits)")
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: url, description or event_types; "
+                    + "`target_not_public`: the URL's host is not a public address"
+                    + "; " + Refusals.UNKNOWN_FIELD)
     public Response create(@PathParam("projectId") UUID projectId, CreateWebhook body) {
         var project = access.authorize(projectId, ProjectAction.OPERATE);
         CreateWebhook b = body != null ? body : new CreateWebhook(null, null, null);
         var created = webhooks.create(project, b.url(), b.description(), b.eventTypes());
         return Response.status(Response.Status.CREATED)
                 .header("Location", "/v1/projects/" + projectId + "/webhooks/" + created.webhook().id)
-                .entity(WebhookBody.of(created.webhook(), created.secret())).build();
+                .entity(WebhookBody.of(created.webhook(), created.secret()))
+                .build();
     }
 
-    @Operation(operationId = "listWebhooks", summary = "List webhook endpoints",
+    @Operation(
+            operationId = "listWebhooks",
+            summary = "List webhook endpoints",
             description = "The project's webhook endpoints, newest first, without their secrets.")
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
-    public Page<WebhookBody> list(@PathParam("projectId") UUID projectId, @QueryParam("cursor") String cursor,
-                                  @QueryParam("limit") Integer limit) {
+    public Page<WebhookBody> list(
+            @PathParam("projectId") UUID projectId,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return webhooks.list(projectId, cursor, limit).map(w -> WebhookBody.of(w, null));
     }
 
-    @Operation(operationId = "getWebhookLimits", summary = "Show the project's webhook limit",
+    @Operation(
+            operationId = "getWebhookLimits",
+            summary = "Show the project's webhook limit",
             description = "How many webhook endpoints the project may have and how many it has; creating one "
                     + "more than the limit is refused with `quota_exceeded`.")
     @GET
@@ -89,7 +106,9 @@ public class WebhookResource {
         return new WebhookLimitsBody(projectId, webhooks.quota(projectId));
     }
 
-    @Operation(operationId = "getWebhook", summary = "Get a webhook endpoint",
+    @Operation(
+            operationId = "getWebhook",
+            summary = "Get a webhook endpoint",
             description = "One endpoint: its URL, the event types it receives and whether it is enabled "
                     + "(an endpoint answering `410` is disabled).")
     @GET
@@ -101,27 +120,32 @@ public class WebhookResource {
         return WebhookBody.of(webhooks.get(projectId, webhookId), null);
     }
 
-    @Operation(operationId = "updateWebhook", summary = "Update a webhook endpoint",
-            description = "Changes the URL, the event types or the enabled flag; fields left out keep "
-                    + "their value.")
+    @Operation(
+            operationId = "updateWebhook",
+            summary = "Update a webhook endpoint",
+            description =
+                    "Changes the URL, the event types or the enabled flag; fields left out keep " + "their value.")
     @PATCH
     @Path("/{webhookId}")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
-    @APIResponse(responseCode = "422", description = "`validation_failed`: url, description or event_types; "
-            + "`target_not_public`: the URL's host is not a public address"
-            + "; " + Refusals.UNKNOWN_FIELD)
-    public WebhookBody update(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId,
-                              UpdateWebhook body) {
+    @APIResponse(
+            responseCode = "422",
+            description = "`validation_failed`: url, description or event_types; "
+                    + "`target_not_public`: the URL's host is not a public address"
+                    + "; " + Refusals.UNKNOWN_FIELD)
+    public WebhookBody update(
+            @PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId, UpdateWebhook body) {
         access.authorize(projectId, ProjectAction.OPERATE);
         UpdateWebhook b = body != null ? body : new UpdateWebhook(null, null, null, null);
-        return WebhookBody.of(webhooks.update(projectId, webhookId, b.url(), b.description(), b.eventTypes(),
-                b.active()), null);
+        return WebhookBody.of(
+                webhooks.update(projectId, webhookId, b.url(), b.description(), b.eventTypes(), b.active()), null);
     }
 
-    @Operation(operationId = "deleteWebhook", summary = "Delete a webhook endpoint",
-            description = "Stops deliveries to the endpoint and removes it; its delivery history goes "
-                    + "with it.")
+    @Operation(
+            operationId = "deleteWebhook",
+            summary = "Delete a webhook endpoint",
+            description = "Stops deliveries to the endpoint and removes it; its delivery history goes " + "with it.")
     @DELETE
     @Path("/{webhookId}")
     @APIResponse(responseCode = "204", description = "The webhook is deleted")
@@ -133,7 +157,9 @@ public class WebhookResource {
     }
 
     /** A new signing secret, shown once; the previous one keeps signing for 24 h. */
-    @Operation(operationId = "rotateWebhookSecret", summary = "Rotate a webhook signing secret",
+    @Operation(
+            operationId = "rotateWebhookSecret",
+            summary = "Rotate a webhook signing secret",
             description = "Issues a new signing secret, returned this one time. For 24 hours deliveries "
                     + "carry two signatures, one with each secret, so receivers can switch without "
                     + "dropping any.")
@@ -147,22 +173,31 @@ public class WebhookResource {
         return WebhookBody.of(rotated.webhook(), rotated.secret());
     }
 
-    @Operation(operationId = "sendTestWebhook", summary = "Send a test event",
+    @Operation(
+            operationId = "sendTestWebhook",
+            summary = "Send a test event",
             description = "Queues a `webhook.test` delivery to the endpoint, signed and retried like any "
                     + "other, so a receiver can be checked before real events arrive.")
     @POST
     @Path("/{webhookId}/test")
-    @APIResponse(responseCode = "202", description = "A test delivery, queued",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = DeliveryBody.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "A test delivery, queued",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DeliveryBody.class)))
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     @APIResponse(responseCode = "409", description = "`webhook_disabled`: the webhook is disabled")
     public Response test(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
         access.authorize(projectId, ProjectAction.OPERATE);
-        return Response.accepted(DeliveryBody.of(webhooks.test(projectId, webhookId))).build();
+        return Response.accepted(DeliveryBody.of(webhooks.test(projectId, webhookId)))
+                .build();
     }
 
-    @Operation(operationId = "listWebhookDeliveries", summary = "List an endpoint's deliveries",
+    @Operation(
+            operationId = "listWebhookDeliveries",
+            summary = "List an endpoint's deliveries",
             description = "Every delivery attempt to the endpoint, newest first: event, status, attempts, "
                     + "last response status and next retry. Failed deliveries are retried with "
                     + "back-off (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).")
@@ -171,15 +206,25 @@ public class WebhookResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
-    public Page<DeliveryBody> deliveries(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId,
-                                         @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "delivered", "failed"}))
-                                         @QueryParam("status") String status, @QueryParam("cursor") String cursor,
-                                         @QueryParam("limit") Integer limit) {
+    public Page<DeliveryBody> deliveries(
+            @PathParam("projectId") UUID projectId,
+            @PathParam("webhookId") UUID webhookId,
+            @Parameter(
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {"pending", "delivered", "failed"}))
+                    @QueryParam("status")
+                    String status,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
         access.authorize(projectId, ProjectAction.READ);
         return webhooks.deliveries(projectId, webhookId, status, cursor, limit).map(DeliveryBody::of);
     }
 
-    @Operation(operationId = "getWebhookDelivery", summary = "Get a delivery",
+    @Operation(
+            operationId = "getWebhookDelivery",
+            summary = "Get a delivery",
             description = "One delivery: the event it carries, its attempts and their outcome.")
     @GET
     @Path("/deliveries/{deliveryId}")
@@ -190,19 +235,28 @@ public class WebhookResource {
         return DeliveryBody.of(webhooks.delivery(projectId, deliveryId));
     }
 
-    @Operation(operationId = "redeliverWebhookDelivery", summary = "Redeliver an event",
+    @Operation(
+            operationId = "redeliverWebhookDelivery",
+            summary = "Redeliver an event",
             description = "Sends the delivery's event again with the same `webhook-id`, so a receiver "
                     + "that deduplicates sees it once.")
     @POST
     @Path("/deliveries/{deliveryId}/redeliver")
-    @APIResponse(responseCode = "202", description = "The delivery, queued again",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = DeliveryBody.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "The delivery, queued again",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DeliveryBody.class)))
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such delivery in it")
-    @APIResponse(responseCode = "409", description = "`delivery_pending`: the delivery is still being attempted; "
-            + "`webhook_disabled`: its webhook is disabled")
+    @APIResponse(
+            responseCode = "409",
+            description = "`delivery_pending`: the delivery is still being attempted; "
+                    + "`webhook_disabled`: its webhook is disabled")
     public Response redeliver(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
         access.authorize(projectId, ProjectAction.OPERATE);
-        return Response.accepted(DeliveryBody.of(webhooks.redeliver(projectId, deliveryId))).build();
+        return Response.accepted(DeliveryBody.of(webhooks.redeliver(projectId, deliveryId)))
+                .build();
     }
 }

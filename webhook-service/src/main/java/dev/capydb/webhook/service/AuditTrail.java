@@ -36,13 +36,20 @@ public class AuditTrail {
         if (e.projectId() == null) {
             return;
         }
-        Panache.getEntityManager().createNativeQuery("INSERT INTO audit_event (event_id, project_id, org_id, type, source,"
+        Panache.getEntityManager()
+                .createNativeQuery("INSERT INTO audit_event (event_id, project_id, org_id, type, source,"
                         + " time, actor, correlation_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
                         + " ON CONFLICT (event_id) DO NOTHING")
-                .setParameter(1, e.id()).setParameter(2, e.projectId()).setParameter(3, e.orgId())
-                .setParameter(4, e.type()).setParameter(5, e.source()).setParameter(6, e.time())
-                .setParameter(7, actor(e.data())).setParameter(8, e.correlationId())
-                .setParameter(9, Json.write(scrub(e.data()))).executeUpdate();
+                .setParameter(1, e.id())
+                .setParameter(2, e.projectId())
+                .setParameter(3, e.orgId())
+                .setParameter(4, e.type())
+                .setParameter(5, e.source())
+                .setParameter(6, e.time())
+                .setParameter(7, actor(e.data()))
+                .setParameter(8, e.correlationId())
+                .setParameter(9, Json.write(scrub(e.data())))
+                .executeUpdate();
     }
 
     /** A copy of {@code data} without secret-looking fields and with passwords in URLs masked. */
@@ -88,11 +95,19 @@ public class AuditTrail {
     }
 
     /** One stored event as listed. */
-    public record Entry(UUID id, String type, Instant time, String source, @Schema(nullable = true) String actor,
-                        @Schema(nullable = true) String correlationId,
-                        @Schema(implementation = Map.class, description = "The event's own payload, as on"
-                                + " the topic and in webhook deliveries; its fields depend on the type") JsonNode data) {
-    }
+    public record Entry(
+            UUID id,
+            String type,
+            Instant time,
+            String source,
+            @Schema(nullable = true) String actor,
+            @Schema(nullable = true) String correlationId,
+
+            @Schema(
+                    implementation = Map.class,
+                    description = "The event's own payload, as on"
+                            + " the topic and in webhook deliveries; its fields depend on the type")
+            JsonNode data) {}
 
     /**
      * Newest first. {@code types}: comma-separated wire names, a trailing {@code .*} matching a family
@@ -112,7 +127,10 @@ public class AuditTrail {
         StringBuilder q = new StringBuilder("projectId = :project");
         Parameters params = Parameters.with("project", projectId);
         if (types != null && !types.isBlank()) {
-            List<String> wanted = Arrays.stream(types.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            List<String> wanted = Arrays.stream(types.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
             StringBuilder or = new StringBuilder();
             for (int i = 0; i < wanted.size(); i++) {
                 String t = wanted.get(i);
@@ -138,9 +156,11 @@ public class AuditTrail {
         String query = q + " order by time desc, eventId desc";
         Parameters p = params;
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<AuditEvent> rows = AuditEvent.<AuditEvent>find(query, p).page(0, size + 1).list();
-            return Page.of(rows, size, a -> new Cursor(a.time, a.eventId)).map(a -> new Entry(a.eventId, a.type, a.time,
-                    a.source, a.actor, a.correlationId, Json.tree(a.data)));
+            List<AuditEvent> rows =
+                    AuditEvent.<AuditEvent>find(query, p).page(0, size + 1).list();
+            return Page.of(rows, size, a -> new Cursor(a.time, a.eventId))
+                    .map(a -> new Entry(
+                            a.eventId, a.type, a.time, a.source, a.actor, a.correlationId, Json.tree(a.data)));
         });
     }
 }

@@ -43,7 +43,8 @@ public class FanOut {
 
     /** An endpoint is not told about its own exhausted deliveries: it is the one failing, and it would loop. */
     private static boolean aboutItself(Webhook w, EventEnvelope e) {
-        return EventType.WEBHOOK_DELIVERY_EXHAUSTED.wireName().equals(e.type()) && e.data() != null
+        return EventType.WEBHOOK_DELIVERY_EXHAUSTED.wireName().equals(e.type())
+                && e.data() != null
                 && w.id.toString().equals(e.data().path("webhook_id").asText());
     }
 
@@ -55,7 +56,8 @@ public class FanOut {
         data.put("project_id", w.projectId.toString());
         data.put("message", "This is a test event from CapyDB.");
         insert(w, eventId.toString(), "webhook.test", body("webhook.test", Instant.now(), data));
-        return Delivery.find("webhookId = ?1 and eventId = ?2", w.id, eventId.toString()).firstResult();
+        return Delivery.find("webhookId = ?1 and eventId = ?2", w.id, eventId.toString())
+                .firstResult();
     }
 
     /** The Standard Webhooks payload: {@code {type, timestamp, data}}. */
@@ -78,12 +80,21 @@ public class FanOut {
 
     private int insert(Webhook w, String eventId, String type, String body) {
         Instant now = Instant.now();
-        return Panache.getEntityManager().createNativeQuery("INSERT INTO webhook_delivery (id, webhook_id, project_id,"
-                        + " event_id, event_type, message_id, body, status, attempts, next_attempt_at, created_at)"
-                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10) ON CONFLICT (webhook_id, event_id) DO NOTHING")
-                .setParameter(1, UUID.randomUUID()).setParameter(2, w.id).setParameter(3, w.projectId)
-                .setParameter(4, eventId).setParameter(5, type).setParameter(6, "msg_" + eventId.replace("-", ""))
-                .setParameter(7, body).setParameter(8, DeliveryStatus.PENDING.wire())
-                .setParameter(9, schedule.first(now)).setParameter(10, now).executeUpdate();
+        return Panache.getEntityManager()
+                .createNativeQuery(
+                        "INSERT INTO webhook_delivery (id, webhook_id, project_id,"
+                                + " event_id, event_type, message_id, body, status, attempts, next_attempt_at, created_at)"
+                                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10) ON CONFLICT (webhook_id, event_id) DO NOTHING")
+                .setParameter(1, UUID.randomUUID())
+                .setParameter(2, w.id)
+                .setParameter(3, w.projectId)
+                .setParameter(4, eventId)
+                .setParameter(5, type)
+                .setParameter(6, "msg_" + eventId.replace("-", ""))
+                .setParameter(7, body)
+                .setParameter(8, DeliveryStatus.PENDING.wire())
+                .setParameter(9, schedule.first(now))
+                .setParameter(10, now)
+                .executeUpdate();
     }
 }

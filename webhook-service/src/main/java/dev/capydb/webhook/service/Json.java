@@ -7,8 +7,7 @@ import dev.capydb.events.EventJson;
 /** JSON text of trees with the event catalog's mapper (snake_case, ISO times), without checked exceptions. */
 public final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     public static String write(Object value) {
         try {

@@ -7,8 +7,7 @@ public final class Redact {
 
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(\\w+://[^:/@\\s\"]+:)[^@\\s\"]+@");
 
-    private Redact() {
-    }
+    private Redact() {}
 
     public static String urlPasswords(String text) {
         return text == null ? null : URL_PASSWORD.matcher(text).replaceAll("$1****@");

@@ -37,8 +37,11 @@ import java.util.stream.Collectors;
 public class WebhookService {
 
     /** Every event type an endpoint may subscribe to. */
-    public static final List<String> SUBSCRIBABLE = Arrays.stream(EventType.values()).filter(EventType::isPublic)
-            .map(EventType::wireName).toList();
+    public static final List<String> SUBSCRIBABLE = Arrays.stream(EventType.values())
+            .filter(EventType::isPublic)
+            .map(EventType::wireName)
+            .toList();
+
     public static final int MAX_URL = 2048;
     public static final int MAX_DESCRIPTION = 500;
 
@@ -49,8 +52,13 @@ public class WebhookService {
     private final WebhookConfig config;
     private final QuotaLock quotaLock;
 
-    public WebhookService(SecretBox box, EgressGate gate, FanOut fanOut, Dispatcher dispatcher, WebhookConfig config,
-                          QuotaLock quotaLock) {
+    public WebhookService(
+            SecretBox box,
+            EgressGate gate,
+            FanOut fanOut,
+            Dispatcher dispatcher,
+            WebhookConfig config,
+            QuotaLock quotaLock) {
         this.quotaLock = quotaLock;
         this.box = box;
         this.gate = gate;
@@ -60,13 +68,14 @@ public class WebhookService {
     }
 
     /** A created endpoint and its secret, which is shown this once. */
-    public record Created(Webhook webhook, String secret) {
-    }
+    public record Created(Webhook webhook, String secret) {}
 
     public Created create(ProjectView project, String url, String description, List<String> eventTypes) {
         String checkedUrl = vetUrl(url);
         Validation.start()
-                .check(description == null || description.length() <= MAX_DESCRIPTION, "description",
+                .check(
+                        description == null || description.length() <= MAX_DESCRIPTION,
+                        "description",
                         "must be at most " + MAX_DESCRIPTION + " characters")
                 .orThrow();
         String types = eventTypes(eventTypes == null ? SUBSCRIBABLE : eventTypes);
@@ -86,8 +95,10 @@ public class WebhookService {
         w.updatedAt = now;
         QuarkusTransaction.requiringNew().run(() -> {
             quotaLock.hold("project-webhooks:" + projectId);
-            quota(projectId).requireRoomFor("project " + projectId + " has reached its webhook limit",
-                    "GET /v1/projects/" + projectId + "/webhooks/limits");
+            quota(projectId)
+                    .requireRoomFor(
+                            "project " + projectId + " has reached its webhook limit",
+                            "GET /v1/projects/" + projectId + "/webhooks/limits");
             w.persist();
         });
         return new Created(w, secret);
@@ -95,33 +106,41 @@ public class WebhookService {
 
     /** How many endpoints the project has, of how many it may have (counted in the caller's transaction, if any). */
     public Quota quota(UUID projectId) {
-        return QuarkusTransaction.joiningExisting().call(() ->
-                new Quota(config.maxPerProject(), Webhook.count("projectId", projectId)));
+        return QuarkusTransaction.joiningExisting()
+                .call(() -> new Quota(config.maxPerProject(), Webhook.count("projectId", projectId)));
     }
 
     public Webhook get(UUID projectId, UUID id) {
-        return QuarkusTransaction.requiringNew().call(() -> Webhook.<Webhook>findByIdOptional(id)
-                .filter(w -> w.projectId.equals(projectId))
-                .orElseThrow(() -> ApiException.notFound("webhook " + id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Webhook.<Webhook>findByIdOptional(id)
+                        .filter(w -> w.projectId.equals(projectId))
+                        .orElseThrow(() -> ApiException.notFound("webhook " + id)));
     }
 
     public Page<Webhook> list(UUID projectId, String cursor, Integer limit) {
         Keyset k = Keyset.of(cursor, limit);
-        return QuarkusTransaction.requiringNew().call(() -> k.page(Webhook.<Webhook>find(k.query("projectId = :project"),
-                k.params(Map.of("project", projectId))).page(0, k.fetch()).list(), w -> new Cursor(w.createdAt, w.id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> k.page(
+                        Webhook.<Webhook>find(k.query("projectId = :project"), k.params(Map.of("project", projectId)))
+                                .page(0, k.fetch())
+                                .list(),
+                        w -> new Cursor(w.createdAt, w.id)));
     }
 
     /** {@code PATCH}: any of url, description, event types; {@code active: true} re-enables a disabled endpoint. */
-    public Webhook update(UUID projectId, UUID id, String url, String description, List<String> eventTypes,
-                          Boolean active) {
+    public Webhook update(
+            UUID projectId, UUID id, String url, String description, List<String> eventTypes, Boolean active) {
         String checkedUrl = url == null ? null : vetUrl(url);
         Validation.start()
-                .check(description == null || description.length() <= MAX_DESCRIPTION, "description",
+                .check(
+                        description == null || description.length() <= MAX_DESCRIPTION,
+                        "description",
                         "must be at most " + MAX_DESCRIPTION + " characters")
                 .orThrow();
         String types = eventTypes == null ? null : eventTypes(eventTypes);
         Webhook updated = QuarkusTransaction.requiringNew().call(() -> {
-            Webhook w = Webhook.<Webhook>findByIdOptional(id).filter(x -> x.projectId.equals(projectId))
+            Webhook w = Webhook.<Webhook>findByIdOptional(id)
+                    .filter(x -> x.projectId.equals(projectId))
                     .orElseThrow(() -> ApiException.notFound("webhook " + id));
             if (checkedUrl != null) {
                 w.url = checkedUrl;
@@ -145,7 +164,8 @@ public class WebhookService {
 
     public void delete(UUID projectId, UUID id) {
         QuarkusTransaction.requiringNew().run(() -> {
-            Webhook w = Webhook.<Webhook>findByIdOptional(id).filter(x -> x.projectId.equals(projectId))
+            Webhook w = Webhook.<Webhook>findByIdOptional(id)
+                    .filter(x -> x.projectId.equals(projectId))
                     .orElseThrow(() -> ApiException.notFound("webhook " + id));
             w.delete();
         });
@@ -155,11 +175,12 @@ public class WebhookService {
     public Created rotateSecret(UUID projectId, UUID id) {
         String secret = Signer.newSecret();
         Webhook w = QuarkusTransaction.requiringNew().call(() -> {
-            Webhook x = Webhook.<Webhook>findByIdOptional(id).filter(h -> h.projectId.equals(projectId))
+            Webhook x = Webhook.<Webhook>findByIdOptional(id)
+                    .filter(h -> h.projectId.equals(projectId))
                     .orElseThrow(() -> ApiException.notFound("webhook " + id));
             // Each column's value is bound to that column, so the old secret is sealed again for its new place.
-            x.previousSecretSealed = box.seal(box.open(x.secretSealed, Webhook.SECRET.aad(x.id)),
-                    Webhook.PREVIOUS_SECRET.aad(x.id));
+            x.previousSecretSealed =
+                    box.seal(box.open(x.secretSealed, Webhook.SECRET.aad(x.id)), Webhook.PREVIOUS_SECRET.aad(x.id));
             x.previousSecretExpiresAt = Instant.now().plus(config.secretGrace()).truncatedTo(ChronoUnit.MICROS);
             x.secretSealed = box.seal(secret, Webhook.SECRET.aad(x.id));
             x.updatedAt = Instant.now();
@@ -170,7 +191,8 @@ public class WebhookService {
 
     public Delivery test(UUID projectId, UUID id) {
         Delivery d = QuarkusTransaction.requiringNew().call(() -> {
-            Webhook w = Webhook.<Webhook>findByIdOptional(id).filter(h -> h.projectId.equals(projectId))
+            Webhook w = Webhook.<Webhook>findByIdOptional(id)
+                    .filter(h -> h.projectId.equals(projectId))
                     .orElseThrow(() -> ApiException.notFound("webhook " + id));
             requireActive(w);
             return fanOut.enqueueTest(w);
@@ -181,7 +203,9 @@ public class WebhookService {
 
     public Page<Delivery> deliveries(UUID projectId, UUID webhookId, String status, String cursor, Integer limit) {
         get(projectId, webhookId);
-        if (status != null && Arrays.stream(DeliveryStatus.values()).noneMatch(s -> s.wire().equals(status))) {
+        if (status != null
+                && Arrays.stream(DeliveryStatus.values())
+                        .noneMatch(s -> s.wire().equals(status))) {
             throw ApiException.invalid("status", "must be pending, delivered or failed");
         }
         Keyset k = Keyset.of(cursor, limit);
@@ -192,24 +216,31 @@ public class WebhookService {
             params.put("status", status);
         }
         String query = k.query(where);
-        return QuarkusTransaction.requiringNew().call(() -> k.page(Delivery.<Delivery>find(query, params)
-                .page(0, k.fetch()).list(), d -> new Cursor(d.createdAt, d.id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> k.page(
+                        Delivery.<Delivery>find(query, params)
+                                .page(0, k.fetch())
+                                .list(),
+                        d -> new Cursor(d.createdAt, d.id)));
     }
 
     public Delivery delivery(UUID projectId, UUID deliveryId) {
-        return QuarkusTransaction.requiringNew().call(() -> Delivery.<Delivery>findByIdOptional(deliveryId)
-                .filter(d -> d.projectId.equals(projectId))
-                .orElseThrow(() -> ApiException.notFound("delivery " + deliveryId)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Delivery.<Delivery>findByIdOptional(deliveryId)
+                        .filter(d -> d.projectId.equals(projectId))
+                        .orElseThrow(() -> ApiException.notFound("delivery " + deliveryId)));
     }
 
     /** Sends a finished delivery again (same body and webhook-id), with a fresh retry schedule. */
     public Delivery redeliver(UUID projectId, UUID deliveryId) {
         Delivery d = QuarkusTransaction.requiringNew().call(() -> {
-            Delivery x = Delivery.<Delivery>findByIdOptional(deliveryId).filter(h -> h.projectId.equals(projectId))
+            Delivery x = Delivery.<Delivery>findByIdOptional(deliveryId)
+                    .filter(h -> h.projectId.equals(projectId))
                     .orElseThrow(() -> ApiException.notFound("delivery " + deliveryId));
             if (x.state() == DeliveryStatus.PENDING) {
-                throw ApiException.conflict("delivery_pending", "this delivery is still being attempted (next attempt at "
-                        + x.nextAttemptAt + ")");
+                throw ApiException.conflict(
+                        "delivery_pending",
+                        "this delivery is still being attempted (next attempt at " + x.nextAttemptAt + ")");
             }
             requireActive(Webhook.findById(x.webhookId));
             x.become(DeliveryStatus.PENDING);
@@ -224,8 +255,10 @@ public class WebhookService {
 
     private static void requireActive(Webhook w) {
         if (!Webhook.ACTIVE.equals(w.status)) {
-            throw ApiException.conflict("webhook_disabled", "the webhook is disabled (" + w.disabledReason
-                    + "); re-enable it with PATCH {\"active\": true} first");
+            throw ApiException.conflict(
+                    "webhook_disabled",
+                    "the webhook is disabled (" + w.disabledReason
+                            + "); re-enable it with PATCH {\"active\": true} first");
         }
     }
 
@@ -260,11 +293,14 @@ public class WebhookService {
         if (requested.isEmpty()) {
             throw ApiException.invalid("event_types", "must name at least one event type");
         }
-        Set<String> unknown = requested.stream().filter(t -> !SUBSCRIBABLE.contains(t))
+        Set<String> unknown = requested.stream()
+                .filter(t -> !SUBSCRIBABLE.contains(t))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         if (!unknown.isEmpty()) {
-            throw ApiException.invalid("event_types", "unknown event type(s) " + String.join(", ", unknown)
-                    + "; known: " + String.join(", ", SUBSCRIBABLE));
+            throw ApiException.invalid(
+                    "event_types",
+                    "unknown event type(s) " + String.join(", ", unknown) + "; known: "
+                            + String.join(", ", SUBSCRIBABLE));
         }
         return String.join(",", new LinkedHashSet<>(requested));
     }

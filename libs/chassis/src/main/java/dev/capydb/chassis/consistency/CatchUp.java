@@ -53,12 +53,17 @@ public class CatchUp {
         String prefix = "mp.messaging.incoming." + feed.channel();
         Optional<String> topic = mpConfig.getOptionalValue(prefix + ".topic", String.class);
         Optional<String> group = mpConfig.getOptionalValue(prefix + ".group.id", String.class);
-        boolean enabled = mpConfig.getOptionalValue(prefix + ".enabled", Boolean.class).orElse(true);
+        boolean enabled =
+                mpConfig.getOptionalValue(prefix + ".enabled", Boolean.class).orElse(true);
         if (topic.isEmpty() || group.isEmpty() || !enabled) {
-            return true;   // this service has no such channel (project-service owns projects): nothing to wait for
+            return true; // this service has no such channel (project-service owns projects): nothing to wait for
         }
-        return await(topic.get(), key, feed.channel(),
-                tp -> positions.nextOffset(feed.consumer(), tp.topic(), tp.partition()), List.of(group.get()));
+        return await(
+                topic.get(),
+                key,
+                feed.channel(),
+                tp -> positions.nextOffset(feed.consumer(), tp.topic(), tp.partition()),
+                List.of(group.get()));
     }
 
     /**
@@ -70,7 +75,8 @@ public class CatchUp {
     public boolean awaitReaders(String topic, String key, List<String> groups) {
         try {
             TopicPartition tp = new TopicPartition(topic, kafka.partitionFor(topic, key));
-            List<String> reading = kafka.groupsReading(tp).stream().filter(groups::contains).toList();
+            List<String> reading =
+                    kafka.groupsReading(tp).stream().filter(groups::contains).toList();
             return reading.isEmpty() || await(topic, key, topic + " readers " + reading, null, reading);
         } catch (KafkaUnavailable e) {
             LOG.warnf("%s: cannot catch up: %s", topic, e.getMessage());
@@ -82,8 +88,8 @@ public class CatchUp {
      * @param recorded what this service's own records say it applied in a partition (-1: nothing), or null when only
      *                 Kafka's committed offsets can tell (another service's consumers): then only those are polled
      */
-    private boolean await(String topic, String key, String what, ToLongFunction<TopicPartition> recorded,
-                          List<String> groups) {
+    private boolean await(
+            String topic, String key, String what, ToLongFunction<TopicPartition> recorded, List<String> groups) {
         long start = System.nanoTime();
         long deadline = start + config.catchUpTimeout().toNanos();
         try {
@@ -93,21 +99,24 @@ public class CatchUp {
             while (true) {
                 long applied = recorded != null ? recorded.applyAsLong(tp) : -1;
                 if (applied >= end) {
-                    LOG.infof("%s: %s applied up to %d (its end) after %d ms", what, tp, applied,
-                            (System.nanoTime() - start) / 1_000_000);
+                    LOG.infof(
+                            "%s: %s applied up to %d (its end) after %d ms",
+                            what, tp, applied, (System.nanoTime() - start) / 1_000_000);
                     return true;
                 }
                 if (System.nanoTime() >= nextKafkaCheck) {
                     Map<String, Long> committed = kafka.committed(groups, tp);
                     if (committed.values().stream().allMatch(offset -> offset >= end)) {
-                        LOG.infof("%s: %s (end %d) committed by %s, applied here up to %d, after %d ms", what, tp,
-                                end, committed, applied, (System.nanoTime() - start) / 1_000_000);
+                        LOG.infof(
+                                "%s: %s (end %d) committed by %s, applied here up to %d, after %d ms",
+                                what, tp, end, committed, applied, (System.nanoTime() - start) / 1_000_000);
                         return true;
                     }
                     nextKafkaCheck = System.nanoTime() + KAFKA_EVERY_MILLIS * 1_000_000;
                 }
                 if (System.nanoTime() > deadline) {
-                    LOG.warnf("%s: %s, which ends at %d, not applied after %s; answering from what it has",
+                    LOG.warnf(
+                            "%s: %s, which ends at %d, not applied after %s; answering from what it has",
                             what, tp, end, config.catchUpTimeout());
                     return false;
                 }

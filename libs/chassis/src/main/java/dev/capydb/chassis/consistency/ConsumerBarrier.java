@@ -40,12 +40,15 @@ public class ConsumerBarrier {
                 List<String> readers = kafka.groupsReading(tp);
                 while (true) {
                     Map<String, Long> committed = kafka.committed(readers, tp);
-                    var behind = committed.entrySet().stream().filter(g -> g.getValue() <= e.offset()).toList();
+                    var behind = committed.entrySet().stream()
+                            .filter(g -> g.getValue() <= e.offset())
+                            .toList();
                     if (behind.isEmpty()) {
                         break;
                     }
                     if (System.nanoTime() > deadline) {
-                        LOG.warnf("event %s at %s@%d: groups %s have not applied it after %s; answering anyway",
+                        LOG.warnf(
+                                "event %s at %s@%d: groups %s have not applied it after %s; answering anyway",
                                 e.id(), tp, e.offset(), behind, config.barrierTimeout());
                         return false;
                     }

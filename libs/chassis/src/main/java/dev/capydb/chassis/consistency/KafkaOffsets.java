@@ -52,7 +52,10 @@ public class KafkaOffsets {
     public int partitionFor(String topic, String key) throws KafkaUnavailable {
         Integer count = partitions.get(topic);
         if (count == null) {
-            count = get(admin().describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().size();
+            count = get(admin().describeTopics(List.of(topic)).allTopicNames())
+                    .get(topic)
+                    .partitions()
+                    .size();
             partitions.put(topic, count);
         }
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % count;
@@ -60,7 +63,8 @@ public class KafkaOffsets {
 
     /** The offset the next record of the partition will get. */
     public long endOffset(TopicPartition tp) throws KafkaUnavailable {
-        return get(admin().listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp)).offset();
+        return get(admin().listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp))
+                .offset();
     }
 
     /**
@@ -69,15 +73,24 @@ public class KafkaOffsets {
      */
     public List<String> groupsReading(TopicPartition tp) throws KafkaUnavailable {
         List<String> stable = get(admin().listGroups(ListGroupsOptions.forConsumerGroups()
-                .inGroupStates(Set.of(GroupState.STABLE, GroupState.PREPARING_REBALANCE,
-                        GroupState.COMPLETING_REBALANCE))).all()).stream().map(GroupListing::groupId).toList();
+                                .inGroupStates(Set.of(
+                                        GroupState.STABLE,
+                                        GroupState.PREPARING_REBALANCE,
+                                        GroupState.COMPLETING_REBALANCE)))
+                        .all())
+                .stream()
+                .map(GroupListing::groupId)
+                .toList();
         if (stable.isEmpty()) {
             return List.of();
         }
-        Map<String, ConsumerGroupDescription> described = get(admin().describeConsumerGroups(stable).all());
+        Map<String, ConsumerGroupDescription> described =
+                get(admin().describeConsumerGroups(stable).all());
         return described.entrySet().stream()
-                .filter(d -> d.getValue().members().stream().anyMatch(m -> m.assignment().topicPartitions().contains(tp)))
-                .map(Map.Entry::getKey).toList();
+                .filter(d -> d.getValue().members().stream()
+                        .anyMatch(m -> m.assignment().topicPartitions().contains(tp)))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /** The offset each of {@code groups} has committed in {@code tp} (0 for one that has committed nothing there). */
@@ -87,7 +100,8 @@ public class KafkaOffsets {
         }
         Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
         groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp))));
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = get(admin().listConsumerGroupOffsets(specs).all());
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed =
+                get(admin().listConsumerGroupOffsets(specs).all());
         Map<String, Long> out = new HashMap<>();
         groups.forEach(g -> {
             OffsetAndMetadata o = committed.getOrDefault(g, Map.of()).get(tp);

@@ -30,11 +30,11 @@ public class PublishBeforeAnswer implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!"GET".equals(request.getMethod()) || response.getStatus() >= 300
-                || Context.isOnEventLoopThread()) {
+        if (!"GET".equals(request.getMethod()) || response.getStatus() >= 300 || Context.isOnEventLoopThread()) {
             return;
         }
         RequestLogContext.projectOf(request.getUriInfo().getPath())
-                .ifPresent(project -> publisher.publishPendingOf(project, config.get().publishTimeout()));
+                .ifPresent(project ->
+                        publisher.publishPendingOf(project, config.get().publishTimeout()));
     }
 }

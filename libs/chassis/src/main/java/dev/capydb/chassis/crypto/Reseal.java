@@ -32,8 +32,7 @@ public class Reseal {
     }
 
     /** What one run did: values sealed again, and values left as they were because they did not open. */
-    public record Outcome(int resealed, int unreadable) {
-    }
+    public record Outcome(int resealed, int unreadable) {}
 
     /**
      * For a service's start-up: each column in turn, logged; a failure (the database away) is logged and the
@@ -45,12 +44,17 @@ public class Reseal {
             try {
                 Outcome o = run(column);
                 if (o.resealed() > 0 || o.unreadable() > 0) {
-                    LOG.infof("%s.%s: %d value(s) sealed again under the active key, %d left as they were (they do not"
-                            + " open)", column.table(), column.column(), o.resealed(), o.unreadable());
+                    LOG.infof(
+                            "%s.%s: %d value(s) sealed again under the active key, %d left as they were (they do not"
+                                    + " open)",
+                            column.table(), column.column(), o.resealed(), o.unreadable());
                 }
             } catch (RuntimeException e) {
-                LOG.warnf(e, "%s.%s: cannot re-seal now; its values stay as they are until the next start",
-                        column.table(), column.column());
+                LOG.warnf(
+                        e,
+                        "%s.%s: cannot re-seal now; its values stay as they are until the next start",
+                        column.table(),
+                        column.column());
             }
         }
     }
@@ -75,18 +79,17 @@ public class Reseal {
         }
     }
 
-    private record Batch(int rows, int resealed, int unreadable, Object lastId) {
-    }
+    private record Batch(int rows, int resealed, int unreadable, Object lastId) {}
 
-    private record Row(Object id, String sealed) {
-    }
+    private record Row(Object id, String sealed) {}
 
     /** One batch in the caller's transaction, in id order after {@code after}, rows locked until it commits. */
     private Batch batch(SealedColumn c, Object after, int size) throws SQLException {
         // Walking by id rather than re-querying "not yet current" so values that do not open are passed, not met again.
         String select = "SELECT " + c.idColumn() + ", " + c.column() + " FROM " + c.table() + " WHERE " + c.column()
-                + " IS NOT NULL AND NOT starts_with(" + c.column() + ", ?)" + (after == null ? "" : " AND "
-                + c.idColumn() + " > ?") + " ORDER BY " + c.idColumn() + " LIMIT ? FOR UPDATE";
+                + " IS NOT NULL AND NOT starts_with(" + c.column() + ", ?)"
+                + (after == null ? "" : " AND " + c.idColumn() + " > ?") + " ORDER BY " + c.idColumn()
+                + " LIMIT ? FOR UPDATE";
         String update = "UPDATE " + c.table() + " SET " + c.column() + " = ? WHERE " + c.idColumn() + " = ? AND "
                 + c.column() + " = ?";
         try (Connection conn = dataSource.getConnection()) {

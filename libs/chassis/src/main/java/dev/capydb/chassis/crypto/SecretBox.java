@@ -31,9 +31,10 @@ public class SecretBox {
 
     public String seal(String plaintext, Aad aad) {
         String id = ring.activeId();
-        SecretKeySpec key = ring.key(id).orElseThrow(() -> new IllegalStateException("no secrets key '" + id
-                + "' to seal with (capydb.secrets.active-key): set capydb.secrets.keys." + id
-                + (id.equals(KeyRing.LEGACY_ID) ? " or capydb.secrets.key" : "")));
+        SecretKeySpec key = ring.key(id)
+                .orElseThrow(() -> new IllegalStateException("no secrets key '" + id
+                        + "' to seal with (capydb.secrets.active-key): set capydb.secrets.keys." + id
+                        + (id.equals(KeyRing.LEGACY_ID) ? " or capydb.secrets.key" : "")));
         try {
             byte[] iv = new byte[IV_BYTES];
             RANDOM.nextBytes(iv);
@@ -58,18 +59,28 @@ public class SecretBox {
         int end = sealed.indexOf(':', V2.length());
         if (sealed.startsWith(V2) && end > 0) {
             String id = sealed.substring(V2.length(), end);
-            SecretKeySpec key = ring.key(id).orElseThrow(() -> new SecretUnreadableException(aad
-                    + " was sealed under key '" + id + "', which is not configured (capydb.secrets.keys." + id + ")"));
-            return decrypt(key, sealed.substring(end + 1), aad, aad + " does not open under key " + id
-                    + ": it was sealed for another row or column, or under another key of that id, or it was altered");
+            SecretKeySpec key = ring.key(id)
+                    .orElseThrow(() -> new SecretUnreadableException(aad + " was sealed under key '" + id
+                            + "', which is not configured (capydb.secrets.keys." + id + ")"));
+            return decrypt(
+                    key,
+                    sealed.substring(end + 1),
+                    aad,
+                    aad + " does not open under key " + id
+                            + ": it was sealed for another row or column, or under another key of that id, or it was altered");
         }
         if (sealed.startsWith(V1)) {
             // v1 values were sealed under the single shared key and bound to nothing.
-            SecretKeySpec key = ring.key(KeyRing.LEGACY_ID).orElseThrow(() -> new SecretUnreadableException(aad
-                    + " is a v1 value, sealed under the single key of before, which is not configured"
-                    + " (capydb.secrets.key)"));
-            return decrypt(key, sealed.substring(V1.length()), null, aad + " is a v1 value that does not open under"
-                    + " key " + KeyRing.LEGACY_ID + " (capydb.secrets.key): another key, or it was altered");
+            SecretKeySpec key = ring.key(KeyRing.LEGACY_ID)
+                    .orElseThrow(() -> new SecretUnreadableException(aad
+                            + " is a v1 value, sealed under the single key of before, which is not configured"
+                            + " (capydb.secrets.key)"));
+            return decrypt(
+                    key,
+                    sealed.substring(V1.length()),
+                    null,
+                    aad + " is a v1 value that does not open under" + " key " + KeyRing.LEGACY_ID
+                            + " (capydb.secrets.key): another key, or it was altered");
         }
         throw new SecretUnreadableException(aad + " is not a sealed value");
     }

@@ -23,8 +23,8 @@ public class EgressGate {
     }
 
     private static final Pattern NUMERIC_LABEL = Pattern.compile("\\d+|0[xX][0-9a-fA-F]*");
-    private static final Pattern CANONICAL_IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}"
-            + "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern CANONICAL_IPV4 = Pattern.compile(
+            "(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}" + "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
     private final EgressPolicy policy;
     private final HostResolver resolver;
@@ -59,35 +59,41 @@ public class EgressGate {
         }
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (bare.contains("%")) {
-            throw new EgressRefusedException(EgressRefusedException.Reason.AMBIGUOUS_HOST,
-                    "IPv6 zone identifiers are not accepted");
+            throw new EgressRefusedException(
+                    EgressRefusedException.Reason.AMBIGUOUS_HOST, "IPv6 zone identifiers are not accepted");
         }
         if (looksNumeric(bare) && !CANONICAL_IPV4.matcher(bare).matches()) {
-            throw new EgressRefusedException(EgressRefusedException.Reason.AMBIGUOUS_HOST, "'" + bare
-                    + "' is an IPv4 address in a non-canonical form; write it as four decimal numbers (a.b.c.d)");
+            throw new EgressRefusedException(
+                    EgressRefusedException.Reason.AMBIGUOUS_HOST,
+                    "'" + bare
+                            + "' is an IPv4 address in a non-canonical form; write it as four decimal numbers (a.b.c.d)");
         }
         List<InetAddress> addresses;
         if (bare.contains(":")) {
-            addresses = EgressPolicy.literal(bare).map(List::of).orElseThrow(() -> new EgressRefusedException(
-                    EgressRefusedException.Reason.AMBIGUOUS_HOST, "'" + bare + "' is not a valid IPv6 address"));
+            addresses = EgressPolicy.literal(bare)
+                    .map(List::of)
+                    .orElseThrow(() -> new EgressRefusedException(
+                            EgressRefusedException.Reason.AMBIGUOUS_HOST,
+                            "'" + bare + "' is not a valid IPv6 address"));
         } else if (CANONICAL_IPV4.matcher(bare).matches()) {
             addresses = EgressPolicy.literal(bare).map(List::of).orElseThrow();
         } else {
             try {
                 addresses = resolver.resolve(bare.toLowerCase(Locale.ROOT));
             } catch (UnknownHostException e) {
-                throw new EgressRefusedException(EgressRefusedException.Reason.UNRESOLVABLE,
-                        "host '" + bare + "' does not resolve");
+                throw new EgressRefusedException(
+                        EgressRefusedException.Reason.UNRESOLVABLE, "host '" + bare + "' does not resolve");
             }
             if (addresses == null || addresses.isEmpty()) {
-                throw new EgressRefusedException(EgressRefusedException.Reason.UNRESOLVABLE,
-                        "host '" + bare + "' has no addresses");
+                throw new EgressRefusedException(
+                        EgressRefusedException.Reason.UNRESOLVABLE, "host '" + bare + "' has no addresses");
             }
         }
         for (InetAddress address : addresses) {
             EgressPolicy.Verdict verdict = policy.check(address);
             if (!verdict.allowed()) {
-                throw new EgressRefusedException(EgressRefusedException.Reason.NOT_PUBLIC,
+                throw new EgressRefusedException(
+                        EgressRefusedException.Reason.NOT_PUBLIC,
                         "host '" + bare + "' resolves to " + verdict.reason());
             }
         }

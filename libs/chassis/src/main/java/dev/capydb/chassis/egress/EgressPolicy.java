@@ -29,8 +29,10 @@ public class EgressPolicy {
     /** The decision for one address, with the reason a user can read. */
     public record Verdict(InetAddress address, AddressClass addressClass, boolean allowed) {
         public String reason() {
-            return allowed ? "allowed" : address.getHostAddress() + " is a " + addressClass.name().toLowerCase()
-                    .replace('_', '-') + " address, not a public one";
+            return allowed
+                    ? "allowed"
+                    : address.getHostAddress() + " is a "
+                            + addressClass.name().toLowerCase().replace('_', '-') + " address, not a public one";
         }
     }
 
@@ -90,7 +92,8 @@ public class EgressPolicy {
         if (a0 >= 240) {
             return AddressClass.RESERVED;
         }
-        if ((a0 == 192 && a1 == 0 && a2 == 2) || (a0 == 198 && a1 == 51 && a2 == 100)
+        if ((a0 == 192 && a1 == 0 && a2 == 2)
+                || (a0 == 198 && a1 == 51 && a2 == 100)
                 || (a0 == 203 && a1 == 0 && a2 == 113)) {
             return AddressClass.DOCUMENTATION;
         }
@@ -110,7 +113,7 @@ public class EgressPolicy {
             first80Zero &= b[i] == 0;
         }
         if (first80Zero && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-            return classify4(last4(b));                       // ::ffff:a.b.c.d (IPv4-mapped)
+            return classify4(last4(b)); // ::ffff:a.b.c.d (IPv4-mapped)
         }
         if (first80Zero && b[10] == 0 && b[11] == 0) {
             boolean allZero = true;
@@ -118,12 +121,12 @@ public class EgressPolicy {
                 allZero &= b[i] == 0;
             }
             if (allZero && b[15] == 0) {
-                return AddressClass.UNSPECIFIED;               // ::
+                return AddressClass.UNSPECIFIED; // ::
             }
             if (allZero && b[15] == 1) {
-                return AddressClass.LOOPBACK;                  // ::1
+                return AddressClass.LOOPBACK; // ::1
             }
-            AddressClass embedded = classify4(last4(b));      // ::a.b.c.d (deprecated IPv4-compatible)
+            AddressClass embedded = classify4(last4(b)); // ::a.b.c.d (deprecated IPv4-compatible)
             return embedded == AddressClass.PUBLIC ? AddressClass.TRANSITION : embedded;
         }
         int w0 = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
@@ -139,31 +142,31 @@ public class EgressPolicy {
             return embedded == AddressClass.PUBLIC ? AddressClass.TRANSITION : embedded;
         }
         if (w0 == 0x2001 && w1 == 0x0000) {
-            return AddressClass.TRANSITION;                    // Teredo
+            return AddressClass.TRANSITION; // Teredo
         }
         if (w0 == 0x2001 && w1 == 0x0db8) {
             return AddressClass.DOCUMENTATION;
         }
         if (w0 == 0x2001 && (w1 & 0xfe00) == 0) {
-            return AddressClass.RESERVED;                      // 2001::/23 IETF protocol assignments
+            return AddressClass.RESERVED; // 2001::/23 IETF protocol assignments
         }
         if ((w0 & 0xfe00) == 0xfc00) {
-            return AddressClass.UNIQUE_LOCAL;                  // fc00::/7
+            return AddressClass.UNIQUE_LOCAL; // fc00::/7
         }
         if ((w0 & 0xffc0) == 0xfe80) {
-            return AddressClass.LINK_LOCAL;                    // fe80::/10
+            return AddressClass.LINK_LOCAL; // fe80::/10
         }
         if ((w0 & 0xffc0) == 0xfec0) {
-            return AddressClass.PRIVATE;                       // fec0::/10, deprecated site-local
+            return AddressClass.PRIVATE; // fec0::/10, deprecated site-local
         }
         if ((w0 & 0xff00) == 0xff00) {
             return AddressClass.MULTICAST;
         }
         if (w0 == 0x0100 && w1 == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0) {
-            return AddressClass.RESERVED;                      // 100::/64 discard-only
+            return AddressClass.RESERVED; // 100::/64 discard-only
         }
         if ((w0 & 0xe000) != 0x2000) {
-            return AddressClass.RESERVED;                      // outside 2000::/3, the global unicast space
+            return AddressClass.RESERVED; // outside 2000::/3, the global unicast space
         }
         return AddressClass.PUBLIC;
     }

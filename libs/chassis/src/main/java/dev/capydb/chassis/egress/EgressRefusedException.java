@@ -4,7 +4,11 @@ package dev.capydb.chassis.egress;
 public class EgressRefusedException extends Exception {
 
     /** Why: the host is written in a form we do not accept, or an address it resolves to is not public. */
-    public enum Reason { AMBIGUOUS_HOST, NOT_PUBLIC, UNRESOLVABLE }
+    public enum Reason {
+        AMBIGUOUS_HOST,
+        NOT_PUBLIC,
+        UNRESOLVABLE
+    }
 
     private final Reason reason;
 

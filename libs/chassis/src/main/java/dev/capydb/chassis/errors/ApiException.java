@@ -46,8 +46,8 @@ public class ApiException extends RuntimeException {
 
     /** 422 naming one field. */
     public static ApiException invalid(String field, String message) {
-        return new ApiException(422, "validation_failed", field + ": " + message,
-                List.of(new Problem.FieldError(field, message)));
+        return new ApiException(
+                422, "validation_failed", field + ": " + message, List.of(new Problem.FieldError(field, message)));
     }
 
     public static ApiException projectBusy(String detail) {

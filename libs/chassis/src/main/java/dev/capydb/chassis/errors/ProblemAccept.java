@@ -24,7 +24,9 @@ public class ProblemAccept implements ContainerRequestFilter {
             return;
         }
         String lower = accept.toLowerCase(Locale.ROOT);
-        if (lower.contains(Problem.MEDIA_TYPE) && !lower.contains("application/json") && !lower.contains("*/*")
+        if (lower.contains(Problem.MEDIA_TYPE)
+                && !lower.contains("application/json")
+                && !lower.contains("*/*")
                 && !lower.contains("application/*")) {
             request.getHeaders().putSingle(HttpHeaders.ACCEPT, accept + ", application/json");
         }

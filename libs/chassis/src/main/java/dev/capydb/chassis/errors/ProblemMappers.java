@@ -28,7 +28,8 @@ public class ProblemMappers {
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
     public Response unauthorized(RuntimeException e, HttpServerRequest request) {
         return Response.fromResponse(respond(401, "unauthorized", "a valid bearer token is required", null, request))
-                .header("WWW-Authenticate", "Bearer").build();
+                .header("WWW-Authenticate", "Bearer")
+                .build();
     }
 
     @ServerExceptionMapper
@@ -44,20 +45,31 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e, HttpServerRequest request) {
-        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+        if (e instanceof MismatchedInputException mismatch
+                && !mismatch.getPath().isEmpty()) {
             String field = mismatch.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
             if (e instanceof UnrecognizedPropertyException unknown) {
-                String known = unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                String known = unknown.getKnownPropertyIds().stream()
+                        .map(String::valueOf)
+                        .sorted()
                         .collect(Collectors.joining(", "));
                 String message = "is not a field of this request (known: " + known + ")";
-                return respond(422, "unknown_field", field + ": " + message + "; nothing was done",
-                        List.of(new Problem.FieldError(field, message)), request);
+                return respond(
+                        422,
+                        "unknown_field",
+                        field + ": " + message + "; nothing was done",
+                        List.of(new Problem.FieldError(field, message)),
+                        request);
             }
             String message = e instanceof InvalidFormatException ? "has the wrong type or format" : "is malformed";
-            return respond(422, "validation_failed", field + ": " + message,
-                    List.of(new Problem.FieldError(field, message)), request);
+            return respond(
+                    422,
+                    "validation_failed",
+                    field + ": " + message,
+                    List.of(new Problem.FieldError(field, message)),
+                    request);
         }
         return respond(400, "malformed_json", "the request body is not valid JSON", null, request);
     }
@@ -89,11 +101,18 @@ public class ProblemMappers {
         return respond(500, "internal_error", "an internal error occurred; it has been logged", null, request);
     }
 
-    static Response respond(int status, String code, String detail, List<Problem.FieldError> errors,
-                            HttpServerRequest request) {
+    static Response respond(
+            int status, String code, String detail, List<Problem.FieldError> errors, HttpServerRequest request) {
         String requestId = request == null ? null : request.getHeader("X-Request-Id");
-        Problem problem = new Problem("https://docs.capydb.dev/errors/" + code, title(status), status, code, detail,
-                request == null ? null : request.path(), requestId, errors);
+        Problem problem = new Problem(
+                "https://docs.capydb.dev/errors/" + code,
+                title(status),
+                status,
+                code,
+                detail,
+                request == null ? null : request.path(),
+                requestId,
+                errors);
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 

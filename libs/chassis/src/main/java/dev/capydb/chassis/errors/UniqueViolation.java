@@ -7,8 +7,7 @@ public final class UniqueViolation {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private UniqueViolation() {
-    }
+    private UniqueViolation() {}
 
     /** Whether {@code e} was caused by any unique violation. */
     public static boolean in(Throwable e) {
@@ -22,7 +21,8 @@ public final class UniqueViolation {
 
     private static boolean find(Throwable e, String index) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())
+            if (t instanceof SQLException sql
+                    && UNIQUE_VIOLATION.equals(sql.getSQLState())
                     && (index == null || String.valueOf(sql.getMessage()).contains("\"" + index + "\""))) {
                 return true;
             }

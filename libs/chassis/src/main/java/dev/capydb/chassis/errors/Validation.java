@@ -32,7 +32,10 @@ public final class Validation {
         }
         String detail = errors.size() == 1
                 ? errors.get(0).field() + ": " + errors.get(0).message()
-                : errors.size() + " fields are invalid: " + String.join(", ", errors.stream().map(Problem.FieldError::field).toList());
+                : errors.size() + " fields are invalid: "
+                        + String.join(
+                                ", ",
+                                errors.stream().map(Problem.FieldError::field).toList());
         throw new ApiException(422, "validation_failed", detail, List.copyOf(errors));
     }
 }

@@ -26,7 +26,7 @@ public class AppliedPositions {
 
     /** In the caller's transaction: the consumer has applied these records (and everything before them). */
     void advance(String consumer, Iterable<ConsumerRecord<String, String>> records) {
-        Map<String, Long> next = new TreeMap<>();   // "topic\0partition" -> next offset; sorted: no lock-order deadlock
+        Map<String, Long> next = new TreeMap<>(); // "topic\0partition" -> next offset; sorted: no lock-order deadlock
         for (ConsumerRecord<String, String> r : records) {
             next.merge(r.topic() + '\0' + r.partition(), r.offset() + 1, Math::max);
         }
@@ -34,9 +34,10 @@ public class AppliedPositions {
             return;
         }
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("INSERT INTO inbox_position (consumer, topic, kafka_partition,"
-                     + " next_offset) VALUES (?, ?, ?, ?) ON CONFLICT (consumer, topic, kafka_partition) DO UPDATE"
-                     + " SET next_offset = greatest(inbox_position.next_offset, excluded.next_offset)")) {
+                PreparedStatement st =
+                        c.prepareStatement("INSERT INTO inbox_position (consumer, topic, kafka_partition,"
+                                + " next_offset) VALUES (?, ?, ?, ?) ON CONFLICT (consumer, topic, kafka_partition) DO UPDATE"
+                                + " SET next_offset = greatest(inbox_position.next_offset, excluded.next_offset)")) {
             for (Map.Entry<String, Long> e : next.entrySet()) {
                 String[] tp = e.getKey().split("\0");
                 st.setString(1, consumer);
@@ -54,8 +55,8 @@ public class AppliedPositions {
     /** The offset after the last record {@code consumer} applied in the partition, or -1 if it applied none there. */
     public long nextOffset(String consumer, String topic, int partition) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT next_offset FROM inbox_position"
-                     + " WHERE consumer = ? AND topic = ? AND kafka_partition = ?")) {
+                PreparedStatement st = c.prepareStatement("SELECT next_offset FROM inbox_position"
+                        + " WHERE consumer = ? AND topic = ? AND kafka_partition = ?")) {
             st.setString(1, consumer);
             st.setString(2, topic);
             st.setInt(3, partition);

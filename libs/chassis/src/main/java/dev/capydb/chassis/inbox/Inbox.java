@@ -59,7 +59,8 @@ public class Inbox {
     }
 
     /** Handles the event in a consumer span whose parent is the producer's trace, when one came with it. */
-    public boolean process(String consumer, String json, Optional<String> traceparent, Consumer<EventEnvelope> handler) {
+    public boolean process(
+            String consumer, String json, Optional<String> traceparent, Consumer<EventEnvelope> handler) {
         return traced(consumer, traceparent, () -> process(consumer, json, handler));
     }
 
@@ -71,10 +72,9 @@ public class Inbox {
      *
      * @return how many events were new
      */
-    public int processBatch(String consumer, Iterable<ConsumerRecord<String, String>> records,
-                            Consumer<EventEnvelope> handler) {
-        record Parsed(ConsumerRecord<String, String> record, EventEnvelope event) {
-        }
+    public int processBatch(
+            String consumer, Iterable<ConsumerRecord<String, String>> records, Consumer<EventEnvelope> handler) {
+        record Parsed(ConsumerRecord<String, String> record, EventEnvelope event) {}
         List<Parsed> batch = new ArrayList<>();
         List<ConsumerRecord<String, String>> all = new ArrayList<>();
         for (ConsumerRecord<String, String> r : records) {
@@ -96,8 +96,9 @@ public class Inbox {
                 return fresh;
             });
         } catch (RuntimeException e) {
-            LOG.warnf("%s: a batch of %d events failed, handling them one by one: %s", consumer, batch.size(),
-                    e.getMessage());
+            LOG.warnf(
+                    "%s: a batch of %d events failed, handling them one by one: %s",
+                    consumer, batch.size(), e.getMessage());
             int fresh = 0;
             for (ConsumerRecord<String, String> r : all) {
                 if (process(consumer, r, handler)) {
@@ -109,9 +110,12 @@ public class Inbox {
     }
 
     private <T> T traced(String consumer, Optional<String> traceparent, Supplier<T> work) {
-        Span span = tracer.spanBuilder(consumer + " process").setSpanKind(SpanKind.CONSUMER)
-                .setParent(TraceContext.parentOf(traceparent)).setAttribute("messaging.system", "kafka")
-                .setAttribute("messaging.consumer.group.name", consumer).startSpan();
+        Span span = tracer.spanBuilder(consumer + " process")
+                .setSpanKind(SpanKind.CONSUMER)
+                .setParent(TraceContext.parentOf(traceparent))
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.consumer.group.name", consumer)
+                .startSpan();
         try (Scope ignored = span.makeCurrent()) {
             return work.get();
         } catch (RuntimeException e) {
@@ -166,8 +170,11 @@ public class Inbox {
     }
 
     /** {@link #process(String, String, Consumer)}, also advancing the consumer past {@code records} when it ends. */
-    private boolean handle(String consumer, String json, List<ConsumerRecord<String, String>> records,
-                           Consumer<EventEnvelope> handler) {
+    private boolean handle(
+            String consumer,
+            String json,
+            List<ConsumerRecord<String, String>> records,
+            Consumer<EventEnvelope> handler) {
         Optional<EventEnvelope> parsed = parse(consumer, json);
         if (parsed.isEmpty()) {
             if (!records.isEmpty()) {
@@ -185,8 +192,9 @@ public class Inbox {
                 });
             } catch (RuntimeException e) {
                 if (InboxFailures.isDatabaseAway(e)) {
-                    LOG.warnf("%s: event %s (%s) waits for the database: %s", consumer, event.id(), event.type(),
-                            e.getMessage());
+                    LOG.warnf(
+                            "%s: event %s (%s) waits for the database: %s",
+                            consumer, event.id(), event.type(), e.getMessage());
                     sleep(config.reconnectEvery().toMillis());
                     continue;
                 }
@@ -198,8 +206,9 @@ public class Inbox {
                     continue;
                 }
                 long backoffMs = Math.min(config.maxBackoff().toMillis(), 250L << Math.min(attempt, 20));
-                LOG.warnf("%s: handling event %s (%s) failed (attempt %d), retrying in %d ms: %s", consumer,
-                        event.id(), event.type(), attempt, backoffMs, e.getMessage());
+                LOG.warnf(
+                        "%s: handling event %s (%s) failed (attempt %d), retrying in %d ms: %s",
+                        consumer, event.id(), event.type(), attempt, backoffMs, e.getMessage());
                 sleep(backoffMs);
                 attempt++;
             }
@@ -212,15 +221,21 @@ public class Inbox {
      * @return false when parking failed too (the database went away meanwhile): the caller tries again, nothing is
      *         acknowledged and nothing is lost
      */
-    private boolean park(String consumer, EventEnvelope event, String json, List<ConsumerRecord<String, String>> records,
-                      RuntimeException failure, int attempts) {
+    private boolean park(
+            String consumer,
+            EventEnvelope event,
+            String json,
+            List<ConsumerRecord<String, String>> records,
+            RuntimeException failure,
+            int attempts) {
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 recordFirstDelivery(consumer, event);
                 positions.advance(consumer, records);
                 try (Connection c = dataSource.getConnection();
-                     PreparedStatement st = c.prepareStatement("INSERT INTO inbox_dead_letter (event_id, consumer, type,"
-                             + " payload, error, attempts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                        PreparedStatement st = c.prepareStatement(
+                                "INSERT INTO inbox_dead_letter (event_id, consumer, type,"
+                                        + " payload, error, attempts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                     st.setObject(1, event.id());
                     st.setString(2, consumer);
                     st.setString(3, event.type());
@@ -233,20 +248,22 @@ public class Inbox {
                 }
             });
         } catch (RuntimeException parkFailed) {
-            LOG.warnf("%s: event %s (%s) failed (%s) and cannot be parked yet: %s", consumer, event.id(),
-                    event.type(), failure.getMessage(), parkFailed.getMessage());
+            LOG.warnf(
+                    "%s: event %s (%s) failed (%s) and cannot be parked yet: %s",
+                    consumer, event.id(), event.type(), failure.getMessage(), parkFailed.getMessage());
             return false;
         }
-        LOG.errorf("%s: event %s (%s) failed %d times and is parked in inbox_dead_letter, skipped: %s", consumer,
-                event.id(), event.type(), attempts, failure.getMessage());
+        LOG.errorf(
+                "%s: event %s (%s) failed %d times and is parked in inbox_dead_letter, skipped: %s",
+                consumer, event.id(), event.type(), attempts, failure.getMessage());
         return true;
     }
 
     /** Records the event for this consumer in the current transaction; false when it was already recorded. */
     public boolean recordFirstDelivery(String consumer, EventEnvelope event) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement(
-                     "INSERT INTO inbox_event (event_id, consumer, type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                PreparedStatement st = c.prepareStatement(
+                        "INSERT INTO inbox_event (event_id, consumer, type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
             st.setObject(1, event.id());
             st.setString(2, consumer);
             st.setString(3, event.type());

@@ -6,8 +6,7 @@ import java.sql.SQLException;
 /** Which handler failures the inbox waits out (the database is away) and which it parks at once (the data is bad). */
 final class InboxFailures {
 
-    private InboxFailures() {
-    }
+    private InboxFailures() {}
 
     /**
      * The database could not be reached or dropped the connection (SQLSTATE class 08 connection exception, 57P01-03
@@ -34,7 +33,8 @@ final class InboxFailures {
      */
     static boolean isPermanent(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
                 return true;
             }

@@ -18,8 +18,7 @@ public final class Idempotency {
     /** What {@link #validKey} requires, for the {@code validation_failed} detail. */
     public static final String KEY_RULE = "must be 1-" + MAX_KEY_LENGTH + " characters";
 
-    private Idempotency() {
-    }
+    private Idempotency() {}
 
     /** Whether {@code key} (the header's value, null when absent) is one this API accepts. */
     public static boolean validKey(String key) {
@@ -51,6 +50,5 @@ public final class Idempotency {
     }
 
     /** The job, and whether this call created it (only then is a worker worth waking). */
-    public record Outcome<T>(T job, boolean created) {
-    }
+    public record Outcome<T>(T job, boolean created) {}
 }

@@ -55,7 +55,8 @@ public final class JobEngine {
     /** Registers the schedule; called once, when the service has started. */
     public void start(Scheduler scheduler) {
         for (Tick tick : Tick.values()) {
-            Scheduler.JobDefinition<?> pass = scheduler.newJob(identity(tick))
+            Scheduler.JobDefinition<?> pass = scheduler
+                    .newJob(identity(tick))
                     .setInterval(tick.every)
                     .setConcurrentExecution(ConcurrentExecution.SKIP)
                     .setTask(execution -> run(tick));

@@ -6,8 +6,7 @@ public final class JobError {
     /** The most characters a job's {@code error} holds. */
     public static final int MAX_LENGTH = 2000;
 
-    private JobError() {
-    }
+    private JobError() {}
 
     /** {@code error}, cut to {@link #MAX_LENGTH} characters. */
     public static String bounded(String error) {

@@ -7,8 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -38,8 +38,9 @@ public final class JobLeases {
     /** Takes the oldest claimable job for this worker, or nothing. */
     public Optional<UUID> claimNext(String workerId, Duration lease) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                    "UPDATE " + table + " SET status = 'RUNNING', attempt = attempt + 1, worker = ?, lease_until = ?, "
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement st = c.prepareStatement("UPDATE " + table
+                            + " SET status = 'RUNNING', attempt = attempt + 1, worker = ?, lease_until = ?, "
                             + "started_at = coalesce(started_at, now()) "
                             + "WHERE id = (SELECT id FROM " + table + " WHERE status = 'PENDING' "
                             + "AND (not_before IS NULL OR not_before <= now()) "
@@ -59,8 +60,9 @@ public final class JobLeases {
             return;
         }
         QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                    "UPDATE " + table + " SET lease_until = ? WHERE status = 'RUNNING' AND worker = ? AND id = ANY (?)")) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement st = c.prepareStatement("UPDATE " + table
+                            + " SET lease_until = ? WHERE status = 'RUNNING' AND worker = ? AND id = ANY (?)")) {
                 st.setTimestamp(1, Timestamp.from(Instant.now().plus(lease)));
                 st.setString(2, workerId);
                 st.setArray(3, c.createArrayOf("uuid", ids.toArray()));
@@ -75,9 +77,10 @@ public final class JobLeases {
     public List<UUID> expired() {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<UUID> ids = new ArrayList<>();
-            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                    "SELECT id FROM " + table + " WHERE status = 'RUNNING' AND lease_until < now()");
-                 ResultSet rs = st.executeQuery()) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement st = c.prepareStatement(
+                            "SELECT id FROM " + table + " WHERE status = 'RUNNING' AND lease_until < now()");
+                    ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getObject(1, UUID.class));
                 }
@@ -93,8 +96,9 @@ public final class JobLeases {
      */
     public boolean requeue(UUID id, Instant notBefore) {
         return QuarkusTransaction.joiningExisting().call(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                    "UPDATE " + table + " SET status = 'PENDING', worker = NULL, lease_until = NULL, not_before = ? "
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement st = c.prepareStatement("UPDATE " + table
+                            + " SET status = 'PENDING', worker = NULL, lease_until = NULL, not_before = ? "
                             + "WHERE id = ? AND status = 'RUNNING'")) {
                 st.setTimestamp(1, notBefore == null ? null : Timestamp.from(notBefore));
                 st.setObject(2, id);
@@ -124,8 +128,9 @@ public final class JobLeases {
 
     private boolean rowWhere(UUID id, String condition) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                    "SELECT 1 FROM " + table + " WHERE id = ? AND " + condition)) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement st =
+                            c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ? AND " + condition)) {
                 st.setObject(1, id);
                 try (ResultSet rs = st.executeQuery()) {
                     return rs.next();

@@ -33,7 +33,8 @@ final class JobRunner {
         this.workers = workers;
         this.lease = lease;
         this.handler = handler;
-        this.workerId = name + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.workerId = name + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         this.pool = Executors.newFixedThreadPool(workers, r -> new Thread(r, name + "-worker"));
         this.waker = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-waker"));
     }

@@ -38,12 +38,12 @@ public class JobMetrics {
         }
         JobPayload job = event.dataAs(JobPayload.class);
         String outcome = type.get() == EventType.JOB_COMPLETED ? "completed" : "failed";
-        Duration took = job.startedAt() == null || job.completedAt() == null ? Duration.ZERO
+        Duration took = job.startedAt() == null || job.completedAt() == null
+                ? Duration.ZERO
                 : Duration.between(job.startedAt(), job.completedAt());
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
-            public void beforeCompletion() {
-            }
+            public void beforeCompletion() {}
 
             @Override
             public void afterCompletion(int status) {
@@ -56,8 +56,11 @@ public class JobMetrics {
 
     /** Records one ended job. */
     public void record(String kind, String outcome, Duration took) {
-        Timer.builder(TIMER).description("Jobs that ended, by kind and outcome, and how long they ran")
-                .tag("kind", kind == null ? "unknown" : kind).tag("outcome", outcome)
-                .register(registry).record(took.isNegative() ? Duration.ZERO : took);
+        Timer.builder(TIMER)
+                .description("Jobs that ended, by kind and outcome, and how long they ran")
+                .tag("kind", kind == null ? "unknown" : kind)
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(took.isNegative() ? Duration.ZERO : took);
     }
 }

@@ -33,8 +33,11 @@ public final class JobPhases {
         long now = System.nanoTime();
         long nanos = now - phaseStart;
         phaseStart = now;
-        Timer.builder(TIMER).description("Time jobs spent in each phase, by kind")
-                .tag("kind", kind).tag("phase", phase).register(Metrics.globalRegistry)
+        Timer.builder(TIMER)
+                .description("Time jobs spent in each phase, by kind")
+                .tag("kind", kind)
+                .tag("phase", phase)
+                .register(Metrics.globalRegistry)
                 .record(nanos, TimeUnit.NANOSECONDS);
         done.add(phase + " " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms");
     }

@@ -24,12 +24,17 @@ public class RequestLogContext implements ContainerRequestFilter, ContainerRespo
 
     /** The gateway only forwards sane ids; a direct caller's header is still bounded before it reaches a log. */
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
     private static final Pattern PROJECT_PATH = Pattern.compile("(?:^|/)projects/([0-9a-fA-F-]{36})(?:/|$)");
 
     @Override
     public void filter(ContainerRequestContext request) {
         String given = request.getHeaderString(HEADER);
-        MDC.put(REQUEST_ID, given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString());
+        MDC.put(
+                REQUEST_ID,
+                given != null && SANE_ID.matcher(given).matches()
+                        ? given
+                        : UUID.randomUUID().toString());
         projectOf(request.getUriInfo().getPath()).ifPresent(p -> MDC.put(PROJECT_ID, p));
     }
 

@@ -30,8 +30,7 @@ public final class TraceContext {
         }
     };
 
-    private TraceContext() {
-    }
+    private TraceContext() {}
 
     /** The current span's {@code traceparent}, or empty when there is no valid span (tracing off, no request). */
     public static Optional<String> currentTraceparent() {
@@ -45,8 +44,8 @@ public final class TraceContext {
         if (traceparent.isEmpty()) {
             return Context.current();
         }
-        return W3CTraceContextPropagator.getInstance().extract(Context.current(), Map.of(HEADER, traceparent.get()),
-                GETTER);
+        return W3CTraceContextPropagator.getInstance()
+                .extract(Context.current(), Map.of(HEADER, traceparent.get()), GETTER);
     }
 
     /** The propagated fields, for documentation and tests. */

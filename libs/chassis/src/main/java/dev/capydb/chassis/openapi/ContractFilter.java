@@ -44,35 +44,53 @@ public class ContractFilter implements OASFilter {
     public void filterOpenAPI(OpenAPI api) {
         Components components = api.getComponents() == null ? OASFactory.createComponents() : api.getComponents();
         api.setComponents(components);
-        components.addSchema(FIELD_ERROR, object(ordered(
-                "field", string("The request field (or header, or query parameter) refused"),
-                "message", string("What is wrong with it")), List.of("field", "message")));
-        components.addSchema(PROBLEM, object(ordered(
-                "type", string("A URI naming the kind of problem").format("uri"),
-                "title", string("The HTTP status's reason phrase"),
-                "status", OASFactory.createSchema().addType(SchemaType.INTEGER).description("The HTTP status"),
-                "code", string("The stable, machine-readable reason; clients branch on this"),
-                "detail", string("What happened and what was (not) done, for a person"),
-                "instance", string("The request path"),
-                "request_id", string("The X-Request-Id of the call, for support"),
-                "errors", OASFactory.createSchema().addType(SchemaType.ARRAY).description("The offending fields")
-                        .items(OASFactory.createSchema().ref(FIELD_ERROR))),
-                List.of("type", "title", "status", "code", "detail"))
-                .description("An RFC 9457 problem document: every refusal and error of the API"));
+        components.addSchema(
+                FIELD_ERROR,
+                object(
+                        ordered(
+                                "field", string("The request field (or header, or query parameter) refused"),
+                                "message", string("What is wrong with it")),
+                        List.of("field", "message")));
+        components.addSchema(
+                PROBLEM,
+                object(
+                                ordered(
+                                        "type",
+                                                string("A URI naming the kind of problem")
+                                                        .format("uri"),
+                                        "title", string("The HTTP status's reason phrase"),
+                                        "status",
+                                                OASFactory.createSchema()
+                                                        .addType(SchemaType.INTEGER)
+                                                        .description("The HTTP status"),
+                                        "code", string("The stable, machine-readable reason; clients branch on this"),
+                                        "detail", string("What happened and what was (not) done, for a person"),
+                                        "instance", string("The request path"),
+                                        "request_id", string("The X-Request-Id of the call, for support"),
+                                        "errors",
+                                                OASFactory.createSchema()
+                                                        .addType(SchemaType.ARRAY)
+                                                        .description("The offending fields")
+                                                        .items(OASFactory.createSchema()
+                                                                .ref(FIELD_ERROR))),
+                                List.of("type", "title", "status", "code", "detail"))
+                        .description("An RFC 9457 problem document: every refusal and error of the API"));
         if (api.getPaths() == null || api.getPaths().getPathItems() == null) {
             return;
         }
         inlineNullableReferences(components);
         String tag = domainTag();
-        api.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, op) -> {
-            describeRefusals(path, method, op, components);
-            pathParametersInPathOrder(path, op);
-            describeSharedParameters(op);
-            op.setOperationId(operationId(op.getOperationId()));
-            if (tag != null) {
-                op.setTags(List.of(tag));
-            }
-        }));
+        api.getPaths()
+                .getPathItems()
+                .forEach((path, item) -> item.getOperations().forEach((method, op) -> {
+                    describeRefusals(path, method, op, components);
+                    pathParametersInPathOrder(path, op);
+                    describeSharedParameters(op);
+                    op.setOperationId(operationId(op.getOperationId()));
+                    if (tag != null) {
+                        op.setTags(List.of(tag));
+                    }
+                }));
     }
 
     /**
@@ -105,7 +123,8 @@ public class ContractFilter implements OASFilter {
             return null;
         }
         Schema ref = anyOf.stream().filter(a -> a.getRef() != null).findFirst().orElse(null);
-        boolean orNull = anyOf.stream().anyMatch(a -> a.getType() != null && a.getType().equals(List.of(SchemaType.NULL)));
+        boolean orNull =
+                anyOf.stream().anyMatch(a -> a.getType() != null && a.getType().equals(List.of(SchemaType.NULL)));
         if (ref == null || !orNull) {
             return null;
         }
@@ -114,15 +133,21 @@ public class ContractFilter implements OASFilter {
 
     /** The component schema a {@code $ref} names ({@code #/components/schemas/X}), or null. */
     private static Schema referenced(Schema ref, Components components) {
-        return components.getSchemas() == null ? null
-                : components.getSchemas().get(ref.getRef().substring(ref.getRef().lastIndexOf('/') + 1));
+        return components.getSchemas() == null
+                ? null
+                : components
+                        .getSchemas()
+                        .get(ref.getRef().substring(ref.getRef().lastIndexOf('/') + 1));
     }
 
     private static Schema nullableCopy(Schema target, String description) {
         Schema copy = OASFactory.createSchema()
                 .description(description != null ? description : target.getDescription())
-                .format(target.getFormat()).pattern(target.getPattern()).items(target.getItems())
-                .required(target.getRequired()).enumeration(target.getEnumeration());
+                .format(target.getFormat())
+                .pattern(target.getPattern())
+                .items(target.getItems())
+                .required(target.getRequired())
+                .enumeration(target.getEnumeration());
         if (target.getType() != null) {
             target.getType().forEach(copy::addType);
         }
@@ -142,8 +167,8 @@ public class ContractFilter implements OASFilter {
             return;
         }
         List<Parameter> sorted = new ArrayList<>(op.getParameters());
-        sorted.sort(Comparator.comparingInt(p -> p.getIn() == Parameter.In.PATH
-                ? path.indexOf("{" + p.getName() + "}") : Integer.MAX_VALUE));
+        sorted.sort(Comparator.comparingInt(
+                p -> p.getIn() == Parameter.In.PATH ? path.indexOf("{" + p.getName() + "}") : Integer.MAX_VALUE));
         op.setParameters(sorted);
     }
 
@@ -160,7 +185,9 @@ public class ContractFilter implements OASFilter {
                 case "cursor" -> p.description("The `next_cursor` of the previous page; leave it out for the first");
                 case "limit" -> {
                     p.description("Items per page");
-                    p.getSchema().minimum(BigDecimal.ONE).maximum(BigDecimal.valueOf(Cursor.MAX_LIMIT))
+                    p.getSchema()
+                            .minimum(BigDecimal.ONE)
+                            .maximum(BigDecimal.valueOf(Cursor.MAX_LIMIT))
                             .defaultValue(Cursor.DEFAULT_LIMIT);
                 }
                 case IDEMPOTENCY_KEY -> {
@@ -168,15 +195,15 @@ public class ContractFilter implements OASFilter {
                             + " job the first call started instead of starting another");
                     p.getSchema().minLength(1).maxLength(Idempotency.MAX_KEY_LENGTH);
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
     }
 
     /** One tag per domain, from the service's name: {@code backup-service} is {@code Backups}. */
     static String domainTag() {
-        return ConfigProvider.getConfig().getOptionalValue("quarkus.application.name", String.class)
+        return ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.application.name", String.class)
                 .map(name -> name.replaceFirst("-service$", ""))
                 .map(domain -> Character.toUpperCase(domain.charAt(0)) + domain.substring(1) + "s")
                 .orElse(null);
@@ -198,7 +225,8 @@ public class ContractFilter implements OASFilter {
         APIResponses responses = op.getResponses() == null ? OASFactory.createAPIResponses() : op.getResponses();
         op.setResponses(responses);
         boolean body = op.getRequestBody() != null;
-        boolean hasInput = body || (op.getParameters() != null && !op.getParameters().isEmpty());
+        boolean hasInput =
+                body || (op.getParameters() != null && !op.getParameters().isEmpty());
         if (body) {
             refusal(responses, "400", "`malformed_json`: the body is not JSON");
             closeBody(op, components);
@@ -211,16 +239,25 @@ public class ContractFilter implements OASFilter {
             refusal(responses, "404", "`not_found`: no such resource in an organization the caller belongs to");
         }
         if (method != PathItem.HttpMethod.GET) {
-            refusal(responses, "409", "the resource's state refuses the call now, e.g. `project_busy` (another job"
-                    + " holds the project), `name_taken`, `preview_busy`, `preview_not_ready`");
+            refusal(
+                    responses,
+                    "409",
+                    "the resource's state refuses the call now, e.g. `project_busy` (another job"
+                            + " holds the project), `name_taken`, `preview_busy`, `preview_not_ready`");
         }
         if (hasInput) {
-            refusal(responses, "422", "`validation_failed` (the `errors` name each field) or `unknown_field` (a body"
-                    + " field this call does not know; nothing was done)");
+            refusal(
+                    responses,
+                    "422",
+                    "`validation_failed` (the `errors` name each field) or `unknown_field` (a body"
+                            + " field this call does not know; nothing was done)");
         }
         refusal(responses, "429", "`rate_limited`: too many calls; retry after `Retry-After` seconds")
-                .addHeader("Retry-After", OASFactory.createHeader().description("Seconds to wait before retrying")
-                        .schema(OASFactory.createSchema().addType(SchemaType.INTEGER)));
+                .addHeader(
+                        "Retry-After",
+                        OASFactory.createHeader()
+                                .description("Seconds to wait before retrying")
+                                .schema(OASFactory.createSchema().addType(SchemaType.INTEGER)));
         refusal(responses, "500", "`internal_error`: logged on our side with the request id");
         refusal(responses, "503", "`service_unavailable`: the service behind this call is not reachable now");
     }
@@ -229,11 +266,18 @@ public class ContractFilter implements OASFilter {
         var declared = responses.getAPIResponse(status);
         // A resource that names its own codes for this status (an @APIResponse whose description quotes them) knows
         // better than the generic text; SmallRye's own defaults quote none, so they are replaced.
-        String description = declared != null && declared.getDescription() != null
-                && declared.getDescription().contains("`") ? declared.getDescription() : text;
-        var response = OASFactory.createAPIResponse().description(description).content(OASFactory.createContent()
-                .addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
-                        .schema(OASFactory.createSchema().ref(PROBLEM))));
+        String description = declared != null
+                        && declared.getDescription() != null
+                        && declared.getDescription().contains("`")
+                ? declared.getDescription()
+                : text;
+        var response = OASFactory.createAPIResponse()
+                .description(description)
+                .content(OASFactory.createContent()
+                        .addMediaType(
+                                Problem.MEDIA_TYPE,
+                                OASFactory.createMediaType()
+                                        .schema(OASFactory.createSchema().ref(PROBLEM))));
         responses.addAPIResponse(status, response);
         return response;
     }

@@ -34,8 +34,8 @@ public class Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public void publish(EventEnvelope event) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement(
-                     "INSERT INTO outbox_event (id, topic, event_key, type, payload, traceparent) VALUES (?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement st = c.prepareStatement(
+                        "INSERT INTO outbox_event (id, topic, event_key, type, payload, traceparent) VALUES (?, ?, ?, ?, ?, ?)")) {
             st.setObject(1, event.id());
             st.setString(2, event.topicName(config.ownTopic().orElse(null)));
             st.setString(3, event.partitionKey());

@@ -48,25 +48,31 @@ public class OutboxRelay {
     private Producer<String, String> producer;
     /** Outbox lag as the last relay pass saw it (scrapes must not query the database). */
     private final AtomicLong unpublished = new AtomicLong();
+
     private final AtomicLong oldestAgeMillis = new AtomicLong();
     /** When this replica's last pass failed to reach Kafka (0: never), and when the running pass began (0: none). */
     private volatile long lastFailureNanos;
+
     private final AtomicLong passStartedNanos = new AtomicLong();
     private static final long UNHEALTHY_NANOS = Duration.ofSeconds(30).toNanos();
     private static final long STUCK_PASS_NANOS = Duration.ofSeconds(2).toNanos();
 
-    public OutboxRelay(AgroalDataSource dataSource, OutboxConfig config, KafkaClientSettings kafka,
-                       MeterRegistry metrics) {
+    public OutboxRelay(
+            AgroalDataSource dataSource, OutboxConfig config, KafkaClientSettings kafka, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.config = config;
         this.kafka = kafka;
         Gauge.builder("capydb.outbox.unpublished", unpublished, AtomicLong::get)
-                .description("Outbox rows not yet published to Kafka, after the last relay pass").register(metrics);
+                .description("Outbox rows not yet published to Kafka, after the last relay pass")
+                .register(metrics);
         Gauge.builder("capydb.outbox.oldest.unpublished.age.seconds", oldestAgeMillis, a -> a.get() / 1000.0)
-                .description("Age of the oldest unpublished outbox row, after the last relay pass").register(metrics);
+                .description("Age of the oldest unpublished outbox row, after the last relay pass")
+                .register(metrics);
     }
 
-    @Scheduled(every = "${capydb.outbox.poll-interval:0.5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${capydb.outbox.poll-interval:0.5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "1s")
     void tick() {
         if (!config.relayEnabled()) {
@@ -82,8 +88,9 @@ public class OutboxRelay {
     @Scheduled(every = "1h", delayed = "1m")
     void prunePublished() {
         QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                    "DELETE FROM outbox_event WHERE published_at < now() - make_interval(secs => ?)")) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement st = c.prepareStatement(
+                            "DELETE FROM outbox_event WHERE published_at < now() - make_interval(secs => ?)")) {
                 st.setLong(1, config.keepPublished().toSeconds());
                 st.executeUpdate();
             } catch (SQLException e) {
@@ -114,50 +121,56 @@ public class OutboxRelay {
     }
 
     private int pass(Producer<String, String> kafka) {
-        return QuarkusTransaction.requiringNew().timeout((int) config.deliveryTimeout().toSeconds() + 30).call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                if (!electRelay(c)) {
-                    return 0;
-                }
-                List<Row> rows = claim(c);
-                if (rows.isEmpty()) {
-                    measureLag(c);
-                    return 0;
-                }
-                List<Future<RecordMetadata>> acks = new ArrayList<>();
-                for (Row row : rows) {
-                    ProducerRecord<String, String> record = new ProducerRecord<>(row.topic, row.key, row.payload);
-                    record.headers().add("ce_id", row.id.getBytes(StandardCharsets.UTF_8));
-                    record.headers().add("ce_type", row.type.getBytes(StandardCharsets.UTF_8));
-                    if (row.traceparent != null) {
-                        record.headers().add(TraceContext.HEADER, row.traceparent.getBytes(StandardCharsets.UTF_8));
+        return QuarkusTransaction.requiringNew()
+                .timeout((int) config.deliveryTimeout().toSeconds() + 30)
+                .call(() -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        if (!electRelay(c)) {
+                            return 0;
+                        }
+                        List<Row> rows = claim(c);
+                        if (rows.isEmpty()) {
+                            measureLag(c);
+                            return 0;
+                        }
+                        List<Future<RecordMetadata>> acks = new ArrayList<>();
+                        for (Row row : rows) {
+                            ProducerRecord<String, String> record =
+                                    new ProducerRecord<>(row.topic, row.key, row.payload);
+                            record.headers().add("ce_id", row.id.getBytes(StandardCharsets.UTF_8));
+                            record.headers().add("ce_type", row.type.getBytes(StandardCharsets.UTF_8));
+                            if (row.traceparent != null) {
+                                record.headers()
+                                        .add(TraceContext.HEADER, row.traceparent.getBytes(StandardCharsets.UTF_8));
+                            }
+                            acks.add(kafka.send(record));
+                        }
+                        kafka.flush();
+                        List<Long> published = new ArrayList<>();
+                        List<RecordMetadata> where = new ArrayList<>();
+                        String failure = null;
+                        for (int i = 0; i < rows.size(); i++) {
+                            try {
+                                where.add(
+                                        acks.get(i).get(config.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                                published.add(rows.get(i).seq);
+                            } catch (Exception e) {
+                                failure = e.getCause() != null ? e.getCause().toString() : e.toString();
+                                markFailed(c, rows.get(i).seq, failure);
+                                break;
+                            }
+                        }
+                        markPublished(c, published, where);
+                        measureLag(c);
+                        lastFailureNanos = failure == null ? 0 : System.nanoTime();
+                        if (failure != null) {
+                            LOG.warnf(
+                                    "outbox: published %d of %d events; Kafka refused the next: %s",
+                                    published.size(), rows.size(), failure);
+                        }
+                        return published.size();
                     }
-                    acks.add(kafka.send(record));
-                }
-                kafka.flush();
-                List<Long> published = new ArrayList<>();
-                List<RecordMetadata> where = new ArrayList<>();
-                String failure = null;
-                for (int i = 0; i < rows.size(); i++) {
-                    try {
-                        where.add(acks.get(i).get(config.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS));
-                        published.add(rows.get(i).seq);
-                    } catch (Exception e) {
-                        failure = e.getCause() != null ? e.getCause().toString() : e.toString();
-                        markFailed(c, rows.get(i).seq, failure);
-                        break;
-                    }
-                }
-                markPublished(c, published, where);
-                measureLag(c);
-                lastFailureNanos = failure == null ? 0 : System.nanoTime();
-                if (failure != null) {
-                    LOG.warnf("outbox: published %d of %d events; Kafka refused the next: %s", published.size(),
-                            rows.size(), failure);
-                }
-                return published.size();
-            }
-        });
+                });
     }
 
     private static boolean electRelay(Connection c) throws SQLException {
@@ -178,8 +191,14 @@ public class OutboxRelay {
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7)));
+                    rows.add(new Row(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7)));
                 }
             }
             return rows;
@@ -188,9 +207,10 @@ public class OutboxRelay {
 
     /** Refreshes the lag gauges; rows this pass could not publish still count. */
     private void measureLag(Connection c) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT count(*), coalesce(extract(epoch FROM "
-                + "clock_timestamp() - min(created_at)) * 1000, 0)::bigint FROM outbox_event WHERE published_at IS NULL");
-             ResultSet rs = st.executeQuery()) {
+        try (PreparedStatement st = c.prepareStatement(
+                        "SELECT count(*), coalesce(extract(epoch FROM "
+                                + "clock_timestamp() - min(created_at)) * 1000, 0)::bigint FROM outbox_event WHERE published_at IS NULL");
+                ResultSet rs = st.executeQuery()) {
             rs.next();
             unpublished.set(rs.getLong(1));
             oldestAgeMillis.set(rs.getLong(2));
@@ -205,8 +225,15 @@ public class OutboxRelay {
                 + "attempts = attempts + 1, kafka_partition = w.p, kafka_offset = w.o FROM unnest(?::bigint[], "
                 + "?::integer[], ?::bigint[]) AS w(seq, p, o) WHERE o.seq = w.seq")) {
             st.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
-            st.setArray(2, c.createArrayOf("integer", where.stream().map(RecordMetadata::partition).toArray()));
-            st.setArray(3, c.createArrayOf("bigint", where.stream().map(RecordMetadata::offset).toArray()));
+            st.setArray(
+                    2,
+                    c.createArrayOf(
+                            "integer",
+                            where.stream().map(RecordMetadata::partition).toArray()));
+            st.setArray(
+                    3,
+                    c.createArrayOf(
+                            "bigint", where.stream().map(RecordMetadata::offset).toArray()));
             st.executeUpdate();
         }
     }
@@ -240,8 +267,8 @@ public class OutboxRelay {
     }
 
     private static void markFailed(Connection c, long seq, String error) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(
-                "UPDATE outbox_event SET attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
+        try (PreparedStatement st =
+                c.prepareStatement("UPDATE outbox_event SET attempts = attempts + 1, last_error = ? WHERE seq = ?")) {
             st.setString(1, error.length() > 500 ? error.substring(0, 500) : error);
             st.setLong(2, seq);
             st.executeUpdate();
@@ -254,8 +281,8 @@ public class OutboxRelay {
     }
 
     /** A producer configured for the outbox's guarantees, connecting with {@code security} settings. */
-    public static Producer<String, String> newProducer(String bootstrapServers, long timeoutMs,
-                                                       Map<String, Object> security) {
+    public static Producer<String, String> newProducer(
+            String bootstrapServers, long timeoutMs, Map<String, Object> security) {
         Properties p = new Properties();
         p.putAll(security);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -274,7 +301,8 @@ public class OutboxRelay {
 
     private synchronized Producer<String, String> producer() {
         if (producer == null) {
-            producer = newProducer(config.bootstrapServers(), config.deliveryTimeout().toMillis(), kafka.security());
+            producer = newProducer(
+                    config.bootstrapServers(), config.deliveryTimeout().toMillis(), kafka.security());
         }
         return producer;
     }
@@ -286,7 +314,6 @@ public class OutboxRelay {
         }
     }
 
-    private record Row(long seq, String id, String topic, String key, String type, String payload,
-                       String traceparent) {
-    }
+    private record Row(
+            long seq, String id, String topic, String key, String type, String payload, String traceparent) {}
 }

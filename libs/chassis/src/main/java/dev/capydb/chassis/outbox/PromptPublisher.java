@@ -38,8 +38,10 @@ public class PromptPublisher {
     public List<PublishedEvent> publishNow(Collection<UUID> ids, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (config.relayEnabled() && !relay.healthy()) {
-            LOG.warnf("outbox: events %s are answered before they are in Kafka: Kafka refused this replica's last"
-                    + " pass, the relay will publish them", ids);
+            LOG.warnf(
+                    "outbox: events %s are answered before they are in Kafka: Kafka refused this replica's last"
+                            + " pass, the relay will publish them",
+                    ids);
         }
         while (config.relayEnabled() && relay.healthy()) {
             try {
@@ -52,7 +54,7 @@ public class PromptPublisher {
             if (done.size() == ids.size() || System.nanoTime() > deadline) {
                 return done;
             }
-            sleep(5);   // another replica's pass holds the relay lock and has our rows: wait for it
+            sleep(5); // another replica's pass holds the relay lock and has our rows: wait for it
         }
         return List.of();
     }
@@ -75,8 +77,9 @@ public class PromptPublisher {
     }
 
     private boolean hasUnpublished(String eventKey) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT 1 FROM outbox_event WHERE event_key = ? AND published_at IS NULL LIMIT 1")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT 1 FROM outbox_event WHERE event_key = ? AND published_at IS NULL LIMIT 1")) {
             st.setString(1, eventKey);
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next();
@@ -87,15 +90,16 @@ public class PromptPublisher {
     }
 
     private List<PublishedEvent> published(Collection<UUID> ids) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT id, topic, kafka_partition, kafka_offset FROM outbox_event WHERE id = ANY (?) "
-                        + "AND published_at IS NOT NULL")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT id, topic, kafka_partition, kafka_offset FROM outbox_event WHERE id = ANY (?) "
+                                + "AND published_at IS NOT NULL")) {
             st.setArray(1, c.createArrayOf("uuid", ids.toArray()));
             List<PublishedEvent> out = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new PublishedEvent(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
-                            rs.getLong(4)));
+                    out.add(new PublishedEvent(
+                            rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3), rs.getLong(4)));
                 }
             }
             return out;

@@ -40,8 +40,8 @@ public class PublishOnCommit {
         return t;
     });
 
-    public PublishOnCommit(TransactionSynchronizationRegistry registry, PromptPublisher prompt,
-                           ConsistencyConfig config) {
+    public PublishOnCommit(
+            TransactionSynchronizationRegistry registry, PromptPublisher prompt, ConsistencyConfig config) {
         this.registry = registry;
         this.prompt = prompt;
         this.config = config;
@@ -58,8 +58,7 @@ public class PublishOnCommit {
             List<UUID> mine = ids;
             registry.registerInterposedSynchronization(new Synchronization() {
                 @Override
-                public void beforeCompletion() {
-                }
+                public void beforeCompletion() {}
 
                 @Override
                 public void afterCompletion(int status) {
@@ -75,14 +74,15 @@ public class PublishOnCommit {
     private List<PublishedEvent> publish(List<UUID> ids) {
         try {
             // Bounded here too: a pass that blocks on an unreachable broker goes on in the background.
-            return publisher.submit(() -> prompt.publishNow(ids, config.publishTimeout()))
+            return publisher
+                    .submit(() -> prompt.publishNow(ids, config.publishTimeout()))
                     .get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return List.of();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.warnf("outbox: events %s committed but not published at once (the relay will): %s", ids,
-                    e.getMessage());
+            LOG.warnf(
+                    "outbox: events %s committed but not published at once (the relay will): %s", ids, e.getMessage());
             return List.of();
         }
     }

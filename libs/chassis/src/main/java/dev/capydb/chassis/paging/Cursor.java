@@ -16,7 +16,8 @@ public record Cursor(Instant at, UUID id) {
     public static final int MAX_LIMIT = 100;
 
     public String encode() {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((at.toString() + "|" + id).getBytes(StandardCharsets.UTF_8));
     }
 

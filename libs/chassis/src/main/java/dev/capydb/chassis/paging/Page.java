@@ -5,9 +5,15 @@ import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** One page of a newest-first list; {@code next_cursor} is null on the last page. */
-public record Page<T>(@Schema(required = true, description = "This page, newest first") List<T> items,
-                      @Schema(required = true, nullable = true, description = "Pass as cursor to get the next page; "
-                              + "null on the last page") String nextCursor) {
+public record Page<T>(
+        @Schema(required = true, description = "This page, newest first")
+        List<T> items,
+
+        @Schema(
+                required = true,
+                nullable = true,
+                description = "Pass as cursor to get the next page; " + "null on the last page")
+        String nextCursor) {
 
     /**
      * Cuts a page from rows fetched with one row more than {@code size}: that extra row only says another page

@@ -24,7 +24,9 @@ public abstract class WireEnumColumn<E extends Enum<E>> implements AttributeConv
 
     /** The constant of {@code type} whose wire name is {@code wire}; empty for anything else. */
     public static <E extends Enum<E>> Optional<E> fromWire(Class<E> type, String wire) {
-        return Arrays.stream(type.getEnumConstants()).filter(v -> wire(v).equals(wire)).findFirst();
+        return Arrays.stream(type.getEnumConstants())
+                .filter(v -> wire(v).equals(wire))
+                .findFirst();
     }
 
     @Override

@@ -22,8 +22,9 @@ public class QuotaLock {
 
     /** Must run inside the transaction that counts and inserts: the connection is the transaction's own. */
     public void hold(String scope) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
-                "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(?, 0))")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(?, 0))")) {
             st.setString(1, "capydb.quota:" + scope);
             st.execute();
         } catch (SQLException e) {

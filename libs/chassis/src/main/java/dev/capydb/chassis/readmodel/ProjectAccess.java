@@ -1,14 +1,14 @@
 package dev.capydb.chassis.readmodel;
 
-import dev.capydb.chassis.consistency.Feed;
 import dev.capydb.chassis.consistency.CatchUp;
+import dev.capydb.chassis.consistency.Feed;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.security.Caller;
 import dev.capydb.chassis.security.OrgRole;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 import java.util.Optional;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Authorizes the caller against a project. Another org's project, or a deleted one, is 404 (its existence is
@@ -33,15 +33,16 @@ public class ProjectAccess {
     }
 
     public ProjectView authorize(UUID projectId, ProjectAction action) {
-        ProjectView project = find(projectId).filter(p -> !p.isDeleted())
+        ProjectView project = find(projectId)
+                .filter(p -> !p.isDeleted())
                 .orElseThrow(() -> ApiException.notFound("project " + projectId));
         Optional<OrgRole> role = caller.principal().roleIn(project.orgId());
         if (role.isEmpty()) {
             throw ApiException.notFound("project " + projectId);
         }
         if (!role.get().atLeast(action.needs())) {
-            throw ApiException.forbidden("this action needs the org " + action.needs().name().toLowerCase()
-                    + " role in " + project.orgId());
+            throw ApiException.forbidden(
+                    "this action needs the org " + action.needs().name().toLowerCase() + " role in " + project.orgId());
         }
         return project;
     }

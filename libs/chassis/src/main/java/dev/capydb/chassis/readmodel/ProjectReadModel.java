@@ -26,7 +26,7 @@ public class ProjectReadModel {
 
     public Optional<ProjectView> find(UUID projectId) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("SELECT * FROM project_read_model WHERE project_id = ?")) {
+                PreparedStatement st = c.prepareStatement("SELECT * FROM project_read_model WHERE project_id = ?")) {
             st.setObject(1, projectId);
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? Optional.of(view(rs)) : Optional.empty();
@@ -41,7 +41,9 @@ public class ProjectReadModel {
      * replay of the compacted topic never moves a project backwards.
      */
     public void apply(EventEnvelope event) {
-        if (EventType.fromWireName(event.type()).map(t -> t.topic() != Topic.PROJECTS).orElse(true)) {
+        if (EventType.fromWireName(event.type())
+                .map(t -> t.topic() != Topic.PROJECTS)
+                .orElse(true)) {
             return;
         }
         ProjectPayload p = event.dataAs(ProjectPayload.class);
@@ -56,7 +58,8 @@ public class ProjectReadModel {
                     updated_at = EXCLUDED.updated_at
                 WHERE project_read_model.version < EXCLUDED.version
                 """;
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(sql)) {
             st.setObject(1, p.projectId());
             st.setString(2, p.orgId());
             st.setString(3, p.name());
@@ -77,9 +80,17 @@ public class ProjectReadModel {
     }
 
     private static ProjectView view(ResultSet rs) throws SQLException {
-        return new ProjectView(rs.getObject("project_id", UUID.class), rs.getString("org_id"), rs.getString("name"),
-                rs.getString("region"), rs.getString("plan"), rs.getLong("storage_limit_bytes"),
-                rs.getString("host_id"), rs.getString("database_name"), rs.getString("role_name"),
-                rs.getString("status"), rs.getBoolean("pitr_available"));
+        return new ProjectView(
+                rs.getObject("project_id", UUID.class),
+                rs.getString("org_id"),
+                rs.getString("name"),
+                rs.getString("region"),
+                rs.getString("plan"),
+                rs.getLong("storage_limit_bytes"),
+                rs.getString("host_id"),
+                rs.getString("database_name"),
+                rs.getString("role_name"),
+                rs.getString("status"),
+                rs.getBoolean("pitr_available"));
     }
 }

@@ -32,13 +32,19 @@ public class Caller {
             throw new UnauthorizedException();
         }
         String username = token.getClaim("preferred_username");
-        return new Principal(token.getSubject(), username != null ? username : token.getSubject(),
-                Principal.parseOrgGroups(groups(token.getClaim("orgs"))), identity.hasRole(Principal.OPERATOR_ROLE));
+        return new Principal(
+                token.getSubject(),
+                username != null ? username : token.getSubject(),
+                Principal.parseOrgGroups(groups(token.getClaim("orgs"))),
+                identity.hasRole(Principal.OPERATOR_ROLE));
     }
 
     private static List<String> groups(Object claim) {
         if (claim instanceof JsonArray array) {
-            return array.stream().filter(JsonString.class::isInstance).map(v -> ((JsonString) v).getString()).toList();
+            return array.stream()
+                    .filter(JsonString.class::isInstance)
+                    .map(v -> ((JsonString) v).getString())
+                    .toList();
         }
         if (claim instanceof Collection<?> values) {
             return values.stream().map(String::valueOf).toList();

@@ -39,14 +39,17 @@ class ResealTest {
 
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     Reseal reseal;
+
     @Inject
     SecretBox box;
 
     @BeforeEach
     void freshTable() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS reseal_test");
             st.execute("CREATE TABLE reseal_test (id uuid PRIMARY KEY, secret_sealed text)");
         }
@@ -110,8 +113,10 @@ class ResealTest {
         });
         UUID first = plain.keySet().iterator().next();
         String underNew = values().get(first);
-        SecretUnreadableException e = assertThrows(SecretUnreadableException.class,
-                () -> box.open(underNew, SECRET.aad(first)), "a replica still on the old keys says which key it lacks");
+        SecretUnreadableException e = assertThrows(
+                SecretUnreadableException.class,
+                () -> box.open(underNew, SECRET.aad(first)),
+                "a replica still on the old keys says which key it lacks");
         assertTrue(e.getMessage().contains("'chassis2'"), e.getMessage());
     }
 
@@ -126,7 +131,8 @@ class ResealTest {
     }
 
     private void sql(String sql, Object a, Object b) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(sql)) {
             st.setObject(1, a);
             st.setObject(2, b);
             st.executeUpdate();
@@ -137,8 +143,9 @@ class ResealTest {
 
     private Map<UUID, String> values() throws SQLException {
         Map<UUID, String> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, secret_sealed FROM reseal_test")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id, secret_sealed FROM reseal_test")) {
             while (rs.next()) {
                 out.put(rs.getObject(1, UUID.class), rs.getString(2));
             }

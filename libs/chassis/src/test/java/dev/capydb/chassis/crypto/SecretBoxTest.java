@@ -47,8 +47,8 @@ class SecretBoxTest {
     void aValueMovedToAnotherRowDoesNotOpen() {
         SecretBox box = box("k1", Map.of("k1", K1));
         String sealedForA = box.seal("a's password", PASSWORD.aad(a));
-        SecretUnreadableException e = assertThrows(SecretUnreadableException.class,
-                () -> box.open(sealedForA, PASSWORD.aad(b)));
+        SecretUnreadableException e =
+                assertThrows(SecretUnreadableException.class, () -> box.open(sealedForA, PASSWORD.aad(b)));
         assertTrue(e.getMessage().contains("project.password_sealed:" + b), e.getMessage());
         assertTrue(e.getMessage().contains("another row or column"), e.getMessage());
         assertFalse(e.getMessage().contains("a's password"));
@@ -58,7 +58,8 @@ class SecretBoxTest {
     void aValueMovedToAnotherColumnOfItsRowDoesNotOpen() {
         SecretBox box = box("k1", Map.of("k1", K1));
         String sealed = box.seal("secret", PASSWORD.aad(a));
-        SecretUnreadableException e = assertThrows(SecretUnreadableException.class, () -> box.open(sealed, OTHER.aad(a)));
+        SecretUnreadableException e =
+                assertThrows(SecretUnreadableException.class, () -> box.open(sealed, OTHER.aad(a)));
         assertTrue(e.getMessage().contains("project.other_sealed:" + a), e.getMessage());
     }
 
@@ -68,10 +69,13 @@ class SecretBoxTest {
         // k0 is the legacy key whatever key is active; v1 values carry no row, so any row's AAD opens them.
         assertEquals("old-password", withLegacy("k1", Map.of("k1", K1), K0).open(v1, PASSWORD.aad(a)));
         assertEquals("old-password", box("k1", Map.of("k1", K1, "k0", K0)).open(v1, PASSWORD.aad(a)));
-        SecretUnreadableException missing = assertThrows(SecretUnreadableException.class,
+        SecretUnreadableException missing = assertThrows(
+                SecretUnreadableException.class,
                 () -> box("k1", Map.of("k1", K1)).open(v1, PASSWORD.aad(a)));
         assertTrue(missing.getMessage().contains("capydb.secrets.key"), missing.getMessage());
-        assertThrows(SecretUnreadableException.class, () -> withLegacy("k1", Map.of("k1", K1), K2).open(v1, PASSWORD.aad(a)));
+        assertThrows(
+                SecretUnreadableException.class,
+                () -> withLegacy("k1", Map.of("k1", K1), K2).open(v1, PASSWORD.aad(a)));
     }
 
     @Test
@@ -85,7 +89,8 @@ class SecretBoxTest {
     @Test
     void aValueUnderAKeyIdNotConfiguredIsRefusedNamingTheId() {
         String sealed = box("k1", Map.of("k1", K1)).seal("x", PASSWORD.aad(a));
-        SecretUnreadableException e = assertThrows(SecretUnreadableException.class,
+        SecretUnreadableException e = assertThrows(
+                SecretUnreadableException.class,
                 () -> box("k2", Map.of("k2", K2)).open(sealed, PASSWORD.aad(a)));
         assertTrue(e.getMessage().contains("'k1'"), e.getMessage());
         assertTrue(e.getMessage().contains("capydb.secrets.keys.k1"), e.getMessage());
@@ -101,7 +106,9 @@ class SecretBoxTest {
         assertEquals("v2:k2:", both.currentPrefix());
         // Once every value is under k2, k1 can go.
         assertEquals("rotate-me", box("k2", Map.of("k2", K2)).open(underK2, PASSWORD.aad(a)));
-        assertThrows(SecretUnreadableException.class, () -> both.reseal(underK1, PASSWORD.aad(b)),
+        assertThrows(
+                SecretUnreadableException.class,
+                () -> both.reseal(underK1, PASSWORD.aad(b)),
                 "a moved value is not laundered by re-sealing it for its new row");
     }
 
@@ -109,10 +116,12 @@ class SecretBoxTest {
     void misconfigurationIsNamed() {
         assertThrows(IllegalArgumentException.class, () -> box("k1", Map.of("k1", "c2hvcnQ=")));
         assertThrows(IllegalArgumentException.class, () -> box("k1", Map.of("K_1", K1)));
-        assertThrows(IllegalArgumentException.class, () -> withLegacy("k0", Map.of("k0", K1), K0),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> withLegacy("k0", Map.of("k0", K1), K0),
                 "capydb.secrets.key and capydb.secrets.keys.k0 must not disagree");
-        IllegalStateException noKey = assertThrows(IllegalStateException.class,
-                () -> box("k3", Map.of("k1", K1)).seal("x", PASSWORD.aad(a)));
+        IllegalStateException noKey = assertThrows(
+                IllegalStateException.class, () -> box("k3", Map.of("k1", K1)).seal("x", PASSWORD.aad(a)));
         assertTrue(noKey.getMessage().contains("capydb.secrets.keys.k3"), noKey.getMessage());
         assertThrows(NullPointerException.class, () -> PASSWORD.aad(null), "a row's id comes before sealing");
         assertThrows(IllegalArgumentException.class, () -> new SealedColumn("project; drop", "id", "x"));

@@ -20,8 +20,8 @@ class SecretsConfigTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withSources(new EnvConfigSource(env, 300))
                 // What each sealing service's application.properties says.
-                .withSources(new PropertiesConfigSource(Map.of("capydb.secrets.key", "${CAPYDB_SECRETS_KEY:}"),
-                        "application.properties", 250))
+                .withSources(new PropertiesConfigSource(
+                        Map.of("capydb.secrets.key", "${CAPYDB_SECRETS_KEY:}"), "application.properties", 250))
                 .withMapping(SecretsConfig.class)
                 .build();
         return config.getConfigMapping(SecretsConfig.class);
@@ -29,8 +29,8 @@ class SecretsConfigTest {
 
     @Test
     void aServicesOwnKeyAndTheSharedOneOfBefore() {
-        SecretsConfig c = config(Map.of("CAPYDB_SECRETS_KEYS_PROJECT1", K1, "CAPYDB_SECRETS_ACTIVE_KEY", "project1",
-                "CAPYDB_SECRETS_KEY", K0));
+        SecretsConfig c = config(Map.of(
+                "CAPYDB_SECRETS_KEYS_PROJECT1", K1, "CAPYDB_SECRETS_ACTIVE_KEY", "project1", "CAPYDB_SECRETS_KEY", K0));
         assertEquals(Map.of("project1", K1), c.keys());
         assertEquals("project1", c.activeKey());
         assertEquals(Optional.of(K0), c.key());

@@ -15,6 +15,7 @@ record TestSecrets(Map<String, String> keys, String activeKey, Optional<String> 
 
     /** Throwaway keys, base64 of 32 ASCII bytes. */
     static final String K0 = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
     static final String K1 = "Y2hhc3Npcy10ZXN0LWtleS1ub3QtYS1zZWNyZXQwMDA=";
     static final String K2 = "cm90YXRlLXRlc3Qta2V5LW5vdC1hLXNlY3JldDAwMDA=";
 
@@ -32,7 +33,9 @@ record TestSecrets(Map<String, String> keys, String activeKey, Optional<String> 
             byte[] iv = new byte[12];
             new SecureRandom().nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(Base64.getDecoder().decode(base64Key), "AES"),
+            cipher.init(
+                    Cipher.ENCRYPT_MODE,
+                    new SecretKeySpec(Base64.getDecoder().decode(base64Key), "AES"),
                     new GCMParameterSpec(128, iv));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             byte[] out = new byte[iv.length + sealed.length];

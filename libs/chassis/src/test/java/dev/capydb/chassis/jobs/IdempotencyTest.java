@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** A repeated or racing request with one Idempotency-Key answers with the first job; other failures stay failures. */
 class IdempotencyTest {
 
-    private static final RuntimeException LOST_RACE = new IllegalStateException("could not execute statement",
+    private static final RuntimeException LOST_RACE = new IllegalStateException(
+            "could not execute statement",
             new SQLException("ERROR: duplicate key value violates unique constraint \"restore_idempotency\"", "23505"));
 
     @Test
@@ -45,17 +46,26 @@ class IdempotencyTest {
     @Test
     void aFailureWithoutAnEarlierJobIsRethrown() {
         RuntimeException busy = new IllegalStateException("project_busy");
-        assertSame(busy, assertThrows(IllegalStateException.class,
-                () -> Idempotency.once("k", k -> Optional.empty(), () -> {
-                    throw busy;
-                })));
+        assertSame(
+                busy,
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> Idempotency.once("k", k -> Optional.empty(), () -> {
+                            throw busy;
+                        })));
         // Without a key nothing is looked up, before or after.
-        assertSame(LOST_RACE, assertThrows(IllegalStateException.class,
-                () -> Idempotency.once(null, k -> {
-                    throw new AssertionError("looked up without a key");
-                }, () -> {
-                    throw LOST_RACE;
-                })));
+        assertSame(
+                LOST_RACE,
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> Idempotency.once(
+                                null,
+                                k -> {
+                                    throw new AssertionError("looked up without a key");
+                                },
+                                () -> {
+                                    throw LOST_RACE;
+                                })));
         var made = Idempotency.once(null, k -> Optional.of("never"), () -> "new");
         assertEquals("new", made.job());
         assertTrue(made.created());

@@ -45,6 +45,7 @@ class JobEngineTest {
 
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     Scheduler scheduler;
 
@@ -77,10 +78,12 @@ class JobEngineTest {
         JobEngine engine = new JobEngine("engine-test-reap", leases, 1, Duration.ofSeconds(30), handler);
         try {
             // A re-queue joins the caller's transaction: rolled back with it, the job is still running.
-            assertThrows(RuntimeException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
-                assertTrue(leases.requeue(dead, null));
-                throw new IllegalStateException("the caller's transaction fails");
-            }));
+            assertThrows(
+                    RuntimeException.class,
+                    () -> QuarkusTransaction.requiringNew().run(() -> {
+                        assertTrue(leases.requeue(dead, null));
+                        throw new IllegalStateException("the caller's transaction fails");
+                    }));
             assertEquals("RUNNING", row(dead).get("status"));
             engine.reap();
             assertEquals(List.of(dead), handler.expired);
@@ -118,7 +121,8 @@ class JobEngineTest {
         engine.start(scheduler);
         try {
             assertNotNull(scheduler.getScheduledJob("engine-test-run-jobs-poll"));
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> handler.crashed.containsKey(crashing));
             assertTrue(handler.ran.containsAll(List.of(fine, crashing)), handler.ran.toString());
             assertSame(BOOM, handler.crashed.get(crashing));
@@ -155,9 +159,10 @@ class JobEngineTest {
     }
 
     private Map<String, Object> row(UUID id) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT status, attempt, worker, lease_until, not_before "
-                     + "FROM engine_test_job WHERE id = '" + id + "'")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT status, attempt, worker, lease_until, not_before "
+                        + "FROM engine_test_job WHERE id = '" + id + "'")) {
             assertTrue(rs.next());
             Map<String, Object> row = new HashMap<>();
             for (String column : List.of("status", "attempt", "worker", "lease_until", "not_before")) {
@@ -168,7 +173,8 @@ class JobEngineTest {
     }
 
     private void exec(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }

@@ -13,14 +13,18 @@ class PathParameterOrderTest {
 
     @Test
     void pathParametersComeFirstInPathOrderAndTheRestKeepTheirs() {
-        Operation op = OASFactory.createOperation().parameters(List.of(
-                parameter("backupId", Parameter.In.PATH), parameter("cursor", Parameter.In.QUERY),
-                parameter("Idempotency-Key", Parameter.In.HEADER), parameter("projectId", Parameter.In.PATH),
-                parameter("limit", Parameter.In.QUERY)));
+        Operation op = OASFactory.createOperation()
+                .parameters(List.of(
+                        parameter("backupId", Parameter.In.PATH),
+                        parameter("cursor", Parameter.In.QUERY),
+                        parameter("Idempotency-Key", Parameter.In.HEADER),
+                        parameter("projectId", Parameter.In.PATH),
+                        parameter("limit", Parameter.In.QUERY)));
 
         ContractFilter.pathParametersInPathOrder("/v1/projects/{projectId}/backups/{backupId}", op);
 
-        assertEquals(List.of("projectId", "backupId", "cursor", "Idempotency-Key", "limit"),
+        assertEquals(
+                List.of("projectId", "backupId", "cursor", "Idempotency-Key", "limit"),
                 op.getParameters().stream().map(Parameter::getName).toList());
     }
 

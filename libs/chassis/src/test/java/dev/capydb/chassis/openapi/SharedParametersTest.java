@@ -32,6 +32,9 @@ class SharedParametersTest {
     }
 
     private static Parameter parameter(String name, Parameter.In in, SchemaType type) {
-        return OASFactory.createParameter().name(name).in(in).schema(OASFactory.createSchema().addType(type));
+        return OASFactory.createParameter()
+                .name(name)
+                .in(in)
+                .schema(OASFactory.createSchema().addType(type));
     }
 }

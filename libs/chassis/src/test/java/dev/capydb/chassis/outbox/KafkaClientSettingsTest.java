@@ -18,9 +18,16 @@ class KafkaClientSettingsTest {
                 "ssl.truststore.type", "PEM",
                 "auto.offset.reset", "earliest");
 
-        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
-                        "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-                        "ssl.truststore.type", "PEM"),
+        assertEquals(
+                Map.of(
+                        "security.protocol",
+                        "SASL_SSL",
+                        "sasl.mechanism",
+                        "SCRAM-SHA-512",
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                        "ssl.truststore.type",
+                        "PEM"),
                 KafkaClientSettings.security(broker));
     }
 }

@@ -15,8 +15,10 @@ class RelayFailureTest {
     void onlyAKafkaFailureCounts() {
         assertTrue(OutboxRelay.isKafkaFailure(new TimeoutException("Topic capydb.projects not present in metadata")));
         assertTrue(OutboxRelay.isKafkaFailure(new IllegalStateException("send failed", new KafkaException("closed"))));
-        assertFalse(OutboxRelay.isKafkaFailure(new IllegalStateException("pass failed",
-                new SQLException("An I/O error occurred while sending to the backend.", "08006"))),
+        assertFalse(
+                OutboxRelay.isKafkaFailure(new IllegalStateException(
+                        "pass failed",
+                        new SQLException("An I/O error occurred while sending to the backend.", "08006"))),
                 "a restarting control-plane database says nothing about Kafka");
         assertFalse(OutboxRelay.isKafkaFailure(new IllegalStateException("Connection to 127.0.0.1:15432 refused")));
     }

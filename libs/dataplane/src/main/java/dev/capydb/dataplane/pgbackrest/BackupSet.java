@@ -17,5 +17,4 @@ public record BackupSet(
         String stopLsn,
         long sizeBytes,
         long repoSizeBytes,
-        List<String> databases) {
-}
+        List<String> databases) {}

@@ -2,7 +2,9 @@ package dev.capydb.dataplane.pgbackrest;
 
 /** pgBackRest's backup types: a full copy, the changes since the last full, the changes since the last backup. */
 public enum BackupType {
-    FULL("full"), DIFF("diff"), INCR("incr");
+    FULL("full"),
+    DIFF("diff"),
+    INCR("incr");
 
     private final String option;
 

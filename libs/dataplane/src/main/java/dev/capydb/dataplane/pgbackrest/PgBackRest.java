@@ -61,7 +61,8 @@ public class PgBackRest {
      */
     public Path writeConfig(Path dir, DatabaseHost host, Optional<Path> pgPath, Path lockPath) throws IOException {
         URI endpoint = URI.create(config.endpoint());
-        List<String> lines = new ArrayList<>(List.of("[global]",
+        List<String> lines = new ArrayList<>(List.of(
+                "[global]",
                 "repo1-type=s3",
                 "repo1-path=" + config.repoPath(),
                 "repo1-s3-bucket=" + storage.walBucket(),
@@ -120,20 +121,35 @@ public class PgBackRest {
      */
     public BackupSet backup(DatabaseHost host, BackupType kind, Duration retention, Duration timeout) {
         List<String> before = sets(host).stream().map(BackupSet::label).toList();
-        ToolResult r = run(host, List.of("--type=" + kind.option(), "--repo1-retention-full-type=time",
-                "--repo1-retention-full=" + retentionDays(retention), "backup"), timeout, null);
+        ToolResult r = run(
+                host,
+                List.of(
+                        "--type=" + kind.option(),
+                        "--repo1-retention-full-type=time",
+                        "--repo1-retention-full=" + retentionDays(retention),
+                        "backup"),
+                timeout,
+                null);
         if (!r.succeeded()) {
             throw new IllegalStateException(r.describeFailure("pgbackrest backup"));
         }
-        return sets(host).stream().filter(s -> !before.contains(s.label()))
+        return sets(host).stream()
+                .filter(s -> !before.contains(s.label()))
                 .max(Comparator.comparing(BackupSet::stopTime))
-                .orElseThrow(() -> new IllegalStateException("pgbackrest backup ended but the repository shows no new set"));
+                .orElseThrow(
+                        () -> new IllegalStateException("pgbackrest backup ended but the repository shows no new set"));
     }
 
     /** Expires what {@code retention} no longer needs, as {@link #backup} does after each backup. */
     public void expire(DatabaseHost host, Duration retention) {
-        ToolResult r = run(host, List.of("--repo1-retention-full-type=time",
-                "--repo1-retention-full=" + retentionDays(retention), "expire"), Duration.ofMinutes(30), null);
+        ToolResult r = run(
+                host,
+                List.of(
+                        "--repo1-retention-full-type=time",
+                        "--repo1-retention-full=" + retentionDays(retention),
+                        "expire"),
+                Duration.ofMinutes(30),
+                null);
         if (!r.succeeded()) {
             throw new IllegalStateException(r.describeFailure("pgbackrest expire"));
         }
@@ -151,8 +167,10 @@ public class PgBackRest {
 
     /** One set with the databases it holds (name order). */
     public BackupSet set(DatabaseHost host, String label) {
-        return parse(info(host, List.of("--output=json", "--set=" + label, "info"))).stream().findFirst()
-                .orElseThrow(() -> new IllegalStateException("backup set " + label + " of " + host.id() + " is not in the repository"));
+        return parse(info(host, List.of("--output=json", "--set=" + label, "info"))).stream()
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "backup set " + label + " of " + host.id() + " is not in the repository"));
     }
 
     /**
@@ -161,10 +179,21 @@ public class PgBackRest {
      * become sparse zero files (with includes, every database not named is excluded): a restore costs what the
      * databases it copies weigh, not the host.
      */
-    public List<String> restoreArgs(Path configFile, DatabaseHost host, BackupSet set, Path pgPath, Instant target,
-                                    List<String> include, List<String> exclude) {
-        List<String> args = new ArrayList<>(List.of("--config=" + configFile, "--stanza=" + host.id(),
-                "--pg1-path=" + pgPath, "--set=" + set.label(), "--type=time", "--target=" + pgTimestamp(target),
+    public List<String> restoreArgs(
+            Path configFile,
+            DatabaseHost host,
+            BackupSet set,
+            Path pgPath,
+            Instant target,
+            List<String> include,
+            List<String> exclude) {
+        List<String> args = new ArrayList<>(List.of(
+                "--config=" + configFile,
+                "--stanza=" + host.id(),
+                "--pg1-path=" + pgPath,
+                "--set=" + set.label(),
+                "--type=time",
+                "--target=" + pgTimestamp(target),
                 "--target-action=promote"));
         include.forEach(d -> args.add("--db-include=" + d));
         exclude.forEach(d -> args.add("--db-exclude=" + d));
@@ -175,13 +204,14 @@ public class PgBackRest {
     /** The form recovery_target_time accepts (it refuses ISO 8601's 'T' and 'Z'). */
     public static String pgTimestamp(Instant t) {
         return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")
-                .withZone(ZoneOffset.UTC).format(t) + "+00";
+                        .withZone(ZoneOffset.UTC)
+                        .format(t) + "+00";
     }
 
     private String info(DatabaseHost host, List<String> args) {
         AtomicReference<String> out = new AtomicReference<>("");
-        ToolResult r = run(host, args, INFO_TIMEOUT,
-                in -> out.set(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        ToolResult r =
+                run(host, args, INFO_TIMEOUT, in -> out.set(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         if (!r.succeeded()) {
             throw new IllegalStateException(r.describeFailure("pgbackrest info"));
         }
@@ -202,11 +232,16 @@ public class PgBackRest {
                     databases.add(refs.getJsonObject(k).getString("name"));
                 }
                 databases.sort(null);
-                sets.add(new BackupSet(b.getString("label"), BackupType.of(b.getString("type")), b.getString("prior"),
+                sets.add(new BackupSet(
+                        b.getString("label"),
+                        BackupType.of(b.getString("type")),
+                        b.getString("prior"),
                         Instant.ofEpochSecond(b.getJsonObject("timestamp").getLong("start")),
                         Instant.ofEpochSecond(b.getJsonObject("timestamp").getLong("stop")),
-                        b.getJsonObject("lsn").getString("start"), b.getJsonObject("lsn").getString("stop"),
-                        info.getLong("size", 0L), info.getJsonObject("repository", new JsonObject()).getLong("delta", 0L),
+                        b.getJsonObject("lsn").getString("start"),
+                        b.getJsonObject("lsn").getString("stop"),
+                        info.getLong("size", 0L),
+                        info.getJsonObject("repository", new JsonObject()).getLong("delta", 0L),
                         List.copyOf(databases)));
             }
         }
@@ -215,16 +250,18 @@ public class PgBackRest {
     }
 
     /** Runs one pgBackRest command for the host with a temporary private configuration. */
-    private ToolResult run(DatabaseHost host, List<String> args, Duration timeout,
-                           StreamTask<InputStream> stdout) {
+    private ToolResult run(DatabaseHost host, List<String> args, Duration timeout, StreamTask<InputStream> stdout) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("capydb-pgbackrest-",
+            dir = Files.createTempDirectory(
+                    "capydb-pgbackrest-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path file = writeConfig(dir, host, Optional.empty(), lockPath());
             List<String> all = new ArrayList<>(List.of("--config=" + file, "--stanza=" + host.id()));
             all.addAll(args);
-            ToolInvocation.Builder inv = ToolInvocation.of(TOOL).args(all.toArray(String[]::new)).timeout(timeout)
+            ToolInvocation.Builder inv = ToolInvocation.of(TOOL)
+                    .args(all.toArray(String[]::new))
+                    .timeout(timeout)
                     .env(Map.of("PGPASSWORD", host.adminPassword()));
             if (stdout != null) {
                 inv.stdout(stdout);
@@ -238,7 +275,9 @@ public class PgBackRest {
     }
 
     private Path lockPath() throws IOException {
-        Path lock = Path.of(config.lockPath().orElse(Path.of(System.getProperty("java.io.tmpdir"), "capydb-pgbackrest-locks").toString()));
+        Path lock = Path.of(config.lockPath()
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "capydb-pgbackrest-locks")
+                        .toString()));
         Files.createDirectories(lock);
         return lock;
     }

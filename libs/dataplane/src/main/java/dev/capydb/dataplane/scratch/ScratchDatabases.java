@@ -30,7 +30,7 @@ public class ScratchDatabases {
     /** The host's databases whose names start with the prefix of {@code names}. */
     public List<String> list(DatabaseHost host, ScratchNames names) throws SQLException {
         try (Connection c = host.maintenanceConnection();
-             PreparedStatement st = c.prepareStatement("SELECT datname FROM pg_database WHERE datname LIKE ?")) {
+                PreparedStatement st = c.prepareStatement("SELECT datname FROM pg_database WHERE datname LIKE ?")) {
             st.setString(1, names.likePattern());
             List<String> found = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {

@@ -14,8 +14,18 @@ import org.junit.jupiter.api.Test;
 /** What pgBackRest is asked to do, and what its {@code info} answers are read as. */
 class PgBackRestTest {
 
-    private static final DatabaseHost HOST = new DatabaseHost("local-1", "local-1", "127.0.0.1", 15433, "postgres", "x",
-            true, "127.0.0.1", 15433, "postgres", Optional.empty());
+    private static final DatabaseHost HOST = new DatabaseHost(
+            "local-1",
+            "local-1",
+            "127.0.0.1",
+            15433,
+            "postgres",
+            "x",
+            true,
+            "127.0.0.1",
+            15433,
+            "postgres",
+            Optional.empty());
 
     /** Two sets of stanza local-1 as pgBackRest 2.45 prints them (trimmed), the incremental asked with --set. */
     private static final String INFO = """
@@ -48,18 +58,41 @@ class PgBackRestTest {
     @Test
     void aRestoreCopiesOnlyTheIncludedDatabases() {
         BackupSet set = PgBackRest.parse(INFO).get(1);
-        List<String> args = new PgBackRest(null, null, null, null).restoreArgs(Path.of("/s/pgbackrest.conf"), HOST, set,
-                Path.of("/s/data"), Instant.parse("2026-12-07T11:06:16.809667Z"), List.of("proj"), List.of());
-        assertEquals(List.of("--config=/s/pgbackrest.conf", "--stanza=local-1", "--pg1-path=/s/data",
-                "--set=20261207-110602F_20261207-110613I", "--type=time", "--target=2026-12-07 11:06:16.809667+00",
-                "--target-action=promote", "--db-include=proj", "restore"), args);
+        List<String> args = new PgBackRest(null, null, null, null)
+                .restoreArgs(
+                        Path.of("/s/pgbackrest.conf"),
+                        HOST,
+                        set,
+                        Path.of("/s/data"),
+                        Instant.parse("2026-12-07T11:06:16.809667Z"),
+                        List.of("proj"),
+                        List.of());
+        assertEquals(
+                List.of(
+                        "--config=/s/pgbackrest.conf",
+                        "--stanza=local-1",
+                        "--pg1-path=/s/data",
+                        "--set=20261207-110602F_20261207-110613I",
+                        "--type=time",
+                        "--target=2026-12-07 11:06:16.809667+00",
+                        "--target-action=promote",
+                        "--db-include=proj",
+                        "restore"),
+                args);
     }
 
     @Test
     void excludedDatabasesBecomeExcludeOptions() {
         BackupSet set = PgBackRest.parse(INFO).get(1);
-        List<String> args = new PgBackRest(null, null, null, null).restoreArgs(Path.of("/s/pgbackrest.conf"), HOST, set,
-                Path.of("/s/data"), Instant.parse("2026-12-07T11:06:16Z"), List.of(), List.of("big", "proj"));
+        List<String> args = new PgBackRest(null, null, null, null)
+                .restoreArgs(
+                        Path.of("/s/pgbackrest.conf"),
+                        HOST,
+                        set,
+                        Path.of("/s/data"),
+                        Instant.parse("2026-12-07T11:06:16Z"),
+                        List.of(),
+                        List.of("big", "proj"));
         assertTrue(args.contains("--db-exclude=big") && args.contains("--db-exclude=proj"), args.toString());
         assertTrue(args.stream().noneMatch(a -> a.startsWith("--db-include")), args.toString());
     }
