@@ -1,17 +1,26 @@
 package dev.capydb.e2e;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpServer;
 import dev.capydb.testing.Waits;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -47,8 +56,7 @@ class WebhooksE2EIT {
     }
 
     /** Records every request and answers 200. */
-    // Not WireMock: the customer's signed-webhook receiver; also the fake Vercel API on the port the stack's
-    // webhook-service was started with (dev/test), which only a full-stack run can exercise.
+    // Not WireMock: the customer's signed-webhook receiver, checked byte for byte against the signature it carries.
     static final class Endpoint implements AutoCloseable {
         final HttpServer server;
         final List<Hit> hits = new CopyOnWriteArrayList<>();
@@ -120,8 +128,12 @@ class WebhooksE2EIT {
     @Test
     void signedEventsReachTheReceiverAndVercelGetsTheUrlsAfterARestoreIntoTheProject() throws Exception {
         int fakePort = Integer.parseInt(Stack.env("CAPYDB_FAKE_PROVIDERS_PORT", "18091"));
-        try (Endpoint receiver = new Endpoint(0);
-                Endpoint vercel = new Endpoint(fakePort)) {
+        // The Vercel API, on the port the stack's webhook-service was started with (dev/test).
+        WireMockServer vercel =
+                new WireMockServer(options().bindAddress("127.0.0.1").port(fakePort));
+        vercel.stubFor(any(anyUrl()).willReturn(ok()));
+        vercel.start();
+        try (Endpoint receiver = new Endpoint(0)) {
             String id = Stack.api("alice")
                     .contentType("application/json")
                     .body(Map.of(
@@ -192,12 +204,16 @@ class WebhooksE2EIT {
                     .extract()
                     .path("id");
             awaitStatus("/v1/projects/{id}/restores/{r}", "completed", id, restoreId);
-            Hit upsert = vercel.await(
-                    h -> h.path().equals("/v10/projects/" + vercelProject + "/env"), Duration.ofSeconds(30));
-            assertEquals("POST", upsert.method());
-            assertEquals("upsert=true", upsert.query());
-            assertEquals("Bearer vc-e2e-token", upsert.header("Authorization"));
-            JsonNode vars = JSON.readTree(upsert.body());
+            LoggedRequest upsert = Waits.until(
+                            Duration.ofSeconds(30),
+                            "the env upsert at the Vercel API",
+                            () -> vercel.findAll(
+                                    postRequestedFor(urlPathEqualTo("/v10/projects/" + vercelProject + "/env"))),
+                            got -> !got.isEmpty())
+                    .get(0);
+            assertEquals("upsert=true", URI.create(upsert.getUrl()).getRawQuery());
+            assertEquals("Bearer vc-e2e-token", upsert.getHeader("Authorization"));
+            JsonNode vars = JSON.readTree(upsert.getBodyAsString());
             assertEquals("DATABASE_URL", vars.get(0).get("key").asText());
             assertEquals(url, vars.get(0).get("value").asText(), "the project's real, unchanged connection string");
             assertEquals(unpooled, vars.get(1).get("value").asText());
@@ -212,6 +228,8 @@ class WebhooksE2EIT {
                     .body("items.type", hasItems("project.created", "backup.completed", "restore.completed"));
             Stack.api("carol").get("/v1/projects/{id}/audit-events", id).then().statusCode(404);
             Stack.api("alice").delete("/v1/projects/{id}", id).then().statusCode(204);
+        } finally {
+            vercel.stop();
         }
     }
 }

@@ -100,11 +100,7 @@ public class BackupWorker implements JobWorker {
      * many.
      */
     public int dropLeftScratch() {
-        int dropped = 0;
-        for (DatabaseHost host : hosts.all()) {
-            dropped += scratchDatabases.sweep(host, BackupVerifier.SCRATCH, leases::isAbandoned);
-        }
-        return dropped;
+        return scratchDatabases.sweep(hosts.all(), BackupVerifier.SCRATCH, leases::isAbandoned);
     }
 
     @Override

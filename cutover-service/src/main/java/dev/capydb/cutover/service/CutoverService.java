@@ -29,6 +29,9 @@ import java.util.UUID;
 /**
  * The cutover request lifecycle as customers and operators drive it: every change checks the state machine, and
  * is recorded with its event in one transaction. Refusals change nothing.
+ *
+ * <p>Over 300 lines because every state change of a request and its refusals live here, so the state machine reads
+ * in one place (reads are in {@link CutoverQueries}).
  */
 @ApplicationScoped
 public class CutoverService {

@@ -7,7 +7,6 @@ import dev.capydb.chassis.jobs.JobWorker;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseHost;
-import dev.capydb.dataplane.DatabaseProvisioner;
 import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.HostRegistry;
 import dev.capydb.dataplane.LockMode;
@@ -15,6 +14,7 @@ import dev.capydb.dataplane.ProjectBusyException;
 import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.scratch.ScratchDatabases;
+import dev.capydb.dataplane.scratch.ScratchDatabases.DeadSwap;
 import dev.capydb.dataplane.scratch.ScratchNames;
 import dev.capydb.imports.config.ImportConfig;
 import dev.capydb.imports.dataplane.AcceptedDumps;
@@ -57,7 +57,6 @@ public class ImportWorker implements JobWorker {
     private final ProjectLookup projects;
     private final ProjectLocks locks;
     private final DatabaseSwap swap;
-    private final DatabaseProvisioner provisioner;
     private final ScratchDatabases scratchDatabases;
     private final JobEngine engine;
 
@@ -72,7 +71,6 @@ public class ImportWorker implements JobWorker {
             ProjectLookup projects,
             ProjectLocks locks,
             DatabaseSwap swap,
-            DatabaseProvisioner provisioner,
             AgroalDataSource dataSource,
             ImportConfig config,
             ScratchDatabases scratchDatabases) {
@@ -86,7 +84,6 @@ public class ImportWorker implements JobWorker {
         this.projects = projects;
         this.locks = locks;
         this.swap = swap;
-        this.provisioner = provisioner;
         this.scratchDatabases = scratchDatabases;
         this.engine = new JobEngine(
                 "import", new JobLeases(dataSource, "import_job"), config.workers(), config.lease(), this);
@@ -112,21 +109,16 @@ public class ImportWorker implements JobWorker {
             return;
         }
         DatabaseHost host = hosts.host(project.hostId());
-        boolean scratchExists;
-        try {
-            scratchExists = x.scratchDatabase != null && provisioner.exists(host, x.scratchDatabase);
-        } catch (SQLException e) {
-            LOG.warnf("import %s: host unreachable, deciding its outcome later: %s", id, e.getMessage());
+        DeadSwap swap = scratchDatabases.settleDeadSwap(host, x.scratchDatabase, x.phase == ImportPhase.SWAPPING);
+        if (swap == DeadSwap.UNKNOWN) {
+            LOG.warnf("import %s: host unreachable, deciding its outcome later", id);
             return;
         }
-        if (x.phase == ImportPhase.SWAPPING && !scratchExists) {
+        if (swap == DeadSwap.SWAPPED) {
             imports.complete(
                     id, 0, () -> leftovers.retire(retiredName(project, id), project.hostId(), x.projectId, id));
             discardCopy(x);
             return;
-        }
-        if (scratchExists) {
-            scratchDatabases.dropQuietly(host, x.scratchDatabase);
         }
         imports.fail(id, "the worker running this import stopped before it finished; nothing was changed");
         discardCopy(x);

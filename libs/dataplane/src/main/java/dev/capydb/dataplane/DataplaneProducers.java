@@ -58,7 +58,7 @@ public class DataplaneProducers {
 
     @Produces
     @Singleton
-    ScratchDatabases scratchDatabases(DatabaseSwap swap) {
-        return new ScratchDatabases(swap);
+    ScratchDatabases scratchDatabases(DatabaseSwap swap, DatabaseProvisioner provisioner) {
+        return new ScratchDatabases(swap, provisioner);
     }
 }

@@ -38,6 +38,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Streams objects to and from S3-compatible storage: uploads read an {@link InputStream} to its end (one PUT when it
  * is small, multipart parts otherwise) while computing SHA-256 and size (no temp file, bounded memory); a failed
  * upload is aborted so no partial object ever becomes visible.
+ *
+ * <p>Over 300 lines because upload (one PUT, or parts with abort), download and size share one client and its error
+ * mapping.
  */
 public class ObjectStore implements AutoCloseable {
 

@@ -1,6 +1,7 @@
 package dev.capydb.restore.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -18,7 +19,10 @@ public class RestorePoint extends PanacheEntityBase {
     public UUID projectId;
     public String orgId;
     public String label;
-    public String kind;
+
+    @Convert(converter = RestorePointKind.Column.class)
+    public RestorePointKind kind;
+
     public String backupKey;
     public Instant pointTime;
     public String lsn;

@@ -61,7 +61,7 @@ public class RestorePointResource {
             Instant createdAt) {
         static RestorePointBody of(RestorePoint p) {
             return new RestorePointBody(
-                    p.id, p.projectId, p.label, p.kind, p.backupKey, p.pointTime, p.lsn, p.createdAt);
+                    p.id, p.projectId, p.label, p.kind.wire(), p.backupKey, p.pointTime, p.lsn, p.createdAt);
         }
     }
 

@@ -4,7 +4,6 @@ import dev.capydb.chassis.observability.JobPhases;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.dataplane.DatabaseHost;
-import dev.capydb.dataplane.DatabaseProvisioner;
 import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.HostRegistry;
 import dev.capydb.dataplane.LockMode;
@@ -12,6 +11,7 @@ import dev.capydb.dataplane.ProjectBusyException;
 import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.scratch.ScratchDatabases;
+import dev.capydb.dataplane.scratch.ScratchDatabases.DeadSwap;
 import dev.capydb.dataplane.scratch.ScratchNames;
 import dev.capydb.restore.dataplane.RestoreFailure;
 import dev.capydb.restore.messaging.RestoreEvents;
@@ -50,7 +50,6 @@ public class OverwriteRestore {
     private final ProjectLookup projects;
     private final ProjectLocks locks;
     private final DatabaseSwap swap;
-    private final DatabaseProvisioner provisioner;
     private final ScratchDatabases scratchDatabases;
 
     public OverwriteRestore(
@@ -63,7 +62,6 @@ public class OverwriteRestore {
             ProjectLookup projects,
             ProjectLocks locks,
             DatabaseSwap swap,
-            DatabaseProvisioner provisioner,
             ScratchDatabases scratchDatabases) {
         this.restores = restores;
         this.sources = sources;
@@ -74,7 +72,6 @@ public class OverwriteRestore {
         this.projects = projects;
         this.locks = locks;
         this.swap = swap;
-        this.provisioner = provisioner;
         this.scratchDatabases = scratchDatabases;
     }
 
@@ -147,19 +144,16 @@ public class OverwriteRestore {
      */
     void reconcile(Restore x) {
         DatabaseHost host = hosts.host(hostOf(x));
-        boolean scratchExists;
-        try {
-            scratchExists = x.scratchDatabase != null && provisioner.exists(host, x.scratchDatabase);
-        } catch (SQLException e) {
-            LOG.warnf("restore %s: host unreachable, deciding its outcome later: %s", x.id, e.getMessage());
+        DeadSwap swap = scratchDatabases.settleDeadSwap(host, x.scratchDatabase, x.phase == RestorePhase.SWAPPING);
+        if (swap == DeadSwap.UNKNOWN) {
+            LOG.warnf("restore %s: host unreachable, deciding its outcome later", x.id);
             return;
         }
-        if (x.phase == RestorePhase.SWAPPING && !scratchExists) {
+        if (swap == DeadSwap.SWAPPED) {
             LOG.warnf("restore %s: worker died after the swap committed; recording it as completed", x.id);
             complete(x.id, 0, retiredName(targetDatabase(x), x.id));
             return;
         }
-        scratchDatabases.dropQuietly(host, x.scratchDatabase);
         restores.fail(x.id, "the worker running this restore stopped before the swap; the target was not changed");
     }
 

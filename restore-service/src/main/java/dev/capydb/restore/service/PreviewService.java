@@ -35,6 +35,9 @@ import org.jboss.logging.Logger;
 /**
  * Previews: databases with their own role and password on the project's host, dropped when their TTL passes
  * ({@code preview.expiring} an hour ahead, {@code preview.expired} after), exactly once across replicas.
+ *
+ * <p>Over 300 lines because a preview's whole lifetime, from creation to expiry, is here so its TTL rules are in
+ * one place.
  */
 @ApplicationScoped
 public class PreviewService {

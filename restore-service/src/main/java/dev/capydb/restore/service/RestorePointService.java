@@ -12,6 +12,7 @@ import dev.capydb.events.EventType;
 import dev.capydb.events.RestorePointPayload;
 import dev.capydb.restore.repository.KnownBackups;
 import dev.capydb.restore.repository.RestorePoint;
+import dev.capydb.restore.repository.RestorePointKind;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -44,7 +45,9 @@ public class RestorePointService {
     public record Request(String label, String kind, String backupKey, String timestamp) {}
 
     public RestorePoint create(ProjectView project, String createdBy, Request r) {
-        String kind = r.kind() == null ? "pitr" : r.kind();
+        RestorePointKind kind = r.kind() == null
+                ? RestorePointKind.PITR
+                : RestorePointKind.fromWire(r.kind()).orElse(null);
         Validation.start()
                 .check(
                         r.label() != null
@@ -53,16 +56,25 @@ public class RestorePointService {
                                 && r.label().chars().noneMatch(Character::isISOControl),
                         "label",
                         "must be 1-" + MAX_LABEL + " characters")
-                .check(kind.equals("backup") || kind.equals("pitr"), "kind", "must be backup or pitr")
-                .check(!kind.equals("backup") || r.backupKey() != null, "backup_key", "is required for kind backup")
-                .check(!kind.equals("backup") || r.timestamp() == null, "timestamp", "only applies to kind pitr")
-                .check(!kind.equals("pitr") || r.backupKey() == null, "backup_key", "only applies to kind backup")
+                .check(kind != null, "kind", "must be backup or pitr")
+                .check(
+                        kind != RestorePointKind.BACKUP || r.backupKey() != null,
+                        "backup_key",
+                        "is required for kind backup")
+                .check(
+                        kind != RestorePointKind.BACKUP || r.timestamp() == null,
+                        "timestamp",
+                        "only applies to kind pitr")
+                .check(
+                        kind != RestorePointKind.PITR || r.backupKey() == null,
+                        "backup_key",
+                        "only applies to kind backup")
                 .check(r.timestamp() == null || parses(r.timestamp()), "timestamp", "must be an RFC 3339 time")
                 .orThrow();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Instant pointTime = null;
         String lsn = null;
-        if (kind.equals("backup")) {
+        if (kind == RestorePointKind.BACKUP) {
             backups.findForRequest(project.projectId(), r.backupKey())
                     .orElseThrow(() -> ApiException.notFound("backup " + r.backupKey() + " of this project"));
         } else if (r.timestamp() == null) {
@@ -133,7 +145,7 @@ public class RestorePointService {
                 p.orgId,
                 p.projectId,
                 null,
-                new RestorePointPayload(p.id, p.projectId, p.label, p.kind, p.backupKey, p.pointTime, p.lsn)));
+                new RestorePointPayload(p.id, p.projectId, p.label, p.kind.wire(), p.backupKey, p.pointTime, p.lsn)));
     }
 
     private static boolean parses(String time) {

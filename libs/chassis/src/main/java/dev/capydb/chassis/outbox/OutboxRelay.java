@@ -34,6 +34,9 @@ import org.jboss.logging.Logger;
  * Publishes committed outbox rows to Kafka in order (acks=all, idempotent producer) and stamps them published.
  * One pass at a time per database: a transaction-scoped advisory lock elects the relaying replica, so per-key
  * order holds with any number of replicas; the rows are also claimed FOR UPDATE SKIP LOCKED.
+ *
+ * <p>Over 300 lines because election, claim, publish and stamping are one protocol and read best together (prompt
+ * publishing at commit is {@link PromptPublisher}).
  */
 @ApplicationScoped
 public class OutboxRelay {

@@ -1,6 +1,7 @@
 package dev.capydb.dataplane.scratch;
 
 import dev.capydb.dataplane.DatabaseHost;
+import dev.capydb.dataplane.DatabaseProvisioner;
 import dev.capydb.dataplane.DatabaseSwap;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,10 +22,44 @@ public class ScratchDatabases {
 
     private static final Logger LOG = Logger.getLogger(ScratchDatabases.class);
 
-    private final DatabaseSwap swap;
+    /** What became of the swap of a job whose worker died, as far as its scratch database can tell. */
+    public enum DeadSwap {
+        /** The scratch database was swapped in: the job did its work. */
+        SWAPPED,
+        /** The swap never ran, and the scratch database (if any) is dropped now: the target is as it was. */
+        NOT_SWAPPED,
+        /** The host cannot be asked now: decide later. */
+        UNKNOWN
+    }
 
-    public ScratchDatabases(DatabaseSwap swap) {
+    private final DatabaseSwap swap;
+    private final DatabaseProvisioner provisioner;
+
+    public ScratchDatabases(DatabaseSwap swap, DatabaseProvisioner provisioner) {
         this.swap = swap;
+        this.provisioner = provisioner;
+    }
+
+    /**
+     * Settles a job that loads {@code scratch} and swaps it in, once its worker died. The swap renames the scratch
+     * database away, so its absence after the swap phase began means the swap committed; still there (or the swap
+     * phase never began), the swap never ran, and the scratch database is dropped here.
+     */
+    public DeadSwap settleDeadSwap(DatabaseHost host, String scratch, boolean swapBegun) {
+        boolean exists;
+        try {
+            exists = scratch != null && provisioner.exists(host, scratch);
+        } catch (SQLException e) {
+            LOG.warnf("cannot ask %s whether %s is still there: %s", host.id(), scratch, e.getMessage());
+            return DeadSwap.UNKNOWN;
+        }
+        if (swapBegun && !exists) {
+            return DeadSwap.SWAPPED;
+        }
+        if (exists) {
+            dropQuietly(host, scratch);
+        }
+        return DeadSwap.NOT_SWAPPED;
     }
 
     /** The host's databases whose names start with the prefix of {@code names}. */
