@@ -11,6 +11,7 @@ import dev.capydb.restore.repository.Preview;
 import dev.capydb.restore.repository.Restore;
 import dev.capydb.restore.repository.RestoreStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 
 /** Announces restore outcomes (with their job events) and preview lifecycle through the outbox. */
 @ApplicationScoped
@@ -32,19 +33,7 @@ public class RestoreEvents {
                 r.orgId,
                 r.projectId,
                 r.correlationId,
-                new RestorePayload(
-                        r.id,
-                        r.projectId,
-                        r.sourceKind.wire(),
-                        r.backupKey,
-                        r.restoreTime,
-                        r.restorePointId,
-                        r.targetKind.wire(),
-                        r.previewId,
-                        ok ? "completed" : "failed",
-                        r.error,
-                        r.createdAt,
-                        r.completedAt)));
+                payload(r, ok ? "completed" : "failed", r.error, r.completedAt)));
         outbox.publish(EventEnvelope.of(
                 ok ? EventType.JOB_COMPLETED : EventType.JOB_FAILED,
                 SOURCE,
@@ -75,19 +64,7 @@ public class RestoreEvents {
                 r.orgId,
                 r.projectId,
                 r.correlationId,
-                new RestorePayload(
-                        r.id,
-                        r.projectId,
-                        r.sourceKind.wire(),
-                        r.backupKey,
-                        r.restoreTime,
-                        r.restorePointId,
-                        r.targetKind.wire(),
-                        r.previewId,
-                        "running",
-                        null,
-                        r.createdAt,
-                        null)));
+                payload(r, "running", null, null)));
     }
 
     public void preview(EventType type, Preview p) {
@@ -98,5 +75,22 @@ public class RestoreEvents {
                 p.projectId,
                 null,
                 new PreviewPayload(p.id, p.projectId, p.name, p.status.wire(), p.hostId, p.databaseName, p.expiresAt)));
+    }
+
+    /** The restore as its events carry it, with the status, error and end time of the moment told. */
+    private static RestorePayload payload(Restore r, String status, String error, Instant completedAt) {
+        return new RestorePayload(
+                r.id,
+                r.projectId,
+                r.sourceKind.wire(),
+                r.backupKey,
+                r.restoreTime,
+                r.restorePointId,
+                r.targetKind.wire(),
+                r.previewId,
+                status,
+                error,
+                r.createdAt,
+                completedAt);
     }
 }
