@@ -12,11 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.capydb.chassis.crypto.Reseal;
 import dev.capydb.chassis.crypto.SealedColumn;
 import dev.capydb.chassis.crypto.SecretUnreadableException;
+import dev.capydb.chassis.threading.Await;
 import dev.capydb.project.repository.Project;
 import dev.capydb.project.service.ProjectService;
 import dev.capydb.testing.TestTokens;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -90,7 +91,7 @@ class SealedPasswordTest {
                 .statusCode(500)
                 .body("code", equalTo("internal_error"))
                 .body(not(containsString(aPassword)));
-        Project row = QuarkusTransaction.requiringNew().call(() -> Project.<Project>findById(UUID.fromString(b)));
+        Project row = Await.reactive(() -> Panache.withSession(() -> Project.<Project>findById(UUID.fromString(b))));
         SecretUnreadableException e = assertThrows(SecretUnreadableException.class, () -> service.password(row));
         assertTrue(e.getMessage().contains("project.password_sealed:" + b), e.getMessage());
         assertFalse(e.getMessage().contains(aPassword));

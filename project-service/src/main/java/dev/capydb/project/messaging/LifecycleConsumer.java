@@ -8,6 +8,7 @@ import dev.capydb.events.RestorePayload;
 import dev.capydb.project.repository.ProjectStatus;
 import dev.capydb.project.service.PitrWindows;
 import dev.capydb.project.service.ProjectService;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,45 +34,49 @@ public class LifecycleConsumer {
     @Incoming("backups")
     @Blocking
     public void onBackupEvent(ConsumerRecord<String, String> record) {
-        inbox.process("project-pitr-window", record, e -> {
+        inbox.processReactive("project-pitr-window", record, e -> {
             if (EventType.BASE_BACKUP_COMPLETED.wireName().equals(e.type())) {
                 var b = e.dataAs(BaseBackupPayload.class);
-                windows.baseBackupSeen(b.baseBackupId(), b.hostId(), b.startTime(), b.endTime());
+                return windows.baseBackupSeen(b.baseBackupId(), b.hostId(), b.startTime(), b.endTime());
             } else if (EventType.BASE_BACKUP_EXPIRED.wireName().equals(e.type())) {
-                windows.baseBackupExpired(e.dataAs(BaseBackupPayload.class).baseBackupId());
+                return windows.baseBackupExpired(
+                        e.dataAs(BaseBackupPayload.class).baseBackupId());
             }
+            return Uni.createFrom().voidItem();
         });
     }
 
     @Incoming("restores")
     @Blocking
     public void onRestoreEvent(ConsumerRecord<String, String> record) {
-        inbox.process("project-status-restores", record, this::apply);
+        inbox.processReactive("project-status-restores", record, this::apply);
     }
 
     @Incoming("imports")
     @Blocking
     public void onImportEvent(ConsumerRecord<String, String> record) {
-        inbox.process("project-status-imports", record, this::applyImport);
+        inbox.processReactive("project-status-imports", record, this::applyImport);
     }
 
-    void applyImport(EventEnvelope e) {
+    Uni<Void> applyImport(EventEnvelope e) {
         if (EventType.IMPORT_STARTED.wireName().equals(e.type())) {
-            projects.changeStatus(e.projectId(), ProjectStatus.IMPORTING);
+            return projects.changeStatus(e.projectId(), ProjectStatus.IMPORTING);
         } else if (EventType.IMPORT_COMPLETED.wireName().equals(e.type())
                 || EventType.IMPORT_FAILED.wireName().equals(e.type())) {
             // An import refused because a restore holds the project must not end that restore's status.
-            projects.changeStatus(e.projectId(), ProjectStatus.IMPORTING, ProjectStatus.ACTIVE);
+            return projects.changeStatus(e.projectId(), ProjectStatus.IMPORTING, ProjectStatus.ACTIVE);
         }
+        return Uni.createFrom().voidItem();
     }
 
-    void apply(EventEnvelope e) {
+    Uni<Void> apply(EventEnvelope e) {
         boolean started = EventType.RESTORE_STARTED.wireName().equals(e.type());
         boolean ended = EventType.RESTORE_COMPLETED.wireName().equals(e.type())
                 || EventType.RESTORE_FAILED.wireName().equals(e.type());
         if ((started || ended)
                 && "project".equals(e.dataAs(RestorePayload.class).targetKind())) {
-            projects.changeStatus(e.projectId(), started ? ProjectStatus.RESTORING : ProjectStatus.ACTIVE);
+            return projects.changeStatus(e.projectId(), started ? ProjectStatus.RESTORING : ProjectStatus.ACTIVE);
         }
+        return Uni.createFrom().voidItem();
     }
 }

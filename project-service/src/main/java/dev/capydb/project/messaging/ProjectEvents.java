@@ -1,10 +1,11 @@
 package dev.capydb.project.messaging;
 
-import dev.capydb.chassis.outbox.Outbox;
+import dev.capydb.chassis.outbox.ReactiveOutbox;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.events.ProjectPayload;
 import dev.capydb.project.repository.Project;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Announces project changes through the outbox, each carrying the full snapshot (the topic is compacted). */
@@ -13,13 +14,14 @@ public class ProjectEvents {
 
     static final String SOURCE = "project-service";
 
-    private final Outbox outbox;
+    private final ReactiveOutbox outbox;
 
-    public ProjectEvents(Outbox outbox) {
+    public ProjectEvents(ReactiveOutbox outbox) {
         this.outbox = outbox;
     }
 
-    public void announce(EventType type, Project p, boolean pitrAvailable) {
+    /** In the caller's reactive transaction, with the change it announces. */
+    public Uni<Void> announce(EventType type, Project p, boolean pitrAvailable) {
         ProjectPayload payload = new ProjectPayload(
                 p.id,
                 p.orgId,
@@ -35,6 +37,6 @@ public class ProjectEvents {
                 p.version,
                 p.createdAt,
                 p.updatedAt);
-        outbox.publish(EventEnvelope.of(type, SOURCE, p.orgId, p.id, null, payload));
+        return outbox.publish(EventEnvelope.of(type, SOURCE, p.orgId, p.id, null, payload));
     }
 }

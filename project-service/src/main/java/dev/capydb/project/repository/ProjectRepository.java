@@ -1,7 +1,8 @@
 package dev.capydb.project.repository;
 
-import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Collection;
@@ -13,24 +14,25 @@ import java.util.UUID;
 @ApplicationScoped
 public class ProjectRepository implements PanacheRepositoryBase<Project, UUID> {
 
-    public Optional<Project> findLive(UUID id) {
-        return findByIdOptional(id).filter(p -> p.deletedAt == null);
+    public Uni<Optional<Project>> findLive(UUID id) {
+        return findById(id).map(p -> Optional.ofNullable(p).filter(live -> live.deletedAt == null));
     }
 
-    public boolean nameTaken(String orgId, String name) {
-        return count("orgId = ?1 and name = ?2 and deletedAt is null", orgId, name) > 0;
+    public Uni<Boolean> nameTaken(String orgId, String name) {
+        return count("orgId = ?1 and name = ?2 and deletedAt is null", orgId, name)
+                .map(n -> n > 0);
     }
 
-    public long liveInOrg(String orgId) {
+    public Uni<Long> liveInOrg(String orgId) {
         return count("orgId = ?1 and deletedAt is null", orgId);
     }
 
-    public long liveOnHost(String hostId) {
+    public Uni<Long> liveOnHost(String hostId) {
         return count("hostId = ?1 and deletedAt is null", hostId);
     }
 
     /** One page of live projects in the given orgs, strictly older than the cursor position when given. */
-    public List<Project> page(Collection<String> orgIds, Instant beforeCreated, UUID beforeId, int limit) {
+    public Uni<List<Project>> page(Collection<String> orgIds, Instant beforeCreated, UUID beforeId, int limit) {
         if (beforeCreated == null) {
             return find(
                             "orgId in :orgs and deletedAt is null order by createdAt desc, id desc",

@@ -7,6 +7,8 @@ import dev.capydb.dataplane.HostRegistry;
 import dev.capydb.project.repository.Project;
 import dev.capydb.project.repository.ProjectRepository;
 import dev.capydb.project.service.ProjectService;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -43,9 +45,13 @@ public class InternalConnectionResource {
 
     @GET
     @Path("/{id}/connection")
-    public InternalConnection connection(@PathParam("id") UUID id) {
+    public Uni<InternalConnection> connection(@PathParam("id") UUID id) {
         callers.require();
-        Project p = projects.findLive(id).orElseThrow(() -> ApiException.notFound("project " + id));
+        return Panache.withSession(() -> projects.findLive(id))
+                .map(p -> connection(id, p.orElseThrow(() -> ApiException.notFound("project " + id))));
+    }
+
+    private InternalConnection connection(UUID id, Project p) {
         DatabaseHost host = hosts.host(p.hostId);
         String password = service.password(p);
         return new InternalConnection(

@@ -4,6 +4,8 @@ import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.security.Caller;
 import dev.capydb.project.rest.ProjectDtos.OrgLimitsBody;
 import dev.capydb.project.service.ProjectService;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -33,11 +35,15 @@ public class OrgLimitsResource {
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = "`not_found`: no such organization among yours")
-    public OrgLimitsBody get(@PathParam("orgId") String orgId) {
-        if (caller.principal().roleIn(orgId).isEmpty()) {
-            // Not revealing whether an organisation the caller is not in exists.
-            throw ApiException.notFound("organisation " + orgId);
-        }
-        return new OrgLimitsBody(orgId, service.projectQuota(orgId));
+    public Uni<OrgLimitsBody> get(@PathParam("orgId") String orgId) {
+        return caller.principalReactive()
+                .invoke(principal -> {
+                    if (principal.roleIn(orgId).isEmpty()) {
+                        // Not revealing whether an organisation the caller is not in exists.
+                        throw ApiException.notFound("organisation " + orgId);
+                    }
+                })
+                .chain(() -> Panache.withSession(() -> service.projectQuota(orgId)))
+                .map(q -> new OrgLimitsBody(orgId, q));
     }
 }

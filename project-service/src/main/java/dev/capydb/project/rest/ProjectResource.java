@@ -3,11 +3,11 @@ package dev.capydb.project.rest;
 import dev.capydb.chassis.consistency.ConsumerBarrier;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.openapi.Refusals;
-import dev.capydb.chassis.outbox.PublishOnCommit;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
 import dev.capydb.chassis.security.Caller;
+import dev.capydb.chassis.threading.BlockingWork;
 import dev.capydb.dataplane.ConnectionStrings;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.HostRegistry;
@@ -21,6 +21,9 @@ import dev.capydb.project.rest.ProjectDtos.Pitr;
 import dev.capydb.project.rest.ProjectDtos.ProjectBody;
 import dev.capydb.project.service.PitrWindows;
 import dev.capydb.project.service.ProjectService;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -48,6 +51,7 @@ public class ProjectResource {
     private final HostRegistry hosts;
     private final PitrWindows windows;
     private final ConsumerBarrier barrier;
+    private final BlockingWork blocking;
 
     public ProjectResource(
             ProjectService service,
@@ -56,8 +60,10 @@ public class ProjectResource {
             Caller caller,
             HostRegistry hosts,
             PitrWindows windows,
-            ConsumerBarrier barrier) {
+            ConsumerBarrier barrier,
+            BlockingWork blocking) {
         this.barrier = barrier;
+        this.blocking = blocking;
         this.windows = windows;
         this.service = service;
         this.projects = projects;
@@ -91,18 +97,19 @@ public class ProjectResource {
                             + "`unknown_region`: no such region; "
                             + "`unknown_plan`: no such plan"
                             + "; " + Refusals.UNKNOWN_FIELD)
-    public Response create(CreateProject body) {
+    public Uni<Response> create(CreateProject body) {
         if (body == null) {
             throw ApiException.invalid("name", "is required");
         }
-        var principal = caller.principal();
-        var spec = service.validate(principal, body.name(), body.region(), body.plan(), body.orgId());
-        Project p = service.create(principal, spec);
-        // A relative Location: the client follows it through the gateway, not to this service.
-        return Response.status(Response.Status.CREATED)
-                .header("Location", "/v1/projects/" + p.id)
-                .entity(body(p))
-                .build();
+        return caller.principalReactive()
+                .chain(principal -> service.validate(principal, body.name(), body.region(), body.plan(), body.orgId())
+                        .chain(spec -> service.create(principal, spec)))
+                .chain(this::body)
+                // A relative Location: the client follows it through the gateway, not to this service.
+                .map(p -> Response.status(Response.Status.CREATED)
+                        .header("Location", "/v1/projects/" + p.id())
+                        .entity(p)
+                        .build());
     }
 
     @Operation(
@@ -112,8 +119,16 @@ public class ProjectResource {
     @GET
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
-    public Page<ProjectBody> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
-        return service.list(caller.principal(), cursor, limit).map(this::body);
+    public Uni<Page<ProjectBody>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        return caller.principalReactive()
+                .chain(principal -> service.list(principal, cursor, limit))
+                .chain(page -> Multi.createFrom()
+                        .iterable(page.items())
+                        .onItem()
+                        .transformToUniAndConcatenate(this::body)
+                        .collect()
+                        .asList()
+                        .map(bodies -> new Page<>(bodies, page.nextCursor())));
     }
 
     @Operation(
@@ -125,8 +140,8 @@ public class ProjectResource {
     @Path("/{projectId}")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
-    public ProjectBody get(@PathParam("projectId") UUID id) {
-        return body(load(id, ProjectAction.READ));
+    public Uni<ProjectBody> get(@PathParam("projectId") UUID id) {
+        return load(id, ProjectAction.READ).chain(this::body);
     }
 
     @Operation(
@@ -138,8 +153,11 @@ public class ProjectResource {
     @Path("/{projectId}/connection")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
-    public ConnectionBody connection(@PathParam("projectId") UUID id) {
-        Project p = load(id, ProjectAction.READ);
+    public Uni<ConnectionBody> connection(@PathParam("projectId") UUID id) {
+        return load(id, ProjectAction.READ).map(this::connection);
+    }
+
+    private ConnectionBody connection(Project p) {
         DatabaseHost host = hosts.host(p.hostId);
         String password = service.password(p);
         return new ConnectionBody(
@@ -165,30 +183,34 @@ public class ProjectResource {
     @APIResponse(
             responseCode = "409",
             description = "`project_busy`: the project is not active, or another operation runs on it")
-    public Response delete(@PathParam("projectId") UUID id) {
-        access.authorize(id, ProjectAction.DESTROY);
-        service.delete(id);
-        // Every service keeps serving a project until it applies project.deleted: answer once all of them have.
-        barrier.awaitConsumed(PublishOnCommit.lastPublished());
-        return Response.noContent().build();
+    public Uni<Response> delete(@PathParam("projectId") UUID id) {
+        return access.authorizeReactive(id, ProjectAction.DESTROY)
+                .chain(() -> service.delete(id))
+                // Every service keeps serving a project until it applies project.deleted: answer once all have.
+                .chain(published -> blocking.call(() -> barrier.awaitConsumed(published)))
+                .map(ignored -> Response.noContent().build());
     }
 
     /** The window only where the region archives WAL; listing many projects skips the host round trip. */
-    private Pitr pitr(Project p, DatabaseHost host) {
+    private Uni<Pitr> pitr(Project p, DatabaseHost host) {
         if (!service.pitrAvailable(p)) {
-            return new Pitr(false, null, null);
+            return Uni.createFrom().item(new Pitr(false, null, null));
         }
-        var w = windows.of(host);
-        return new Pitr(true, w.earliest(), w.latest());
+        return windows.of(host).map(w -> new Pitr(true, w.earliest(), w.latest()));
     }
 
-    private Project load(UUID id, ProjectAction action) {
-        access.authorize(id, action);
-        return projects.findLive(id).orElseThrow(() -> ApiException.notFound("project " + id));
+    private Uni<Project> load(UUID id, ProjectAction action) {
+        return access.authorizeReactive(id, action)
+                .chain(() -> Panache.withSession(() -> projects.findLive(id)))
+                .map(p -> p.orElseThrow(() -> ApiException.notFound("project " + id)));
     }
 
-    private ProjectBody body(Project p) {
+    private Uni<ProjectBody> body(Project p) {
         DatabaseHost host = hosts.host(p.hostId);
+        return pitr(p, host).map(pitr -> body(p, host, pitr));
+    }
+
+    private static ProjectBody body(Project p, DatabaseHost host, Pitr pitr) {
         String mask = ConnectionStrings.MASK;
         return new ProjectBody(
                 p.id,
@@ -202,7 +224,7 @@ public class ProjectResource {
                 new ConnectionUris(
                         ConnectionStrings.pooled(host, p.roleName, mask, p.databaseName),
                         ConnectionStrings.unpooled(host, p.roleName, mask, p.databaseName)),
-                pitr(p, host),
+                pitr,
                 p.createdAt,
                 p.updatedAt);
     }

@@ -2,8 +2,11 @@ package dev.capydb.project.service;
 
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.threading.Await;
 import dev.capydb.project.repository.Project;
 import dev.capydb.project.repository.ProjectRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,7 +23,12 @@ public class OwnProjectLookup implements ProjectLookup {
 
     @Override
     public Optional<ProjectView> find(UUID projectId) {
-        return projects.findLive(projectId).map(OwnProjectLookup::view);
+        return Await.reactive(() -> findReactive(projectId));
+    }
+
+    @Override
+    public Uni<Optional<ProjectView>> findReactive(UUID projectId) {
+        return Panache.withSession(() -> projects.findLive(projectId)).map(p -> p.map(OwnProjectLookup::view));
     }
 
     static ProjectView view(Project p) {

@@ -1,6 +1,6 @@
 package dev.capydb.chassis.errors;
 
-import java.sql.SQLException;
+import dev.capydb.chassis.persistence.SqlStates;
 
 /** Recognises a PostgreSQL unique-index violation (SQLSTATE 23505) anywhere in an exception's cause chain. */
 public final class UniqueViolation {
@@ -21,9 +21,8 @@ public final class UniqueViolation {
 
     private static boolean find(Throwable e, String index) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && UNIQUE_VIOLATION.equals(sql.getSQLState())
-                    && (index == null || String.valueOf(sql.getMessage()).contains("\"" + index + "\""))) {
+            if (UNIQUE_VIOLATION.equals(SqlStates.of(t))
+                    && (index == null || String.valueOf(t.getMessage()).contains("\"" + index + "\""))) {
                 return true;
             }
         }

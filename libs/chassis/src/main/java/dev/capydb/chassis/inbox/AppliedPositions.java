@@ -26,10 +26,7 @@ public class AppliedPositions {
 
     /** In the caller's transaction: the consumer has applied these records (and everything before them). */
     void advance(String consumer, Iterable<ConsumerRecord<String, String>> records) {
-        Map<String, Long> next = new TreeMap<>(); // "topic\0partition" -> next offset; sorted: no lock-order deadlock
-        for (ConsumerRecord<String, String> r : records) {
-            next.merge(r.topic() + '\0' + r.partition(), r.offset() + 1, Math::max);
-        }
+        Map<String, Long> next = nextOffsets(records);
         if (next.isEmpty()) {
             return;
         }
@@ -50,6 +47,18 @@ public class AppliedPositions {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record how far " + consumer + " has applied", e);
         }
+    }
+
+    /**
+     * "topic\0partition" to the offset after the last of {@code records} in it; sorted, so two writers lock the rows
+     * in the same order and never deadlock.
+     */
+    static Map<String, Long> nextOffsets(Iterable<ConsumerRecord<String, String>> records) {
+        Map<String, Long> next = new TreeMap<>();
+        for (ConsumerRecord<String, String> r : records) {
+            next.merge(r.topic() + '\0' + r.partition(), r.offset() + 1, Math::max);
+        }
+        return next;
     }
 
     /** The offset after the last record {@code consumer} applied in the partition, or -1 if it applied none there. */

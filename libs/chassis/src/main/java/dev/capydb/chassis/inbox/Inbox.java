@@ -1,6 +1,8 @@
 package dev.capydb.chassis.inbox;
 
 import dev.capydb.chassis.observability.TraceContext;
+import dev.capydb.chassis.outbox.ReactiveTransactions;
+import dev.capydb.chassis.threading.Await;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import io.agroal.api.AgroalDataSource;
@@ -10,6 +12,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -41,12 +45,28 @@ public class Inbox {
     private final InboxConfig config;
     private final Tracer tracer;
     private final AppliedPositions positions;
+    private final ReactiveInboxRows reactiveRows;
+    private final ReactiveTransactions transactions;
 
-    public Inbox(AgroalDataSource dataSource, InboxConfig config, Tracer tracer, AppliedPositions positions) {
+    public Inbox(
+            AgroalDataSource dataSource,
+            InboxConfig config,
+            Tracer tracer,
+            AppliedPositions positions,
+            ReactiveInboxRows reactiveRows,
+            ReactiveTransactions transactions) {
         this.dataSource = dataSource;
         this.config = config;
         this.tracer = tracer;
         this.positions = positions;
+        this.reactiveRows = reactiveRows;
+        this.transactions = transactions;
+    }
+
+    /** One attempt at an event, in a transaction of its own: whether the handler ran (false for a duplicate). */
+    @FunctionalInterface
+    private interface Attempt {
+        boolean run(EventEnvelope event);
     }
 
     /**
@@ -55,7 +75,42 @@ public class Inbox {
      * position in the partition advances past the record in the same transaction ({@link AppliedPositions}).
      */
     public boolean process(String consumer, ConsumerRecord<String, String> record, Consumer<EventEnvelope> handler) {
-        return traced(consumer, traceparent(record), () -> handle(consumer, record.value(), List.of(record), handler));
+        List<ConsumerRecord<String, String>> records = List.of(record);
+        return traced(
+                consumer,
+                traceparent(record),
+                () -> handle(consumer, record.value(), records, jta(consumer, records, handler)));
+    }
+
+    /**
+     * {@link #process(String, ConsumerRecord, Consumer)} for a handler that writes through Hibernate Reactive: the
+     * dedupe row, the handler's writes and the consumer's position commit in one reactive transaction, and the events
+     * the handler wrote are published after it ({@link ReactiveTransactions}). Retries, parking and waiting for the
+     * database are the same; they block this (worker) thread between attempts, as Kafka's channel expects.
+     */
+    public boolean processReactive(
+            String consumer, ConsumerRecord<String, String> record, Function<EventEnvelope, Uni<Void>> handler) {
+        List<ConsumerRecord<String, String>> records = List.of(record);
+        Attempt attempt = event -> Await.reactive(() -> transactions.run(() -> reactiveRows
+                .recordFirstDelivery(consumer, event)
+                .chain(fresh -> fresh ? handler.apply(event).replaceWith(true) : alreadyProcessed(consumer, event))
+                .call(() -> reactiveRows.advance(consumer, records))));
+        return traced(consumer, traceparent(record), () -> handle(consumer, record.value(), records, attempt));
+    }
+
+    private static Uni<Boolean> alreadyProcessed(String consumer, EventEnvelope event) {
+        LOG.debugf("%s: event %s (%s) already processed", consumer, event.id(), event.type());
+        return Uni.createFrom().item(false);
+    }
+
+    /** An attempt in a JTA transaction: the dedupe row, the handler's writes and the position commit together. */
+    private Attempt jta(
+            String consumer, List<ConsumerRecord<String, String>> records, Consumer<EventEnvelope> handler) {
+        return event -> QuarkusTransaction.requiringNew().call(() -> {
+            boolean ran = handleOnce(consumer, event, handler);
+            positions.advance(consumer, records);
+            return ran;
+        });
     }
 
     /** Handles the event in a consumer span whose parent is the producer's trace, when one came with it. */
@@ -166,15 +221,15 @@ public class Inbox {
      * @return whether the handler ran (false for a duplicate, a malformed or a parked message)
      */
     public boolean process(String consumer, String json, Consumer<EventEnvelope> handler) {
-        return handle(consumer, json, List.of(), handler);
+        return handle(consumer, json, List.of(), jta(consumer, List.of(), handler));
     }
 
-    /** {@link #process(String, String, Consumer)}, also advancing the consumer past {@code records} when it ends. */
+    /**
+     * Handles the event through {@code inTransaction}, with retries and parking; each attempt also advances the
+     * consumer past {@code records}.
+     */
     private boolean handle(
-            String consumer,
-            String json,
-            List<ConsumerRecord<String, String>> records,
-            Consumer<EventEnvelope> handler) {
+            String consumer, String json, List<ConsumerRecord<String, String>> records, Attempt inTransaction) {
         Optional<EventEnvelope> parsed = parse(consumer, json);
         if (parsed.isEmpty()) {
             if (!records.isEmpty()) {
@@ -185,11 +240,7 @@ public class Inbox {
         EventEnvelope event = parsed.get();
         for (int attempt = 1; ; ) {
             try {
-                return QuarkusTransaction.requiringNew().call(() -> {
-                    boolean ran = handleOnce(consumer, event, handler);
-                    positions.advance(consumer, records);
-                    return ran;
-                });
+                return inTransaction.run(event);
             } catch (RuntimeException e) {
                 if (InboxFailures.isDatabaseAway(e)) {
                     LOG.warnf(

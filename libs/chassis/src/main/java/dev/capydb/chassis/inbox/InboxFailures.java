@@ -1,7 +1,8 @@
 package dev.capydb.chassis.inbox;
 
+import dev.capydb.chassis.persistence.SqlStates;
+import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
-import java.sql.SQLException;
 
 /** Which handler failures the inbox waits out (the database is away) and which it parks at once (the data is bad). */
 final class InboxFailures {
@@ -13,14 +14,12 @@ final class InboxFailures {
      * shut down or starting up, 53300 too many connections): a restart or an outage, which retrying cures.
      */
     static boolean isDatabaseAway(Throwable e) {
+        if (SqlStates.any(e, s -> s.startsWith("08") || s.matches("57P0[123]") || s.equals("53300"))) {
+            return true;
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.matches("57P0[123]") || state.equals("53300")) {
-                    return true;
-                }
-            }
-            if (t instanceof ConnectException) {
+            // JDBC's refused connect, or the reactive client's (Netty's is a ConnectException) and its dropped one.
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
                 return true;
             }
         }
@@ -32,13 +31,6 @@ final class InboxFailures {
      * 23 integrity constraint violation), e.g. a required field the event lacks.
      */
     static boolean isPermanent(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
-                return true;
-            }
-        }
-        return false;
+        return SqlStates.any(e, s -> s.startsWith("22") || s.startsWith("23"));
     }
 }

@@ -1,9 +1,7 @@
 package dev.capydb.chassis.outbox;
 
 import dev.capydb.chassis.observability.JobMetrics;
-import dev.capydb.chassis.observability.TraceContext;
 import dev.capydb.events.EventEnvelope;
-import dev.capydb.events.EventJson;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -36,13 +34,13 @@ public class Outbox {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement st = c.prepareStatement(
                         "INSERT INTO outbox_event (id, topic, event_key, type, payload, traceparent) VALUES (?, ?, ?, ?, ?, ?)")) {
-            st.setObject(1, event.id());
-            st.setString(2, event.topicName(config.ownTopic().orElse(null)));
-            st.setString(3, event.partitionKey());
-            st.setString(4, event.type());
-            st.setString(5, EventJson.write(event));
-            // The request's trace travels with the row: the relay publishes it later, on a thread of its own.
-            st.setString(6, TraceContext.currentTraceparent().orElse(null));
+            OutboxRow row = OutboxRow.of(event, config);
+            st.setObject(1, row.id());
+            st.setString(2, row.topic());
+            st.setString(3, row.key());
+            st.setString(4, row.type());
+            st.setString(5, row.payload());
+            st.setString(6, row.traceparent());
             st.executeUpdate();
             onCommit.written(event.id());
             // Every job ends through its job.* event, so this one place counts them all.

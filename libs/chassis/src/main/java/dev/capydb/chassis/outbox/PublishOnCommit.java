@@ -71,7 +71,12 @@ public class PublishOnCommit {
         ids.add(eventId);
     }
 
-    private List<PublishedEvent> publish(List<UUID> ids) {
+    /**
+     * Publishes events whose transaction committed, bounded by {@code capydb.consistency.publish-timeout}; what could
+     * not go out now the relay publishes later. Blocking: JTA's completion callback and {@link ReactiveTransactions}
+     * (from its worker pool) call it.
+     */
+    List<PublishedEvent> publish(List<UUID> ids) {
         try {
             // Bounded here too: a pass that blocks on an unreachable broker goes on in the background.
             return publisher

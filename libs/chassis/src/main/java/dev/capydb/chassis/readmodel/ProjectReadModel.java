@@ -5,10 +5,14 @@ import dev.capydb.events.EventType;
 import dev.capydb.events.ProjectPayload;
 import dev.capydb.events.Topic;
 import io.agroal.api.AgroalDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowIterator;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Optional;
@@ -19,21 +23,26 @@ import java.util.UUID;
 public class ProjectReadModel {
 
     private final AgroalDataSource dataSource;
+    private final Pool pool;
 
-    public ProjectReadModel(AgroalDataSource dataSource) {
+    public ProjectReadModel(AgroalDataSource dataSource, Pool pool) {
         this.dataSource = dataSource;
+        this.pool = pool;
     }
 
+    /** Blocking, for worker threads (jobs, consumers): {@link #findReactive} awaited. */
     public Optional<ProjectView> find(UUID projectId) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement st = c.prepareStatement("SELECT * FROM project_read_model WHERE project_id = ?")) {
-            st.setObject(1, projectId);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(view(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read project read model", e);
-        }
+        return findReactive(projectId).await().indefinitely();
+    }
+
+    /** Through the reactive client: no thread waits while the database answers. */
+    public Uni<Optional<ProjectView>> findReactive(UUID projectId) {
+        return pool.preparedQuery("SELECT * FROM project_read_model WHERE project_id = $1")
+                .execute(Tuple.of(projectId))
+                .map(rows -> {
+                    RowIterator<Row> it = rows.iterator();
+                    return it.hasNext() ? Optional.of(view(it.next())) : Optional.<ProjectView>empty();
+                });
     }
 
     /**
@@ -79,18 +88,18 @@ public class ProjectReadModel {
         }
     }
 
-    private static ProjectView view(ResultSet rs) throws SQLException {
+    private static ProjectView view(Row row) {
         return new ProjectView(
-                rs.getObject("project_id", UUID.class),
-                rs.getString("org_id"),
-                rs.getString("name"),
-                rs.getString("region"),
-                rs.getString("plan"),
-                rs.getLong("storage_limit_bytes"),
-                rs.getString("host_id"),
-                rs.getString("database_name"),
-                rs.getString("role_name"),
-                rs.getString("status"),
-                rs.getBoolean("pitr_available"));
+                row.getUUID("project_id"),
+                row.getString("org_id"),
+                row.getString("name"),
+                row.getString("region"),
+                row.getString("plan"),
+                row.getLong("storage_limit_bytes"),
+                row.getString("host_id"),
+                row.getString("database_name"),
+                row.getString("role_name"),
+                row.getString("status"),
+                row.getBoolean("pitr_available"));
     }
 }

@@ -1,7 +1,9 @@
 package dev.capydb.chassis.security;
 
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
@@ -14,17 +16,31 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class Caller {
 
     private final SecurityIdentity identity;
+    private final CurrentIdentityAssociation association;
     private Principal principal;
 
-    public Caller(SecurityIdentity identity) {
+    public Caller(SecurityIdentity identity, CurrentIdentityAssociation association) {
         this.identity = identity;
+        this.association = association;
     }
 
+    /** Blocking: the token may still have to be verified (authentication is lazy). Worker threads only. */
     public Principal principal() {
         if (principal == null) {
             principal = fromIdentity(identity);
         }
         return principal;
+    }
+
+    /** {@link #principal()} for reactive resources: the token is verified without blocking the event loop. */
+    public Uni<Principal> principalReactive() {
+        if (principal != null) {
+            return Uni.createFrom().item(principal);
+        }
+        return association.getDeferredIdentity().map(id -> {
+            principal = fromIdentity(id);
+            return principal;
+        });
     }
 
     static Principal fromIdentity(SecurityIdentity identity) {
