@@ -15,6 +15,7 @@ import dev.capydb.dataplane.ObjectStore;
 import dev.capydb.testing.TestProjects;
 import dev.capydb.testing.TestProjects.TestProject;
 import dev.capydb.testing.Waits;
+import io.quarkiverse.amazon.common.AmazonClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -30,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The dump and verification steps under faults: a killed pg_dump, a corrupted object. */
 @QuarkusTest
@@ -89,56 +91,20 @@ class DumpFaultsTest {
     @Inject
     dev.capydb.dataplane.StorageConfig storage;
 
+    /** quarkus-amazon-s3's client named in %test.quarkus.s3.unreachable.*: storage that is down. */
+    @Inject
+    @AmazonClient("unreachable")
+    S3Client unreachableS3;
+
     @Inject
     dev.capydb.backup.config.BackupConfig config;
 
     @Test
     void storageDownFailsTheDumpCleanly() throws Exception {
         TestProject p = fixtures.withData(1000);
-        dev.capydb.dataplane.StorageConfig down = new dev.capydb.dataplane.StorageConfig() {
-            public String endpoint() {
-                return "http://127.0.0.1:1";
-            }
-
-            public String region() {
-                return storage.region();
-            }
-
-            public String accessKey() {
-                return storage.accessKey();
-            }
-
-            public String secretKey() {
-                return storage.secretKey();
-            }
-
-            public String backupsBucket() {
-                return storage.backupsBucket();
-            }
-
-            public String walBucket() {
-                return storage.walBucket();
-            }
-
-            public String importsBucket() {
-                return storage.importsBucket();
-            }
-
-            public int singlePutMaxBytes() {
-                return storage.singlePutMaxBytes();
-            }
-
-            public int partSizeBytes() {
-                return storage.partSizeBytes();
-            }
-
-            public int partsInFlight() {
-                return 1;
-            }
-        };
         String key = "test/s3-down/" + UUID.randomUUID() + ".dump";
-        try (ObjectStore unreachable = new ObjectStore(down)) {
-            ProjectDumper broken = new ProjectDumper(tools, unreachable, down, config);
+        try (ObjectStore unreachable = new ObjectStore(unreachableS3, storage)) {
+            ProjectDumper broken = new ProjectDumper(tools, unreachable, storage, config);
             BackupFailure failure = assertThrows(
                     BackupFailure.class, () -> broken.dump(p.host(), p.database(), p.database(), key, false));
             assertTrue(failure.getMessage().contains("pg_dump"), failure.getMessage());

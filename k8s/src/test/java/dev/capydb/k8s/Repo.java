@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -106,7 +107,7 @@ final class Repo {
     }
 
     /**
-     * Services using object storage: libs/dataplane's S3 client ObjectStore (libs/dataplane carries the AWS SDK, so
+     * Services using object storage: libs/dataplane's ObjectStore (libs/dataplane carries quarkus-amazon-s3, so
      * the dependency alone does not tell), or a direct quarkus-amazon-s3.
      */
     static boolean usesObjectStorage(String module) {
@@ -143,6 +144,19 @@ final class Repo {
         }
         merged.stringPropertyNames().stream().filter(k -> k.startsWith("%")).forEach(merged::remove);
         return merged;
+    }
+
+    /** libs/dataplane's defaults (object storage, pgBackRest) as a service runs with them, without profiled keys. */
+    static Properties dataplaneConfig() {
+        Properties config =
+                load(root().resolve("libs/dataplane/src/main/resources/META-INF/microprofile-config.properties"));
+        config.stringPropertyNames().stream().filter(k -> k.startsWith("%")).forEach(config::remove);
+        return config;
+    }
+
+    /** The environment variable Quarkus reads for a key: {@code quarkus.s3.aws.region} is QUARKUS_S3_AWS_REGION. */
+    static String envForm(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
     /** An incoming Kafka channel: the topic it reads and the consumer group it reads it with. */

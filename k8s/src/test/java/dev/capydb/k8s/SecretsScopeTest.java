@@ -1,6 +1,7 @@
 package dev.capydb.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
@@ -148,8 +149,32 @@ class SecretsScopeTest {
                     overlay + " " + module + ": QUARKUS_CONFIG_LOCATIONS");
             assertEquals(
                     Repo.usesObjectStorage(module),
-                    env.containsKey("CAPYDB_STORAGE_ENDPOINT"),
+                    env.containsKey("QUARKUS_S3_ENDPOINT_OVERRIDE") && env.containsKey("QUARKUS_S3_AWS_REGION"),
                     overlay + " " + module + ": capydb-storage");
+        }
+    }
+
+    /**
+     * Each storage setting a Deployment gets is the environment form of a key its service reads (quarkus.s3.* and
+     * capydb.storage.*, from libs/dataplane or its own application.properties): a renamed key cannot leave a
+     * ConfigMap entry nothing reads, while the service quietly talks to its default store.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.capydb.k8s.ManifestsTest#overlays")
+    void storageSettingsAreKeysTheServicesRead(String overlay) {
+        Rendered r = ManifestsTest.render(overlay);
+        for (String module : Repo.serviceModules()) {
+            if (!Repo.usesObjectStorage(module)) {
+                continue;
+            }
+            Set<String> read = new TreeSet<>();
+            Repo.dataplaneConfig().stringPropertyNames().forEach(k -> read.add(Repo.envForm(k)));
+            Repo.runtimeConfig(module).stringPropertyNames().forEach(k -> read.add(Repo.envForm(k)));
+            for (String name : ManifestsTest.envFromConfigMaps(r, module).keySet()) {
+                if (name.startsWith("QUARKUS_S3_") || name.startsWith("CAPYDB_STORAGE_")) {
+                    assertTrue(read.contains(name), overlay + " " + module + ": " + name + " is no key it reads");
+                }
+            }
         }
     }
 

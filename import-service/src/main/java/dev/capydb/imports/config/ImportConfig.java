@@ -41,9 +41,6 @@ public interface ImportConfig {
     @WithDefault("PT1H")
     Duration uploadUrlValidity();
 
-    /** The S3 endpoint presigned URLs name: one the client can reach. */
-    String uploadEndpoint();
-
     /** How long an uploaded dump that was never imported successfully is kept after its upload URL expired. */
     @WithDefault("PT24H")
     Duration uploadRetention();

@@ -7,11 +7,10 @@ import dev.capydb.dataplane.ToolInvocation;
 import dev.capydb.dataplane.ToolResult;
 import dev.capydb.dataplane.ToolRunner;
 import dev.capydb.imports.config.ImportConfig;
-import jakarta.annotation.PreDestroy;
+import io.quarkiverse.amazon.common.AmazonClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,10 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -32,6 +27,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 @ApplicationScoped
 public class UploadedDumps {
+
+    /** The presigner's client name in quarkus.s3.* (its endpoint). */
+    static final String PRESIGNER = "uploads";
 
     /** pg_dump's custom format starts with these bytes; anything else is taken as plain SQL. */
     private static final byte[] CUSTOM_MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
@@ -48,19 +46,21 @@ public class UploadedDumps {
     private final ImportConfig config;
     private final S3Presigner presigner;
 
-    public UploadedDumps(ObjectStore store, StorageConfig storage, ToolRunner tools, ImportConfig config) {
+    /**
+     * {@code presigner} is quarkus-amazon-s3's client named {@value #PRESIGNER}: the S3 client's settings, but an
+     * endpoint the uploading client can reach ({@code quarkus.s3.uploads.endpoint-override}).
+     */
+    public UploadedDumps(
+            ObjectStore store,
+            StorageConfig storage,
+            ToolRunner tools,
+            ImportConfig config,
+            @AmazonClient(PRESIGNER) S3Presigner presigner) {
         this.store = store;
         this.storage = storage;
         this.tools = tools;
         this.config = config;
-        this.presigner = S3Presigner.builder()
-                .endpointOverride(URI.create(config.uploadEndpoint()))
-                .region(Region.of(storage.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(storage.accessKey(), storage.secretKey())))
-                .serviceConfiguration(
-                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                .build();
+        this.presigner = presigner;
     }
 
     /** A URL the client PUTs the file to (e.g. {@code curl -T app.dump URL}), valid for the configured time. */
@@ -119,10 +119,5 @@ public class UploadedDumps {
 
     public void delete(String key) {
         store.delete(storage.importsBucket(), key);
-    }
-
-    @PreDestroy
-    void close() {
-        presigner.close();
     }
 }

@@ -30,16 +30,6 @@ public class DataplaneProducers {
 
     @Produces
     @Singleton
-    ObjectStore objectStore(StorageConfig config) {
-        return new ObjectStore(config);
-    }
-
-    void closeObjectStore(@Disposes ObjectStore store) {
-        store.close();
-    }
-
-    @Produces
-    @Singleton
     ProjectLocks projectLocks() {
         return new ProjectLocks();
     }

@@ -2,11 +2,13 @@ package dev.capydb.dataplane;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,13 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -42,11 +38,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>Over 300 lines because upload (one PUT, or parts with abort), download and size share one client and its error
  * mapping.
  */
+@Singleton
 public class ObjectStore implements AutoCloseable {
 
     /** {@code capydb_bytes_moved_total{direction}}: bytes stored (backups, base backups) and read back (restores, imports). */
     static final String BYTES_MOVED = "capydb.bytes.moved";
-    // The global registry, not an injected one: stores are also built by hand; Quarkus adds its registry to it.
+    // The global registry, not an injected one: tests also build stores by hand; Quarkus adds its registry to it.
     private static final Counter UPLOADED = Counter.builder(BYTES_MOVED)
             .tag("direction", "upload")
             .description("Bytes streamed to or from object storage")
@@ -66,22 +63,10 @@ public class ObjectStore implements AutoCloseable {
         return t;
     });
 
-    public ObjectStore(StorageConfig config) {
-        this(
-                S3Client.builder()
-                        .endpointOverride(URI.create(config.endpoint()))
-                        .region(Region.of(config.region()))
-                        .credentialsProvider(StaticCredentialsProvider.create(
-                                AwsBasicCredentials.create(config.accessKey(), config.secretKey())))
-                        .forcePathStyle(true)
-                        .httpClientBuilder(UrlConnectionHttpClient.builder())
-                        // S3-compatible servers (s3proxy) do not all accept the SDK's default trailing checksums.
-                        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                        .build(),
-                config.singlePutMaxBytes(),
-                config.partSizeBytes(),
-                config.partsInFlight());
+    /** The store over {@code s3}, which stays its maker's to close (the extension's client, or a test's). */
+    @Inject
+    public ObjectStore(S3Client s3, StorageConfig config) {
+        this(s3, config.singlePutMaxBytes(), config.partSizeBytes(), config.partsInFlight());
     }
 
     ObjectStore(S3Client s3, int singlePutMax, int partSize, int partsInFlight) {
@@ -302,9 +287,10 @@ public class ObjectStore implements AutoCloseable {
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
+    /** Stops the part uploaders; the client is left open for whoever made it. */
     @Override
+    @PreDestroy
     public void close() {
         uploaders.shutdownNow();
-        s3.close();
     }
 }

@@ -3,18 +3,12 @@ package dev.capydb.dataplane;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Where objects live: the S3-compatible endpoint, its credentials and our buckets. */
+/**
+ * Our buckets and how {@link ObjectStore} streams into them; the S3 endpoint, region and credentials are the
+ * quarkus-amazon-s3 client's ({@code quarkus.s3.*}).
+ */
 @ConfigMapping(prefix = "capydb.storage")
 public interface StorageConfig {
-
-    String endpoint();
-
-    @WithDefault("us-east-1")
-    String region();
-
-    String accessKey();
-
-    String secretKey();
 
     @WithDefault("capydb-backups")
     String backupsBucket();

@@ -11,6 +11,7 @@ import dev.capydb.restore.config.RestoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 
 /** Puts a scratch cluster's files and recovery settings in place: a pgBackRest backup set, or an old tar base backup. */
 @ApplicationScoped
@@ -135,14 +138,21 @@ public class RecoverySetup {
                     "archive_mode = off",
                     "shared_buffers = '32MB'"));
             if (legacyConfig != null) {
+                // curl signs as the store's own S3 client does: its endpoint, region and keys (quarkus.s3.*).
+                S3ServiceClientConfiguration s3 = store.client().serviceClientConfiguration();
+                AwsCredentialsIdentity keys =
+                        s3.credentialsProvider().resolveIdentity().join();
                 Path curlrc = dir.resolve("s3.curlrc");
                 write(
                         curlrc,
-                        "user = \"" + storage.accessKey() + ":" + storage.secretKey() + "\"\n"
-                                + "aws-sigv4 = \"aws:amz:" + storage.region() + ":s3\"\n"
+                        "user = \"" + keys.accessKeyId() + ":" + keys.secretAccessKey() + "\"\n"
+                                + "aws-sigv4 = \"aws:amz:" + s3.region().id() + ":s3\"\n"
                                 + "header = \"x-amz-content-sha256: UNSIGNED-PAYLOAD\"\n"
                                 + "fail\nsilent\nshow-error\n");
-                String walUrl = storage.endpoint() + "/" + storage.walBucket() + "/" + source.id() + "/%f";
+                String endpoint = s3.endpointOverride()
+                        .map(URI::toString)
+                        .orElse("https://s3." + s3.region().id() + ".amazonaws.com");
+                String walUrl = endpoint + "/" + storage.walBucket() + "/" + source.id() + "/%f";
                 conf.add("restore_command = 'curl --config " + curlrc + " --output \"%p\" \"" + walUrl + "\" || "
                         + PgBackRest.TOOL + " --config=" + legacyConfig + " --stanza=" + source.id()
                         + " archive-get %f \"%p\"'");

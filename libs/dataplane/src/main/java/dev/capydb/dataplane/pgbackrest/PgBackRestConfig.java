@@ -6,13 +6,20 @@ import java.util.Optional;
 
 /**
  * Where pgBackRest keeps the PITR hosts' base backups and WAL: an S3 repository (over HTTPS, the only way pgBackRest
- * speaks to S3) in the WAL bucket, with the storage credentials of {@code capydb.storage}.
+ * speaks to S3) in the WAL bucket. Region and credentials default to the S3 client's ({@code quarkus.s3.*}): pgBackRest
+ * runs outside the JVM, so it is handed them here.
  */
 @ConfigMapping(prefix = "capydb.pgbackrest")
 public interface PgBackRestConfig {
 
     /** The repository's S3 endpoint, {@code https://host[:port]}; the host must be a name its certificate carries. */
     String endpoint();
+
+    String region();
+
+    String accessKey();
+
+    String secretKey();
 
     /** CA certificate that signed the endpoint's certificate; absent means the system's trust store. */
     Optional<String> caFile();
