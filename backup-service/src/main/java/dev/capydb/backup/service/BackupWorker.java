@@ -12,6 +12,7 @@ import dev.capydb.backup.repository.BackupRepository;
 import dev.capydb.backup.repository.BackupStatus;
 import dev.capydb.chassis.jobs.JobEngine;
 import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobTables;
 import dev.capydb.chassis.jobs.JobWorker;
 import dev.capydb.chassis.observability.JobPhases;
 import dev.capydb.chassis.readmodel.ProjectLookup;
@@ -24,7 +25,6 @@ import dev.capydb.dataplane.ProjectBusyException;
 import dev.capydb.dataplane.ProjectLocks;
 import dev.capydb.dataplane.StorageConfig;
 import dev.capydb.dataplane.scratch.ScratchDatabases;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,7 +72,7 @@ public class BackupWorker implements JobWorker {
             StorageConfig storage,
             BackupEvents events,
             BackupConfig config,
-            AgroalDataSource dataSource,
+            JobTables jobTables,
             ScratchDatabases scratchDatabases) {
         this.scratchDatabases = scratchDatabases;
         this.backups = backups;
@@ -86,7 +86,7 @@ public class BackupWorker implements JobWorker {
         this.storage = storage;
         this.events = events;
         this.config = config;
-        this.leases = new JobLeases(dataSource, "backup");
+        this.leases = jobTables.leases("backup");
         this.engine = new JobEngine("backup", leases, config.workers(), config.lease(), this);
     }
 

@@ -2,7 +2,7 @@ package dev.capydb.imports.service;
 
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.jobs.JobEngine;
-import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobTables;
 import dev.capydb.chassis.jobs.JobWorker;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
@@ -24,7 +24,6 @@ import dev.capydb.imports.dataplane.UploadedDumps;
 import dev.capydb.imports.repository.DumpUpload;
 import dev.capydb.imports.repository.ImportJob;
 import dev.capydb.imports.repository.ImportPhase;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
@@ -71,7 +70,7 @@ public class ImportWorker implements JobWorker {
             ProjectLookup projects,
             ProjectLocks locks,
             DatabaseSwap swap,
-            AgroalDataSource dataSource,
+            JobTables jobTables,
             ImportConfig config,
             ScratchDatabases scratchDatabases) {
         this.imports = imports;
@@ -85,8 +84,7 @@ public class ImportWorker implements JobWorker {
         this.locks = locks;
         this.swap = swap;
         this.scratchDatabases = scratchDatabases;
-        this.engine = new JobEngine(
-                "import", new JobLeases(dataSource, "import_job"), config.workers(), config.lease(), this);
+        this.engine = new JobEngine("import", jobTables.leases("import_job"), config.workers(), config.lease(), this);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.capydb.imports.service;
 
 import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobTables;
 import dev.capydb.dataplane.DatabaseHost;
 import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.HostRegistry;
@@ -56,6 +57,7 @@ public class Leftovers {
             DatabaseSwap swap,
             DumpLoader loader,
             AgroalDataSource dataSource,
+            JobTables jobTables,
             UploadedDumps dumps,
             AcceptedDumps accepted,
             ImportConfig config,
@@ -67,7 +69,7 @@ public class Leftovers {
         this.hosts = hosts;
         this.retired = new RetiredDatabases(dataSource, "import_id", config.safetyWindow(), swap, hosts);
         this.loader = loader;
-        this.leases = new JobLeases(dataSource, "import_job");
+        this.leases = jobTables.leases("import_job");
     }
 
     @Scheduled(every = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "1m")

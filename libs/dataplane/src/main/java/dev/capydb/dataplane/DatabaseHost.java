@@ -1,5 +1,6 @@
 package dev.capydb.dataplane;
 
+import io.vertx.core.Context;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,6 +46,10 @@ public record DatabaseHost(
      * into its database) does not belong on this connection at all: that is {@link TenantLogin}'s job.
      */
     public Connection adminConnection(String database) throws SQLException {
+        if (Context.isOnEventLoopThread()) {
+            // JDBC to a data-plane host blocks: reactive code reaches it through the blocking pool.
+            throw new IllegalStateException("refusing to open a JDBC connection to " + id + " on the event loop");
+        }
         Properties props = new Properties();
         props.setProperty("user", adminUser);
         props.setProperty("password", adminPassword);

@@ -1,6 +1,7 @@
 package dev.capydb.restore.service;
 
 import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobTables;
 import dev.capydb.dataplane.DatabaseSwap;
 import dev.capydb.dataplane.HostRegistry;
 import dev.capydb.dataplane.RetiredDatabases;
@@ -30,12 +31,13 @@ public class RestoreLeftovers {
             HostRegistry hosts,
             DatabaseSwap swap,
             AgroalDataSource dataSource,
+            JobTables jobTables,
             RestoreConfig config,
             ScratchDatabases scratchDatabases) {
         this.hosts = hosts;
         this.retired = new RetiredDatabases(dataSource, "restore_id", config.safetyWindow(), swap, hosts);
         this.scratchDatabases = scratchDatabases;
-        this.leases = new JobLeases(dataSource, "restore");
+        this.leases = jobTables.leases("restore");
     }
 
     /** Records a database an overwrite replaced, to be dropped after the safety window (in the caller's transaction). */

@@ -2,13 +2,13 @@ package dev.capydb.restore.service;
 
 import dev.capydb.chassis.jobs.JobEngine;
 import dev.capydb.chassis.jobs.JobLeases;
+import dev.capydb.chassis.jobs.JobTables;
 import dev.capydb.chassis.jobs.JobWorker;
 import dev.capydb.restore.config.RestoreConfig;
 import dev.capydb.restore.messaging.RestoreEvents;
 import dev.capydb.restore.repository.Restore;
 import dev.capydb.restore.repository.RestorePhase;
 import dev.capydb.restore.repository.TargetKind;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
@@ -35,11 +35,11 @@ public class RestoreWorker implements JobWorker {
             OverwriteRestore overwrites,
             RestoreEvents events,
             RestoreConfig config,
-            AgroalDataSource dataSource) {
+            JobTables jobTables) {
         this.newPreviews = newPreviews;
         this.overwrites = overwrites;
         this.events = events;
-        this.leases = new JobLeases(dataSource, "restore");
+        this.leases = jobTables.leases("restore");
         this.engine = new JobEngine("restore", leases, config.workers(), config.lease(), this);
     }
 

@@ -2,10 +2,13 @@ package dev.capydb.chassis.jobs;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,37 +24,42 @@ import java.util.UUID;
  * {@code FOR UPDATE SKIP LOCKED}, so any number of replicas share the queue without taking a job twice; a
  * running job whose worker stops renewing its lease shows up in {@link #expired()}. The contract every job table
  * keeps is {@code docs/jobs.md}.
+ *
+ * <p>Each statement is one autocommitted round trip through the reactive client; the methods wait for it because
+ * their callers are the engine's worker and scheduler threads, never an event loop. Leases are computed by the
+ * database's clock, the one every check of them reads.
  */
 public final class JobLeases {
 
+    /** Longer than any healthy round trip; a database that does not answer fails the pass, and the next one retries. */
+    private static final Duration ROUND_TRIP = Duration.ofSeconds(30);
+
+    private final Pool pool;
     private final AgroalDataSource dataSource;
     private final String table;
 
-    public JobLeases(AgroalDataSource dataSource, String table) {
+    /** Use {@link JobTables#leases(String)}. */
+    JobLeases(Pool pool, AgroalDataSource dataSource, String table) {
         if (!table.matches("[a-z_]+")) {
             throw new IllegalArgumentException("not a table name: " + table);
         }
+        this.pool = pool;
         this.dataSource = dataSource;
         this.table = table;
     }
 
     /** Takes the oldest claimable job for this worker, or nothing. */
     public Optional<UUID> claimNext(String workerId, Duration lease) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection();
-                    PreparedStatement st = c.prepareStatement("UPDATE " + table
-                            + " SET status = 'RUNNING', attempt = attempt + 1, worker = ?, lease_until = ?, "
-                            + "started_at = coalesce(started_at, now()) "
-                            + "WHERE id = (SELECT id FROM " + table + " WHERE status = 'PENDING' "
-                            + "AND (not_before IS NULL OR not_before <= now()) "
-                            + "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id")) {
-                st.setString(1, workerId);
-                st.setTimestamp(2, Timestamp.from(Instant.now().plus(lease)));
-                try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
-                }
-            }
-        });
+        RowSet<Row> rows = await(pool.preparedQuery("UPDATE " + table
+                        + " SET status = 'RUNNING', attempt = attempt + 1, worker = $1,"
+                        + " lease_until = now() + $2 * interval '1 millisecond', started_at = coalesce(started_at, now())"
+                        + " WHERE id = (SELECT id FROM " + table + " WHERE status = 'PENDING'"
+                        + " AND (not_before IS NULL OR not_before <= now())"
+                        + " ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id")
+                .execute(Tuple.of(workerId, lease.toMillis())));
+        return rows.size() == 0
+                ? Optional.empty()
+                : Optional.of(rows.iterator().next().getUUID(0));
     }
 
     /** Extends the lease of the jobs this worker is running. */
@@ -59,40 +67,26 @@ public final class JobLeases {
         if (ids.isEmpty()) {
             return;
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection();
-                    PreparedStatement st = c.prepareStatement("UPDATE " + table
-                            + " SET lease_until = ? WHERE status = 'RUNNING' AND worker = ? AND id = ANY (?)")) {
-                st.setTimestamp(1, Timestamp.from(Instant.now().plus(lease)));
-                st.setString(2, workerId);
-                st.setArray(3, c.createArrayOf("uuid", ids.toArray()));
-                st.executeUpdate();
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        await(pool.preparedQuery("UPDATE " + table + " SET lease_until = now() + $1 * interval '1 millisecond'"
+                        + " WHERE status = 'RUNNING' AND worker = $2 AND id = ANY ($3)")
+                .execute(Tuple.of(lease.toMillis(), workerId, ids.toArray(new UUID[0]))));
     }
 
     /** Running jobs whose lease ran out: their worker died (or stalled past its lease). */
     public List<UUID> expired() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<UUID> ids = new ArrayList<>();
-            try (Connection c = dataSource.getConnection();
-                    PreparedStatement st = c.prepareStatement(
-                            "SELECT id FROM " + table + " WHERE status = 'RUNNING' AND lease_until < now()");
-                    ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-            }
-            return ids;
-        });
+        RowSet<Row> rows =
+                await(pool.query("SELECT id FROM " + table + " WHERE status = 'RUNNING' AND lease_until < now()")
+                        .execute());
+        List<UUID> ids = new ArrayList<>();
+        rows.forEach(r -> ids.add(r.getUUID(0)));
+        return ids;
     }
 
     /**
      * Puts a running job back in the queue, claimable from {@code notBefore} on (at once when null), without a worker
      * or lease; false when it was no longer running. Joins the caller's transaction when there is one, so a service
-     * resets its own columns (a phase, say) in the same commit and no claim sees the job half re-queued.
+     * resets its own columns (a phase, say) in the same commit and no claim sees the job half re-queued. (JDBC, like
+     * the transactions of the services that re-queue; it moves to the reactive client with them.)
      */
     public boolean requeue(UUID id, Instant notBefore) {
         return QuarkusTransaction.joiningExisting().call(() -> {
@@ -127,15 +121,13 @@ public final class JobLeases {
     }
 
     private boolean rowWhere(UUID id, String condition) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection();
-                    PreparedStatement st =
-                            c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ? AND " + condition)) {
-                st.setObject(1, id);
-                try (ResultSet rs = st.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
+        return await(pool.preparedQuery("SELECT 1 FROM " + table + " WHERE id = $1 AND " + condition)
+                                .execute(Tuple.of(id)))
+                        .size()
+                > 0;
+    }
+
+    private static <T> T await(Uni<T> roundTrip) {
+        return roundTrip.await().atMost(ROUND_TRIP);
     }
 }

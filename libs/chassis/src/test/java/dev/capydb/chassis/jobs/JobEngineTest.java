@@ -15,6 +15,7 @@ import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.vertx.core.Context;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -49,6 +50,9 @@ class JobEngineTest {
     @Inject
     Scheduler scheduler;
 
+    @Inject
+    JobTables jobTables;
+
     private JobLeases leases;
 
     @BeforeEach
@@ -57,7 +61,7 @@ class JobEngineTest {
                 + "attempt integer NOT NULL DEFAULT 0, not_before timestamptz, lease_until timestamptz, worker text, "
                 + "created_at timestamptz NOT NULL DEFAULT now(), started_at timestamptz)");
         exec("DELETE FROM engine_test_job");
-        leases = new JobLeases(dataSource, "engine_test_job");
+        leases = jobTables.leases("engine_test_job");
     }
 
     @Test
@@ -128,6 +132,10 @@ class JobEngineTest {
             assertSame(BOOM, handler.crashed.get(crashing));
             assertFalse(handler.crashed.containsKey(fine));
             assertEquals(1, row(fine).get("attempt"));
+            // Jobs block for minutes (child processes, streams): they run on the engine's own named threads.
+            assertTrue(
+                    handler.threads.stream().allMatch(t -> t.startsWith("engine-test-run-worker")),
+                    handler.threads.toString());
         } finally {
             engine.stop();
         }
@@ -139,11 +147,16 @@ class JobEngineTest {
     /** A handler that only remembers what it was asked. */
     private static class Recorder implements JobHandler {
         final List<UUID> ran = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
         final Map<UUID, Throwable> crashed = new ConcurrentHashMap<>();
         final List<UUID> expired = new CopyOnWriteArrayList<>();
 
         @Override
         public void run(UUID id) {
+            threads.add(
+                    Context.isOnEventLoopThread()
+                            ? "event loop"
+                            : Thread.currentThread().getName());
             ran.add(id);
         }
 
