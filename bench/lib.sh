@@ -6,16 +6,23 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-# jq parses every API response; install it when we can (root on Debian), else say how.
-need_jq() {
-  command -v jq >/dev/null && return
+# need_tool NAME: a Debian package of the same name (jq, wrk) the bench runs; installed when we can (root on
+# Debian), else say how. A machine whose package lists were never fetched gets them once.
+need_tool() {
+  local tool=$1
+  command -v "$tool" >/dev/null && return
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    say "installing jq"
-    apt-get install -y jq >/dev/null || die "apt-get install -y jq failed"
+    say "installing $tool"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "$tool" >/dev/null \
+      || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y "$tool" >/dev/null; } \
+      || die "apt-get install -y $tool failed"
   else
-    die "jq is missing: install it (e.g. sudo apt-get install -y jq) and run again"
+    die "$tool is missing: install it (e.g. sudo apt-get install -y $tool) and run again"
   fi
 }
+
+# jq parses every API response.
+need_jq() { need_tool jq; }
 
 # Path of a PostgreSQL client tool. $CAPYDB_PG_BIN comes first because the services run the
 # tools from there too: the raw run must use the very same binary (and skip Debian's

@@ -18,6 +18,9 @@ COPY --chown=10001:10001 target/quarkus-app/lib/ /deployments/lib/
 COPY --chown=10001:10001 target/quarkus-app/*.jar /deployments/
 COPY --chown=10001:10001 target/quarkus-app/app/ /deployments/app/
 COPY --chown=10001:10001 target/quarkus-app/quarkus/ /deployments/quarkus/
+# The AppCDS archive the package step wrote (quarkus.package.jar.appcds.enabled in the root pom). It names the jars
+# relative to /deployments, the WORKDIR.
+COPY --chown=10001:10001 target/quarkus-app/app-cds.jsa /deployments/
 
 # Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001
@@ -26,4 +29,8 @@ EXPOSE 8080
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError" \
     QUARKUS_HTTP_PORT=8080 \
     QUARKUS_HTTP_HOST=0.0.0.0
-ENTRYPOINT ["java", "-jar", "/deployments/quarkus-run.jar"]
+# The same JVM choices as dev/stack (svc_jvm_opts: why each); the heap stays a share of the container limit, above.
+# -Xshare:auto: an image whose JVM is not the one that wrote the archive starts without it.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=1", \
+            "-XX:ReservedCodeCacheSize=64m", "-Xss512k", "-XX:MaxMetaspaceSize=160m", \
+            "-Xshare:auto", "-XX:SharedArchiveFile=/deployments/app-cds.jsa", "-jar", "/deployments/quarkus-run.jar"]

@@ -36,6 +36,24 @@ class DockerfilesTest {
         }
     }
 
+    /** The JVM choices of dev/stack's svc_jvm_opts, which bench/footprint.sh measured, hold in the images too. */
+    @Test
+    void everyServiceStartsWithTheAppCdsArchiveAndTheSmallJvmSettings() {
+        for (String module : Repo.serviceModules()) {
+            String text = Repo.read(dockerfile(module));
+            assertTrue(
+                    text.contains("target/quarkus-app/app-cds.jsa /deployments/"),
+                    module + ": must copy the AppCDS archive next to quarkus-run.jar");
+            for (String option : List.of(
+                    "\"-XX:SharedArchiveFile=/deployments/app-cds.jsa\"",
+                    "\"-Xshare:auto\"",
+                    "\"-XX:+UseSerialGC\"",
+                    "\"-XX:TieredStopAtLevel=1\"")) {
+                assertTrue(text.contains(option), module + ": ENTRYPOINT lacks " + option);
+            }
+        }
+    }
+
     /** The last USER wins; it must be numeric and not 0, so runAsNonRoot can verify it. */
     static String lastUser(String dockerfile) {
         Matcher m = USER.matcher(dockerfile);
