@@ -172,6 +172,14 @@ class WebhookDeliveryTest {
                 .statusCode(200)
                 .body("secret", nullValue())
                 .body("url", equalTo(receiver.url("/backups")));
+        // Claiming and recording wait for the database: on the dispatcher's own threads, never on an event loop.
+        awaitDelivery(onlyBackups.getString("id"), "backup.completed", "delivered", Duration.ofSeconds(5));
+        assertTrue(
+                ThreadRecordingDeliveryStore.THREADS.containsAll(List.of("webhook-dispatcher", "webhook-recorder")),
+                "claimed and recorded on " + ThreadRecordingDeliveryStore.THREADS);
+        assertTrue(
+                ThreadRecordingDeliveryStore.THREADS.stream().noneMatch(t -> t.startsWith("event loop")),
+                "claimed and recorded on " + ThreadRecordingDeliveryStore.THREADS);
     }
 
     @Test

@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -110,6 +111,37 @@ class ReactiveOutboxInboxTest {
             return Uni.createFrom().voidItem();
         }));
         assertEquals(2, calls.get(), "a redelivered event is skipped");
+    }
+
+    @Test
+    void aReactiveBatchCommitsOnceAndFallsBackToOneEventAtATime() {
+        EventEnvelope first = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        EventEnvelope second = TestEvents.project(EventType.PROJECT_CREATED, UUID.randomUUID(), "active", 1);
+        List<ConsumerRecord<String, String>> records = List.of(
+                new ConsumerRecord<>("capydb.chassis-batch", 0, 7, first.partitionKey(), EventJson.write(first)),
+                new ConsumerRecord<>("capydb.chassis-batch", 0, 8, "k", "not json"),
+                new ConsumerRecord<>("capydb.chassis-batch", 0, 9, second.partitionKey(), EventJson.write(second)));
+        AtomicInteger calls = new AtomicInteger();
+        int fresh = inbox.processBatchReactive("reactive-batch-test", records, e -> {
+            int call = calls.incrementAndGet();
+            Uni<Void> write = TestNote.of("batch " + e.id()).persist().replaceWithVoid();
+            // The second event fails in the batch: the whole batch rolls back, then each event is handled alone.
+            return call == 2 ? write.chain(() -> Uni.createFrom().failure(new IllegalStateException("hiccup"))) : write;
+        });
+        assertEquals(2, fresh);
+        assertEquals(4, calls.get(), "two in the failed batch, then one each");
+        assertEquals(1, count("SELECT count(*) FROM test_note WHERE text = 'batch " + first.id() + "'"));
+        assertEquals(1, count("SELECT count(*) FROM test_note WHERE text = 'batch " + second.id() + "'"));
+        assertEquals(
+                10,
+                count("SELECT next_offset FROM inbox_position WHERE consumer = 'reactive-batch-test'"
+                        + " AND topic = 'capydb.chassis-batch' AND kafka_partition = 0"));
+
+        assertEquals(0, inbox.processBatchReactive("reactive-batch-test", records, e -> {
+            calls.incrementAndGet();
+            return Uni.createFrom().voidItem();
+        }));
+        assertEquals(4, calls.get(), "a redelivered batch is skipped");
     }
 
     @Test

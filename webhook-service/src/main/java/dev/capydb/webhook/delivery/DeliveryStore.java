@@ -1,29 +1,32 @@
 package dev.capydb.webhook.delivery;
 
 import dev.capydb.chassis.crypto.SecretBox;
-import dev.capydb.chassis.outbox.Outbox;
+import dev.capydb.chassis.outbox.ReactiveOutbox;
+import dev.capydb.chassis.outbox.ReactiveTransactions;
+import dev.capydb.chassis.threading.Await;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import dev.capydb.events.EventType;
 import dev.capydb.events.WebhookDeliveryPayload;
 import dev.capydb.webhook.config.WebhookConfig;
 import dev.capydb.webhook.repository.DeliveryStatus;
+import dev.capydb.webhook.repository.Statements;
 import dev.capydb.webhook.repository.Webhook;
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,22 +46,25 @@ public class DeliveryStore {
 
     private static final Logger LOG = Logger.getLogger(DeliveryStore.class);
 
-    private final AgroalDataSource dataSource;
+    private final Pool pool;
+    private final ReactiveTransactions transactions;
     private final SecretBox secrets;
     private final RetrySchedule schedule;
-    private final Outbox outbox;
+    private final ReactiveOutbox outbox;
     private final WebhookConfig config;
     private final MeterRegistry metrics;
     private final Timer latency;
 
     public DeliveryStore(
-            AgroalDataSource dataSource,
+            Pool pool,
+            ReactiveTransactions transactions,
             SecretBox secrets,
             RetrySchedule schedule,
-            Outbox outbox,
+            ReactiveOutbox outbox,
             WebhookConfig config,
             MeterRegistry metrics) {
-        this.dataSource = dataSource;
+        this.pool = pool;
+        this.transactions = transactions;
         this.secrets = secrets;
         this.schedule = schedule;
         this.outbox = outbox;
@@ -76,9 +82,8 @@ public class DeliveryStore {
      */
     public List<Attempt> claim(int limit, int perEndpoint, Map<UUID, Integer> busy) {
         long leaseSeconds = config.requestTimeout().toSeconds() + 30;
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection();
-                    PreparedStatement st = c.prepareStatement("""
+        // The dispatcher's own thread waits for the claim; the secrets are opened back on it, off the event loop.
+        RowSet<Row> rows = Await.reactive(() -> pool.withTransaction(c -> c.preparedQuery("""
                          WITH candidate AS (
                            SELECT x.id, x.rn, w.id AS webhook_id
                              FROM webhook w CROSS JOIN LATERAL (
@@ -86,68 +91,60 @@ public class DeliveryStore {
                                     FROM webhook_delivery d
                                    WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now()
                                      AND (d.leased_until IS NULL OR d.leased_until < now())
-                                   ORDER BY d.next_attempt_at LIMIT ?) x
+                                   ORDER BY d.next_attempt_at LIMIT $1) x
                             WHERE w.status = 'active'),
-                         busy AS (SELECT * FROM unnest(?::uuid[], ?::int[]) AS b(webhook_id, n)),
+                         busy AS (SELECT * FROM unnest($2::uuid[], $3::int[]) AS b(webhook_id, n)),
                          due AS (
                            SELECT d.id FROM webhook_delivery d JOIN candidate k ON k.id = d.id
                                   LEFT JOIN busy b ON b.webhook_id = k.webhook_id
-                            WHERE k.rn <= ? - coalesce(b.n, 0) AND d.status = 'pending'
+                            WHERE k.rn <= $4 - coalesce(b.n, 0) AND d.status = 'pending'
                               AND (d.leased_until IS NULL OR d.leased_until < now())
-                            ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED)
+                            ORDER BY d.next_attempt_at LIMIT $5 FOR UPDATE OF d SKIP LOCKED)
                          UPDATE webhook_delivery d
-                            SET leased_until = now() + make_interval(secs => ?), attempts = d.attempts + 1,
+                            SET leased_until = now() + make_interval(secs => $6), attempts = d.attempts + 1,
                                 last_attempt_at = now()
                            FROM due, webhook w
                           WHERE d.id = due.id AND w.id = d.webhook_id
                          RETURNING d.id, d.webhook_id, w.url, d.message_id, d.body, d.attempts, w.secret_sealed,
                                    w.previous_secret_sealed, w.previous_secret_expires_at, now()
-                         """)) {
-                st.setInt(1, perEndpoint);
-                st.setArray(2, c.createArrayOf("uuid", busy.keySet().toArray()));
-                st.setArray(3, c.createArrayOf("int4", busy.values().toArray()));
-                st.setInt(4, perEndpoint);
-                st.setInt(5, limit);
-                st.setLong(6, leaseSeconds);
-                List<Attempt> out = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        Instant now = rs.getTimestamp(10).toInstant();
-                        UUID webhookId = rs.getObject(2, UUID.class);
-                        List<String> keys = new ArrayList<>();
-                        keys.add(secrets.open(rs.getString(7), Webhook.SECRET.aad(webhookId)));
-                        Timestamp prevUntil = rs.getTimestamp(9);
-                        if (rs.getString(8) != null
-                                && prevUntil != null
-                                && prevUntil.toInstant().isAfter(now)) {
-                            keys.add(secrets.open(rs.getString(8), Webhook.PREVIOUS_SECRET.aad(webhookId)));
-                        }
-                        out.add(new Attempt(
-                                rs.getObject(1, UUID.class),
-                                webhookId,
-                                rs.getString(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                rs.getInt(6),
-                                List.copyOf(keys),
-                                now));
-                    }
-                }
-                return out;
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot claim webhook deliveries: " + e.getMessage(), e);
+                         """)
+                .execute(Tuple.from(List.of(
+                        perEndpoint,
+                        busy.keySet().toArray(new UUID[0]),
+                        busy.values().toArray(new Integer[0]),
+                        perEndpoint,
+                        limit,
+                        (double) leaseSeconds)))));
+        List<Attempt> out = new ArrayList<>();
+        for (Row row : rows) {
+            Instant now = row.getOffsetDateTime(9).toInstant();
+            UUID webhookId = row.getUUID(1);
+            List<String> keys = new ArrayList<>();
+            keys.add(secrets.open(row.getString(6), Webhook.SECRET.aad(webhookId)));
+            OffsetDateTime prevUntil = row.getOffsetDateTime(8);
+            if (row.getString(7) != null
+                    && prevUntil != null
+                    && prevUntil.toInstant().isAfter(now)) {
+                keys.add(secrets.open(row.getString(7), Webhook.PREVIOUS_SECRET.aad(webhookId)));
             }
-        });
+            out.add(new Attempt(
+                    row.getUUID(0),
+                    webhookId,
+                    row.getString(2),
+                    row.getString(3),
+                    row.getString(4),
+                    row.getInteger(5),
+                    List.copyOf(keys),
+                    now));
+        }
+        return out;
     }
 
     /** Gives a claimed attempt back unsent (this replica had no free slot for its endpoint after all). */
     public void release(Attempt a) {
-        QuarkusTransaction.requiringNew()
-                .run(() -> update(
-                        "UPDATE webhook_delivery SET leased_until = NULL,"
-                                + " attempts = attempts - 1 WHERE id = ? AND attempts = ?",
-                        a.deliveryId(),
-                        a.attempt()));
+        Await.reactive(() -> pool.preparedQuery("UPDATE webhook_delivery SET leased_until = NULL,"
+                        + " attempts = attempts - 1 WHERE id = $1 AND attempts = $2")
+                .execute(Tuple.of(a.deliveryId(), a.attempt())));
     }
 
     /** One finished attempt waiting to be recorded. */
@@ -172,14 +169,20 @@ public class DeliveryStore {
         if (outcomes.isEmpty()) {
             return 0;
         }
-        List<String> tags = new ArrayList<>();
+        List<String> tags;
         try {
-            QuarkusTransaction.requiringNew().run(() -> {
-                tags.clear();
+            // One statement at a time in one transaction; the exhausted events it wrote are published after it.
+            tags = Await.reactive(() -> transactions.run(() -> {
+                Uni<List<String>> recorded = Uni.createFrom().item(new ArrayList<>());
                 for (Outcome o : outcomes) {
-                    tags.add(recordInTransaction(o.attempt(), o.result(), o.at()));
+                    recorded = recorded.chain(list -> recordInTransaction(o.attempt(), o.result(), o.at())
+                            .map(tag -> {
+                                list.add(tag);
+                                return list;
+                            }));
                 }
-            });
+                return recorded;
+            }));
         } catch (RuntimeException batchFailed) {
             if (outcomes.size() == 1) {
                 throw batchFailed;
@@ -226,111 +229,110 @@ public class DeliveryStore {
     }
 
     /** @return the attempt's outcome for the deliveries counter */
-    private String recordInTransaction(Attempt a, AttemptResult r, Instant now) {
+    private Uni<String> recordInTransaction(Attempt a, AttemptResult r, Instant now) {
+        Integer code = r.statusCode().orElse(null);
         // The webhook (or its whole project) may have been deleted while the request ran, and its deliveries with
         // it: then there is nothing left to record, and a failed insert would fail the outcomes recorded with it.
-        if (update(
+        return Statements.execute(
                         "INSERT INTO webhook_attempt (delivery_id, attempt, at, status_code, error, duration_ms)"
-                                + " SELECT ?::uuid, ?::int, ?::timestamptz, ?::int, ?::text, ?::int"
-                                + " WHERE EXISTS (SELECT 1 FROM webhook_delivery WHERE id = ?)",
+                                + " SELECT CAST(:p1 AS uuid), CAST(:p2 AS int), CAST(:p3 AS timestamptz),"
+                                + " CAST(:p4 AS int), CAST(:p5 AS text), CAST(:p6 AS int)"
+                                + " WHERE EXISTS (SELECT 1 FROM webhook_delivery WHERE id = :p7)",
                         a.deliveryId(),
                         a.attempt(),
-                        Timestamp.from(a.startedAt()),
-                        r.statusCode().orElse(null),
+                        a.startedAt(),
+                        code,
                         r.error(),
                         (int) Math.min(Integer.MAX_VALUE, r.durationMs()),
                         a.deliveryId())
-                == 0) {
-            return "discarded";
-        }
+                .chain(inserted -> inserted == 0 ? Uni.createFrom().item("discarded") : recordAttempted(a, r, now));
+    }
+
+    /** {@link #recordInTransaction} once the attempt row is in. */
+    private Uni<String> recordAttempted(Attempt a, AttemptResult r, Instant now) {
         Integer code = r.statusCode().orElse(null);
         if (r.delivered()) {
-            update(
-                    "UPDATE webhook_delivery SET status = ?, delivered_at = ?, leased_until = NULL, next_attempt_at = NULL,"
-                            + " last_status_code = ?, last_error = NULL WHERE id = ?",
-                    DeliveryStatus.DELIVERED.wire(),
-                    Timestamp.from(now),
-                    code,
-                    a.deliveryId());
-            return "delivered";
+            return Statements.execute(
+                            "UPDATE webhook_delivery SET status = :p1, delivered_at = :p2, leased_until = NULL,"
+                                    + " next_attempt_at = NULL, last_status_code = CAST(:p3 AS int),"
+                                    + " last_error = NULL WHERE id = :p4",
+                            DeliveryStatus.DELIVERED.wire(),
+                            now,
+                            code,
+                            a.deliveryId())
+                    .replaceWith("delivered");
         }
         if (r.gone()) {
-            update(
-                    "UPDATE webhook SET status = 'disabled', disabled_reason = ?, updated_at = ? WHERE id = ?",
-                    "the endpoint answered 410 Gone at " + now,
-                    Timestamp.from(now),
-                    a.webhookId());
-            fail(a, code, "410 Gone: endpoint disabled", now);
-            return "endpoint_gone";
+            return Statements.execute(
+                            "UPDATE webhook SET status = 'disabled', disabled_reason = :p1, updated_at = :p2"
+                                    + " WHERE id = :p3",
+                            "the endpoint answered 410 Gone at " + now,
+                            now,
+                            a.webhookId())
+                    .chain(() -> fail(a, code, "410 Gone: endpoint disabled"))
+                    .replaceWith("endpoint_gone");
         }
         Optional<Instant> next = schedule.next(a.attempt(), now, r.retryAfter());
         if (next.isPresent()) {
-            update(
-                    "UPDATE webhook_delivery SET leased_until = NULL, next_attempt_at = ?, last_status_code = ?,"
-                            + " last_error = ? WHERE id = ?",
-                    Timestamp.from(next.get()),
-                    code,
-                    r.error(),
-                    a.deliveryId());
-            return "retry_scheduled";
+            return Statements.execute(
+                            "UPDATE webhook_delivery SET leased_until = NULL, next_attempt_at = :p1,"
+                                    + " last_status_code = CAST(:p2 AS int), last_error = CAST(:p3 AS text)"
+                                    + " WHERE id = :p4",
+                            next.get(),
+                            code,
+                            r.error(),
+                            a.deliveryId())
+                    .replaceWith("retry_scheduled");
         }
-        fail(a, code, r.error(), now);
-        announceExhausted(a, code, r.error());
-        return "failed";
+        return fail(a, code, r.error())
+                .chain(() -> announceExhausted(a, code, r.error()))
+                .replaceWith("failed");
     }
 
-    private void fail(Attempt a, Integer code, String error, Instant now) {
-        update(
-                "UPDATE webhook_delivery SET status = ?, leased_until = NULL, next_attempt_at = NULL,"
-                        + " last_status_code = ?, last_error = ? WHERE id = ?",
-                DeliveryStatus.FAILED.wire(),
-                code,
-                error,
-                a.deliveryId());
-        LOG.infof(
-                "webhook delivery %s to %s failed after %d attempts: %s", a.deliveryId(), a.url(), a.attempt(), error);
+    private Uni<Integer> fail(Attempt a, Integer code, String error) {
+        return Statements.execute(
+                        "UPDATE webhook_delivery SET status = :p1, leased_until = NULL, next_attempt_at = NULL,"
+                                + " last_status_code = CAST(:p2 AS int), last_error = CAST(:p3 AS text)"
+                                + " WHERE id = :p4",
+                        DeliveryStatus.FAILED.wire(),
+                        code,
+                        error,
+                        a.deliveryId())
+                .invoke(() -> LOG.infof(
+                        "webhook delivery %s to %s failed after %d attempts: %s",
+                        a.deliveryId(), a.url(), a.attempt(), error));
     }
 
-    private void announceExhausted(Attempt a, Integer code, String error) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement st = c.prepareStatement("SELECT d.project_id, w.org_id, d.event_id, d.event_type"
-                        + " FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id WHERE d.id = ?")) {
-            st.setObject(1, a.deliveryId());
-            try (ResultSet rs = st.executeQuery()) {
-                if (rs.next()) {
-                    UUID projectId = rs.getObject(1, UUID.class);
-                    outbox.publish(EventEnvelope.of(
+    private Uni<Void> announceExhausted(Attempt a, Integer code, String error) {
+        return Panache.getSession()
+                .chain(s -> s.<Object[]>createNativeQuery(
+                                "SELECT d.project_id, w.org_id, d.event_id, d.event_type FROM webhook_delivery d"
+                                        + " JOIN webhook w ON w.id = d.webhook_id WHERE d.id = :id",
+                                Object[].class)
+                        .setParameter("id", a.deliveryId())
+                        .getResultList())
+                .chain(rows -> {
+                    if (rows.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Object[] row = rows.get(0);
+                    UUID projectId = (UUID) row[0];
+                    return outbox.publish(EventEnvelope.of(
                             EventType.WEBHOOK_DELIVERY_EXHAUSTED,
                             "webhook-service",
-                            rs.getString(2),
+                            (String) row[1],
                             projectId,
                             null,
                             new WebhookDeliveryPayload(
                                     a.deliveryId(),
                                     a.webhookId(),
                                     projectId,
-                                    rs.getString(3),
-                                    rs.getString(4),
+                                    (String) row[2],
+                                    (String) row[3],
                                     a.url(),
                                     a.attempt(),
                                     code,
                                     error)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot announce an exhausted delivery", e);
-        }
-    }
-
-    private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                st.setObject(i + 1, args[i]);
-            }
-            return st.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("webhook delivery bookkeeping failed", e);
-        }
+                });
     }
 }

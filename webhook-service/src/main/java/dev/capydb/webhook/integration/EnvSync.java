@@ -1,24 +1,25 @@
 package dev.capydb.webhook.integration;
 
 import dev.capydb.chassis.crypto.SecretBox;
+import dev.capydb.chassis.threading.Await;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.webhook.config.WebhookConfig;
 import dev.capydb.webhook.repository.Integration;
+import dev.capydb.webhook.repository.Statements;
 import dev.capydb.webhook.service.Redact;
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.hibernate.orm.panache.Panache;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,19 +36,14 @@ public class EnvSync {
 
     private static final Logger LOG = Logger.getLogger(EnvSync.class);
 
-    private final AgroalDataSource dataSource;
+    private final Pool pool;
     private final Providers providers;
     private final ConnectionSource connections;
     private final SecretBox box;
     private final WebhookConfig config;
 
-    public EnvSync(
-            AgroalDataSource dataSource,
-            Providers providers,
-            ConnectionSource connections,
-            SecretBox box,
-            WebhookConfig config) {
-        this.dataSource = dataSource;
+    public EnvSync(Pool pool, Providers providers, ConnectionSource connections, SecretBox box, WebhookConfig config) {
+        this.pool = pool;
         this.providers = providers;
         this.connections = connections;
         this.box = box;
@@ -64,27 +60,33 @@ public class EnvSync {
     }
 
     /** In the consumer's transaction: one pending sync per integration of the project. */
-    public int enqueue(EventEnvelope e) {
+    public Uni<Integer> enqueue(EventEnvelope e) {
         if (e.projectId() == null || !triggers(e)) {
-            return 0;
+            return Uni.createFrom().item(0);
         }
         Instant now = Instant.now();
-        int n = 0;
-        for (Integration i : Integration.<Integration>list("projectId", e.projectId())) {
-            n += Panache.getEntityManager()
-                    .createNativeQuery("INSERT INTO integration_sync (id, integration_id, event_id,"
-                            + " event_type, status, attempts, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0,"
-                            + " ?5, ?5) ON CONFLICT (integration_id, event_id) DO NOTHING")
-                    .setParameter(1, UUID.randomUUID())
-                    .setParameter(2, i.id)
-                    .setParameter(3, e.id().toString())
-                    .setParameter(4, e.type())
-                    .setParameter(5, now)
-                    .executeUpdate();
-            i.lastSyncStatus = "pending";
-            i.lastSyncEvent = e.type();
-        }
-        return n;
+        return Integration.<Integration>list("projectId", e.projectId()).chain(integrations -> {
+            // One statement at a time: a session runs one query at once.
+            Uni<Integer> queued = Uni.createFrom().item(0);
+            for (Integration i : integrations) {
+                queued = queued.chain(n -> Statements.execute(
+                                "INSERT INTO integration_sync (id, integration_id, event_id, event_type, status,"
+                                        + " attempts, next_attempt_at, created_at)"
+                                        + " VALUES (:p1, :p2, :p3, :p4, 'pending', 0, :p5, :p5)"
+                                        + " ON CONFLICT (integration_id, event_id) DO NOTHING",
+                                UUID.randomUUID(),
+                                i.id,
+                                e.id().toString(),
+                                e.type(),
+                                now)
+                        .map(m -> {
+                            i.lastSyncStatus = "pending";
+                            i.lastSyncEvent = e.type();
+                            return n + m;
+                        }));
+            }
+            return queued;
+        });
     }
 
     /** One claimed sync. */
@@ -117,36 +119,32 @@ public class EnvSync {
         }
     }
 
+    /** Runs on the scheduler's worker thread, which waits for the claim; the pushes stay on that thread. */
     private List<Claimed> claim(int limit) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<Object[]> raw = new ArrayList<>();
-            try (Connection conn = dataSource.getConnection();
-                    PreparedStatement st = conn.prepareStatement("""
+        return Await.reactive(() -> pool.withTransaction(
+                        conn -> conn.preparedQuery("""
                          UPDATE integration_sync s SET leased_until = now() + interval '2 minutes', attempts = s.attempts + 1
                           WHERE s.id IN (SELECT id FROM integration_sync WHERE status = 'pending' AND next_attempt_at <= now()
                                            AND (leased_until IS NULL OR leased_until < now())
-                                         ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
-                         RETURNING s.id, s.event_id, s.attempts, s.integration_id""")) {
-                st.setInt(1, limit);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        raw.add(new Object[] {
-                            rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3), rs.getObject(4, UUID.class)
-                        });
-                    }
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot claim integration syncs", e);
-            }
-            List<Claimed> out = new ArrayList<>();
-            for (Object[] r : raw) {
-                Integration i = Integration.findById(r[3]);
-                if (i != null) {
-                    out.add(new Claimed((UUID) r[0], (String) r[1], (Integer) r[2], i));
-                }
-            }
-            return out;
-        });
+                                         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+                         RETURNING s.id, s.event_id, s.attempts, s.integration_id""").execute(Tuple.of(limit)))
+                .chain(rows -> {
+                    List<Row> raw = new ArrayList<>();
+                    rows.forEach(raw::add);
+                    return Panache.withSession(() -> {
+                        Uni<List<Claimed>> out = Uni.createFrom().item(new ArrayList<>());
+                        for (Row r : raw) {
+                            out = out.chain(list -> Integration.<Integration>findById(r.getUUID(3))
+                                    .map(i -> {
+                                        if (i != null) {
+                                            list.add(new Claimed(r.getUUID(0), r.getString(1), r.getInteger(2), i));
+                                        }
+                                        return list;
+                                    }));
+                        }
+                        return out;
+                    });
+                }));
     }
 
     private void record(Claimed c, String error) {
@@ -154,31 +152,26 @@ public class EnvSync {
         Instant now = Instant.now();
         boolean retry = error != null && c.attempt() < delays.size();
         String status = error == null ? "succeeded" : retry ? "pending" : "failed";
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection conn = dataSource.getConnection();
-                    PreparedStatement st =
-                            conn.prepareStatement("UPDATE integration_sync SET status = ?, leased_until = NULL,"
-                                    + " next_attempt_at = ?, last_error = ? WHERE id = ?");
-                    PreparedStatement it = conn.prepareStatement("UPDATE integration SET last_sync_status = ?,"
-                            + " last_sync_at = ?, last_sync_error = ? WHERE id = ?")) {
-                st.setString(1, status);
-                st.setTimestamp(2, retry ? Timestamp.from(now.plus(delays.get(c.attempt()))) : null);
-                st.setString(3, error);
-                st.setObject(4, c.syncId());
-                st.executeUpdate();
-                it.setString(1, error == null ? "succeeded" : retry ? "retrying" : "failed");
-                it.setTimestamp(2, Timestamp.from(now));
-                it.setString(3, error);
-                it.setObject(4, c.integration().id);
-                it.executeUpdate();
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot record an integration sync", e);
-            }
-        });
+        OffsetDateTime next = retry ? utc(now.plus(delays.get(c.attempt()))) : null;
+        Await.reactive(() -> pool.withTransaction(conn -> conn.preparedQuery(
+                        "UPDATE integration_sync SET status = $1, leased_until = NULL,"
+                                + " next_attempt_at = $2, last_error = $3 WHERE id = $4")
+                .execute(Tuple.of(status, next, error, c.syncId()))
+                .chain(() -> conn.preparedQuery("UPDATE integration SET last_sync_status = $1,"
+                                + " last_sync_at = $2, last_sync_error = $3 WHERE id = $4")
+                        .execute(Tuple.of(
+                                error == null ? "succeeded" : retry ? "retrying" : "failed",
+                                utc(now),
+                                error,
+                                c.integration().id)))));
         if (error != null) {
             LOG.warnf(
                     "env push to %s integration %s (attempt %d) failed: %s",
                     c.integration().provider, c.integration().id, c.attempt(), error);
         }
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,19 +1,20 @@
 package dev.capydb.webhook.integration;
 
 import dev.capydb.chassis.crypto.SecretBox;
-import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.outbox.ReactiveTransactions;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.webhook.repository.Integration;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.capydb.webhook.repository.ProjectRows;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -25,9 +26,11 @@ public class IntegrationService {
     private static final List<String> DEFAULT_TARGETS = List.of("production", "preview", "development");
 
     private final SecretBox box;
+    private final ReactiveTransactions transactions;
 
-    public IntegrationService(SecretBox box) {
+    public IntegrationService(SecretBox box, ReactiveTransactions transactions) {
         this.box = box;
+        this.transactions = transactions;
     }
 
     /** The request: {@code provider} and the ids that provider needs. */
@@ -40,7 +43,7 @@ public class IntegrationService {
             String accountId,
             String siteId) {}
 
-    public Integration create(ProjectView project, Request r) {
+    public Uni<Integration> create(ProjectView project, Request r) {
         boolean vercel = "vercel".equals(r.provider());
         boolean netlify = "netlify".equals(r.provider());
         List<String> targets = r.targets() == null || r.targets().isEmpty() ? DEFAULT_TARGETS : r.targets();
@@ -73,34 +76,29 @@ public class IntegrationService {
         i.siteId = r.siteId();
         i.tokenSealed = box.seal(r.accessToken(), Integration.TOKEN.aad(i.id));
         i.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        QuarkusTransaction.requiringNew().run(i::persist);
-        return i;
+        return transactions.run(() -> i.persist().replaceWith(i));
     }
 
-    public Integration get(UUID projectId, UUID id) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> Integration.<Integration>findByIdOptional(id)
-                        .filter(i -> i.projectId.equals(projectId))
-                        .orElseThrow(() -> ApiException.notFound("integration " + id)));
+    public Uni<Integration> get(UUID projectId, UUID id) {
+        return Panache.withSession(() -> find(projectId, id));
     }
 
-    public Page<Integration> list(UUID projectId, String cursor, Integer limit) {
-        Keyset k = Keyset.of(cursor, limit);
-        return QuarkusTransaction.requiringNew()
-                .call(() -> k.page(
-                        Integration.<Integration>find(
-                                        k.query("projectId = :project"), k.params(Map.of("project", projectId)))
-                                .page(0, k.fetch())
-                                .list(),
-                        i -> new Cursor(i.createdAt, i.id)));
+    /** The project's integration, in the caller's session. */
+    private static Uni<Integration> find(UUID projectId, UUID id) {
+        return ProjectRows.owned(
+                Integration.<Integration>findById(id), i -> i.projectId, projectId, "integration " + id);
     }
 
-    public void delete(UUID projectId, UUID id) {
-        QuarkusTransaction.requiringNew()
-                .run(() -> Integration.<Integration>findByIdOptional(id)
-                        .filter(i -> i.projectId.equals(projectId))
-                        .orElseThrow(() -> ApiException.notFound("integration " + id))
-                        .delete());
+    public Uni<Page<Integration>> list(UUID projectId, String cursor, Integer limit) {
+        return ProjectRows.page(
+                Keyset.of(cursor, limit),
+                projectId,
+                (query, params) -> Integration.find(query, params),
+                i -> new Cursor(i.createdAt, i.id));
+    }
+
+    public Uni<Void> delete(UUID projectId, UUID id) {
+        return transactions.run(() -> find(projectId, id).chain(i -> i.delete()).replaceWithVoid());
     }
 
     private static boolean id(String value, int max) {

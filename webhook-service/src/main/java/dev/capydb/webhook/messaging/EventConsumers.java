@@ -6,8 +6,10 @@ import dev.capydb.webhook.delivery.Dispatcher;
 import dev.capydb.webhook.integration.EnvSync;
 import dev.capydb.webhook.service.AuditTrail;
 import dev.capydb.webhook.service.FanOut;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -36,25 +38,30 @@ public class EventConsumers {
 
     /** Handles one event as consumer {@code consumer}; returns whether it was new. */
     public boolean handle(String consumer, String json) {
-        int[] deliveries = {0};
-        boolean ran = inbox.process(consumer, json, e -> deliveries[0] += handleInTransaction(e));
-        wakeIfQueued(deliveries[0]);
+        AtomicInteger deliveries = new AtomicInteger();
+        boolean ran = inbox.processReactive(consumer, json, e -> handleInTransaction(e, deliveries));
+        wakeIfQueued(deliveries.get());
         return ran;
     }
 
-    /** Handles a poll's worth of events in one transaction (see {@link Inbox#processBatch}); returns how many were new. */
+    /**
+     * Handles a poll's worth of events in one transaction (see {@link Inbox#processBatchReactive}); returns how many
+     * were new.
+     */
     public int handle(String consumer, Iterable<ConsumerRecord<String, String>> records) {
-        int[] deliveries = {0};
-        int fresh = inbox.processBatch(consumer, records, e -> deliveries[0] += handleInTransaction(e));
-        wakeIfQueued(deliveries[0]);
+        AtomicInteger deliveries = new AtomicInteger();
+        int fresh = inbox.processBatchReactive(consumer, records, e -> handleInTransaction(e, deliveries));
+        wakeIfQueued(deliveries.get());
         return fresh;
     }
 
-    /** @return how many webhook deliveries the event queued */
-    private int handleInTransaction(EventEnvelope e) {
-        audit.record(e);
-        envSync.enqueue(e);
-        return fanOut.enqueue(e);
+    /** Adds to {@code deliveries} how many webhook deliveries the event queued. */
+    private Uni<Void> handleInTransaction(EventEnvelope e, AtomicInteger deliveries) {
+        return audit.record(e)
+                .chain(() -> envSync.enqueue(e))
+                .chain(() -> fanOut.enqueue(e))
+                .invoke(deliveries::addAndGet)
+                .replaceWithVoid();
     }
 
     private void wakeIfQueued(int deliveries) {

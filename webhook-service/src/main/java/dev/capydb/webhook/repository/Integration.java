@@ -1,7 +1,7 @@
 package dev.capydb.webhook.repository;
 
 import dev.capydb.chassis.crypto.SealedColumn;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;

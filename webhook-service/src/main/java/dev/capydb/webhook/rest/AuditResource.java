@@ -5,6 +5,7 @@ import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
 import dev.capydb.webhook.service.AuditTrail;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,13 +42,13 @@ public class AuditResource {
     @APIResponse(
             responseCode = "422",
             description = "`validation_failed`: since is not an RFC 3339 time, or " + Refusals.PAGING)
-    public Page<AuditTrail.Entry> list(
+    public Uni<Page<AuditTrail.Entry>> list(
             @PathParam("projectId") UUID projectId,
             @QueryParam("type") String type,
             @QueryParam("since") String since,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        access.authorize(projectId, ProjectAction.READ);
-        return audit.list(projectId, type, since, cursor, limit);
+        return access.authorizeReactive(projectId, ProjectAction.READ)
+                .chain(() -> audit.list(projectId, type, since, cursor, limit));
     }
 }

@@ -7,6 +7,7 @@ import dev.capydb.chassis.readmodel.ProjectAction;
 import dev.capydb.webhook.integration.IntegrationService;
 import dev.capydb.webhook.rest.WebhookDtos.CreateIntegration;
 import dev.capydb.webhook.rest.WebhookDtos.IntegrationBody;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -57,23 +58,23 @@ public class IntegrationResource {
             description =
                     "`validation_failed`: provider, access_token, project_id, team_id, targets, account_id or site_id"
                             + "; " + Refusals.UNKNOWN_FIELD)
-    public Response create(@PathParam("projectId") UUID projectId, CreateIntegration body) {
-        var project = access.authorize(projectId, ProjectAction.DESTROY);
+    public Uni<Response> create(@PathParam("projectId") UUID projectId, CreateIntegration body) {
         CreateIntegration b = body != null ? body : new CreateIntegration(null, null, null, null, null, null, null);
-        var i = integrations.create(
-                project,
-                new IntegrationService.Request(
-                        b.provider(),
-                        b.accessToken(),
-                        b.projectId(),
-                        b.teamId(),
-                        b.targets(),
-                        b.accountId(),
-                        b.siteId()));
-        return Response.status(Response.Status.CREATED)
-                .header("Location", "/v1/projects/" + projectId + "/integrations/" + i.id)
-                .entity(IntegrationBody.of(i))
-                .build();
+        return access.authorizeReactive(projectId, ProjectAction.DESTROY)
+                .chain(project -> integrations.create(
+                        project,
+                        new IntegrationService.Request(
+                                b.provider(),
+                                b.accessToken(),
+                                b.projectId(),
+                                b.teamId(),
+                                b.targets(),
+                                b.accountId(),
+                                b.siteId())))
+                .map(i -> Response.status(Response.Status.CREATED)
+                        .header("Location", "/v1/projects/" + projectId + "/integrations/" + i.id)
+                        .entity(IntegrationBody.of(i))
+                        .build());
     }
 
     @Operation(
@@ -84,12 +85,13 @@ public class IntegrationResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
-    public Page<IntegrationBody> list(
+    public Uni<Page<IntegrationBody>> list(
             @PathParam("projectId") UUID projectId,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        access.authorize(projectId, ProjectAction.READ);
-        return integrations.list(projectId, cursor, limit).map(IntegrationBody::of);
+        return access.authorizeReactive(projectId, ProjectAction.READ)
+                .chain(() -> integrations.list(projectId, cursor, limit))
+                .map(page -> page.map(IntegrationBody::of));
     }
 
     @Operation(
@@ -100,9 +102,11 @@ public class IntegrationResource {
     @Path("/{integrationId}")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such integration in it")
-    public IntegrationBody get(@PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
-        access.authorize(projectId, ProjectAction.READ);
-        return IntegrationBody.of(integrations.get(projectId, integrationId));
+    public Uni<IntegrationBody> get(
+            @PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
+        return access.authorizeReactive(projectId, ProjectAction.READ)
+                .chain(() -> integrations.get(projectId, integrationId))
+                .map(IntegrationBody::of);
     }
 
     @Operation(
@@ -115,9 +119,10 @@ public class IntegrationResource {
     @APIResponse(responseCode = "204", description = "The integration is deleted")
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such integration in it")
-    public Response delete(@PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
-        access.authorize(projectId, ProjectAction.DESTROY);
-        integrations.delete(projectId, integrationId);
-        return Response.noContent().build();
+    public Uni<Response> delete(
+            @PathParam("projectId") UUID projectId, @PathParam("integrationId") UUID integrationId) {
+        return access.authorizeReactive(projectId, ProjectAction.DESTROY)
+                .chain(() -> integrations.delete(projectId, integrationId))
+                .map(nothing -> Response.noContent().build());
     }
 }

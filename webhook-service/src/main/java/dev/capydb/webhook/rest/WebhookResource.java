@@ -10,6 +10,7 @@ import dev.capydb.webhook.rest.WebhookDtos.UpdateWebhook;
 import dev.capydb.webhook.rest.WebhookDtos.WebhookBody;
 import dev.capydb.webhook.rest.WebhookDtos.WebhookLimitsBody;
 import dev.capydb.webhook.service.WebhookService;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -66,14 +67,14 @@ public class WebhookResource {
             description = "`validation_failed`: url, description or event_types; "
                     + "`target_not_public`: the URL's host is not a public address"
                     + "; " + Refusals.UNKNOWN_FIELD)
-    public Response create(@PathParam("projectId") UUID projectId, CreateWebhook body) {
-        var project = access.authorize(projectId, ProjectAction.OPERATE);
+    public Uni<Response> create(@PathParam("projectId") UUID projectId, CreateWebhook body) {
         CreateWebhook b = body != null ? body : new CreateWebhook(null, null, null);
-        var created = webhooks.create(project, b.url(), b.description(), b.eventTypes());
-        return Response.status(Response.Status.CREATED)
-                .header("Location", "/v1/projects/" + projectId + "/webhooks/" + created.webhook().id)
-                .entity(WebhookBody.of(created.webhook(), created.secret()))
-                .build();
+        return access.authorizeReactive(projectId, ProjectAction.OPERATE)
+                .chain(project -> webhooks.create(project, b.url(), b.description(), b.eventTypes()))
+                .map(created -> Response.status(Response.Status.CREATED)
+                        .header("Location", "/v1/projects/" + projectId + "/webhooks/" + created.webhook().id)
+                        .entity(WebhookBody.of(created.webhook(), created.secret()))
+                        .build());
     }
 
     @Operation(
@@ -84,12 +85,13 @@ public class WebhookResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: " + Refusals.PAGING)
-    public Page<WebhookBody> list(
+    public Uni<Page<WebhookBody>> list(
             @PathParam("projectId") UUID projectId,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        access.authorize(projectId, ProjectAction.READ);
-        return webhooks.list(projectId, cursor, limit).map(w -> WebhookBody.of(w, null));
+        return access.authorizeReactive(projectId, ProjectAction.READ)
+                .chain(() -> webhooks.list(projectId, cursor, limit))
+                .map(page -> page.map(w -> WebhookBody.of(w, null)));
     }
 
     @Operation(
@@ -101,9 +103,10 @@ public class WebhookResource {
     @Path("/limits")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
-    public WebhookLimitsBody limits(@PathParam("projectId") UUID projectId) {
-        access.authorize(projectId, ProjectAction.READ);
-        return new WebhookLimitsBody(projectId, webhooks.quota(projectId));
+    public Uni<WebhookLimitsBody> limits(@PathParam("projectId") UUID projectId) {
+        return access.authorizeReactive(projectId, ProjectAction.READ)
+                .chain(() -> webhooks.quota(projectId))
+                .map(quota -> new WebhookLimitsBody(projectId, quota));
     }
 
     @Operation(
@@ -115,9 +118,10 @@ public class WebhookResource {
     @Path("/{webhookId}")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
-    public WebhookBody get(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
-        access.authorize(projectId, ProjectAction.READ);
-        return WebhookBody.of(webhooks.get(projectId, webhookId), null);
+    public Uni<WebhookBody> get(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
+        return access.authorizeReactive(projectId, ProjectAction.READ)
+                .chain(() -> webhooks.get(projectId, webhookId))
+                .map(w -> WebhookBody.of(w, null));
     }
 
     @Operation(
@@ -134,12 +138,13 @@ public class WebhookResource {
             description = "`validation_failed`: url, description or event_types; "
                     + "`target_not_public`: the URL's host is not a public address"
                     + "; " + Refusals.UNKNOWN_FIELD)
-    public WebhookBody update(
+    public Uni<WebhookBody> update(
             @PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId, UpdateWebhook body) {
-        access.authorize(projectId, ProjectAction.OPERATE);
         UpdateWebhook b = body != null ? body : new UpdateWebhook(null, null, null, null);
-        return WebhookBody.of(
-                webhooks.update(projectId, webhookId, b.url(), b.description(), b.eventTypes(), b.active()), null);
+        return access.authorizeReactive(projectId, ProjectAction.OPERATE)
+                .chain(() ->
+                        webhooks.update(projectId, webhookId, b.url(), b.description(), b.eventTypes(), b.active()))
+                .map(w -> WebhookBody.of(w, null));
     }
 
     @Operation(
@@ -150,10 +155,10 @@ public class WebhookResource {
     @Path("/{webhookId}")
     @APIResponse(responseCode = "204", description = "The webhook is deleted")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
-    public Response delete(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
-        access.authorize(projectId, ProjectAction.OPERATE);
-        webhooks.delete(projectId, webhookId);
-        return Response.noContent().build();
+    public Uni<Response> delete(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
+        return access.authorizeReactive(projectId, ProjectAction.OPERATE)
+                .chain(() -> webhooks.delete(projectId, webhookId))
+                .map(nothing -> Response.noContent().build());
     }
 
     /** A new signing secret, shown once; the previous one keeps signing for 24 h. */
@@ -167,10 +172,10 @@ public class WebhookResource {
     @Path("/{webhookId}/rotate-secret")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
-    public WebhookBody rotate(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
-        access.authorize(projectId, ProjectAction.OPERATE);
-        var rotated = webhooks.rotateSecret(projectId, webhookId);
-        return WebhookBody.of(rotated.webhook(), rotated.secret());
+    public Uni<WebhookBody> rotate(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
+        return access.authorizeReactive(projectId, ProjectAction.OPERATE)
+                .chain(() -> webhooks.rotateSecret(projectId, webhookId))
+                .map(rotated -> WebhookBody.of(rotated.webhook(), rotated.secret()));
     }
 
     @Operation(
@@ -189,10 +194,10 @@ public class WebhookResource {
                             schema = @Schema(implementation = DeliveryBody.class)))
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     @APIResponse(responseCode = "409", description = "`webhook_disabled`: the webhook is disabled")
-    public Response test(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
-        access.authorize(projectId, ProjectAction.OPERATE);
-        return Response.accepted(DeliveryBody.of(webhooks.test(projectId, webhookId)))
-                .build();
+    public Uni<Response> test(@PathParam("projectId") UUID projectId, @PathParam("webhookId") UUID webhookId) {
+        return access.authorizeReactive(projectId, ProjectAction.OPERATE)
+                .chain(() -> webhooks.test(projectId, webhookId))
+                .map(d -> Response.accepted(DeliveryBody.of(d)).build());
     }
 
     @Operation(
@@ -206,7 +211,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such webhook in it")
     @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
-    public Page<DeliveryBody> deliveries(
+    public Uni<Page<DeliveryBody>> deliveries(
             @PathParam("projectId") UUID projectId,
             @PathParam("webhookId") UUID webhookId,
             @Parameter(
@@ -218,8 +223,9 @@ public class WebhookResource {
                     String status,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        access.authorize(projectId, ProjectAction.READ);
-        return webhooks.deliveries(projectId, webhookId, status, cursor, limit).map(DeliveryBody::of);
+        return access.authorizeReactive(projectId, ProjectAction.READ)
+                .chain(() -> webhooks.deliveries(projectId, webhookId, status, cursor, limit))
+                .map(page -> page.map(DeliveryBody::of));
     }
 
     @Operation(
@@ -230,9 +236,11 @@ public class WebhookResource {
     @Path("/deliveries/{deliveryId}")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such delivery in it")
-    public DeliveryBody delivery(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
-        access.authorize(projectId, ProjectAction.READ);
-        return DeliveryBody.of(webhooks.delivery(projectId, deliveryId));
+    public Uni<DeliveryBody> delivery(
+            @PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
+        return access.authorizeReactive(projectId, ProjectAction.READ)
+                .chain(() -> webhooks.delivery(projectId, deliveryId))
+                .map(DeliveryBody::of);
     }
 
     @Operation(
@@ -254,9 +262,9 @@ public class WebhookResource {
             responseCode = "409",
             description = "`delivery_pending`: the delivery is still being attempted; "
                     + "`webhook_disabled`: its webhook is disabled")
-    public Response redeliver(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
-        access.authorize(projectId, ProjectAction.OPERATE);
-        return Response.accepted(DeliveryBody.of(webhooks.redeliver(projectId, deliveryId)))
-                .build();
+    public Uni<Response> redeliver(@PathParam("projectId") UUID projectId, @PathParam("deliveryId") UUID deliveryId) {
+        return access.authorizeReactive(projectId, ProjectAction.OPERATE)
+                .chain(() -> webhooks.redeliver(projectId, deliveryId))
+                .map(d -> Response.accepted(DeliveryBody.of(d)).build());
     }
 }

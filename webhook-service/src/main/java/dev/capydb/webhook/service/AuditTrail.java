@@ -9,9 +9,10 @@ import dev.capydb.chassis.paging.Page;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventJson;
 import dev.capydb.webhook.repository.AuditEvent;
-import io.quarkus.hibernate.orm.panache.Panache;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.capydb.webhook.repository.Statements;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,24 +33,24 @@ public class AuditTrail {
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token|credential).*");
 
     /** Stores {@code e} once (the event id is the key); events without a project are platform bookkeeping. */
-    public void record(EventEnvelope e) {
+    public Uni<Void> record(EventEnvelope e) {
         if (e.projectId() == null) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        Panache.getEntityManager()
-                .createNativeQuery("INSERT INTO audit_event (event_id, project_id, org_id, type, source,"
-                        + " time, actor, correlation_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                        + " ON CONFLICT (event_id) DO NOTHING")
-                .setParameter(1, e.id())
-                .setParameter(2, e.projectId())
-                .setParameter(3, e.orgId())
-                .setParameter(4, e.type())
-                .setParameter(5, e.source())
-                .setParameter(6, e.time())
-                .setParameter(7, actor(e.data()))
-                .setParameter(8, e.correlationId())
-                .setParameter(9, Json.write(scrub(e.data())))
-                .executeUpdate();
+        return Statements.execute(
+                        "INSERT INTO audit_event (event_id, project_id, org_id, type, source, time, actor,"
+                                + " correlation_id, data) VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, :p9)"
+                                + " ON CONFLICT (event_id) DO NOTHING",
+                        e.id(),
+                        e.projectId(),
+                        e.orgId(),
+                        e.type(),
+                        e.source(),
+                        e.time(),
+                        actor(e.data()),
+                        e.correlationId(),
+                        Json.write(scrub(e.data())))
+                .replaceWithVoid();
     }
 
     /** A copy of {@code data} without secret-looking fields and with passwords in URLs masked. */
@@ -113,7 +114,7 @@ public class AuditTrail {
      * Newest first. {@code types}: comma-separated wire names, a trailing {@code .*} matching a family
      * ({@code cutover.*}); {@code since}: RFC 3339, inclusive.
      */
-    public Page<Entry> list(UUID projectId, String types, String since, String cursor, Integer limit) {
+    public Uni<Page<Entry>> list(UUID projectId, String types, String since, String cursor, Integer limit) {
         int size = Cursor.limit(limit);
         Cursor after = Cursor.decode(cursor);
         Instant from = null;
@@ -155,12 +156,10 @@ public class AuditTrail {
         }
         String query = q + " order by time desc, eventId desc";
         Parameters p = params;
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<AuditEvent> rows =
-                    AuditEvent.<AuditEvent>find(query, p).page(0, size + 1).list();
-            return Page.of(rows, size, a -> new Cursor(a.time, a.eventId))
-                    .map(a -> new Entry(
-                            a.eventId, a.type, a.time, a.source, a.actor, a.correlationId, Json.tree(a.data)));
-        });
+        return Panache.withSession(() ->
+                        AuditEvent.<AuditEvent>find(query, p).page(0, size + 1).list())
+                .map(rows -> Page.of(rows, size, a -> new Cursor(a.time, a.eventId))
+                        .map(a -> new Entry(
+                                a.eventId, a.type, a.time, a.source, a.actor, a.correlationId, Json.tree(a.data))));
     }
 }

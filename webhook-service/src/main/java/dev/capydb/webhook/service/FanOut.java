@@ -8,12 +8,12 @@ import dev.capydb.events.EventType;
 import dev.capydb.webhook.delivery.RetrySchedule;
 import dev.capydb.webhook.repository.Delivery;
 import dev.capydb.webhook.repository.DeliveryStatus;
+import dev.capydb.webhook.repository.Statements;
 import dev.capydb.webhook.repository.Webhook;
-import io.quarkus.hibernate.orm.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 
 /** Turns a public event into one persisted delivery per subscribed active endpoint of its project. */
@@ -27,18 +27,23 @@ public class FanOut {
     }
 
     /** In the caller's transaction; returns how many deliveries were created (0 for a duplicate event). */
-    public int enqueue(EventEnvelope e) {
+    public Uni<Integer> enqueue(EventEnvelope e) {
         if (e.projectId() == null || e.eventType().filter(EventType::isPublic).isEmpty()) {
-            return 0;
+            return Uni.createFrom().item(0);
         }
-        List<Webhook> hooks = Webhook.list("projectId = ?1 and status = ?2", e.projectId(), Webhook.ACTIVE);
-        int created = 0;
-        for (Webhook w : hooks) {
-            if (w.subscribes(e.type()) && !aboutItself(w, e)) {
-                created += insert(w, e.id().toString(), e.type(), body(e.type(), e.time(), withProject(e)));
-            }
-        }
-        return created;
+        return Webhook.<Webhook>list("projectId = ?1 and status = ?2", e.projectId(), Webhook.ACTIVE)
+                .chain(hooks -> {
+                    // One statement at a time: a session runs one query at once.
+                    Uni<Integer> created = Uni.createFrom().item(0);
+                    for (Webhook w : hooks) {
+                        if (w.subscribes(e.type()) && !aboutItself(w, e)) {
+                            created = created.chain(n -> insert(
+                                            w, e.id().toString(), e.type(), body(e.type(), e.time(), withProject(e)))
+                                    .map(m -> n + m));
+                        }
+                    }
+                    return created;
+                });
     }
 
     /** An endpoint is not told about its own exhausted deliveries: it is the one failing, and it would loop. */
@@ -49,15 +54,15 @@ public class FanOut {
     }
 
     /** A {@code webhook.test} delivery to one endpoint, whatever it subscribes to. */
-    public Delivery enqueueTest(Webhook w) {
+    public Uni<Delivery> enqueueTest(Webhook w) {
         UUID eventId = UUID.randomUUID();
         ObjectNode data = EventJson.mapper().createObjectNode();
         data.put("webhook_id", w.id.toString());
         data.put("project_id", w.projectId.toString());
         data.put("message", "This is a test event from CapyDB.");
-        insert(w, eventId.toString(), "webhook.test", body("webhook.test", Instant.now(), data));
-        return Delivery.find("webhookId = ?1 and eventId = ?2", w.id, eventId.toString())
-                .firstResult();
+        return insert(w, eventId.toString(), "webhook.test", body("webhook.test", Instant.now(), data))
+                .chain(() -> Delivery.<Delivery>find("webhookId = ?1 and eventId = ?2", w.id, eventId.toString())
+                        .firstResult());
     }
 
     /** The Standard Webhooks payload: {@code {type, timestamp, data}}. */
@@ -78,23 +83,22 @@ public class FanOut {
         return data;
     }
 
-    private int insert(Webhook w, String eventId, String type, String body) {
+    private Uni<Integer> insert(Webhook w, String eventId, String type, String body) {
         Instant now = Instant.now();
-        return Panache.getEntityManager()
-                .createNativeQuery(
-                        "INSERT INTO webhook_delivery (id, webhook_id, project_id,"
-                                + " event_id, event_type, message_id, body, status, attempts, next_attempt_at, created_at)"
-                                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10) ON CONFLICT (webhook_id, event_id) DO NOTHING")
-                .setParameter(1, UUID.randomUUID())
-                .setParameter(2, w.id)
-                .setParameter(3, w.projectId)
-                .setParameter(4, eventId)
-                .setParameter(5, type)
-                .setParameter(6, "msg_" + eventId.replace("-", ""))
-                .setParameter(7, body)
-                .setParameter(8, DeliveryStatus.PENDING.wire())
-                .setParameter(9, schedule.first(now))
-                .setParameter(10, now)
-                .executeUpdate();
+        return Statements.execute(
+                "INSERT INTO webhook_delivery (id, webhook_id, project_id, event_id, event_type, message_id, body,"
+                        + " status, attempts, next_attempt_at, created_at)"
+                        + " VALUES (:p1, :p2, :p3, :p4, :p5, :p6, :p7, :p8, 0, :p9, :p10)"
+                        + " ON CONFLICT (webhook_id, event_id) DO NOTHING",
+                UUID.randomUUID(),
+                w.id,
+                w.projectId,
+                eventId,
+                type,
+                "msg_" + eventId.replace("-", ""),
+                body,
+                DeliveryStatus.PENDING.wire(),
+                schedule.first(now),
+                now);
     }
 }

@@ -5,20 +5,24 @@ import dev.capydb.chassis.egress.EgressGate;
 import dev.capydb.chassis.egress.EgressRefusedException;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Validation;
+import dev.capydb.chassis.outbox.ReactiveTransactions;
 import dev.capydb.chassis.paging.Cursor;
 import dev.capydb.chassis.paging.Keyset;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.quota.Quota;
 import dev.capydb.chassis.quota.QuotaLock;
 import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.threading.BlockingWork;
 import dev.capydb.events.EventType;
 import dev.capydb.webhook.config.WebhookConfig;
 import dev.capydb.webhook.delivery.Dispatcher;
 import dev.capydb.webhook.delivery.Signer;
 import dev.capydb.webhook.repository.Delivery;
 import dev.capydb.webhook.repository.DeliveryStatus;
+import dev.capydb.webhook.repository.ProjectRows;
 import dev.capydb.webhook.repository.Webhook;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -55,6 +59,8 @@ public class WebhookService {
     private final Dispatcher dispatcher;
     private final WebhookConfig config;
     private final QuotaLock quotaLock;
+    private final ReactiveTransactions transactions;
+    private final BlockingWork blocking;
 
     public WebhookService(
             SecretBox box,
@@ -62,8 +68,12 @@ public class WebhookService {
             FanOut fanOut,
             Dispatcher dispatcher,
             WebhookConfig config,
-            QuotaLock quotaLock) {
+            QuotaLock quotaLock,
+            ReactiveTransactions transactions,
+            BlockingWork blocking) {
         this.quotaLock = quotaLock;
+        this.transactions = transactions;
+        this.blocking = blocking;
         this.box = box;
         this.gate = gate;
         this.fanOut = fanOut;
@@ -74,187 +84,180 @@ public class WebhookService {
     /** A created endpoint and its secret, which is shown this once. */
     public record Created(Webhook webhook, String secret) {}
 
-    public Created create(ProjectView project, String url, String description, List<String> eventTypes) {
-        String checkedUrl = vetUrl(url);
-        Validation.start()
-                .check(
-                        description == null || description.length() <= MAX_DESCRIPTION,
-                        "description",
-                        "must be at most " + MAX_DESCRIPTION + " characters")
-                .orThrow();
-        String types = eventTypes(eventTypes == null ? SUBSCRIBABLE : eventTypes);
-        UUID projectId = project.projectId();
-        String secret = Signer.newSecret();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Webhook w = new Webhook();
-        w.id = UUID.randomUUID();
-        w.projectId = projectId;
-        w.orgId = project.orgId();
-        w.url = checkedUrl;
-        w.description = description;
-        w.eventTypes = types;
-        w.status = Webhook.ACTIVE;
-        w.secretSealed = box.seal(secret, Webhook.SECRET.aad(w.id));
-        w.createdAt = now;
-        w.updatedAt = now;
-        QuarkusTransaction.requiringNew().run(() -> {
-            quotaLock.hold("project-webhooks:" + projectId);
-            quota(projectId)
-                    .requireRoomFor(
+    public Uni<Created> create(ProjectView project, String url, String description, List<String> eventTypes) {
+        return vetUrlOffLoop(url).chain(checkedUrl -> {
+            checkDescription(description);
+            String types = eventTypes(eventTypes == null ? SUBSCRIBABLE : eventTypes);
+            UUID projectId = project.projectId();
+            String secret = Signer.newSecret();
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Webhook w = new Webhook();
+            w.id = UUID.randomUUID();
+            w.projectId = projectId;
+            w.orgId = project.orgId();
+            w.url = checkedUrl;
+            w.description = description;
+            w.eventTypes = types;
+            w.status = Webhook.ACTIVE;
+            w.secretSealed = box.seal(secret, Webhook.SECRET.aad(w.id));
+            w.createdAt = now;
+            w.updatedAt = now;
+            return transactions.run(() -> quotaLock
+                    .holdReactive("project-webhooks:" + projectId)
+                    .chain(() -> countedQuota(projectId))
+                    .invoke(q -> q.requireRoomFor(
                             "project " + projectId + " has reached its webhook limit",
-                            "GET /v1/projects/" + projectId + "/webhooks/limits");
-            w.persist();
+                            "GET /v1/projects/" + projectId + "/webhooks/limits"))
+                    .chain(() -> w.persist())
+                    .replaceWith(new Created(w, secret)));
         });
-        return new Created(w, secret);
     }
 
-    /** How many endpoints the project has, of how many it may have (counted in the caller's transaction, if any). */
-    public Quota quota(UUID projectId) {
-        return QuarkusTransaction.joiningExisting()
-                .call(() -> new Quota(config.maxPerProject(), Webhook.count("projectId", projectId)));
+    /** How many endpoints the project has, of how many it may have. */
+    public Uni<Quota> quota(UUID projectId) {
+        return Panache.withSession(() -> countedQuota(projectId));
     }
 
-    public Webhook get(UUID projectId, UUID id) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> Webhook.<Webhook>findByIdOptional(id)
-                        .filter(w -> w.projectId.equals(projectId))
-                        .orElseThrow(() -> ApiException.notFound("webhook " + id)));
+    /** {@link #quota} in the caller's session (and transaction, if any). */
+    private Uni<Quota> countedQuota(UUID projectId) {
+        return Webhook.count("projectId", projectId).map(n -> new Quota(config.maxPerProject(), n));
     }
 
-    public Page<Webhook> list(UUID projectId, String cursor, Integer limit) {
-        Keyset k = Keyset.of(cursor, limit);
-        return QuarkusTransaction.requiringNew()
-                .call(() -> k.page(
-                        Webhook.<Webhook>find(k.query("projectId = :project"), k.params(Map.of("project", projectId)))
-                                .page(0, k.fetch())
-                                .list(),
-                        w -> new Cursor(w.createdAt, w.id)));
+    public Uni<Webhook> get(UUID projectId, UUID id) {
+        return Panache.withSession(() -> find(projectId, id));
+    }
+
+    /** The project's webhook, in the caller's session. */
+    private static Uni<Webhook> find(UUID projectId, UUID id) {
+        return ProjectRows.owned(Webhook.<Webhook>findById(id), w -> w.projectId, projectId, "webhook " + id);
+    }
+
+    public Uni<Page<Webhook>> list(UUID projectId, String cursor, Integer limit) {
+        return ProjectRows.page(
+                Keyset.of(cursor, limit),
+                projectId,
+                (query, params) -> Webhook.find(query, params),
+                w -> new Cursor(w.createdAt, w.id));
     }
 
     /** {@code PATCH}: any of url, description, event types; {@code active: true} re-enables a disabled endpoint. */
-    public Webhook update(
+    public Uni<Webhook> update(
             UUID projectId, UUID id, String url, String description, List<String> eventTypes, Boolean active) {
-        String checkedUrl = url == null ? null : vetUrl(url);
-        Validation.start()
-                .check(
-                        description == null || description.length() <= MAX_DESCRIPTION,
-                        "description",
-                        "must be at most " + MAX_DESCRIPTION + " characters")
-                .orThrow();
-        String types = eventTypes == null ? null : eventTypes(eventTypes);
-        Webhook updated = QuarkusTransaction.requiringNew().call(() -> {
-            Webhook w = Webhook.<Webhook>findByIdOptional(id)
-                    .filter(x -> x.projectId.equals(projectId))
-                    .orElseThrow(() -> ApiException.notFound("webhook " + id));
-            if (checkedUrl != null) {
-                w.url = checkedUrl;
-            }
-            if (description != null) {
-                w.description = description;
-            }
-            if (types != null) {
-                w.eventTypes = types;
-            }
-            if (active != null) {
-                w.status = active ? Webhook.ACTIVE : Webhook.DISABLED;
-                w.disabledReason = active ? null : "disabled by a user";
-            }
-            w.updatedAt = Instant.now();
-            return w;
-        });
-        dispatcher.wake();
-        return updated;
+        Uni<String> vetted = url == null ? Uni.createFrom().nullItem() : vetUrlOffLoop(url);
+        return vetted.chain(checkedUrl -> {
+                    checkDescription(description);
+                    String types = eventTypes == null ? null : eventTypes(eventTypes);
+                    return transactions.run(() -> find(projectId, id).invoke(w -> {
+                        if (checkedUrl != null) {
+                            w.url = checkedUrl;
+                        }
+                        if (description != null) {
+                            w.description = description;
+                        }
+                        if (types != null) {
+                            w.eventTypes = types;
+                        }
+                        if (active != null) {
+                            w.status = active ? Webhook.ACTIVE : Webhook.DISABLED;
+                            w.disabledReason = active ? null : "disabled by a user";
+                        }
+                        w.updatedAt = Instant.now();
+                    }));
+                })
+                .invoke(dispatcher::wake);
     }
 
-    public void delete(UUID projectId, UUID id) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            Webhook w = Webhook.<Webhook>findByIdOptional(id)
-                    .filter(x -> x.projectId.equals(projectId))
-                    .orElseThrow(() -> ApiException.notFound("webhook " + id));
-            w.delete();
-        });
+    public Uni<Void> delete(UUID projectId, UUID id) {
+        return transactions.run(() -> find(projectId, id).chain(w -> w.delete()).replaceWithVoid());
     }
 
     /** A new secret; the old one keeps signing (a second signature) for the grace period. */
-    public Created rotateSecret(UUID projectId, UUID id) {
+    public Uni<Created> rotateSecret(UUID projectId, UUID id) {
         String secret = Signer.newSecret();
-        Webhook w = QuarkusTransaction.requiringNew().call(() -> {
-            Webhook x = Webhook.<Webhook>findByIdOptional(id)
-                    .filter(h -> h.projectId.equals(projectId))
-                    .orElseThrow(() -> ApiException.notFound("webhook " + id));
+        return transactions.run(() -> find(projectId, id).map(x -> {
             // Each column's value is bound to that column, so the old secret is sealed again for its new place.
             x.previousSecretSealed =
                     box.seal(box.open(x.secretSealed, Webhook.SECRET.aad(x.id)), Webhook.PREVIOUS_SECRET.aad(x.id));
             x.previousSecretExpiresAt = Instant.now().plus(config.secretGrace()).truncatedTo(ChronoUnit.MICROS);
             x.secretSealed = box.seal(secret, Webhook.SECRET.aad(x.id));
             x.updatedAt = Instant.now();
-            return x;
-        });
-        return new Created(w, secret);
+            return new Created(x, secret);
+        }));
     }
 
-    public Delivery test(UUID projectId, UUID id) {
-        Delivery d = QuarkusTransaction.requiringNew().call(() -> {
-            Webhook w = Webhook.<Webhook>findByIdOptional(id)
-                    .filter(h -> h.projectId.equals(projectId))
-                    .orElseThrow(() -> ApiException.notFound("webhook " + id));
-            requireActive(w);
-            return fanOut.enqueueTest(w);
-        });
-        dispatcher.wake();
-        return d;
+    public Uni<Delivery> test(UUID projectId, UUID id) {
+        return transactions
+                .run(() -> find(projectId, id)
+                        .invoke(WebhookService::requireActive)
+                        .chain(fanOut::enqueueTest))
+                .invoke(dispatcher::wake);
     }
 
-    public Page<Delivery> deliveries(UUID projectId, UUID webhookId, String status, String cursor, Integer limit) {
-        get(projectId, webhookId);
-        if (status != null
-                && Arrays.stream(DeliveryStatus.values())
-                        .noneMatch(s -> s.wire().equals(status))) {
-            throw ApiException.invalid("status", "must be pending, delivered or failed");
-        }
-        Keyset k = Keyset.of(cursor, limit);
-        Map<String, Object> params = k.params(Map.of("webhook", webhookId));
-        String where = "webhookId = :webhook";
-        if (status != null) {
-            where += " and status = :status";
-            params.put("status", status);
-        }
-        String query = k.query(where);
-        return QuarkusTransaction.requiringNew()
-                .call(() -> k.page(
-                        Delivery.<Delivery>find(query, params)
-                                .page(0, k.fetch())
-                                .list(),
-                        d -> new Cursor(d.createdAt, d.id)));
+    public Uni<Page<Delivery>> deliveries(UUID projectId, UUID webhookId, String status, String cursor, Integer limit) {
+        // The webhook is looked up first, so an unknown one is a 404 whatever else is wrong.
+        return Panache.withSession(() -> find(projectId, webhookId).chain(() -> {
+            if (status != null
+                    && Arrays.stream(DeliveryStatus.values())
+                            .noneMatch(s -> s.wire().equals(status))) {
+                throw ApiException.invalid("status", "must be pending, delivered or failed");
+            }
+            Keyset k = Keyset.of(cursor, limit);
+            Map<String, Object> params = k.params(Map.of("webhook", webhookId));
+            String where = "webhookId = :webhook";
+            if (status != null) {
+                where += " and status = :status";
+                params.put("status", status);
+            }
+            return Delivery.<Delivery>find(k.query(where), params)
+                    .page(0, k.fetch())
+                    .list()
+                    .map(rows -> k.page(rows, d -> new Cursor(d.createdAt, d.id)));
+        }));
     }
 
-    public Delivery delivery(UUID projectId, UUID deliveryId) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> Delivery.<Delivery>findByIdOptional(deliveryId)
-                        .filter(d -> d.projectId.equals(projectId))
-                        .orElseThrow(() -> ApiException.notFound("delivery " + deliveryId)));
+    public Uni<Delivery> delivery(UUID projectId, UUID deliveryId) {
+        return Panache.withSession(() -> findDelivery(projectId, deliveryId));
+    }
+
+    /** The project's delivery, in the caller's session. */
+    private static Uni<Delivery> findDelivery(UUID projectId, UUID deliveryId) {
+        return ProjectRows.owned(
+                Delivery.<Delivery>findById(deliveryId), d -> d.projectId, projectId, "delivery " + deliveryId);
     }
 
     /** Sends a finished delivery again (same body and webhook-id), with a fresh retry schedule. */
-    public Delivery redeliver(UUID projectId, UUID deliveryId) {
-        Delivery d = QuarkusTransaction.requiringNew().call(() -> {
-            Delivery x = Delivery.<Delivery>findByIdOptional(deliveryId)
-                    .filter(h -> h.projectId.equals(projectId))
-                    .orElseThrow(() -> ApiException.notFound("delivery " + deliveryId));
-            if (x.state() == DeliveryStatus.PENDING) {
-                throw ApiException.conflict(
-                        "delivery_pending",
-                        "this delivery is still being attempted (next attempt at " + x.nextAttemptAt + ")");
-            }
-            requireActive(Webhook.findById(x.webhookId));
-            x.become(DeliveryStatus.PENDING);
-            x.attempts = 0;
-            x.nextAttemptAt = Instant.now();
-            x.leasedUntil = null;
-            return x;
-        });
-        dispatcher.wake();
-        return d;
+    public Uni<Delivery> redeliver(UUID projectId, UUID deliveryId) {
+        return transactions
+                .run(() -> findDelivery(projectId, deliveryId).chain(x -> {
+                    if (x.state() == DeliveryStatus.PENDING) {
+                        throw ApiException.conflict(
+                                "delivery_pending",
+                                "this delivery is still being attempted (next attempt at " + x.nextAttemptAt + ")");
+                    }
+                    return Webhook.<Webhook>findById(x.webhookId).map(w -> {
+                        requireActive(w);
+                        x.become(DeliveryStatus.PENDING);
+                        x.attempts = 0;
+                        x.nextAttemptAt = Instant.now();
+                        x.leasedUntil = null;
+                        return x;
+                    });
+                }))
+                .invoke(dispatcher::wake);
+    }
+
+    /** {@link #vetUrl} on the blocking pool: the egress gate resolves the host, which must not block an event loop. */
+    private Uni<String> vetUrlOffLoop(String url) {
+        return blocking.call(() -> vetUrl(url));
+    }
+
+    private static void checkDescription(String description) {
+        Validation.start()
+                .check(
+                        description == null || description.length() <= MAX_DESCRIPTION,
+                        "description",
+                        "must be at most " + MAX_DESCRIPTION + " characters")
+                .orThrow();
     }
 
     private static void requireActive(Webhook w) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -91,11 +92,111 @@ public class Inbox {
     public boolean processReactive(
             String consumer, ConsumerRecord<String, String> record, Function<EventEnvelope, Uni<Void>> handler) {
         List<ConsumerRecord<String, String>> records = List.of(record);
-        Attempt attempt = event -> Await.reactive(() -> transactions.run(() -> reactiveRows
+        return traced(
+                consumer,
+                traceparent(record),
+                () -> handle(consumer, record.value(), records, reactive(consumer, records, handler)));
+    }
+
+    /** {@link #process(String, String, Consumer)} for a handler that writes through Hibernate Reactive. */
+    public boolean processReactive(String consumer, String json, Function<EventEnvelope, Uni<Void>> handler) {
+        return handle(consumer, json, List.of(), reactive(consumer, List.of(), handler));
+    }
+
+    /** An attempt in a reactive transaction: the dedupe row, the handler's writes and the position commit together. */
+    private Attempt reactive(
+            String consumer, List<ConsumerRecord<String, String>> records, Function<EventEnvelope, Uni<Void>> handler) {
+        return event -> Await.reactive(() -> transactions.run(() ->
+                handleOnceReactive(consumer, event, handler).call(() -> reactiveRows.advance(consumer, records))));
+    }
+
+    /** In the current reactive transaction: runs the handler unless this consumer has seen the event. */
+    private Uni<Boolean> handleOnceReactive(
+            String consumer, EventEnvelope event, Function<EventEnvelope, Uni<Void>> handler) {
+        return reactiveRows
                 .recordFirstDelivery(consumer, event)
-                .chain(fresh -> fresh ? handler.apply(event).replaceWith(true) : alreadyProcessed(consumer, event))
-                .call(() -> reactiveRows.advance(consumer, records))));
-        return traced(consumer, traceparent(record), () -> handle(consumer, record.value(), records, attempt));
+                .chain(fresh -> fresh ? handler.apply(event).replaceWith(true) : alreadyProcessed(consumer, event));
+    }
+
+    /**
+     * {@link #processBatch} for a handler that writes through Hibernate Reactive: a poll's worth of events in one
+     * reactive transaction, each with its own dedupe row and consumer span; if the batch fails as a whole, every
+     * record is handled on its own by {@link #processReactive(String, ConsumerRecord, Function)}, so retries and
+     * parking stay per event.
+     *
+     * @return how many events were new
+     */
+    public int processBatchReactive(
+            String consumer,
+            Iterable<ConsumerRecord<String, String>> records,
+            Function<EventEnvelope, Uni<Void>> handler) {
+        List<Parsed> batch = new ArrayList<>();
+        List<ConsumerRecord<String, String>> all = parseAll(consumer, records, batch);
+        if (all.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Await.reactive(() -> transactions.run(() -> {
+                Uni<Integer> fresh = Uni.createFrom().item(0);
+                for (Parsed p : batch) {
+                    fresh = fresh.chain(n -> tracedReactive(
+                                    consumer,
+                                    traceparent(p.record()),
+                                    () -> handleOnceReactive(consumer, p.event(), handler))
+                            .map(ran -> ran ? n + 1 : n));
+                }
+                return fresh.call(() -> reactiveRows.advance(consumer, all));
+            }));
+        } catch (RuntimeException e) {
+            return oneByOne(consumer, all, batch.size(), e, r -> processReactive(consumer, r, handler));
+        }
+    }
+
+    /** After a failed batch: each record on its own, so retries and parking stay per event; how many were new. */
+    private static int oneByOne(
+            String consumer,
+            List<ConsumerRecord<String, String>> all,
+            int events,
+            RuntimeException batchFailure,
+            Predicate<ConsumerRecord<String, String>> handleAlone) {
+        LOG.warnf(
+                "%s: a batch of %d events failed, handling them one by one: %s",
+                consumer, events, batchFailure.getMessage());
+        int fresh = 0;
+        for (ConsumerRecord<String, String> r : all) {
+            if (handleAlone.test(r)) {
+                fresh++;
+            }
+        }
+        return fresh;
+    }
+
+    /** A record with its envelope. */
+    private record Parsed(ConsumerRecord<String, String> record, EventEnvelope event) {}
+
+    /** Every record, in order; the well-formed ones are added to {@code batch} with their envelope. */
+    private static List<ConsumerRecord<String, String>> parseAll(
+            String consumer, Iterable<ConsumerRecord<String, String>> records, List<Parsed> batch) {
+        List<ConsumerRecord<String, String>> all = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : records) {
+            all.add(r);
+            parse(consumer, r.value()).ifPresent(e -> batch.add(new Parsed(r, e)));
+        }
+        return all;
+    }
+
+    /** {@link #traced} for reactive work: the span lasts until the work's Uni has completed. */
+    private <T> Uni<T> tracedReactive(String consumer, Optional<String> traceparent, Supplier<Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            Span span = consumerSpan(consumer, traceparent);
+            Uni<T> uni;
+            try (Scope ignored = span.makeCurrent()) {
+                uni = work.get();
+            }
+            return uni.onFailure()
+                    .invoke(e -> span.setStatus(StatusCode.ERROR, e.getMessage()))
+                    .eventually((Runnable) span::end);
+        });
     }
 
     private static Uni<Boolean> alreadyProcessed(String consumer, EventEnvelope event) {
@@ -129,13 +230,8 @@ public class Inbox {
      */
     public int processBatch(
             String consumer, Iterable<ConsumerRecord<String, String>> records, Consumer<EventEnvelope> handler) {
-        record Parsed(ConsumerRecord<String, String> record, EventEnvelope event) {}
         List<Parsed> batch = new ArrayList<>();
-        List<ConsumerRecord<String, String>> all = new ArrayList<>();
-        for (ConsumerRecord<String, String> r : records) {
-            all.add(r);
-            parse(consumer, r.value()).ifPresent(e -> batch.add(new Parsed(r, e)));
-        }
+        List<ConsumerRecord<String, String>> all = parseAll(consumer, records, batch);
         if (all.isEmpty()) {
             return 0;
         }
@@ -151,26 +247,22 @@ public class Inbox {
                 return fresh;
             });
         } catch (RuntimeException e) {
-            LOG.warnf(
-                    "%s: a batch of %d events failed, handling them one by one: %s",
-                    consumer, batch.size(), e.getMessage());
-            int fresh = 0;
-            for (ConsumerRecord<String, String> r : all) {
-                if (process(consumer, r, handler)) {
-                    fresh++;
-                }
-            }
-            return fresh;
+            return oneByOne(consumer, all, batch.size(), e, r -> process(consumer, r, handler));
         }
     }
 
-    private <T> T traced(String consumer, Optional<String> traceparent, Supplier<T> work) {
-        Span span = tracer.spanBuilder(consumer + " process")
+    /** A consumer span for one event, a child of the producer's trace when one came with it. */
+    private Span consumerSpan(String consumer, Optional<String> traceparent) {
+        return tracer.spanBuilder(consumer + " process")
                 .setSpanKind(SpanKind.CONSUMER)
                 .setParent(TraceContext.parentOf(traceparent))
                 .setAttribute("messaging.system", "kafka")
                 .setAttribute("messaging.consumer.group.name", consumer)
                 .startSpan();
+    }
+
+    private <T> T traced(String consumer, Optional<String> traceparent, Supplier<T> work) {
+        Span span = consumerSpan(consumer, traceparent);
         try (Scope ignored = span.makeCurrent()) {
             return work.get();
         } catch (RuntimeException e) {
