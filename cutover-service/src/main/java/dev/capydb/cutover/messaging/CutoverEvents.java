@@ -1,10 +1,11 @@
 package dev.capydb.cutover.messaging;
 
-import dev.capydb.chassis.outbox.Outbox;
+import dev.capydb.chassis.outbox.ReactiveOutbox;
 import dev.capydb.cutover.repository.CutoverRequest;
 import dev.capydb.events.CutoverPayload;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Announces each step of a cutover request on {@code capydb.cutovers} through the outbox (correlation id = request). */
@@ -13,15 +14,15 @@ public class CutoverEvents {
 
     static final String SOURCE = "cutover-service";
 
-    private final Outbox outbox;
+    private final ReactiveOutbox outbox;
 
-    public CutoverEvents(Outbox outbox) {
+    public CutoverEvents(ReactiveOutbox outbox) {
         this.outbox = outbox;
     }
 
-    /** Must run in the transaction that moved the request to the state this event announces. */
-    public void step(EventType type, CutoverRequest r) {
-        outbox.publish(EventEnvelope.of(
+    /** Must run in the reactive transaction that moved the request to the state this event announces. */
+    public Uni<Void> step(EventType type, CutoverRequest r) {
+        return outbox.publish(EventEnvelope.of(
                 type,
                 SOURCE,
                 r.orgId,

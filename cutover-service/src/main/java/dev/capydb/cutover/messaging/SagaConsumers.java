@@ -7,6 +7,7 @@ import dev.capydb.cutover.service.PreviewReadModel;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.events.PreviewPayload;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,22 +36,21 @@ public class SagaConsumers {
     @Incoming("backups")
     @Blocking
     public void onBackupEvent(ConsumerRecord<String, String> record) {
-        inbox.process("cutover-saga-backups", record, saga::onBackupOutcome);
+        inbox.processReactive("cutover-saga-backups", record, saga::onBackupOutcome);
     }
 
     @Incoming("restores")
     @Blocking
     public void onRestoreEvent(ConsumerRecord<String, String> record) {
-        inbox.process(PREVIEWS.consumer(), record, this::restoreDomain);
+        inbox.processReactive(PREVIEWS.consumer(), record, this::restoreDomain);
     }
 
-    private void restoreDomain(EventEnvelope e) {
+    private Uni<Void> restoreDomain(EventEnvelope e) {
         if (EventType.PREVIEW_READY.wireName().equals(e.type())
                 || EventType.PREVIEW_EXPIRING.wireName().equals(e.type())
                 || EventType.PREVIEW_EXPIRED.wireName().equals(e.type())) {
-            previews.apply(e.dataAs(PreviewPayload.class), e.time());
-        } else {
-            saga.onRestoreOutcome(e);
+            return previews.apply(e.dataAs(PreviewPayload.class), e.time());
         }
+        return saga.onRestoreOutcome(e);
     }
 }

@@ -6,7 +6,9 @@ import dev.capydb.cutover.repository.CutoverRequest;
 import dev.capydb.cutover.repository.CutoverStatus;
 import dev.capydb.cutover.rest.CutoverDtos.CutoverBody;
 import dev.capydb.cutover.service.PreviewReadModel;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Renders requests with their preview's last known state; parses the {@code status} filter both APIs share. */
@@ -19,12 +21,25 @@ public class Bodies {
         this.previews = previews;
     }
 
-    CutoverBody of(CutoverRequest r) {
-        return QuarkusTransaction.joiningExisting().call(() -> CutoverBody.of(r, previews.find(r.previewId)));
+    /** In the caller's session. */
+    Uni<CutoverBody> of(CutoverRequest r) {
+        return previews.find(r.previewId).map(preview -> CutoverBody.of(r, preview));
     }
 
-    Page<CutoverBody> of(Page<CutoverRequest> page) {
-        return QuarkusTransaction.joiningExisting().call(() -> page.map(this::of));
+    /** In the caller's session, one preview after the other: a session runs one query at a time. */
+    Uni<Page<CutoverBody>> of(Page<CutoverRequest> page) {
+        return Multi.createFrom()
+                .iterable(page.items())
+                .onItem()
+                .transformToUniAndConcatenate(this::of)
+                .collect()
+                .asList()
+                .map(bodies -> new Page<>(bodies, page.nextCursor()));
+    }
+
+    /** A request a write just committed, rendered in a session of its own. */
+    Uni<CutoverBody> committed(CutoverRequest r) {
+        return Panache.withSession(() -> of(r));
     }
 
     static CutoverStatus status(String wire) {

@@ -4,14 +4,15 @@ import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.readmodel.ProjectAccess;
 import dev.capydb.chassis.readmodel.ProjectAction;
-import dev.capydb.chassis.readmodel.ProjectView;
 import dev.capydb.chassis.security.Caller;
-import dev.capydb.cutover.repository.CutoverRequest;
+import dev.capydb.cutover.repository.CutoverStatus;
 import dev.capydb.cutover.rest.CutoverDtos.CreateCutover;
 import dev.capydb.cutover.rest.CutoverDtos.CutoverBody;
 import dev.capydb.cutover.rest.CutoverDtos.EditCutover;
 import dev.capydb.cutover.service.CutoverQueries;
 import dev.capydb.cutover.service.CutoverService;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -78,18 +79,20 @@ public class CutoverRequestResource {
             responseCode = "422",
             description = "`validation_failed`: preview_id, customer_note or external_ticket_ref" + "; "
                     + Refusals.UNKNOWN_FIELD)
-    public Response create(@PathParam("projectId") UUID projectId, CreateCutover body) {
-        ProjectView project = access.authorize(projectId, ProjectAction.DESTROY);
+    public Uni<Response> create(@PathParam("projectId") UUID projectId, CreateCutover body) {
         CreateCutover b = body != null ? body : new CreateCutover(null, null, null);
-        CutoverRequest r = cutovers.create(
-                project,
-                caller.principal().username(),
-                new CutoverService.NewRequest(b.previewId(), b.customerNote(), b.externalTicketRef()));
-        // A relative Location: the client follows it through the gateway, not to this service.
-        return Response.status(201)
-                .entity(bodies.of(r))
-                .header("Location", "/v1/projects/" + projectId + "/cutover-requests/" + r.id)
-                .build();
+        return access.authorizeReactive(projectId, ProjectAction.DESTROY)
+                .chain(project -> caller.principalReactive()
+                        .chain(who -> cutovers.create(
+                                project,
+                                who.username(),
+                                new CutoverService.NewRequest(b.previewId(), b.customerNote(), b.externalTicketRef()))))
+                .chain(r -> bodies.committed(r)
+                        // A relative Location: the client follows it through the gateway, not to this service.
+                        .map(rendered -> Response.status(201)
+                                .entity(rendered)
+                                .header("Location", "/v1/projects/" + projectId + "/cutover-requests/" + r.id)
+                                .build()));
     }
 
     @Operation(
@@ -100,7 +103,7 @@ public class CutoverRequestResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND)
     @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
-    public Page<CutoverBody> list(
+    public Uni<Page<CutoverBody>> list(
             @PathParam("projectId") UUID projectId,
             @Parameter(
                             schema =
@@ -119,8 +122,11 @@ public class CutoverRequestResource {
                     String status,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        access.authorize(projectId, ProjectAction.READ);
-        return bodies.of(queries.listForProject(projectId, Bodies.status(status), cursor, limit));
+        return access.authorizeReactive(projectId, ProjectAction.READ).chain(() -> {
+            CutoverStatus wanted = Bodies.status(status);
+            return Panache.withSession(() ->
+                    queries.listForProject(projectId, wanted, cursor, limit).chain(bodies::of));
+        });
     }
 
     @Operation(
@@ -132,9 +138,10 @@ public class CutoverRequestResource {
     @Path("/{requestId}")
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
-    public CutoverBody get(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
-        access.authorize(projectId, ProjectAction.READ);
-        return bodies.of(queries.get(projectId, requestId));
+    public Uni<CutoverBody> get(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
+        return access.authorizeReactive(projectId, ProjectAction.READ)
+                .chain(() -> Panache.withSession(
+                        () -> queries.get(projectId, requestId).chain(bodies::of)));
     }
 
     @Operation(
@@ -152,12 +159,13 @@ public class CutoverRequestResource {
             responseCode = "422",
             description = "`validation_failed`: neither customer_note nor external_ticket_ref given, or one is invalid"
                     + "; " + Refusals.UNKNOWN_FIELD)
-    public CutoverBody edit(
+    public Uni<CutoverBody> edit(
             @PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId, EditCutover body) {
-        access.authorize(projectId, ProjectAction.DESTROY);
         EditCutover b = body != null ? body : new EditCutover(null, null);
-        return bodies.of(
-                cutovers.edit(projectId, requestId, new CutoverService.Edit(b.customerNote(), b.externalTicketRef())));
+        return access.authorizeReactive(projectId, ProjectAction.DESTROY)
+                .chain(() -> cutovers.edit(
+                        projectId, requestId, new CutoverService.Edit(b.customerNote(), b.externalTicketRef())))
+                .chain(bodies::committed);
     }
 
     @Operation(
@@ -170,9 +178,10 @@ public class CutoverRequestResource {
     @APIResponse(responseCode = "403", description = Refusals.ADMIN_ONLY)
     @APIResponse(responseCode = "404", description = Refusals.PROJECT_NOT_FOUND + ", or no such cutover request in it")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open")
-    public CutoverBody cancel(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
-        access.authorize(projectId, ProjectAction.DESTROY);
-        return bodies.of(
-                cutovers.cancel(projectId, requestId, caller.principal().username()));
+    public Uni<CutoverBody> cancel(@PathParam("projectId") UUID projectId, @PathParam("requestId") UUID requestId) {
+        return access.authorizeReactive(projectId, ProjectAction.DESTROY)
+                .chain(() -> caller.principalReactive())
+                .chain(who -> cutovers.cancel(projectId, requestId, who.username()))
+                .chain(bodies::committed);
     }
 }

@@ -5,10 +5,13 @@ import dev.capydb.chassis.openapi.Refusals;
 import dev.capydb.chassis.paging.Page;
 import dev.capydb.chassis.security.Caller;
 import dev.capydb.chassis.security.Principal;
+import dev.capydb.cutover.repository.CutoverStatus;
 import dev.capydb.cutover.rest.CutoverDtos.CutoverBody;
 import dev.capydb.cutover.rest.CutoverDtos.Reason;
 import dev.capydb.cutover.service.CutoverQueries;
 import dev.capydb.cutover.service.CutoverService;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -54,7 +57,7 @@ public class OperatorCutoverResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "422", description = "`validation_failed`: status, or " + Refusals.PAGING)
-    public Page<CutoverBody> list(
+    public Uni<Page<CutoverBody>> list(
             @Parameter(
                             schema =
                                     @Schema(
@@ -72,8 +75,11 @@ public class OperatorCutoverResource {
                     String status,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        operator();
-        return bodies.of(queries.listAll(Bodies.status(status), cursor, limit));
+        return operator().chain(() -> {
+            CutoverStatus wanted = Bodies.status(status);
+            return Panache.withSession(
+                    () -> queries.listAll(wanted, cursor, limit).chain(bodies::of));
+        });
     }
 
     @Operation(
@@ -85,9 +91,9 @@ public class OperatorCutoverResource {
     @APIResponse(responseCode = "200")
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
-    public CutoverBody get(@PathParam("requestId") UUID requestId) {
-        operator();
-        return bodies.of(queries.get(requestId));
+    public Uni<CutoverBody> get(@PathParam("requestId") UUID requestId) {
+        return operator()
+                .chain(() -> Panache.withSession(() -> queries.get(requestId).chain(bodies::of)));
     }
 
     @Operation(
@@ -100,8 +106,8 @@ public class OperatorCutoverResource {
     @APIResponse(responseCode = "403", description = Refusals.OPERATOR_ONLY)
     @APIResponse(responseCode = "404", description = "`not_found`: no such cutover request")
     @APIResponse(responseCode = "409", description = "`invalid_state`: the request is not open")
-    public CutoverBody ack(@PathParam("requestId") UUID requestId) {
-        return bodies.of(cutovers.ack(requestId, operator().username()));
+    public Uni<CutoverBody> ack(@PathParam("requestId") UUID requestId) {
+        return operator().chain(p -> cutovers.ack(requestId, p.username())).chain(bodies::committed);
     }
 
     @Operation(
@@ -117,8 +123,10 @@ public class OperatorCutoverResource {
     @APIResponse(
             responseCode = "422",
             description = "`validation_failed`: reason is missing or too long" + "; " + Refusals.UNKNOWN_FIELD)
-    public CutoverBody reject(@PathParam("requestId") UUID requestId, Reason body) {
-        return bodies.of(cutovers.reject(requestId, operator().username(), body == null ? null : body.reason()));
+    public Uni<CutoverBody> reject(@PathParam("requestId") UUID requestId, Reason body) {
+        return operator()
+                .chain(p -> cutovers.reject(requestId, p.username(), body == null ? null : body.reason()))
+                .chain(bodies::committed);
     }
 
     /** 202: the saga runs on (pre-cutover backup, then promotion); poll the request. Idempotency-Key honoured. */
@@ -152,11 +160,12 @@ public class OperatorCutoverResource {
             responseCode = "422",
             description = "`validation_failed`: Idempotency-Key (1-200 characters); "
                     + "`ticket_ref_required`: the request has no external_ticket_ref")
-    public Response execute(
+    public Uni<Response> execute(
             @PathParam("requestId") UUID requestId, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return Response.accepted(
-                        bodies.of(cutovers.execute(requestId, operator().username(), idempotencyKey)))
-                .build();
+        return operator()
+                .chain(p -> cutovers.execute(requestId, p.username(), idempotencyKey))
+                .chain(bodies::committed)
+                .map(rendered -> Response.accepted(rendered).build());
     }
 
     /** Ends an in-progress cutover whose step never answered (backup-service down, a promotion that hangs). */
@@ -174,15 +183,17 @@ public class OperatorCutoverResource {
     @APIResponse(
             responseCode = "422",
             description = "`validation_failed`: reason is missing or too long" + "; " + Refusals.UNKNOWN_FIELD)
-    public CutoverBody fail(@PathParam("requestId") UUID requestId, Reason body) {
-        return bodies.of(cutovers.markFailed(requestId, operator().username(), body == null ? null : body.reason()));
+    public Uni<CutoverBody> fail(@PathParam("requestId") UUID requestId, Reason body) {
+        return operator()
+                .chain(p -> cutovers.markFailed(requestId, p.username(), body == null ? null : body.reason()))
+                .chain(bodies::committed);
     }
 
-    private Principal operator() {
-        Principal p = caller.principal();
-        if (!p.operator()) {
-            throw ApiException.forbidden("operator endpoints need the platform role " + Principal.OPERATOR_ROLE);
-        }
-        return p;
+    private Uni<Principal> operator() {
+        return caller.principalReactive().invoke(p -> {
+            if (!p.operator()) {
+                throw ApiException.forbidden("operator endpoints need the platform role " + Principal.OPERATOR_ROLE);
+            }
+        });
     }
 }

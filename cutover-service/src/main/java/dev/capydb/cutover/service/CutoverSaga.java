@@ -3,14 +3,13 @@ package dev.capydb.cutover.service;
 import dev.capydb.cutover.messaging.CutoverEvents;
 import dev.capydb.cutover.repository.CutoverRequest;
 import dev.capydb.cutover.repository.CutoverStatus;
-import dev.capydb.cutover.repository.PreviewView;
 import dev.capydb.cutover.repository.WaitingFor;
 import dev.capydb.events.BackupPayload;
 import dev.capydb.events.EventEnvelope;
 import dev.capydb.events.EventType;
 import dev.capydb.events.RestorePayload;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -36,74 +35,74 @@ public class CutoverSaga {
     }
 
     /** {@code backup.completed|failed} of the pre-cutover backup (correlation id = the request), in the inbox's transaction. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void onBackupOutcome(EventEnvelope e) {
+    public Uni<Void> onBackupOutcome(EventEnvelope e) {
         boolean completed = EventType.BACKUP_COMPLETED.wireName().equals(e.type());
         if (!completed && !EventType.BACKUP_FAILED.wireName().equals(e.type())) {
-            return;
+            return Uni.createFrom().voidItem();
         }
         BackupPayload b = e.dataAs(BackupPayload.class);
         if (!PRE_CUTOVER_KIND.equals(b.kind())) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        Optional<CutoverRequest> found = request(e);
-        if (found.isEmpty()) {
-            return;
-        }
-        CutoverRequest r = found.get();
+        return request(e)
+                .chain(found ->
+                        found.isEmpty() ? Uni.createFrom().voidItem() : backupOutcome(found.get(), b, completed));
+    }
+
+    private Uni<Void> backupOutcome(CutoverRequest r, BackupPayload b, boolean completed) {
         if (r.status != CutoverStatus.IN_PROGRESS || !WaitingFor.PRE_CUTOVER_BACKUP.equals(r.waitingFor)) {
             late(
                     r,
                     "pre-cutover backup " + b.backupId() + (completed ? " completed" : " failed")
                             + " after the request was " + r.status.wire() + "; nothing was promoted");
-            return;
+            return Uni.createFrom().voidItem();
         }
         r.preCutoverBackupId = b.backupId();
         if (!completed) {
-            requests.fail(r, "the pre-cutover backup failed: " + b.error() + "; production was not changed", "fail");
-            return;
+            return requests.fail(
+                    r, "the pre-cutover backup failed: " + b.error() + "; production was not changed", "fail");
         }
         if (!Boolean.TRUE.equals(b.verified())) {
-            requests.fail(
+            return requests.fail(
                     r,
                     "the pre-cutover backup " + b.backupId() + " could not be verified; production was not changed",
                     "fail");
-            return;
         }
-        Optional<PreviewView> preview = previews.find(r.previewId);
-        if (preview.isEmpty() || !preview.get().usableAt(CutoverService.now())) {
-            String state = preview.map(p -> "ready".equals(p.status) ? "expired" : p.status)
-                    .orElse("gone");
-            // The preview must be ready for the whole flow; copying a dropped database would fail on the host anyway.
-            requests.fail(
-                    r,
-                    "preview " + r.previewId + " is " + state + " before the promotion; production was not "
-                            + "changed (pre-cutover backup " + b.backupId() + " is kept)",
-                    "fail");
-            return;
-        }
-        r.waitingFor = WaitingFor.PROMOTION;
-        r.waitingSince = CutoverService.now();
-        r.updatedAt = r.waitingSince;
-        events.step(EventType.CUTOVER_PROMOTE_STARTED, r);
+        return previews.find(r.previewId).chain(preview -> {
+            if (preview.isEmpty() || !preview.get().usableAt(CutoverService.now())) {
+                String state = preview.map(p -> "ready".equals(p.status) ? "expired" : p.status)
+                        .orElse("gone");
+                // The preview must be ready for the whole flow; copying a dropped database would fail on the host
+                // anyway.
+                return requests.fail(
+                        r,
+                        "preview " + r.previewId + " is " + state + " before the promotion; production was not "
+                                + "changed (pre-cutover backup " + b.backupId() + " is kept)",
+                        "fail");
+            }
+            r.waitingFor = WaitingFor.PROMOTION;
+            r.waitingSince = CutoverService.now();
+            r.updatedAt = r.waitingSince;
+            return events.step(EventType.CUTOVER_PROMOTE_STARTED, r);
+        });
     }
 
     /** {@code restore.completed|failed} of the promotion (a production restore correlated to the request). */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void onRestoreOutcome(EventEnvelope e) {
+    public Uni<Void> onRestoreOutcome(EventEnvelope e) {
         boolean completed = EventType.RESTORE_COMPLETED.wireName().equals(e.type());
         if (!completed && !EventType.RESTORE_FAILED.wireName().equals(e.type())) {
-            return;
+            return Uni.createFrom().voidItem();
         }
         RestorePayload p = e.dataAs(RestorePayload.class);
         if (!"project".equals(p.targetKind()) || !"preview".equals(p.sourceKind())) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        Optional<CutoverRequest> found = request(e);
-        if (found.isEmpty()) {
-            return;
-        }
-        CutoverRequest r = found.get();
+        return request(e)
+                .chain(found ->
+                        found.isEmpty() ? Uni.createFrom().voidItem() : restoreOutcome(found.get(), p, completed));
+    }
+
+    private Uni<Void> restoreOutcome(CutoverRequest r, RestorePayload p, boolean completed) {
         if (r.status != CutoverStatus.IN_PROGRESS || !WaitingFor.PROMOTION.equals(r.waitingFor)) {
             late(
                     r,
@@ -112,27 +111,26 @@ public class CutoverSaga {
                                     + r.status.wire() + ": production now holds the preview's data"
                             : "the promotion (restore " + p.restoreId() + ") failed after the request was "
                                     + r.status.wire() + ": " + p.error());
-            return;
+            return Uni.createFrom().voidItem();
         }
         if (!completed) {
-            requests.fail(r, "the promotion failed: " + p.error(), "fail");
-            return;
+            return requests.fail(r, "the promotion failed: " + p.error(), "fail");
         }
         requests.move(r, CutoverStatus.COMPLETED, "complete");
         r.waitingFor = null;
         r.waitingSince = null;
         r.finishedAt = r.updatedAt;
-        events.step(EventType.CUTOVER_COMPLETED, r);
+        return events.step(EventType.CUTOVER_COMPLETED, r);
     }
 
-    private Optional<CutoverRequest> request(EventEnvelope e) {
+    private Uni<Optional<CutoverRequest>> request(EventEnvelope e) {
         UUID id;
         try {
             id = e.correlationId() == null ? null : UUID.fromString(e.correlationId());
         } catch (IllegalArgumentException notOurs) {
-            return Optional.empty();
+            return Uni.createFrom().item(Optional.empty());
         }
-        return id == null ? Optional.empty() : requests.locked(id);
+        return id == null ? Uni.createFrom().item(Optional.empty()) : requests.locked(id);
     }
 
     private void late(CutoverRequest r, String what) {

@@ -3,11 +3,14 @@ package dev.capydb.cutover.service;
 import dev.capydb.chassis.consistency.CatchUp;
 import dev.capydb.chassis.errors.ApiException;
 import dev.capydb.chassis.errors.Problem;
+import dev.capydb.chassis.errors.UniqueViolation;
 import dev.capydb.chassis.errors.Validation;
 import dev.capydb.chassis.jobs.Idempotency;
+import dev.capydb.chassis.outbox.ReactiveTransactions;
 import dev.capydb.chassis.readmodel.ProjectBusy;
 import dev.capydb.chassis.readmodel.ProjectLookup;
 import dev.capydb.chassis.readmodel.ProjectView;
+import dev.capydb.chassis.threading.BlockingWork;
 import dev.capydb.cutover.messaging.CutoverEvents;
 import dev.capydb.cutover.messaging.SagaConsumers;
 import dev.capydb.cutover.repository.CutoverRequest;
@@ -15,10 +18,9 @@ import dev.capydb.cutover.repository.CutoverStatus;
 import dev.capydb.cutover.repository.PreviewView;
 import dev.capydb.cutover.repository.WaitingFor;
 import dev.capydb.events.EventType;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.PersistenceException;
-import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -28,7 +30,7 @@ import java.util.UUID;
 
 /**
  * The cutover request lifecycle as customers and operators drive it: every change checks the state machine, and
- * is recorded with its event in one transaction. Refusals change nothing.
+ * is recorded with its event in one reactive transaction. Refusals change nothing.
  *
  * <p>Over 300 lines because every state change of a request and its refusals live here, so the state machine reads
  * in one place (reads are in {@link CutoverQueries}).
@@ -41,13 +43,19 @@ public class CutoverService {
     private final CutoverEvents events;
     private final CatchUp catchUp;
     private final ProjectBusy busy;
+    private final ReactiveTransactions transactions;
+    private final BlockingWork blocking;
 
     public CutoverService(
             PreviewReadModel previews,
             ProjectLookup projects,
             CutoverEvents events,
             CatchUp catchUp,
-            ProjectBusy busy) {
+            ProjectBusy busy,
+            ReactiveTransactions transactions,
+            BlockingWork blocking) {
+        this.transactions = transactions;
+        this.blocking = blocking;
         this.catchUp = catchUp;
         this.busy = busy;
         this.previews = previews;
@@ -61,28 +69,40 @@ public class CutoverService {
     /** {@code PATCH …/cutover-requests/{id}}: absent fields stay as they are. */
     public record Edit(String customerNote, String externalTicketRef) {}
 
-    @Transactional
-    public CutoverRequest create(ProjectView project, String requestedBy, NewRequest body) {
+    public Uni<CutoverRequest> create(ProjectView project, String requestedBy, NewRequest body) {
         texts(
                         Validation.start().check(body.previewId() != null, "preview_id", "is required"),
                         body.customerNote(),
                         body.externalTicketRef())
                 .orThrow();
         // A preview restored, extended or deleted an instant ago: decide on what restore-service has announced.
-        catchUp.awaitApplied(SagaConsumers.PREVIEWS, project.projectId().toString());
-        PreviewView preview = previews.find(body.previewId())
-                .filter(p -> p.projectId.equals(project.projectId()))
-                .orElseThrow(() -> ApiException.notFound("preview " + body.previewId() + " of this project"));
+        return blocking.call(() -> catchUp.awaitApplied(
+                        SagaConsumers.PREVIEWS, project.projectId().toString()))
+                .chain(() -> transactions.run(() -> previews.find(body.previewId())
+                        .map(found -> found.filter(p -> p.projectId.equals(project.projectId()))
+                                .orElseThrow(() ->
+                                        ApiException.notFound("preview " + body.previewId() + " of this project")))
+                        .chain(preview -> {
+                            requireUsable(preview, now());
+                            return CutoverRequest.<CutoverRequest>find(
+                                            "previewId = ?1 and status in ?2",
+                                            preview.previewId,
+                                            List.of(CutoverStatus.OPEN, CutoverStatus.ACKED, CutoverStatus.IN_PROGRESS))
+                                    .firstResult()
+                                    .chain(active -> {
+                                        if (active != null) {
+                                            throw alreadyOpen(active.id, active.status);
+                                        }
+                                        return record(project, requestedBy, body, preview);
+                                    });
+                        })))
+                // Lost a race with another request for the same preview: the partial unique index said no.
+                .onFailure(UniqueViolation::in)
+                .transform(e -> alreadyOpen(null, CutoverStatus.OPEN));
+    }
+
+    private Uni<CutoverRequest> record(ProjectView project, String requestedBy, NewRequest body, PreviewView preview) {
         Instant now = now();
-        requireUsable(preview, now);
-        Optional<CutoverRequest> active = CutoverRequest.<CutoverRequest>find(
-                        "previewId = ?1 and status in ?2",
-                        preview.previewId,
-                        List.of(CutoverStatus.OPEN, CutoverStatus.ACKED, CutoverStatus.IN_PROGRESS))
-                .firstResultOptional();
-        if (active.isPresent()) {
-            throw alreadyOpen(active.get().id, active.get().status);
-        }
         CutoverRequest r = new CutoverRequest();
         r.id = UUID.randomUUID();
         r.projectId = project.projectId();
@@ -94,19 +114,13 @@ public class CutoverService {
         r.requestedBy = requestedBy;
         r.createdAt = now;
         r.updatedAt = now;
-        try {
-            r.persistAndFlush();
-        } catch (PersistenceException e) {
-            // Lost a race with another request for the same preview: the partial unique index said no.
-            throw alreadyOpen(null, CutoverStatus.OPEN);
-        }
-        events.step(EventType.CUTOVER_REQUESTED, r);
-        return r;
+        return r.persistAndFlush()
+                .chain(() -> events.step(EventType.CUTOVER_REQUESTED, r))
+                .replaceWith(r);
     }
 
     /** Adds or replaces the note or ticket reference while the request is open or acked. */
-    @Transactional
-    public CutoverRequest edit(UUID projectId, UUID requestId, Edit edit) {
+    public Uni<CutoverRequest> edit(UUID projectId, UUID requestId, Edit edit) {
         texts(
                         Validation.start()
                                 .check(
@@ -116,130 +130,142 @@ public class CutoverService {
                         edit.customerNote(),
                         edit.externalTicketRef())
                 .orThrow();
-        CutoverRequest r = locked(requestId)
-                .filter(x -> x.projectId.equals(projectId))
-                .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
-        if (r.status != CutoverStatus.OPEN && r.status != CutoverStatus.ACKED) {
-            throw wrongState(r, "edit", "open or acked");
-        }
-        if (edit.customerNote() != null) {
-            r.customerNote = edit.customerNote();
-        }
-        if (edit.externalTicketRef() != null) {
-            r.externalTicketRef = edit.externalTicketRef();
-        }
-        r.updatedAt = now();
-        return r;
+        return transactions.run(() -> lockedInProject(projectId, requestId).map(r -> {
+            if (r.status != CutoverStatus.OPEN && r.status != CutoverStatus.ACKED) {
+                throw wrongState(r, "edit", "open or acked");
+            }
+            if (edit.customerNote() != null) {
+                r.customerNote = edit.customerNote();
+            }
+            if (edit.externalTicketRef() != null) {
+                r.externalTicketRef = edit.externalTicketRef();
+            }
+            r.updatedAt = now();
+            return r;
+        }));
     }
 
     /** The customer withdraws a request nobody has acknowledged yet. */
-    @Transactional
-    public CutoverRequest cancel(UUID projectId, UUID requestId, String by) {
-        CutoverRequest r = locked(requestId)
-                .filter(x -> x.projectId.equals(projectId))
-                .orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
-        move(r, CutoverStatus.CANCELLED, "cancel");
-        r.closedBy = by;
-        r.closedAt = r.updatedAt;
-        events.step(EventType.CUTOVER_CANCELLED, r);
-        return r;
+    public Uni<CutoverRequest> cancel(UUID projectId, UUID requestId, String by) {
+        return transactions.run(() -> lockedInProject(projectId, requestId).chain(r -> {
+            move(r, CutoverStatus.CANCELLED, "cancel");
+            r.closedBy = by;
+            r.closedAt = r.updatedAt;
+            return events.step(EventType.CUTOVER_CANCELLED, r).replaceWith(r);
+        }));
     }
 
-    @Transactional
-    public CutoverRequest ack(UUID requestId, String operator) {
-        CutoverRequest r = lockedOrNotFound(requestId);
-        move(r, CutoverStatus.ACKED, "ack");
-        r.ackedBy = operator;
-        r.ackedAt = r.updatedAt;
-        events.step(EventType.CUTOVER_ACKED, r);
-        return r;
+    public Uni<CutoverRequest> ack(UUID requestId, String operator) {
+        return transactions.run(() -> lockedOrNotFound(requestId).chain(r -> {
+            move(r, CutoverStatus.ACKED, "ack");
+            r.ackedBy = operator;
+            r.ackedAt = r.updatedAt;
+            return events.step(EventType.CUTOVER_ACKED, r).replaceWith(r);
+        }));
     }
 
-    @Transactional
-    public CutoverRequest reject(UUID requestId, String operator, String reason) {
+    public Uni<CutoverRequest> reject(UUID requestId, String operator, String reason) {
         requireReason(reason);
-        CutoverRequest r = lockedOrNotFound(requestId);
-        move(r, CutoverStatus.REJECTED, "reject");
-        r.reason = reason.strip();
-        r.closedBy = operator;
-        r.closedAt = r.updatedAt;
-        events.step(EventType.CUTOVER_REJECTED, r);
-        return r;
+        return transactions.run(() -> lockedOrNotFound(requestId).chain(r -> {
+            move(r, CutoverStatus.REJECTED, "reject");
+            r.reason = reason.strip();
+            r.closedBy = operator;
+            r.closedAt = r.updatedAt;
+            return events.step(EventType.CUTOVER_REJECTED, r).replaceWith(r);
+        }));
     }
 
     /**
      * Starts the saga: needs {@code acked}, a ticket reference, the preview still ready and unexpired, and the project
      * active with no other cutover running. backup-service answers {@code cutover.execution_started} with the
-     * pre-cutover backup.
+     * pre-cutover backup. The waits for Kafka run on the blocking pool, with the request locked as before.
      */
-    @Transactional
-    public CutoverRequest execute(UUID requestId, String operator, String idempotencyKey) {
+    public Uni<CutoverRequest> execute(UUID requestId, String operator, String idempotencyKey) {
         Validation.start()
                 .check(Idempotency.validKey(idempotencyKey), "Idempotency-Key", Idempotency.KEY_RULE)
                 .orThrow();
-        CutoverRequest r = lockedOrNotFound(requestId);
-        if (idempotencyKey != null && idempotencyKey.equals(r.executeIdempotencyKey)) {
-            // The same execute, retried (a lost response): the saga already runs, answer with where it stands.
-            return r;
-        }
-        if (!r.status.canMoveTo(CutoverStatus.IN_PROGRESS)) {
-            throw wrongState(r, "execute", "acked");
-        }
-        if (r.externalTicketRef == null || r.externalTicketRef.isBlank()) {
-            throw new ApiException(
-                    422,
-                    "ticket_ref_required",
-                    "cutover request " + r.id + " has no external_ticket_ref; "
-                            + "the customer adds it with PATCH before it can be executed");
-        }
-        catchUp.awaitApplied(SagaConsumers.PREVIEWS, r.projectId.toString());
-        PreviewView preview = previews.find(r.previewId)
-                .orElseThrow(() -> new ApiException(
-                        409,
-                        "preview_not_ready",
-                        "preview " + r.previewId + " is no longer known; nothing was started"));
-        requireUsable(preview, now());
-        ProjectView project = projects.find(r.projectId)
-                .filter(p -> !p.isDeleted())
-                .orElseThrow(() -> new ApiException(
-                        409, "project_deleted", "project " + r.projectId + " was deleted; nothing was started"));
-        busy.requireActive(project, "execute once that has finished");
-        if (CutoverRequest.count(
-                        "projectId = ?1 and status = ?2 and id <> ?3", r.projectId, CutoverStatus.IN_PROGRESS, r.id)
-                > 0) {
-            throw ApiException.projectBusy("another cutover of this project is in progress");
-        }
-        move(r, CutoverStatus.IN_PROGRESS, "execute");
-        r.executedBy = operator;
-        r.executeIdempotencyKey = idempotencyKey;
-        r.startedAt = r.updatedAt;
-        r.waitingFor = WaitingFor.PRE_CUTOVER_BACKUP;
-        r.waitingSince = r.updatedAt;
-        events.step(EventType.CUTOVER_EXECUTION_STARTED, r);
-        return r;
+        return transactions.run(() -> lockedOrNotFound(requestId).chain(r -> {
+            if (idempotencyKey != null && idempotencyKey.equals(r.executeIdempotencyKey)) {
+                // The same execute, retried (a lost response): the saga already runs, answer with where it stands.
+                return Uni.createFrom().item(r);
+            }
+            if (!r.status.canMoveTo(CutoverStatus.IN_PROGRESS)) {
+                throw wrongState(r, "execute", "acked");
+            }
+            if (r.externalTicketRef == null || r.externalTicketRef.isBlank()) {
+                throw new ApiException(
+                        422,
+                        "ticket_ref_required",
+                        "cutover request " + r.id + " has no external_ticket_ref; "
+                                + "the customer adds it with PATCH before it can be executed");
+            }
+            return blocking.call(() -> catchUp.awaitApplied(SagaConsumers.PREVIEWS, r.projectId.toString()))
+                    .chain(() -> previews.find(r.previewId))
+                    .chain(found -> {
+                        PreviewView preview = found.orElseThrow(() -> new ApiException(
+                                409,
+                                "preview_not_ready",
+                                "preview " + r.previewId + " is no longer known; nothing was started"));
+                        requireUsable(preview, now());
+                        return projects.findReactive(r.projectId);
+                    })
+                    .chain(found -> {
+                        ProjectView project = found.filter(p -> !p.isDeleted())
+                                .orElseThrow(() -> new ApiException(
+                                        409,
+                                        "project_deleted",
+                                        "project " + r.projectId + " was deleted; nothing was started"));
+                        // Waits for Kafka when the project looks busy: the blocking pool, never the event loop.
+                        return blocking.call(() -> busy.requireActive(project, "execute once that has finished"));
+                    })
+                    .chain(() -> CutoverRequest.count(
+                            "projectId = ?1 and status = ?2 and id <> ?3",
+                            r.projectId,
+                            CutoverStatus.IN_PROGRESS,
+                            r.id))
+                    .chain(running -> {
+                        if (running > 0) {
+                            throw ApiException.projectBusy("another cutover of this project is in progress");
+                        }
+                        move(r, CutoverStatus.IN_PROGRESS, "execute");
+                        r.executedBy = operator;
+                        r.executeIdempotencyKey = idempotencyKey;
+                        r.startedAt = r.updatedAt;
+                        r.waitingFor = WaitingFor.PRE_CUTOVER_BACKUP;
+                        r.waitingSince = r.updatedAt;
+                        return events.step(EventType.CUTOVER_EXECUTION_STARTED, r)
+                                .replaceWith(r);
+                    });
+        }));
     }
 
     /** An operator ends a cutover whose saga step never answered; it stays failed, nothing is retried. */
-    @Transactional
-    public CutoverRequest markFailed(UUID requestId, String operator, String reason) {
+    public Uni<CutoverRequest> markFailed(UUID requestId, String operator, String reason) {
         requireReason(reason);
-        CutoverRequest r = lockedOrNotFound(requestId);
-        String waited = r.waitingFor;
-        fail(r, "marked failed by an operator while waiting for " + waited + ": " + reason.strip(), "mark failed");
-        r.closedBy = operator;
-        r.closedAt = r.updatedAt;
-        return r;
+        return transactions.run(() -> lockedOrNotFound(requestId).chain(r -> {
+            String waited = r.waitingFor;
+            return fail(
+                            r,
+                            "marked failed by an operator while waiting for " + waited + ": " + reason.strip(),
+                            "mark failed")
+                    .invoke(() -> {
+                        r.closedBy = operator;
+                        r.closedAt = r.updatedAt;
+                    })
+                    .replaceWith(r);
+        }));
     }
 
     /** Moves an in-progress request to {@code failed} with its reason and announces it (the caller's transaction). */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void fail(CutoverRequest r, String reason, String action) {
-        move(r, CutoverStatus.FAILED, action);
-        r.reason = reason;
-        r.waitingFor = null;
-        r.waitingSince = null;
-        r.finishedAt = r.updatedAt;
-        events.step(EventType.CUTOVER_FAILED, r);
+    public Uni<Void> fail(CutoverRequest r, String reason, String action) {
+        return Uni.createFrom().deferred(() -> {
+            move(r, CutoverStatus.FAILED, action);
+            r.reason = reason;
+            r.waitingFor = null;
+            r.waitingSince = null;
+            r.finishedAt = r.updatedAt;
+            return events.step(EventType.CUTOVER_FAILED, r);
+        });
     }
 
     /** Moves a request to {@code target}, or refuses with 409 naming its current state. */
@@ -251,13 +277,20 @@ public class CutoverService {
         r.updatedAt = now();
     }
 
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<CutoverRequest> locked(UUID requestId) {
-        return Optional.ofNullable(CutoverRequest.findById(requestId, LockModeType.PESSIMISTIC_WRITE));
+    /** The request, locked for the rest of the caller's transaction. */
+    public Uni<Optional<CutoverRequest>> locked(UUID requestId) {
+        return CutoverRequest.<CutoverRequest>findById(requestId, LockModeType.PESSIMISTIC_WRITE)
+                .map(Optional::ofNullable);
     }
 
-    private CutoverRequest lockedOrNotFound(UUID requestId) {
-        return locked(requestId).orElseThrow(() -> ApiException.notFound("cutover request " + requestId));
+    private Uni<CutoverRequest> lockedOrNotFound(UUID requestId) {
+        return locked(requestId).map(r -> r.orElseThrow(() -> ApiException.notFound("cutover request " + requestId)));
+    }
+
+    private Uni<CutoverRequest> lockedInProject(UUID projectId, UUID requestId) {
+        return locked(requestId)
+                .map(r -> r.filter(x -> x.projectId.equals(projectId))
+                        .orElseThrow(() -> ApiException.notFound("cutover request " + requestId)));
     }
 
     private static String needsFor(CutoverStatus target) {

@@ -2,9 +2,9 @@ package dev.capydb.cutover.service;
 
 import dev.capydb.cutover.repository.PreviewView;
 import dev.capydb.events.PreviewPayload;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,25 +13,30 @@ import java.util.UUID;
 @ApplicationScoped
 public class PreviewReadModel {
 
-    /** Records what the event says of its preview, unless an event already seen is newer. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void apply(PreviewPayload p, Instant eventTime) {
-        PreviewView v = PreviewView.findById(p.previewId(), LockModeType.PESSIMISTIC_WRITE);
-        if (v == null) {
-            v = new PreviewView();
-            v.previewId = p.previewId();
-        } else if (v.eventTime.isAfter(eventTime)) {
-            return;
-        }
-        v.projectId = p.projectId();
-        v.name = p.name();
-        v.status = p.status();
-        v.expiresAt = p.expiresAt();
-        v.eventTime = eventTime;
-        v.persist();
+    /** Records what the event says of its preview, unless an event already seen is newer. In the caller's transaction. */
+    public Uni<Void> apply(PreviewPayload p, Instant eventTime) {
+        return PreviewView.<PreviewView>findById(p.previewId(), LockModeType.PESSIMISTIC_WRITE)
+                .chain(found -> {
+                    if (found != null && found.eventTime.isAfter(eventTime)) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    PreviewView v = found;
+                    if (v == null) {
+                        v = new PreviewView();
+                        v.previewId = p.previewId();
+                    }
+                    v.projectId = p.projectId();
+                    v.name = p.name();
+                    v.status = p.status();
+                    v.expiresAt = p.expiresAt();
+                    v.eventTime = eventTime;
+                    // A row already loaded is flushed at commit; persisting it again is harmless.
+                    return v.persist().replaceWithVoid();
+                });
     }
 
-    public Optional<PreviewView> find(UUID previewId) {
-        return PreviewView.findByIdOptional(previewId);
+    /** In the caller's session. */
+    public Uni<Optional<PreviewView>> find(UUID previewId) {
+        return PreviewView.<PreviewView>findById(previewId).map(Optional::ofNullable);
     }
 }
